@@ -1,0 +1,12 @@
+//! rnn-playground: recurrent neural networks for Korean text, in Rust, natively and in the
+//! browser (WebAssembly).
+//!
+//! The core modules have no web dependency and build for every target:
+//! - [`text`]: the lecture's Keras text pipeline (`Tokenizer`, `pad_sequences`, …).
+//!
+//! The `web` module (the Leptos front end) exists only on `wasm32`.
+
+pub mod text;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;

@@ -1,0 +1,16 @@
+//! The browser front end (Leptos, client-side rendered). Compiled only for `wasm32`.
+//!
+//! Components read signals and call the core library ([`crate::text`], …); they never compute
+//! model or text results themselves.
+
+mod app;
+mod tokenizer_panel;
+
+pub use app::App;
+pub use tokenizer_panel::{LECTURE_TEXT, TokenizerPanel};
+
+/// Mount the whole playground into `<body>`; called by the `app` binary.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(App);
+}

@@ -1,0 +1,331 @@
+//! "토크나이저와 패딩 · Tokenizer & padding": the lecture's Keras text pipeline, live.
+//!
+//! The panel keeps the text and the pipeline options in signals; one memo runs the core's
+//! [`tokenize_lines`] and every table below reads that single result, so the tables always
+//! agree with each other and with the `rnn-playground tokenize` command.
+
+use leptos::prelude::*;
+
+use crate::text::pipeline::{PipelineOptions, PipelineOutput, tokenize_lines};
+use crate::text::{Side, TextError};
+
+/// The three sentences of lecture 8 ("경마장에 있는 말이 뛰고 있다", …).
+pub const LECTURE_TEXT: &str =
+    "경마장에 있는 말이 뛰고 있다\n그의 말이 법이다\n가는 말이 고와야 오는 말이 곱다\n";
+
+/// The panel's whole state: the text and the pipeline options.
+#[derive(Clone, Debug, PartialEq)]
+struct PanelState {
+    text: String,
+    options: PipelineOptions,
+}
+
+impl PanelState {
+    fn lecture() -> Self {
+        Self {
+            text: LECTURE_TEXT.to_string(),
+            options: PipelineOptions::default(),
+        }
+    }
+
+    /// One text per line, as the lecture splits its corpus with `text.split('\n')`.
+    fn run(&self) -> Result<PipelineOutput, TextError> {
+        let lines: Vec<&str> = self.text.lines().collect();
+        tokenize_lines(&lines, &self.options)
+    }
+}
+
+#[component]
+pub fn TokenizerPanel() -> impl IntoView {
+    let state = RwSignal::new(PanelState::lecture());
+    let output = Memo::new(move |_| state.with(PanelState::run));
+
+    view! {
+        <section class="panel" id="tokenizer-panel">
+            <h2>"토크나이저와 패딩 " <span class="en">"· Tokenizer & padding"</span></h2>
+            <p class="lede">
+                "Keras의 " <code>"Tokenizer"</code> " 와 " <code>"pad_sequences"</code>
+                "를 그대로 따릅니다. 문장을 고치면 아래 표가 바로 바뀝니다."
+            </p>
+            <div class="panel-body">
+                <div class="controls">
+                    <CorpusInput state/>
+                    <TokenizerOptions state/>
+                    <PaddingOptions state output/>
+                </div>
+                <div class="results">
+                    {move || match output.get() {
+                        Ok(out) => view! { <Results out/> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                    }}
+                </div>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn CorpusInput(state: RwSignal<PanelState>) -> impl IntoView {
+    view! {
+        <label class="field">
+            <span>"텍스트 " <span class="en">"· one text per line"</span></span>
+            <textarea
+                id="text-input"
+                rows="6"
+                spellcheck="false"
+                prop:value=move || state.with(|s| s.text.clone())
+                on:input=move |ev| state.update(|s| s.text = event_target_value(&ev))
+            ></textarea>
+        </label>
+        <button class="link" on:click=move |_| state.update(|s| s.text = LECTURE_TEXT.to_string())>
+            "강의 예문으로 되돌리기 · lecture text"
+        </button>
+    }
+}
+
+#[component]
+fn TokenizerOptions(state: RwSignal<PanelState>) -> impl IntoView {
+    let num_words = move || {
+        state.with(|s| {
+            s.options
+                .tokenizer
+                .num_words
+                .map(|n| n.to_string())
+                .unwrap_or_default()
+        })
+    };
+    let oov = move || state.with(|s| s.options.tokenizer.oov_token.clone().unwrap_or_default());
+    view! {
+        <fieldset>
+            <legend>"Tokenizer"</legend>
+            <label class="field inline">
+                <code>"num_words"</code>
+                <input
+                    id="num-words"
+                    type="number"
+                    min="0"
+                    placeholder="None"
+                    prop:value=num_words
+                    on:input=move |ev| {
+                        // An empty box is Keras' None; anything unparsable also means "no limit".
+                        let n = event_target_value(&ev).trim().parse::<usize>().ok();
+                        state.update(|s| s.options.tokenizer.num_words = n);
+                    }
+                />
+            </label>
+            <label class="field inline">
+                <code>"oov_token"</code>
+                <input
+                    id="oov-token"
+                    type="text"
+                    placeholder="None"
+                    prop:value=oov
+                    on:input=move |ev| {
+                        let t = event_target_value(&ev);
+                        state.update(|s| s.options.tokenizer.oov_token = (!t.is_empty()).then_some(t));
+                    }
+                />
+            </label>
+            <label class="check">
+                <input
+                    id="lower"
+                    type="checkbox"
+                    prop:checked=move || state.with(|s| s.options.tokenizer.lower)
+                    on:change=move |ev| state.update(|s| s.options.tokenizer.lower = event_target_checked(&ev))
+                />
+                <code>"lower"</code>
+            </label>
+            <label class="check">
+                <input
+                    id="char-level"
+                    type="checkbox"
+                    prop:checked=move || state.with(|s| s.options.tokenizer.char_level)
+                    on:change=move |ev| state.update(|s| s.options.tokenizer.char_level = event_target_checked(&ev))
+                />
+                <code>"char_level"</code>
+            </label>
+            <label class="check">
+                <input
+                    id="ngrams"
+                    type="checkbox"
+                    prop:checked=move || state.with(|s| s.options.ngrams)
+                    on:change=move |ev| state.update(|s| s.options.ngrams = event_target_checked(&ev))
+                />
+                "8강: 앞부분 샘플 " <span class="en">"· prefix samples, X and y"</span>
+            </label>
+        </fieldset>
+    }
+}
+
+/// A pre/post switch, shown as two toggle buttons.
+#[component]
+fn SideToggle(
+    id: &'static str,
+    label: &'static str,
+    get: Signal<Side>,
+    set: Callback<Side>,
+) -> impl IntoView {
+    let button = move |side: Side| {
+        view! {
+            <button
+                id=format!("{id}-{side}")
+                class="toggle"
+                class:active=move || get.get() == side
+                aria-pressed=move || (get.get() == side).to_string()
+                on:click=move |_| set.run(side)
+            >
+                {side.to_string()}
+            </button>
+        }
+    };
+    view! {
+        <div class="field inline">
+            <code>{label}</code>
+            <span class="toggles">{button(Side::Pre)}{button(Side::Post)}</span>
+        </div>
+    }
+}
+
+#[component]
+fn PaddingOptions(
+    state: RwSignal<PanelState>,
+    output: Memo<Result<PipelineOutput, TextError>>,
+) -> impl IntoView {
+    let longest = move || output.with(|o| o.as_ref().map_or(0, |o| o.max_len));
+    let maxlen = move || state.with(|s| s.options.pad.maxlen);
+    let slider_max = move || longest().max(maxlen().unwrap_or(0)).max(1) + 4;
+    view! {
+        <fieldset>
+            <legend>"pad_sequences"</legend>
+            <SideToggle
+                id="padding"
+                label="padding"
+                get=Signal::derive(move || state.with(|s| s.options.pad.padding))
+                set=Callback::new(move |side| state.update(|s| s.options.pad.padding = side))
+            />
+            <SideToggle
+                id="truncating"
+                label="truncating"
+                get=Signal::derive(move || state.with(|s| s.options.pad.truncating))
+                set=Callback::new(move |side| state.update(|s| s.options.pad.truncating = side))
+            />
+            <label class="field">
+                <span>
+                    <code>"maxlen"</code> " = "
+                    <strong id="maxlen-value">
+                        {move || match maxlen() {
+                            Some(n) => n.to_string(),
+                            None => format!("None ({})", longest()),
+                        }}
+                    </strong>
+                </span>
+                <input
+                    id="maxlen"
+                    type="range"
+                    min="1"
+                    max=move || slider_max().to_string()
+                    prop:value=move || maxlen().unwrap_or_else(longest).to_string()
+                    on:input=move |ev| {
+                        let n = event_target_value(&ev).parse::<usize>().ok();
+                        state.update(|s| s.options.pad.maxlen = n);
+                    }
+                />
+            </label>
+            <button
+                class="link"
+                id="maxlen-auto"
+                on:click=move |_| state.update(|s| s.options.pad.maxlen = None)
+            >
+                "maxlen = None (가장 긴 길이 · longest)"
+            </button>
+        </fieldset>
+    }
+}
+
+#[component]
+fn Results(out: PipelineOutput) -> impl IntoView {
+    let vocab_size = out.vocab_size;
+    let word_rows = out
+        .word_index
+        .iter()
+        .map(|(word, &index)| {
+            let count = out.word_counts.get(word).copied();
+            view! {
+                <tr data-word=word.clone()>
+                    <td class="num">{index}</td>
+                    <td class="word">{display_token(word)}</td>
+                    <td class="num">{count.map(|c| c.to_string()).unwrap_or_else(|| "–".into())}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let sequences = out
+        .sequences
+        .iter()
+        .map(|s| view! { <li><code>{format!("{s:?}")}</code></li> })
+        .collect_view();
+    let has_y = out.y.is_some();
+    let width = out.padded.first().map_or(0, Vec::len);
+    let padded_rows = out
+        .padded
+        .iter()
+        .map(|row| {
+            let cells = row
+                .iter()
+                .enumerate()
+                .map(|(j, &v)| {
+                    view! {
+                        <td class="cell" class:pad=v == 0 class:label=has_y && j + 1 == width>
+                            {v}
+                        </td>
+                    }
+                })
+                .collect_view();
+            view! { <tr>{cells}</tr> }
+        })
+        .collect_view();
+    let y_line = out.y.as_ref().map(|y| {
+        view! {
+            <p class="formula" id="y-values">
+                <code>"y = sequences[:, -1] = "</code>
+                <code>{format!("{y:?}")}</code>
+            </p>
+        }
+    });
+    view! {
+        <p class="formula">
+            <code>"vocab_size = len(word_index) + 1 = "</code>
+            <strong id="vocab-size">{vocab_size}</strong>
+        </p>
+        <div class="result-grid">
+            <div>
+                <h3><code>"word_index"</code></h3>
+                <table id="word-index" class="data">
+                    <thead><tr><th>"index"</th><th>"word"</th><th>"count"</th></tr></thead>
+                    <tbody>{word_rows}</tbody>
+                </table>
+            </div>
+            <div>
+                <h3><code>"texts_to_sequences"</code> {has_y.then_some(" → prefix samples")}</h3>
+                <ol id="sequences" class="sequences">{sequences}</ol>
+                <h3>
+                    <code>"pad_sequences"</code>
+                    <span class="dim">{format!(" {} × {}", out.padded.len(), width)}</span>
+                </h3>
+                <table id="padded" class="matrix">
+                    <tbody>{padded_rows}</tbody>
+                </table>
+                {y_line}
+            </div>
+        </div>
+    }
+}
+
+/// Make whitespace tokens (character level) visible in the table.
+fn display_token(token: &str) -> String {
+    match token {
+        " " => "␣".to_string(),
+        "\t" => "⇥".to_string(),
+        other => other.to_string(),
+    }
+}

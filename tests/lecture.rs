@@ -1,0 +1,136 @@
+//! The lecture's printed answers (lecture 8: next-word samples for "경마장에 있는 말이 뛰고 있다"),
+//! reproduced through the library.
+
+use rnn_playground::text::pipeline::{PipelineOptions, tokenize_lines};
+use rnn_playground::text::{
+    PadOptions, Side, Tokenizer, pad_sequences, prefix_ngrams, split_x_y, to_categorical,
+};
+
+const TEXT: &str =
+    "경마장에 있는 말이 뛰고 있다\n그의 말이 법이다\n가는 말이 고와야 오는 말이 곱다\n";
+
+const WORD_INDEX: [(&str, usize); 11] = [
+    ("말이", 1),
+    ("경마장에", 2),
+    ("있는", 3),
+    ("뛰고", 4),
+    ("있다", 5),
+    ("그의", 6),
+    ("법이다", 7),
+    ("가는", 8),
+    ("고와야", 9),
+    ("오는", 10),
+    ("곱다", 11),
+];
+
+fn samples() -> Vec<Vec<usize>> {
+    vec![
+        vec![2, 3],
+        vec![2, 3, 1],
+        vec![2, 3, 1, 4],
+        vec![2, 3, 1, 4, 5],
+        vec![6, 1],
+        vec![6, 1, 7],
+        vec![8, 1],
+        vec![8, 1, 9],
+        vec![8, 1, 9, 10],
+        vec![8, 1, 9, 10, 1],
+        vec![8, 1, 9, 10, 1, 11],
+    ]
+}
+
+#[test]
+fn lecture_word_index_and_vocab_size() {
+    // The lecture fits on the whole text as one document: `tokenizer.fit_on_texts([text])`.
+    let mut tokenizer = Tokenizer::default();
+    tokenizer.fit_on_texts([TEXT]);
+    let got: Vec<(&str, usize)> = tokenizer
+        .word_index()
+        .iter()
+        .map(|(w, &i)| (w.as_str(), i))
+        .collect();
+    assert_eq!(got, WORD_INDEX);
+    assert_eq!(tokenizer.vocab_size(), 12);
+    assert_eq!(tokenizer.word_counts()["말이"], 4);
+    assert_eq!(tokenizer.document_count(), 1);
+}
+
+#[test]
+fn lecture_prefix_samples_padding_and_labels() {
+    let mut tokenizer = Tokenizer::default();
+    tokenizer.fit_on_texts([TEXT]);
+    let encoded = tokenizer.texts_to_sequences(TEXT.split('\n'));
+    // The trailing newline gives an empty last line, which yields no sample.
+    assert_eq!(encoded.last(), Some(&vec![]));
+    let sequences = prefix_ngrams(&encoded);
+    assert_eq!(sequences, samples());
+    let max_len = sequences.iter().map(Vec::len).max().unwrap();
+    assert_eq!(max_len, 6);
+    let padded = pad_sequences(
+        &sequences,
+        &PadOptions {
+            maxlen: Some(max_len),
+            padding: Side::Pre,
+            ..PadOptions::default()
+        },
+    );
+    assert_eq!(padded[0], vec![0, 0, 0, 0, 2, 3]);
+    assert_eq!(padded[10], vec![8, 1, 9, 10, 1, 11]);
+    let (x, y) = split_x_y(&padded);
+    assert_eq!(x[0], vec![0, 0, 0, 0, 2]);
+    assert_eq!(x[10], vec![8, 1, 9, 10, 1]);
+    assert_eq!(y, vec![3, 1, 4, 5, 1, 7, 1, 9, 10, 1, 11]);
+    // The lecture then one-hot encodes y with vocab_size columns.
+    let y_onehot = to_categorical(&y, Some(tokenizer.vocab_size())).unwrap();
+    assert_eq!(y_onehot.len(), 11);
+    assert_eq!(y_onehot[0].len(), 12);
+    assert_eq!(y_onehot[0][3], 1.0);
+    assert_eq!(y_onehot[0].iter().sum::<f32>(), 1.0);
+}
+
+#[test]
+fn pipeline_matches_the_lecture_when_fitted_line_by_line() {
+    let lines: Vec<&str> = TEXT.lines().collect();
+    let out = tokenize_lines(
+        &lines,
+        &PipelineOptions {
+            ngrams: true,
+            ..PipelineOptions::default()
+        },
+    )
+    .unwrap();
+    let got: Vec<(&str, usize)> = out
+        .word_index
+        .iter()
+        .map(|(w, &i)| (w.as_str(), i))
+        .collect();
+    assert_eq!(got, WORD_INDEX);
+    assert_eq!(out.vocab_size, 12);
+    assert_eq!(out.sequences, samples());
+    assert_eq!(out.max_len, 6);
+    assert_eq!(out.padded[0], vec![0, 0, 0, 0, 2, 3]);
+    assert_eq!(out.y.unwrap(), vec![3, 1, 4, 5, 1, 7, 1, 9, 10, 1, 11]);
+    assert_eq!(out.x.unwrap()[3], vec![0, 2, 3, 1, 4]);
+}
+
+#[test]
+fn sequences_to_texts_round_trips_the_lecture_lines() {
+    let mut tokenizer = Tokenizer::default();
+    tokenizer.fit_on_texts([TEXT]);
+    let lines: Vec<&str> = TEXT.lines().collect();
+    let encoded = tokenizer.texts_to_sequences(&lines);
+    assert_eq!(encoded[1], vec![6, 1, 7]);
+    assert_eq!(tokenizer.sequences_to_texts(&encoded), lines);
+}
+
+#[test]
+fn to_json_round_trip_keeps_every_table() {
+    let mut tokenizer = Tokenizer::default();
+    tokenizer.fit_on_texts(TEXT.lines());
+    let json = tokenizer.to_json();
+    // Python's json.dumps escapes Hangul: 말이 is \ub9d0\uc774, itself inside a JSON string.
+    assert!(json.starts_with(r#"{"class_name": "Tokenizer", "config": {"num_words": null, "#));
+    assert!(json.contains(r#"\\ub9d0\\uc774\": 1"#), "{json}");
+    let back = Tokenizer::from_json(&json).unwrap();
+    assert_eq!(back, tokenizer);
+}

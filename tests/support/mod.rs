@@ -1,0 +1,187 @@
+//! Shared pieces of the end-to-end tests: a static file server on 127.0.0.1 (tiny_http) and a
+//! chromedriver process with a headless Chromium session (fantoccini).
+
+#![allow(dead_code)]
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Component, Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
+
+/// Serves a directory on an ephemeral 127.0.0.1 port until dropped, with the MIME types a
+/// browser insists on (`application/wasm` for streaming compilation, JS modules).
+pub struct StaticServer {
+    server: std::sync::Arc<tiny_http::Server>,
+    port: u16,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl StaticServer {
+    pub fn start(root: &Path) -> Self {
+        assert!(
+            root.join("index.html").is_file(),
+            "no index.html in {}",
+            root.display()
+        );
+        let server =
+            std::sync::Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1"));
+        let port = server.server_addr().to_ip().expect("an IP address").port();
+        let root = root.to_path_buf();
+        let worker = server.clone();
+        let thread = std::thread::spawn(move || {
+            for request in worker.incoming_requests() {
+                let response = match resolve(&root, request.url()) {
+                    Some(path) => match std::fs::read(&path) {
+                        Ok(bytes) => tiny_http::Response::from_data(bytes).with_header(
+                            tiny_http::Header::from_bytes("Content-Type", mime_type(&path))
+                                .unwrap(),
+                        ),
+                        Err(_) => not_found(),
+                    },
+                    None => not_found(),
+                };
+                let _ = request.respond(response);
+            }
+        });
+        Self {
+            server,
+            port,
+            thread: Some(thread),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{}", self.port, path)
+    }
+}
+
+impl Drop for StaticServer {
+    fn drop(&mut self) {
+        self.server.unblock();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn not_found() -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
+    tiny_http::Response::from_string("not found").with_status_code(404)
+}
+
+/// Map a URL path into `root`, refusing anything that climbs out of it.
+fn resolve(root: &Path, url: &str) -> Option<PathBuf> {
+    let path = url.split(['?', '#']).next().unwrap_or("/");
+    let mut out = root.to_path_buf();
+    for part in Path::new(path.trim_start_matches('/')).components() {
+        match part {
+            Component::Normal(p) => out.push(p),
+            Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    if out.is_dir() {
+        out.push("index.html");
+    }
+    out.is_file().then_some(out)
+}
+
+fn mime_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "wasm" => "application/wasm",
+        "css" => "text/css; charset=utf-8",
+        "json" => "application/json",
+        "txt" => "text/plain; charset=utf-8",
+        "png" => "image/png",
+        "svg" => "image/svg+xml",
+        _ => "application/octet-stream",
+    }
+}
+
+/// A chromedriver child process, killed on drop.
+pub struct Chromedriver {
+    child: Child,
+    port: u16,
+    profiles: Vec<PathBuf>,
+}
+
+impl Chromedriver {
+    pub async fn start() -> Self {
+        let binary = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(&binary)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {binary}: {e} (install chromium-driver)"));
+        for _ in 0..100 {
+            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Self {
+                    child,
+                    port,
+                    profiles: Vec::new(),
+                };
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("chromedriver did not listen on port {port}");
+    }
+
+    /// A new headless Chromium session with a fresh profile and the given window size.
+    pub async fn client(&self, width: u32, height: u32) -> Client {
+        let profile = std::env::temp_dir().join(format!(
+            "rnn-playground-e2e-{}-{}",
+            std::process::id(),
+            self.port
+        ));
+        let _ = std::fs::remove_dir_all(&profile);
+        std::fs::create_dir_all(&profile).unwrap();
+        let mut options = json!({
+            "args": [
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--hide-scrollbars",
+                "--lang=ko-KR",
+                format!("--window-size={width},{height}"),
+                format!("--user-data-dir={}", profile.display()),
+            ]
+        });
+        if let Ok(chrome) = std::env::var("CHROME") {
+            options["binary"] = json!(chrome);
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert("goog:chromeOptions".into(), options);
+        ClientBuilder::new(HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await
+            .expect("start a Chromium session through chromedriver")
+    }
+}
+
+impl Drop for Chromedriver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        for p in &self.profiles {
+            let _ = std::fs::remove_dir_all(p);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! Browser tests (wasm-bindgen-test in headless Chromium): the core gives the lecture's answers
+//! when compiled to wasm32, and the tokenizer panel renders and reacts to edits in a real DOM.
+//!
+//! Run by `cargo xtask test` (`cargo test --target wasm32-unknown-unknown --test web`).
+#![cfg(target_arch = "wasm32")]
+
+use rnn_playground::text::Tokenizer;
+use rnn_playground::text::pipeline::{PipelineOptions, tokenize_lines};
+use rnn_playground::web::{LECTURE_TEXT, TokenizerPanel};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+fn lecture_pipeline_in_wasm() {
+    let lines: Vec<&str> = LECTURE_TEXT.lines().collect();
+    let out = tokenize_lines(
+        &lines,
+        &PipelineOptions {
+            ngrams: true,
+            ..PipelineOptions::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(out.word_index["말이"], 1);
+    assert_eq!(out.word_index["곱다"], 11);
+    assert_eq!(out.vocab_size, 12);
+    assert_eq!(out.padded[0], vec![0, 0, 0, 0, 2, 3]);
+    assert_eq!(out.y.unwrap(), vec![3, 1, 4, 5, 1, 7, 1, 9, 10, 1, 11]);
+}
+
+#[wasm_bindgen_test]
+fn tokenizer_json_round_trip_in_wasm() {
+    let mut tokenizer = Tokenizer::default();
+    tokenizer.fit_on_texts(LECTURE_TEXT.lines());
+    let back = Tokenizer::from_json(&tokenizer.to_json()).unwrap();
+    assert_eq!(back.word_index(), tokenizer.word_index());
+}
+
+/// Let Leptos' scheduled effects run (they are queued as microtasks / tasks).
+async fn next_tick() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+fn word_index_rows(root: &web_sys::Element) -> Vec<(String, String)> {
+    let rows = root.query_selector_all("#word-index tbody tr").unwrap();
+    (0..rows.length())
+        .map(|i| {
+            let row: web_sys::Element = rows.item(i).unwrap().dyn_into().unwrap();
+            let cells = row.query_selector_all("td").unwrap();
+            let text = |j| cells.item(j).unwrap().text_content().unwrap_or_default();
+            (text(0), text(1))
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn panel_shows_the_lecture_word_index_and_follows_edits() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let host: web_sys::HtmlElement = root.clone().dyn_into().unwrap();
+    let _handle = leptos::mount::mount_to(host, TokenizerPanel);
+    next_tick().await;
+
+    let rows = word_index_rows(&root);
+    assert_eq!(rows.len(), 11);
+    assert_eq!(rows[0], ("1".to_string(), "말이".to_string()));
+    assert_eq!(rows[10], ("11".to_string(), "곱다".to_string()));
+    let vocab = root.query_selector("#vocab-size").unwrap().unwrap();
+    assert_eq!(vocab.text_content().unwrap(), "12");
+
+    // Type a new text: the tables follow.
+    let textarea: web_sys::HtmlTextAreaElement = root
+        .query_selector("#text-input")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    textarea.set_value("오는 말이 곱다\n오는 정");
+    textarea
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    next_tick().await;
+    let rows = word_index_rows(&root);
+    assert_eq!(
+        rows,
+        vec![
+            ("1".to_string(), "오는".to_string()),
+            ("2".to_string(), "말이".to_string()),
+            ("3".to_string(), "곱다".to_string()),
+            ("4".to_string(), "정".to_string()),
+        ]
+    );
+    assert_eq!(vocab_text(&root), "5");
+
+    // padding=post moves the zeros of the second row ("오는 정" = [1, 4]) to its end.
+    let post: web_sys::HtmlElement = root
+        .query_selector("#padding-post")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    post.click();
+    next_tick().await;
+    let padded = root.query_selector_all("#padded tr").unwrap();
+    let second = padded.item(1).unwrap().text_content().unwrap();
+    assert_eq!(second, "140");
+    root.remove();
+}
+
+fn vocab_text(root: &web_sys::Element) -> String {
+    root.query_selector("#vocab-size")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap()
+}

@@ -1,0 +1,414 @@
+//! The project's build and test driver (`cargo xtask …`). It sets up a fresh machine itself:
+//! the wasm32 target, Trunk, the wasm-bindgen CLI at the version `Cargo.lock` pins, and (for
+//! browser tests) Chromium, ChromeDriver and Korean fonts from Debian. Nothing is downloaded
+//! from outside the package registries: Trunk runs offline against the tools installed here.
+//!
+//! Plain `std` on purpose: xtask is compiled before anything else on a fresh machine, so it
+//! must build in seconds.
+
+use std::borrow::BorrowMut;
+use std::env;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+const TRUNK_VERSION: &str = "0.21.14";
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+const APT_PACKAGES: [&str; 3] = ["chromium", "chromium-driver", "fonts-noto-cjk"];
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  serve [--port N] [--release]   install what is missing, then `trunk serve` the playground
+  test                           fmt, clippy (native + wasm32), native tests, browser tests
+                                 in headless Chromium, and the end-to-end test of the site
+  setup                          only install the tools (wasm32 target, trunk, wasm-bindgen)
+  site [--release]               build the site into dist/ with Trunk
+";
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("serve") => serve(&args[1..]),
+        Some("test") => test(&args[1..]),
+        Some("setup") => setup_web_tools(),
+        Some("site") => site(&args[1..]),
+        Some("-h" | "--help" | "help") | None => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands
+
+fn serve(args: &[String]) -> Result {
+    let mut port = "8080".to_string();
+    let mut release = false;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--port" => port = it.next().ok_or("--port needs a number")?.clone(),
+            "--release" => release = true,
+            other => return Err(format!("serve: unknown option `{other}`")),
+        }
+    }
+    setup_web_tools()?;
+    let mut cmd = trunk(&["serve", "--port", &port]);
+    if release {
+        cmd.arg("--release");
+    }
+    println!("\nrnn-playground will be served at http://127.0.0.1:{port}/ (Ctrl-C stops it)\n");
+    run(cmd)
+}
+
+fn site(args: &[String]) -> Result {
+    let release = args.iter().any(|a| a == "--release");
+    setup_web_tools()?;
+    let mut cmd = trunk(&["build"]);
+    if release {
+        cmd.arg("--release");
+    }
+    run(cmd)
+}
+
+fn test(args: &[String]) -> Result {
+    if let Some(other) = args.first() {
+        return Err(format!("test: unknown option `{other}`"));
+    }
+    let total = Instant::now();
+    let mut steps = Steps::default();
+
+    steps.run("rustfmt", || {
+        ensure_component("rustfmt")?;
+        run(cargo(&["fmt", "--all", "--check"]))
+    })?;
+    steps.run("clippy (native)", || {
+        ensure_component("clippy")?;
+        run(cargo(&[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--features",
+            "rnn-playground/e2e",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
+    steps.run("native tests", || run(cargo(&["test", "--workspace"])))?;
+    steps.run("install web tools", setup_web_tools)?;
+    steps.run("clippy (wasm32)", || {
+        run(cargo(&[
+            "clippy",
+            "-p",
+            "rnn-playground",
+            "--target",
+            WASM_TARGET,
+            "--lib",
+            "--bins",
+            "--tests",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
+    let browser = steps.run("install browser", ensure_browser)?;
+    steps.run("browser tests (wasm-bindgen-test)", || {
+        run(cargo(&[
+            "test",
+            "-p",
+            "rnn-playground",
+            "--target",
+            WASM_TARGET,
+            "--test",
+            "web",
+        ])
+        .env("CHROMEDRIVER", &browser.chromedriver))
+    })?;
+    let site_dir = root().join("target").join("e2e-site");
+    steps.run("build site (trunk)", || {
+        run(trunk(&["build", "--dist"]).arg(&site_dir))
+    })?;
+    steps.run("end-to-end test (chromedriver)", || {
+        run(cargo(&[
+            "test",
+            "-p",
+            "rnn-playground",
+            "--features",
+            "e2e",
+            "--test",
+            "e2e",
+        ])
+        .env("RNN_PLAYGROUND_SITE", &site_dir)
+        .env("CHROME", &browser.chrome)
+        .env("CHROMEDRIVER", &browser.chromedriver))
+    })?;
+
+    println!("\nxtask test: all steps passed in {:.0?}", total.elapsed());
+    steps.print();
+    Ok(())
+}
+
+/// Times each step so slow ones are visible in CI logs.
+#[derive(Default)]
+struct Steps(Vec<(&'static str, f64)>);
+
+impl Steps {
+    fn run<T>(&mut self, name: &'static str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        println!("\n==> {name}");
+        let start = Instant::now();
+        let out = f().map_err(|e| format!("{name}: {e}"))?;
+        self.0.push((name, start.elapsed().as_secs_f64()));
+        Ok(out)
+    }
+
+    fn print(&self) {
+        for (name, secs) in &self.0 {
+            println!("  {secs:>7.1}s  {name}");
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tool installation
+
+/// The wasm32 target, Trunk and the wasm-bindgen CLI, each skipped when already right.
+fn setup_web_tools() -> Result {
+    ensure_wasm_target()?;
+    ensure_trunk()?;
+    ensure_wasm_bindgen()?;
+    // Trunk calls `cargo metadata`; fetching first keeps its offline mode happy.
+    run(cargo(&["fetch"]))
+}
+
+fn ensure_wasm_target() -> Result {
+    let installed = output(Command::new("rustup").args(["target", "list", "--installed"]))?;
+    if installed.lines().any(|l| l.trim() == WASM_TARGET) {
+        return Ok(());
+    }
+    run(Command::new("rustup").args(["target", "add", WASM_TARGET]))
+}
+
+fn ensure_component(name: &str) -> Result {
+    let probe = if name == "rustfmt" { "fmt" } else { name };
+    if cargo(&[probe, "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        return Ok(());
+    }
+    run(Command::new("rustup").args(["component", "add", name]))
+}
+
+fn ensure_trunk() -> Result {
+    if tool_version("trunk").as_deref() == Some(TRUNK_VERSION) {
+        return Ok(());
+    }
+    println!("installing trunk {TRUNK_VERSION} (takes 10–20 minutes on 2 cores, once)");
+    run(cargo(&[
+        "install",
+        "--locked",
+        "trunk",
+        "--version",
+        TRUNK_VERSION,
+        "--force",
+    ]))
+}
+
+fn ensure_wasm_bindgen() -> Result {
+    let version = locked_version("wasm-bindgen")?;
+    let have = tool_version("wasm-bindgen");
+    let runner = tool_version("wasm-bindgen-test-runner");
+    if have.as_deref() == Some(version.as_str()) && runner.as_deref() == Some(version.as_str()) {
+        return Ok(());
+    }
+    println!("installing wasm-bindgen-cli {version} (the version Cargo.lock pins)");
+    // Without --locked: the CLI's own lock file names a crate version crates.io no longer has.
+    run(cargo(&[
+        "install",
+        "wasm-bindgen-cli",
+        "--version",
+        &version,
+        "--force",
+    ]))
+}
+
+/// Paths of the browser and its driver.
+struct Browser {
+    chrome: PathBuf,
+    chromedriver: PathBuf,
+}
+
+/// Chromium, ChromeDriver and Noto CJK (Korean) fonts; installed with apt when running as
+/// root, otherwise a message that says what to install.
+fn ensure_browser() -> Result<Browser> {
+    let find = || Browser {
+        chrome: env::var_os("CHROME")
+            .map(PathBuf::from)
+            .or_else(|| which("chromium"))
+            .or_else(|| which("chromium-browser"))
+            .or_else(|| which("google-chrome"))
+            .unwrap_or_default(),
+        chromedriver: env::var_os("CHROMEDRIVER")
+            .map(PathBuf::from)
+            .or_else(|| which("chromedriver"))
+            .unwrap_or_default(),
+    };
+    let fonts_ok = || {
+        Command::new("fc-list")
+            .arg(":lang=ko")
+            .output()
+            .is_ok_and(|o| !o.stdout.is_empty())
+    };
+    let browser = find();
+    if browser.chrome.is_file() && browser.chromedriver.is_file() && fonts_ok() {
+        return Ok(browser);
+    }
+    let is_root = output(Command::new("id").arg("-u")).is_ok_and(|u| u.trim() == "0");
+    if !is_root || which("apt-get").is_none() {
+        return Err(format!(
+            "browser tests need Chromium, ChromeDriver and Korean fonts; install them with \
+             `sudo apt-get install {}` (or set CHROME and CHROMEDRIVER to their paths)",
+            APT_PACKAGES.join(" ")
+        ));
+    }
+    println!("installing {} with apt-get", APT_PACKAGES.join(", "));
+    run(Command::new("apt-get").arg("update"))?;
+    run(Command::new("apt-get")
+        .args(["install", "-y", "--no-install-recommends"])
+        .args(APT_PACKAGES)
+        .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    let browser = find();
+    if browser.chrome.is_file() && browser.chromedriver.is_file() {
+        Ok(browser)
+    } else {
+        Err("apt-get finished but chromium or chromedriver is still missing".into())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+/// `~/.cargo/bin` (or `$CARGO_HOME/bin`), where `cargo install` puts trunk and wasm-bindgen.
+fn cargo_bin_dir() -> PathBuf {
+    env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from(".cargo"))
+        .join("bin")
+}
+
+/// PATH with the cargo bin directory first, so freshly installed tools are found.
+fn path_env() -> OsString {
+    let mut paths = vec![cargo_bin_dir()];
+    if let Some(path) = env::var_os("PATH") {
+        paths.extend(env::split_paths(&path));
+    }
+    env::join_paths(paths).unwrap_or_default()
+}
+
+fn which(name: &str) -> Option<PathBuf> {
+    env::split_paths(&path_env())
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
+}
+
+fn cargo(args: &[&str]) -> Command {
+    let mut cmd = Command::new(env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    cmd.args(args).current_dir(root()).env("PATH", path_env());
+    cmd
+}
+
+fn trunk(args: &[&str]) -> Command {
+    let mut cmd = Command::new(cargo_bin_dir().join("trunk"));
+    if !cargo_bin_dir().join("trunk").is_file() {
+        cmd = Command::new("trunk");
+    }
+    cmd.args(args).current_dir(root()).env("PATH", path_env());
+    // Belt and braces on top of Trunk.toml: never download, and use the pinned wasm-bindgen.
+    cmd.env("TRUNK_OFFLINE", "true");
+    if let Ok(version) = locked_version("wasm-bindgen") {
+        cmd.env("TRUNK_TOOLS_WASM_BINDGEN", version);
+    }
+    cmd
+}
+
+fn run(mut cmd: impl BorrowMut<Command>) -> Result {
+    let cmd = cmd.borrow_mut();
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cannot start {:?}: {e}", cmd.get_program()))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{} failed ({status})", describe(cmd)))
+    }
+}
+
+fn output(cmd: &mut Command) -> Result<String> {
+    let out = cmd
+        .output()
+        .map_err(|e| format!("cannot start {:?}: {e}", cmd.get_program()))?;
+    if !out.status.success() {
+        return Err(format!("{} failed ({})", describe(cmd), out.status));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn describe(cmd: &Command) -> String {
+    let mut s = cmd.get_program().to_string_lossy().into_owned();
+    for a in cmd.get_args() {
+        s.push(' ');
+        s.push_str(&a.to_string_lossy());
+    }
+    format!("`{s}`")
+}
+
+/// The version a tool prints as the second word of `tool --version` ("trunk 0.21.14").
+fn tool_version(tool: &str) -> Option<String> {
+    let path = which(tool)?;
+    let out = Command::new(path).arg("--version").output().ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.split_whitespace().nth(1).map(str::to_string)
+}
+
+/// The version of `package` that Cargo.lock pins.
+fn locked_version(package: &str) -> Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let needle = format!("name = \"{package}\"");
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == needle {
+            if let Some(version) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = \""))
+                .and_then(|v| v.strip_suffix('"'))
+            {
+                return Ok(version.to_string());
+            }
+        }
+    }
+    Err(format!("Cargo.lock does not pin {package}"))
+}
