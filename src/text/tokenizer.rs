@@ -233,8 +233,8 @@ impl Tokenizer {
     fn rebuild_index(&mut self) {
         let mut counts: Vec<(&String, usize)> =
             self.word_counts.iter().map(|(w, &c)| (w, c)).collect();
-        // `sort_by` is stable, like Python's `list.sort`: equal counts keep first-seen order.
-        counts.sort_by(|a, b| b.1.cmp(&a.1));
+        // `sort_by_key` is stable, like Python's `list.sort`: equal counts keep first-seen order.
+        counts.sort_by_key(|c| std::cmp::Reverse(c.1));
         let mut sorted_voc: Vec<String> = Vec::with_capacity(counts.len() + 1);
         if let Some(oov) = &self.config.oov_token {
             sorted_voc.push(oov.clone());
