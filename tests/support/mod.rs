@@ -107,7 +107,6 @@ fn mime_type(path: &Path) -> &'static str {
 pub struct Chromedriver {
     child: Child,
     port: u16,
-    profiles: Vec<PathBuf>,
 }
 
 impl Chromedriver {
@@ -118,7 +117,7 @@ impl Chromedriver {
             .local_addr()
             .unwrap()
             .port();
-        let child = Command::new(&binary)
+        let mut child = Command::new(&binary)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -126,24 +125,27 @@ impl Chromedriver {
             .unwrap_or_else(|e| panic!("cannot start {binary}: {e} (install chromium-driver)"));
         for _ in 0..100 {
             if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return Self {
-                    child,
-                    port,
-                    profiles: Vec::new(),
-                };
+                return Self { child, port };
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("chromedriver did not listen on port {port}");
+    }
+
+    /// A fresh Chromium profile per driver, removed on drop.
+    fn profile_dir(&self) -> PathBuf {
+        std::env::temp_dir().join(format!(
+            "rnn-playground-e2e-{}-{}",
+            std::process::id(),
+            self.port
+        ))
     }
 
     /// A new headless Chromium session with a fresh profile and the given window size.
     pub async fn client(&self, width: u32, height: u32) -> Client {
-        let profile = std::env::temp_dir().join(format!(
-            "rnn-playground-e2e-{}-{}",
-            std::process::id(),
-            self.port
-        ));
+        let profile = self.profile_dir();
         let _ = std::fs::remove_dir_all(&profile);
         std::fs::create_dir_all(&profile).unwrap();
         let mut options = json!({
@@ -180,8 +182,6 @@ impl Drop for Chromedriver {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        for p in &self.profiles {
-            let _ = std::fs::remove_dir_all(p);
-        }
+        let _ = std::fs::remove_dir_all(self.profile_dir());
     }
 }

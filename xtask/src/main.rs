@@ -400,14 +400,13 @@ fn locked_version(package: &str) -> Result<String> {
     let needle = format!("name = \"{package}\"");
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
-        if line.trim() == needle {
-            if let Some(version) = lines
+        if line.trim() == needle
+            && let Some(version) = lines
                 .next()
                 .and_then(|l| l.trim().strip_prefix("version = \""))
                 .and_then(|v| v.strip_suffix('"'))
-            {
-                return Ok(version.to_string());
-            }
+        {
+            return Ok(version.to_string());
         }
     }
     Err(format!("Cargo.lock does not pin {package}"))
