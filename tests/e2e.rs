@@ -63,7 +63,7 @@ async fn tokenizer_panel_shows_the_lecture_word_index_and_follows_edits() {
         .expect("RNN_PLAYGROUND_SITE must point at the built site (run `cargo xtask test`)");
     let server = StaticServer::start(site.as_ref());
     let driver = Chromedriver::start().await;
-    let client = driver.client(1280, 1000).await;
+    let client = driver.client(1280, 1500).await;
 
     client.goto(&server.url("/")).await.expect("open the page");
     client
