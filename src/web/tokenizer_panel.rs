@@ -10,8 +10,7 @@ use crate::text::pipeline::{PipelineOptions, PipelineOutput, tokenize_lines};
 use crate::text::{Side, TextError};
 
 /// The three sentences of lecture 8 ("경마장에 있는 말이 뛰고 있다", …).
-pub const LECTURE_TEXT: &str =
-    "경마장에 있는 말이 뛰고 있다\n그의 말이 법이다\n가는 말이 고와야 오는 말이 곱다\n";
+pub const LECTURE_TEXT: &str = crate::lecture::NEXT_WORD_TEXT;
 
 /// The panel's whole state: the text and the pipeline options.
 #[derive(Clone, Debug, PartialEq)]
@@ -316,6 +315,14 @@ fn Results(out: PipelineOutput) -> impl IntoView {
                     <tbody>{padded_rows}</tbody>
                 </table>
                 {y_line}
+                {has_y.then(|| view! {
+                    <p class="legend">
+                        <span class="swatch label"></span>
+                        " y: 마지막 열, 맞혀야 할 다음 단어 · the last column, the next word to predict. "
+                        <span class="swatch pad"></span>
+                        " 0: 패딩 · padding"
+                    </p>
+                })}
             </div>
         </div>
     }
