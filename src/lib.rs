@@ -4,10 +4,12 @@
 //! The core modules have no web dependency and build for every target:
 //! - [`text`]: the lecture's Keras text pipeline (`Tokenizer`, `pad_sequences`, …).
 //! - [`lecture`]: the lecture's small texts (`data/lecture/`).
+//! - [`nn`]: Keras' layers, losses and optimizers on candle.
 //!
 //! The `web` module (the Leptos front end) exists only on `wasm32`.
 
 pub mod lecture;
+pub mod nn;
 pub mod text;
 
 #[cfg(target_arch = "wasm32")]

@@ -1,0 +1,39 @@
+//! The neural-network core on candle: Keras' layers, losses and optimizers with Keras' names,
+//! defaults and weight layouts, so a student can set our numbers beside the notebook's.
+//!
+//! ```
+//! use candle_core::{Device, Tensor};
+//! use rnn_playground::nn::{Activation, CellKind, LayerConfig, Sequential};
+//!
+//! // Lecture 8: Embedding(12, 10) → SimpleRNN(32) → Dense(12, softmax).
+//! let model = Sequential::from_config(&[
+//!     LayerConfig::Embedding { input_dim: 12, output_dim: 10, mask_zero: false },
+//!     LayerConfig::rnn(CellKind::SimpleRnn, 32),
+//!     LayerConfig::Dense { units: 12, activation: Activation::Softmax, use_bias: true },
+//! ], Some(5), 0).unwrap();
+//! let x = Tensor::new(&[[0u32, 0, 0, 2, 3]], &Device::Cpu).unwrap();
+//! assert_eq!(model.forward(&x).unwrap().dims(), &[1, 12]);
+//! assert_eq!(model.param_count(), 120 + 1376 + 396);
+//! ```
+
+mod activation;
+mod bidirectional;
+mod dense;
+mod embedding;
+mod error;
+pub mod fused;
+pub mod init;
+pub mod loss;
+mod optim;
+mod rnn;
+mod sequential;
+
+pub use activation::Activation;
+pub use bidirectional::{Bidirectional, MergeMode};
+pub use dense::Dense;
+pub use embedding::Embedding;
+pub use error::{NnError, Result};
+pub use loss::Loss;
+pub use optim::{Optimizer, OptimizerConfig};
+pub use rnn::{CellKind, Gates, Recurrent, RnnOutput, RnnState, reverse_time};
+pub use sequential::{Layer, LayerConfig, MODEL_FORMAT, ModelExtras, ModelOutput, Sequential};

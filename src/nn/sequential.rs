@@ -1,0 +1,703 @@
+//! Keras' `Sequential`: layers applied one after another, `summary()` printed as Keras prints
+//! it, and a model folder (`model.json` + `model.safetensors`) that the CLI and the page load.
+//!
+//! ```
+//! use rnn_playground::nn::{Activation, CellKind, LayerConfig, Sequential};
+//!
+//! // The lecture-9 classifier.
+//! let model = Sequential::from_config(&[
+//!     LayerConfig::Embedding { input_dim: 8000, output_dim: 128, mask_zero: false },
+//!     LayerConfig::rnn(CellKind::SimpleRnn, 64),
+//!     LayerConfig::Dense { units: 1, activation: Activation::Sigmoid, use_bias: true },
+//! ], Some(60), 0).unwrap();
+//! assert!(model.summary().contains("Total params: 1036417"));
+//! ```
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use candle_core::{DType, Device, Tensor, Var};
+use serde::{Deserialize, Serialize};
+
+use super::error::{NnError, Result};
+use super::{Activation, Bidirectional, CellKind, Dense, Embedding, MergeMode, Recurrent};
+
+/// One layer's configuration (what `model.json` stores).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum LayerConfig {
+    Embedding {
+        input_dim: usize,
+        output_dim: usize,
+        #[serde(default)]
+        mask_zero: bool,
+    },
+    Recurrent {
+        cell: CellKind,
+        units: usize,
+        #[serde(default)]
+        return_sequences: bool,
+        #[serde(default)]
+        go_backwards: bool,
+        #[serde(default = "yes")]
+        reset_after: bool,
+        #[serde(default = "yes")]
+        use_bias: bool,
+    },
+    Bidirectional {
+        cell: CellKind,
+        units: usize,
+        #[serde(default)]
+        return_sequences: bool,
+        #[serde(default)]
+        merge_mode: MergeMode,
+    },
+    Dense {
+        units: usize,
+        #[serde(default)]
+        activation: Activation,
+        #[serde(default = "yes")]
+        use_bias: bool,
+    },
+    /// `TimeDistributed(Dense)`: the same Dense at every step.
+    TimeDistributed {
+        units: usize,
+        #[serde(default)]
+        activation: Activation,
+    },
+    Flatten,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl LayerConfig {
+    /// A recurrent layer with Keras' defaults.
+    pub fn rnn(cell: CellKind, units: usize) -> Self {
+        Self::Recurrent {
+            cell,
+            units,
+            return_sequences: false,
+            go_backwards: false,
+            reset_after: true,
+            use_bias: true,
+        }
+    }
+}
+
+/// A built layer.
+#[derive(Clone, Debug)]
+pub enum Layer {
+    Embedding(Embedding),
+    Recurrent(Recurrent),
+    Bidirectional(Bidirectional),
+    Dense(Dense),
+    TimeDistributed(Dense),
+    Flatten,
+}
+
+impl Layer {
+    fn keras_type(&self) -> String {
+        match self {
+            Layer::Embedding(_) => "Embedding".into(),
+            Layer::Recurrent(r) => r.kind.keras_name().into(),
+            Layer::Bidirectional(_) => "Bidirectional".into(),
+            Layer::Dense(_) => "Dense".into(),
+            Layer::TimeDistributed(_) => "TimeDistributed".into(),
+            Layer::Flatten => "Flatten".into(),
+        }
+    }
+
+    fn default_name(&self) -> &'static str {
+        match self {
+            Layer::Embedding(_) => "embedding",
+            Layer::Recurrent(r) => r.kind.snake_name(),
+            Layer::Bidirectional(_) => "bidirectional",
+            Layer::Dense(_) => "dense",
+            Layer::TimeDistributed(_) => "time_distributed",
+            Layer::Flatten => "flatten",
+        }
+    }
+
+    pub fn param_count(&self) -> usize {
+        match self {
+            Layer::Embedding(e) => e.param_count(),
+            Layer::Recurrent(r) => r.param_count(),
+            Layer::Bidirectional(b) => b.param_count(),
+            Layer::Dense(d) | Layer::TimeDistributed(d) => d.param_count(),
+            Layer::Flatten => 0,
+        }
+    }
+
+    /// The weights with Keras' names (`kernel`, `recurrent_kernel`, `bias`, `embeddings`,
+    /// `forward/kernel`, …).
+    pub fn weights(&self) -> Vec<(String, Var)> {
+        fn rnn(prefix: &str, r: &Recurrent, out: &mut Vec<(String, Var)>) {
+            out.push((format!("{prefix}kernel"), r.kernel.clone()));
+            out.push((
+                format!("{prefix}recurrent_kernel"),
+                r.recurrent_kernel.clone(),
+            ));
+            if let Some(b) = &r.bias {
+                out.push((format!("{prefix}bias"), b.clone()));
+            }
+        }
+        let mut out = Vec::new();
+        match self {
+            Layer::Embedding(e) => out.push(("embeddings".into(), e.embeddings.clone())),
+            Layer::Recurrent(r) => rnn("", r, &mut out),
+            Layer::Bidirectional(b) => {
+                rnn("forward/", &b.forward, &mut out);
+                rnn("backward/", &b.backward, &mut out);
+            }
+            Layer::Dense(d) | Layer::TimeDistributed(d) => {
+                out.push(("kernel".into(), d.kernel.clone()));
+                if let Some(b) = &d.bias {
+                    out.push(("bias".into(), b.clone()));
+                }
+            }
+            Layer::Flatten => {}
+        }
+        out
+    }
+}
+
+/// A stack of layers, named as Keras names them (`embedding`, `simple_rnn`, `dense`, `dense_1`).
+#[derive(Clone, Debug)]
+pub struct Sequential {
+    layers: Vec<(String, Layer)>,
+    configs: Vec<LayerConfig>,
+    /// The sequence length the model was built for (Keras' `Input(shape=(T,))`); `None` shows
+    /// as `None` in the summary.
+    pub input_length: Option<usize>,
+}
+
+/// What the forward pass gives: probabilities, and the logits of a final softmax/sigmoid
+/// Dense (the losses use them).
+pub struct ModelOutput {
+    pub output: Tensor,
+    pub logits: Option<Tensor>,
+}
+
+impl Sequential {
+    /// Build the layers of `configs` with Keras' initialisation from `seed`. Input sizes are
+    /// inferred from the previous layer; the first layer must be an Embedding.
+    pub fn from_config(
+        configs: &[LayerConfig],
+        input_length: Option<usize>,
+        seed: u64,
+    ) -> Result<Self> {
+        let mut layers: Vec<(String, Layer)> = Vec::new();
+        let mut counts: HashMap<&'static str, usize> = HashMap::new();
+        // The feature size flowing out of the previous layer, and whether it has a time axis.
+        let mut features: Option<usize> = None;
+        let mut has_time = true;
+        for (i, config) in configs.iter().enumerate() {
+            let layer_seed = seed
+                .wrapping_mul(1_000_003)
+                .wrapping_add(i as u64 * 7919 + 1);
+            let need = |what: &str| -> Result<usize> {
+                features.ok_or_else(|| {
+                    NnError::Config(format!(
+                        "{what} needs an input: start the model with an Embedding"
+                    ))
+                })
+            };
+            let layer = match config {
+                LayerConfig::Embedding {
+                    input_dim,
+                    output_dim,
+                    mask_zero,
+                } => {
+                    if i != 0 {
+                        return Err(NnError::Config(
+                            "an Embedding must be the first layer".into(),
+                        ));
+                    }
+                    if *input_dim == 0 || *output_dim == 0 {
+                        return Err(NnError::Config("Embedding sizes must be at least 1".into()));
+                    }
+                    features = Some(*output_dim);
+                    Layer::Embedding(Embedding::new(
+                        *input_dim,
+                        *output_dim,
+                        *mask_zero,
+                        layer_seed,
+                    ))
+                }
+                LayerConfig::Recurrent {
+                    cell,
+                    units,
+                    return_sequences,
+                    go_backwards,
+                    reset_after,
+                    use_bias,
+                } => {
+                    if !has_time {
+                        return Err(NnError::Config(format!(
+                            "{} needs a sequence: set return_sequences on the recurrent layer before it",
+                            cell.keras_name()
+                        )));
+                    }
+                    let mut r = Recurrent::new(*cell, need(cell.keras_name())?, *units, layer_seed)
+                        .with_reset_after(*reset_after)
+                        .with_return_sequences(*return_sequences)
+                        .with_go_backwards(*go_backwards);
+                    if !use_bias {
+                        r = r.without_bias();
+                    }
+                    features = Some(*units);
+                    has_time = *return_sequences;
+                    Layer::Recurrent(r)
+                }
+                LayerConfig::Bidirectional {
+                    cell,
+                    units,
+                    return_sequences,
+                    merge_mode,
+                } => {
+                    if !has_time {
+                        return Err(NnError::Config("Bidirectional needs a sequence".into()));
+                    }
+                    let r = Recurrent::new(*cell, need("Bidirectional")?, *units, layer_seed)
+                        .with_return_sequences(*return_sequences);
+                    let b = Bidirectional::new(r, *merge_mode, layer_seed ^ 0x5eed);
+                    features = Some(b.output_units());
+                    has_time = *return_sequences;
+                    Layer::Bidirectional(b)
+                }
+                LayerConfig::Dense {
+                    units,
+                    activation,
+                    use_bias,
+                } => {
+                    let d = Dense::new(need("Dense")?, *units, *activation, *use_bias, layer_seed);
+                    features = Some(*units);
+                    Layer::Dense(d)
+                }
+                LayerConfig::TimeDistributed { units, activation } => {
+                    if !has_time {
+                        return Err(NnError::Config("TimeDistributed needs a sequence".into()));
+                    }
+                    let d = Dense::new(
+                        need("TimeDistributed")?,
+                        *units,
+                        *activation,
+                        true,
+                        layer_seed,
+                    );
+                    features = Some(*units);
+                    Layer::TimeDistributed(d)
+                }
+                LayerConfig::Flatten => {
+                    let f = need("Flatten")?;
+                    if has_time {
+                        let t = input_length.ok_or_else(|| {
+                            NnError::Config(
+                                "Flatten after a sequence needs a fixed input_length".into(),
+                            )
+                        })?;
+                        features = Some(f * t);
+                    }
+                    has_time = false;
+                    Layer::Flatten
+                }
+            };
+            let base = layer.default_name();
+            let n = counts.entry(base).or_insert(0);
+            let name = if *n == 0 {
+                base.to_string()
+            } else {
+                format!("{base}_{n}")
+            };
+            *n += 1;
+            layers.push((name, layer));
+        }
+        if !matches!(layers.first(), Some((_, Layer::Embedding(_)))) {
+            return Err(NnError::Config(
+                "a model starts with an Embedding layer".into(),
+            ));
+        }
+        Ok(Self {
+            layers,
+            configs: configs.to_vec(),
+            input_length,
+        })
+    }
+
+    pub fn layers(&self) -> &[(String, Layer)] {
+        &self.layers
+    }
+
+    pub fn layers_mut(&mut self) -> &mut [(String, Layer)] {
+        &mut self.layers
+    }
+
+    pub fn configs(&self) -> &[LayerConfig] {
+        &self.configs
+    }
+
+    /// Size of the vocabulary the first Embedding accepts.
+    pub fn vocab_size(&self) -> usize {
+        match self.layers.first() {
+            Some((_, Layer::Embedding(e))) => e.input_dim,
+            _ => 0,
+        }
+    }
+
+    /// Every weight, named `layer/weight` (e.g. `simple_rnn/recurrent_kernel`).
+    pub fn trainable_variables(&self) -> Vec<(String, Var)> {
+        self.layers
+            .iter()
+            .flat_map(|(lname, l)| {
+                l.weights()
+                    .into_iter()
+                    .map(move |(w, v)| (format!("{lname}/{w}"), v))
+            })
+            .collect()
+    }
+
+    pub fn param_count(&self) -> usize {
+        self.layers.iter().map(|(_, l)| l.param_count()).sum()
+    }
+
+    /// The final activation, when the last layer is a Dense (for from-logits losses).
+    pub fn final_activation(&self) -> Option<Activation> {
+        match self.layers.last() {
+            Some((_, Layer::Dense(d) | Layer::TimeDistributed(d))) => Some(d.activation),
+            _ => None,
+        }
+    }
+
+    /// Probabilities (or whatever the last layer outputs) for token ids `[batch, time]`.
+    pub fn forward(&self, ids: &Tensor) -> Result<Tensor> {
+        Ok(self.forward_with_logits(ids)?.output)
+    }
+
+    /// The forward pass, keeping the last Dense's logits when it ends in softmax/sigmoid.
+    pub fn forward_with_logits(&self, ids: &Tensor) -> Result<ModelOutput> {
+        let mut x = ids.clone();
+        let mut mask: Option<Tensor> = None;
+        let last = self.layers.len().saturating_sub(1);
+        let mut logits = None;
+        for (i, (_, layer)) in self.layers.iter().enumerate() {
+            x = match layer {
+                Layer::Embedding(e) => {
+                    mask = e.compute_mask(&x)?;
+                    e.forward(&x)?
+                }
+                Layer::Recurrent(r) => {
+                    let out = r.forward(&x, mask.as_ref())?.output;
+                    if !r.return_sequences {
+                        mask = None;
+                    }
+                    out
+                }
+                Layer::Bidirectional(b) => {
+                    let out = b.forward(&x, mask.as_ref())?;
+                    if !b.return_sequences() {
+                        mask = None;
+                    }
+                    out
+                }
+                Layer::Dense(d) | Layer::TimeDistributed(d) => {
+                    let z = d.pre_activation(&x)?;
+                    if i == last
+                        && matches!(d.activation, Activation::Softmax | Activation::Sigmoid)
+                    {
+                        logits = Some(z.clone());
+                    }
+                    d.activation.apply(&z)?
+                }
+                Layer::Flatten => x.flatten_from(1)?,
+            };
+        }
+        Ok(ModelOutput { output: x, logits })
+    }
+
+    /// Keras' output shape strings, e.g. `(None, 60, 128)`.
+    fn output_shapes(&self) -> Vec<String> {
+        let t = self
+            .input_length
+            .map_or("None".to_string(), |t| t.to_string());
+        let mut has_time = true;
+        let mut flat: Option<usize> = None;
+        self.layers
+            .iter()
+            .map(|(_, layer)| {
+                let (units, time) = match layer {
+                    Layer::Embedding(e) => (e.output_dim, true),
+                    Layer::Recurrent(r) => (r.units, r.return_sequences),
+                    Layer::Bidirectional(b) => (b.output_units(), b.return_sequences()),
+                    Layer::Dense(d) => (d.units, has_time),
+                    Layer::TimeDistributed(d) => (d.units, true),
+                    Layer::Flatten => {
+                        let f = flat.unwrap_or(0) * self.input_length.unwrap_or(1);
+                        (f, false)
+                    }
+                };
+                has_time = time;
+                flat = Some(units);
+                if time {
+                    format!("(None, {t}, {units})")
+                } else {
+                    format!("(None, {units})")
+                }
+            })
+            .collect()
+    }
+
+    /// The table `model.summary()` prints in tf-keras 2.x, character for character.
+    pub fn summary(&self) -> String {
+        const WIDTH: usize = 65;
+        let positions = [29, 55, 65];
+        let mut out = String::new();
+        out.push_str("Model: \"sequential\"\n");
+        out.push_str(&"_".repeat(WIDTH));
+        out.push('\n');
+        print_row(
+            &mut out,
+            &["Layer (type)", "Output Shape", "Param #"],
+            &positions,
+        );
+        out.push_str(&"=".repeat(WIDTH));
+        out.push('\n');
+        for ((name, layer), shape) in self.layers.iter().zip(self.output_shapes()) {
+            let label = format!("{name} ({})", layer.keras_type());
+            print_row(
+                &mut out,
+                &[&label, &shape, &layer.param_count().to_string()],
+                &positions,
+            );
+            print_row(&mut out, &["", "", ""], &positions);
+        }
+        out.push_str(&"=".repeat(WIDTH));
+        out.push('\n');
+        let total = self.param_count();
+        out.push_str(&format!(
+            "Total params: {total} ({})\n",
+            readable_size(total * 4)
+        ));
+        out.push_str(&format!(
+            "Trainable params: {total} ({})\n",
+            readable_size(total * 4)
+        ));
+        out.push_str("Non-trainable params: 0 (0.00 Byte)\n");
+        out.push_str(&"_".repeat(WIDTH));
+        out
+    }
+
+    /// All weights by name, as safetensors would store them.
+    pub fn state_dict(&self) -> Result<HashMap<String, Tensor>> {
+        Ok(self
+            .trainable_variables()
+            .into_iter()
+            .map(|(n, v)| (n, v.as_tensor().copy().expect("copying a CPU tensor")))
+            .collect())
+    }
+
+    /// Overwrite the weights from a name → tensor map; every weight must be present with the
+    /// right shape.
+    pub fn load_state_dict(&self, tensors: &HashMap<String, Tensor>) -> Result<()> {
+        for (name, var) in self.trainable_variables() {
+            let t = tensors
+                .get(&name)
+                .ok_or_else(|| NnError::Load(format!("the weights file has no tensor {name:?}")))?;
+            if t.dims() != var.dims() {
+                return Err(NnError::Load(format!(
+                    "{name} has shape {:?} in the file but the model expects {:?}: the config and the weights do not belong together",
+                    t.dims(),
+                    var.dims()
+                )));
+            }
+            var.set(&t.to_dtype(DType::F32)?.to_device(&Device::Cpu)?)?;
+        }
+        Ok(())
+    }
+
+    /// The weights as safetensors bytes (names as [`Sequential::trainable_variables`]).
+    pub fn weights_to_safetensors(&self) -> Result<Vec<u8>> {
+        let dict = self.state_dict()?;
+        let views: Vec<(String, Tensor)> = {
+            let mut v: Vec<_> = dict.into_iter().collect();
+            v.sort_by(|a, b| a.0.cmp(&b.0));
+            v
+        };
+        let data: Vec<(String, Vec<u8>, Vec<usize>)> = views
+            .iter()
+            .map(|(n, t)| {
+                let values = t
+                    .flatten_all()
+                    .and_then(|f| f.to_vec1::<f32>())
+                    .unwrap_or_default();
+                let bytes = values.iter().flat_map(|x| x.to_le_bytes()).collect();
+                (n.clone(), bytes, t.dims().to_vec())
+            })
+            .collect();
+        let tensors: Vec<(String, safetensors::tensor::TensorView<'_>)> = data
+            .iter()
+            .map(|(n, bytes, shape)| {
+                let view = safetensors::tensor::TensorView::new(
+                    safetensors::Dtype::F32,
+                    shape.clone(),
+                    bytes,
+                )
+                .map_err(|e| NnError::Load(e.to_string()))?;
+                Ok((n.clone(), view))
+            })
+            .collect::<Result<_>>()?;
+        safetensors::serialize(tensors, None).map_err(|e| NnError::Load(e.to_string()))
+    }
+
+    /// Load weights from safetensors bytes; a corrupt or mismatched file is an error.
+    pub fn load_safetensors(&self, bytes: &[u8]) -> Result<()> {
+        let st = safetensors::SafeTensors::deserialize(bytes).map_err(|e| {
+            NnError::Load(format!("the weights file is not valid safetensors ({e})"))
+        })?;
+        let mut map = HashMap::new();
+        for (name, view) in st.tensors() {
+            if view.dtype() != safetensors::Dtype::F32 {
+                return Err(NnError::Load(format!(
+                    "{name} is {:?}; weights must be float32",
+                    view.dtype()
+                )));
+            }
+            let values: Vec<f32> = view
+                .data()
+                .chunks_exact(4)
+                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .collect();
+            map.insert(name, Tensor::from_vec(values, view.shape(), &Device::Cpu)?);
+        }
+        self.load_state_dict(&map)
+    }
+
+    /// Save as a model folder: `model.json` (architecture) and `model.safetensors`.
+    pub fn save(&self, dir: &Path, extra: &ModelExtras) -> Result<()> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| NnError::Load(format!("cannot create {}: {e}", dir.display())))?;
+        let file = ModelFile {
+            format: MODEL_FORMAT.into(),
+            input_length: self.input_length,
+            layers: self.configs.clone(),
+            extras: extra.clone(),
+        };
+        let json = serde_json::to_string_pretty(&file).map_err(|e| NnError::Load(e.to_string()))?;
+        let write = |name: &str, bytes: &[u8]| {
+            std::fs::write(dir.join(name), bytes).map_err(|e| {
+                NnError::Load(format!("cannot write {}: {e}", dir.join(name).display()))
+            })
+        };
+        write("model.json", json.as_bytes())?;
+        write("model.safetensors", &self.weights_to_safetensors()?)
+    }
+
+    /// Build a model from `model.json` text and load `model.safetensors` bytes.
+    pub fn from_files(config_json: &str, weights: &[u8]) -> Result<(Self, ModelExtras)> {
+        let file: ModelFile = serde_json::from_str(config_json)
+            .map_err(|e| NnError::Load(format!("model.json is not a model config ({e})")))?;
+        if file.format != MODEL_FORMAT {
+            return Err(NnError::Load(format!(
+                "model.json has format {:?}, expected {MODEL_FORMAT:?}",
+                file.format
+            )));
+        }
+        let model = Sequential::from_config(&file.layers, file.input_length, 0)?;
+        model.load_safetensors(weights)?;
+        Ok((model, file.extras))
+    }
+
+    /// Load a model folder written by [`Sequential::save`].
+    pub fn load(dir: &Path) -> Result<(Self, ModelExtras)> {
+        let read = |name: &str| {
+            std::fs::read(dir.join(name)).map_err(|e| {
+                NnError::Load(format!("cannot read {}: {e}", dir.join(name).display()))
+            })
+        };
+        let config = String::from_utf8(read("model.json")?)
+            .map_err(|_| NnError::Load("model.json is not UTF-8 text".into()))?;
+        Self::from_files(&config, &read("model.safetensors")?)
+    }
+}
+
+/// `model.json`'s `format` value.
+pub const MODEL_FORMAT: &str = "rnn-playground/sequential-v1";
+
+/// Everything beside the layers that a model needs to be used: the tokenizer (Keras JSON) and
+/// the preprocessing that produced its inputs.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModelExtras {
+    /// `tokenizer.to_json()` of the tokenizer the model was trained with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tokenizer: Option<String>,
+    /// Padding side and length used for the inputs, etc.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub preprocessing: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ModelFile {
+    format: String,
+    input_length: Option<usize>,
+    layers: Vec<LayerConfig>,
+    #[serde(flatten)]
+    extras: ModelExtras,
+}
+
+/// tf-keras' `print_row`: each field cut to its column, wrapped onto further lines.
+fn print_row(out: &mut String, fields: &[&str], positions: &[usize]) {
+    let mut left: Vec<Vec<char>> = fields.iter().map(|f| f.chars().collect()).collect();
+    loop {
+        let mut line = String::new();
+        let mut len = 0;
+        for col in 0..left.len() {
+            let start = if col > 0 { positions[col - 1] } else { 0 };
+            let end = positions[col];
+            let last = col == positions.len() - 1;
+            let space = if last { 0 } else { 2 };
+            let mut cutoff = end - start - space - if last { 0 } else { 1 };
+            cutoff = cutoff.min(left[col].len());
+            let fit: String = left[col][..cutoff].iter().collect();
+            // Keras breaks lines after the end of a tuple or list.
+            if let Some(c) = ["),", "},", "],", "',"]
+                .iter()
+                .filter_map(|p| fit.find(p).map(|i| i + p.len()))
+                .min()
+            {
+                cutoff = fit[..c].chars().count();
+            }
+            let piece: String = left[col][..cutoff].iter().collect();
+            if col == 0 {
+                line.push(' ');
+                len += 1;
+            }
+            line.push_str(&piece);
+            len += cutoff;
+            line.push_str(&" ".repeat(space));
+            len += space;
+            left[col].drain(..cutoff);
+            if positions[col] > len {
+                line.push_str(&" ".repeat(positions[col] - len));
+                len = positions[col];
+            }
+        }
+        out.push_str(&line);
+        out.push('\n');
+        if left.iter().all(Vec::is_empty) {
+            break;
+        }
+    }
+}
+
+/// Keras' `readable_memory_size`: `3.95 MB`, `7.39 KB`, `0.00 Byte`.
+fn readable_size(bytes: usize) -> String {
+    let mut size = bytes as f64;
+    for unit in ["Byte", "KB", "MB", "GB", "TB"] {
+        if size / 1024.0 < 1.0 {
+            return format!("{size:.2} {unit}");
+        }
+        size /= 1024.0;
+    }
+    format!("{size:.2} PB")
+}
