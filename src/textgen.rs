@@ -1,0 +1,244 @@
+//! Lecture 8's next-word model from raw text to a trained model: fit a tokenizer, build the
+//! prefix samples, pad them 'pre', train Embedding → SimpleRNN/LSTM/GRU → Dense(softmax), and
+//! generate. Shared by `rnn-playground train-textgen`, the page's worker and the tests.
+//!
+//! ```no_run
+//! use rnn_playground::textgen::{TextgenConfig, train};
+//!
+//! let trained = train(rnn_playground::lecture::NEXT_WORD_TEXT, &TextgenConfig::default(), |_| {}).unwrap();
+//! println!("{}", trained.sentence_generation("가는", 5).unwrap());
+//! ```
+
+use std::path::Path;
+
+use candle_core::{Device, Tensor};
+use serde::{Deserialize, Serialize};
+
+use crate::generate::{self, Sampling};
+use crate::nn::{
+    Activation, CellKind, LayerConfig, Loss, ModelExtras, NnError, Optimizer, OptimizerConfig,
+    Result, Sequential,
+};
+use crate::text::{
+    PadOptions, Tokenizer, TokenizerConfig, pad_sequences, prefix_ngrams, split_x_y,
+};
+use crate::train::{self, Callback, Control, EpochLogs, Event, FitOptions, History};
+
+/// The lecture's defaults: SimpleRNN(32), Embedding dim 10, Adam, 200 epochs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TextgenConfig {
+    pub cell: CellKind,
+    pub embedding_dim: usize,
+    pub hidden: usize,
+    pub epochs: usize,
+    pub batch_size: usize,
+    pub optimizer: String,
+    pub learning_rate: f32,
+    pub seed: u64,
+    pub tokenizer: TokenizerConfig,
+}
+
+impl Default for TextgenConfig {
+    fn default() -> Self {
+        Self {
+            cell: CellKind::SimpleRnn,
+            embedding_dim: 10,
+            hidden: 32,
+            epochs: 200,
+            batch_size: 32,
+            optimizer: "adam".into(),
+            learning_rate: 1e-3,
+            seed: 0,
+            tokenizer: TokenizerConfig::default(),
+        }
+    }
+}
+
+/// The training data of lecture 8: `X` (padded prefixes without their last word) and `y`.
+pub struct TextgenData {
+    pub tokenizer: Tokenizer,
+    /// Length of the longest sample (the lecture's `max_len`); inputs are `max_len - 1` long.
+    pub max_len: usize,
+    pub x: Tensor,
+    pub y: Tensor,
+}
+
+/// Tokenize `text` (one sentence per line) and build the prefix samples.
+pub fn prepare(text: &str, tokenizer: &TokenizerConfig) -> Result<TextgenData> {
+    let mut tok = Tokenizer::new(tokenizer.clone()).map_err(|e| NnError::Config(e.to_string()))?;
+    let lines: Vec<&str> = text.lines().collect();
+    tok.fit_on_texts(&lines);
+    let samples = prefix_ngrams(&tok.texts_to_sequences(&lines));
+    if samples.is_empty() {
+        return Err(NnError::Config(
+            "the text has no line with two or more words: write a few sentences, one per line"
+                .into(),
+        ));
+    }
+    let max_len = samples.iter().map(Vec::len).max().unwrap_or(0);
+    let padded = pad_sequences(
+        &samples,
+        &PadOptions {
+            maxlen: Some(max_len),
+            ..PadOptions::default()
+        },
+    );
+    let (x, y) = split_x_y(&padded);
+    let n = x.len();
+    let xs: Vec<u32> = x.iter().flatten().map(|&i| i as u32).collect();
+    let ys: Vec<u32> = y.iter().map(|&i| i as u32).collect();
+    Ok(TextgenData {
+        tokenizer: tok,
+        max_len,
+        x: Tensor::from_vec(xs, (n, max_len - 1), &Device::Cpu)?,
+        y: Tensor::from_vec(ys, n, &Device::Cpu)?,
+    })
+}
+
+/// Embedding(vocab, dim) → cell(hidden) → Dense(vocab, softmax).
+pub fn build_model(
+    config: &TextgenConfig,
+    vocab_size: usize,
+    input_length: usize,
+) -> Result<Sequential> {
+    Sequential::from_config(
+        &[
+            LayerConfig::Embedding {
+                input_dim: vocab_size,
+                output_dim: config.embedding_dim,
+                mask_zero: false,
+            },
+            LayerConfig::rnn(config.cell, config.hidden),
+            LayerConfig::Dense {
+                units: vocab_size,
+                activation: Activation::Softmax,
+                use_bias: true,
+            },
+        ],
+        Some(input_length),
+        config.seed,
+    )
+}
+
+/// A trained next-word model with its tokenizer.
+pub struct TrainedTextgen {
+    pub model: Sequential,
+    pub tokenizer: Tokenizer,
+    /// Input length (`max_len - 1`).
+    pub maxlen: usize,
+    pub history: History,
+}
+
+/// Train on `text`; `on_epoch` sees each epoch's logs as it ends.
+pub fn train(
+    text: &str,
+    config: &TextgenConfig,
+    mut on_epoch: impl FnMut(&EpochLogs),
+) -> Result<TrainedTextgen> {
+    let data = prepare(text, &config.tokenizer)?;
+    let model = build_model(config, data.tokenizer.vocab_size(), data.max_len - 1)?;
+    let optimizer = OptimizerConfig::by_name(&config.optimizer, config.learning_rate)
+        .map_err(NnError::Config)?;
+    let mut optimizer = Optimizer::new(optimizer);
+    let mut progress = |event: &Event| {
+        if let Event::EpochEnd(logs) = event {
+            on_epoch(logs);
+        }
+        Control::Continue
+    };
+    let mut callbacks: [&mut dyn Callback; 1] = [&mut progress];
+    let options = FitOptions {
+        epochs: config.epochs,
+        batch_size: config.batch_size,
+        seed: config.seed,
+        ..FitOptions::default()
+    };
+    let dataset = train::Dataset {
+        x: data.x,
+        y: data.y,
+    };
+    let history = train::fit(
+        &model,
+        &mut optimizer,
+        Loss::SparseCategoricalCrossentropy,
+        &dataset,
+        &options,
+        &mut callbacks,
+    )?;
+    Ok(TrainedTextgen {
+        model,
+        tokenizer: data.tokenizer,
+        maxlen: data.max_len - 1,
+        history,
+    })
+}
+
+impl TrainedTextgen {
+    /// The lecture's greedy `sentence_generation`.
+    pub fn sentence_generation(&self, seed_text: &str, n: usize) -> Result<String> {
+        generate::sentence_generation(&self.model, &self.tokenizer, seed_text, n, self.maxlen)
+    }
+
+    pub fn generate(&self, seed_text: &str, n: usize, sampling: Sampling) -> Result<String> {
+        generate::generate(
+            &self.model,
+            &self.tokenizer,
+            seed_text,
+            n,
+            self.maxlen,
+            sampling,
+        )
+    }
+
+    /// Save as a model folder with the tokenizer and the input length.
+    pub fn save(&self, dir: &Path) -> Result<()> {
+        let mut extras = ModelExtras {
+            tokenizer: Some(self.tokenizer.to_json()),
+            ..ModelExtras::default()
+        };
+        extras
+            .preprocessing
+            .insert("task".into(), "next_word".into());
+        extras
+            .preprocessing
+            .insert("maxlen".into(), self.maxlen.into());
+        extras.preprocessing.insert("padding".into(), "pre".into());
+        self.model.save(dir, &extras)
+    }
+
+    /// Load a folder written by [`TrainedTextgen::save`].
+    pub fn load(dir: &Path) -> Result<Self> {
+        let (model, extras) = Sequential::load(dir)?;
+        Self::from_parts(model, extras)
+    }
+
+    /// A model and its extras (from files the page fetched, for example).
+    pub fn from_parts(model: Sequential, extras: ModelExtras) -> Result<Self> {
+        let json = extras.tokenizer.as_deref().ok_or_else(|| {
+            NnError::Load(
+                "the model folder has no tokenizer: it is not a text-generation model".into(),
+            )
+        })?;
+        let tokenizer = Tokenizer::from_json(json).map_err(|e| NnError::Load(e.to_string()))?;
+        let maxlen = extras
+            .preprocessing
+            .get("maxlen")
+            .and_then(|v| v.as_u64())
+            .map(|v| v as usize)
+            .or(model.input_length)
+            .ok_or_else(|| {
+                NnError::Load("the model folder does not say its input length (maxlen)".into())
+            })?;
+        Ok(Self {
+            model,
+            tokenizer,
+            maxlen,
+            history: History {
+                epochs: vec![],
+                batch_loss: vec![],
+                stop_reason: train::StopReason::Completed,
+            },
+        })
+    }
+}

@@ -1,0 +1,320 @@
+//! Keras' `model.fit`, `evaluate` and `predict` for a [`Sequential`]: epochs, batches,
+//! `validation_split` (the last fraction, taken before shuffling), per-epoch shuffling from a
+//! seeded RNG (same seed, same run), a [`History`], callbacks and cancellation between batches.
+//!
+//! ```
+//! use candle_core::{Device, Tensor};
+//! use rnn_playground::nn::{Activation, CellKind, LayerConfig, Loss, Optimizer, OptimizerConfig, Sequential};
+//! use rnn_playground::train::{fit, Dataset, FitOptions};
+//!
+//! let model = Sequential::from_config(&[
+//!     LayerConfig::Embedding { input_dim: 4, output_dim: 3, mask_zero: false },
+//!     LayerConfig::rnn(CellKind::SimpleRnn, 4),
+//!     LayerConfig::Dense { units: 4, activation: Activation::Softmax, use_bias: true },
+//! ], Some(2), 0).unwrap();
+//! let data = Dataset {
+//!     x: Tensor::new(&[[1u32, 2], [2, 3]], &Device::Cpu).unwrap(),
+//!     y: Tensor::new(&[3u32, 1], &Device::Cpu).unwrap(),
+//! };
+//! let mut adam = Optimizer::new(OptimizerConfig::adam(0.05));
+//! let options = FitOptions { epochs: 50, ..FitOptions::default() };
+//! let history = fit(&model, &mut adam, Loss::SparseCategoricalCrossentropy, &data, &options, &mut []).unwrap();
+//! assert_eq!(history.epochs.last().unwrap().accuracy, 1.0);
+//! ```
+
+mod callbacks;
+
+use candle_core::{DType, Device, Tensor};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use serde::{Deserialize, Serialize};
+use web_time::Instant;
+
+pub use callbacks::{Callback, Control, EarlyStopping, Event, Monitor};
+
+use crate::nn::{Activation, Loss, NnError, Optimizer, Result, Sequential};
+
+/// Inputs (token ids `[samples, time]`) and targets (`[samples]` class indices or 0/1 labels,
+/// or `[samples, classes]` one-hot rows).
+#[derive(Clone, Debug)]
+pub struct Dataset {
+    pub x: Tensor,
+    pub y: Tensor,
+}
+
+impl Dataset {
+    pub fn len(&self) -> usize {
+        self.x.dims().first().copied().unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn select(&self, indices: &[u32]) -> Result<Dataset> {
+        let idx = Tensor::from_vec(indices.to_vec(), indices.len(), self.x.device())?;
+        Ok(Dataset {
+            x: self.x.index_select(&idx, 0)?,
+            y: self.y.index_select(&idx, 0)?,
+        })
+    }
+
+    /// Keras' `validation_split`: the last `fraction` of the samples, before any shuffling.
+    pub fn split_validation(&self, fraction: f32) -> Result<(Dataset, Option<Dataset>)> {
+        if !(0.0..1.0).contains(&fraction) {
+            return Err(NnError::Config(format!(
+                "validation_split must be in [0, 1), got {fraction}"
+            )));
+        }
+        let n = self.len();
+        let split_at = ((n as f64) * (1.0 - fraction as f64)).floor() as usize;
+        if fraction == 0.0 || split_at == n {
+            return Ok((self.clone(), None));
+        }
+        let train = Dataset {
+            x: self.x.narrow(0, 0, split_at)?,
+            y: self.y.narrow(0, 0, split_at)?,
+        };
+        let val = Dataset {
+            x: self.x.narrow(0, split_at, n - split_at)?,
+            y: self.y.narrow(0, split_at, n - split_at)?,
+        };
+        Ok((train, Some(val)))
+    }
+}
+
+/// `fit`'s keyword arguments with Keras' defaults.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FitOptions {
+    pub epochs: usize,
+    pub batch_size: usize,
+    pub validation_split: f32,
+    pub shuffle: bool,
+    /// Seed of the shuffling RNG.
+    pub seed: u64,
+}
+
+impl Default for FitOptions {
+    fn default() -> Self {
+        Self {
+            epochs: 1,
+            batch_size: 32,
+            validation_split: 0.0,
+            shuffle: true,
+            seed: 0,
+        }
+    }
+}
+
+/// One epoch's logs, as Keras' `history.history` holds them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EpochLogs {
+    /// 1-based, as Keras prints it.
+    pub epoch: usize,
+    pub loss: f32,
+    pub accuracy: f32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub val_loss: Option<f32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub val_accuracy: Option<f32>,
+    /// Training samples per second in this epoch.
+    pub samples_per_s: f32,
+}
+
+/// Why training ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StopReason {
+    Completed,
+    EarlyStopping,
+    Cancelled,
+}
+
+/// Keras' `History`: per-epoch logs and the loss of every batch.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct History {
+    pub epochs: Vec<EpochLogs>,
+    pub batch_loss: Vec<f32>,
+    pub stop_reason: StopReason,
+}
+
+/// Loss (mean over the batch, differentiable) and the probabilities, computed from logits when
+/// the model ends in softmax/sigmoid and the loss is a cross-entropy.
+pub fn loss_and_output(
+    model: &Sequential,
+    loss: Loss,
+    x: &Tensor,
+    y: &Tensor,
+) -> Result<(Tensor, Tensor)> {
+    let out = model.forward_with_logits(x)?;
+    let value = match (&out.logits, model.final_activation()) {
+        (Some(logits), Some(Activation::Softmax)) if loss != Loss::BinaryCrossentropy => {
+            loss.compute(y, logits, true)?
+        }
+        (Some(logits), Some(Activation::Sigmoid)) if loss == Loss::BinaryCrossentropy => {
+            loss.compute(y, logits, true)?
+        }
+        _ => loss.compute(y, &out.output, false)?,
+    };
+    Ok((value, out.output))
+}
+
+/// Train `model` on `data`. `callbacks` see every batch and epoch and may stop training;
+/// a NaN or infinite loss stops it with [`NnError::NonFiniteLoss`].
+pub fn fit(
+    model: &Sequential,
+    optimizer: &mut Optimizer,
+    loss: Loss,
+    data: &Dataset,
+    options: &FitOptions,
+    callbacks: &mut [&mut dyn Callback],
+) -> Result<History> {
+    fit_with_cancel(model, optimizer, loss, data, options, callbacks, &|| false)
+}
+
+/// [`fit`] that also checks `cancelled` between batches (the page's Stop button).
+pub fn fit_with_cancel(
+    model: &Sequential,
+    optimizer: &mut Optimizer,
+    loss: Loss,
+    data: &Dataset,
+    options: &FitOptions,
+    callbacks: &mut [&mut dyn Callback],
+    cancelled: &dyn Fn() -> bool,
+) -> Result<History> {
+    if options.batch_size == 0 {
+        return Err(NnError::Config("batch_size must be at least 1".into()));
+    }
+    let (train, val) = data.split_validation(options.validation_split)?;
+    let n = train.len();
+    if n == 0 {
+        return Err(NnError::Config(
+            "there are no training samples: add text or lower validation_split".into(),
+        ));
+    }
+    let vars = model.trainable_variables();
+    let mut rng = StdRng::seed_from_u64(options.seed);
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    let mut history = History {
+        epochs: Vec::new(),
+        batch_loss: Vec::new(),
+        stop_reason: StopReason::Completed,
+    };
+    let batches = n.div_ceil(options.batch_size);
+    'epochs: for epoch in 1..=options.epochs {
+        let start = Instant::now();
+        if options.shuffle {
+            order.shuffle(&mut rng);
+        }
+        let (mut loss_sum, mut correct, mut seen) = (0f64, 0f64, 0usize);
+        for (b, chunk) in order.chunks(options.batch_size).enumerate() {
+            if cancelled() {
+                history.stop_reason = StopReason::Cancelled;
+                break 'epochs;
+            }
+            let batch = train.select(chunk)?;
+            let (value, probs) = loss_and_output(model, loss, &batch.x, &batch.y)?;
+            let batch_loss = value.to_scalar::<f32>()?;
+            if !batch_loss.is_finite() {
+                return Err(NnError::NonFiniteLoss {
+                    epoch,
+                    batch: b + 1,
+                    loss: batch_loss,
+                });
+            }
+            let grads = value.backward()?;
+            optimizer.step(&vars, &grads)?;
+            let acc = loss.accuracy(&batch.y, &probs.detach())?;
+            loss_sum += batch_loss as f64 * chunk.len() as f64;
+            correct += acc as f64 * chunk.len() as f64;
+            seen += chunk.len();
+            history.batch_loss.push(batch_loss);
+            let event = Event::BatchEnd {
+                epoch,
+                batch: b + 1,
+                batches,
+                loss: (loss_sum / seen as f64) as f32,
+                accuracy: (correct / seen as f64) as f32,
+            };
+            if callbacks
+                .iter_mut()
+                .any(|c| c.on_event(&event, model) == Control::Stop)
+            {
+                history.stop_reason = StopReason::Cancelled;
+                break 'epochs;
+            }
+        }
+        let elapsed = start.elapsed().as_secs_f32().max(1e-9);
+        let (val_loss, val_accuracy) = match &val {
+            Some(v) => {
+                let (l, a) = evaluate(model, loss, v, options.batch_size)?;
+                (Some(l), Some(a))
+            }
+            None => (None, None),
+        };
+        let logs = EpochLogs {
+            epoch,
+            loss: (loss_sum / seen as f64) as f32,
+            accuracy: (correct / seen as f64) as f32,
+            val_loss,
+            val_accuracy,
+            samples_per_s: seen as f32 / elapsed,
+        };
+        history.epochs.push(logs.clone());
+        let event = Event::EpochEnd(logs);
+        let mut stop = false;
+        for c in callbacks.iter_mut() {
+            stop |= c.on_event(&event, model) == Control::Stop;
+        }
+        if stop {
+            history.stop_reason = StopReason::EarlyStopping;
+            break;
+        }
+    }
+    for c in callbacks.iter_mut() {
+        c.on_train_end(model)?;
+    }
+    Ok(history)
+}
+
+/// Mean loss and accuracy over `data`, in batches.
+pub fn evaluate(
+    model: &Sequential,
+    loss: Loss,
+    data: &Dataset,
+    batch_size: usize,
+) -> Result<(f32, f32)> {
+    let n = data.len();
+    if n == 0 {
+        return Ok((f32::NAN, f32::NAN));
+    }
+    let (mut loss_sum, mut correct) = (0f64, 0f64);
+    let mut start = 0;
+    while start < n {
+        let len = batch_size.max(1).min(n - start);
+        let x = data.x.narrow(0, start, len)?;
+        let y = data.y.narrow(0, start, len)?;
+        let (value, probs) = loss_and_output(model, loss, &x, &y)?;
+        loss_sum += value.to_scalar::<f32>()? as f64 * len as f64;
+        correct += loss.accuracy(&y, &probs)? as f64 * len as f64;
+        start += len;
+    }
+    Ok(((loss_sum / n as f64) as f32, (correct / n as f64) as f32))
+}
+
+/// The model's outputs for `x`, in batches (no gradients are kept).
+pub fn predict(model: &Sequential, x: &Tensor, batch_size: usize) -> Result<Tensor> {
+    let n = x.dims().first().copied().unwrap_or(0);
+    let mut parts = Vec::new();
+    let mut start = 0;
+    while start < n {
+        let len = batch_size.max(1).min(n - start);
+        parts.push(model.forward(&x.narrow(0, start, len)?)?.detach());
+        start += len;
+    }
+    if parts.is_empty() {
+        return Ok(Tensor::zeros(0, DType::F32, &Device::Cpu)?);
+    }
+    Ok(Tensor::cat(&parts, 0)?)
+}
