@@ -22,8 +22,11 @@ mod cli {
     use std::process::ExitCode;
 
     use clap::{Args, Parser, Subcommand};
+    use rnn_playground::generate::Sampling;
+    use rnn_playground::nn::{CellKind, Sequential};
     use rnn_playground::text::pipeline::{PipelineOptions, tokenize_lines};
     use rnn_playground::text::{DEFAULT_FILTERS, PadOptions, Side, TokenizerConfig};
+    use rnn_playground::textgen::{self, TextgenConfig, TrainedTextgen};
 
     #[derive(Parser)]
     #[command(
@@ -41,6 +44,73 @@ mod cli {
         /// Fit a Keras Tokenizer on the lines of FILE (or stdin) and print word_index,
         /// word_counts, sequences and the padded matrix as one JSON object.
         Tokenize(TokenizeArgs),
+        /// Train lecture 8's next-word model; prints one JSON line per epoch and saves the
+        /// model folder to --out.
+        TrainTextgen(TrainTextgenArgs),
+        /// Generate words after a seed text with a trained next-word model.
+        Generate(GenerateArgs),
+        /// Print a saved model's Keras summary table.
+        Summary(SummaryArgs),
+    }
+
+    #[derive(Args)]
+    struct TrainTextgenArgs {
+        /// One sentence per line; the lecture's three sentences when absent.
+        #[arg(long, value_name = "FILE")]
+        text: Option<PathBuf>,
+        #[arg(long, default_value_t = 200)]
+        epochs: usize,
+        /// simplernn, lstm or gru.
+        #[arg(long, default_value = "simplernn", value_parser = parse_cell)]
+        cell: CellKind,
+        #[arg(long, default_value_t = 10)]
+        embedding_dim: usize,
+        #[arg(long, default_value_t = 32)]
+        hidden: usize,
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// adam, rmsprop or sgd.
+        #[arg(long, default_value = "adam")]
+        optimizer: String,
+        #[arg(long, default_value_t = 0.001)]
+        learning_rate: f32,
+        #[arg(long, default_value_t = 32)]
+        batch_size: usize,
+        /// Model folder to write (model.json, model.safetensors).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    }
+
+    #[derive(Args)]
+    struct GenerateArgs {
+        /// A folder written by train-textgen.
+        #[arg(long, value_name = "DIR")]
+        model: PathBuf,
+        /// The words to start from.
+        #[arg(long, allow_hyphen_values = true)]
+        seed_text: String,
+        /// How many words to add.
+        #[arg(long, default_value_t = 5)]
+        words: usize,
+        /// Sample with this temperature instead of taking the most probable word.
+        #[arg(long)]
+        temperature: Option<f32>,
+        /// Sample only among the k most probable words.
+        #[arg(long)]
+        top_k: Option<usize>,
+        /// Seed of the sampling RNG.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+    }
+
+    #[derive(Args)]
+    struct SummaryArgs {
+        #[arg(long, value_name = "DIR")]
+        model: PathBuf,
+    }
+
+    fn parse_cell(s: &str) -> Result<CellKind, String> {
+        s.parse()
     }
 
     #[derive(Args)]
@@ -112,6 +182,9 @@ mod cli {
         };
         let result = match cli.command {
             Command::Tokenize(args) => tokenize(args),
+            Command::TrainTextgen(args) => train_textgen(args),
+            Command::Generate(args) => generate(args),
+            Command::Summary(args) => summary(args),
         };
         match result {
             Ok(()) => ExitCode::SUCCESS,
@@ -168,5 +241,56 @@ mod cli {
         let json = serde_json::to_string(&output).map_err(|e| e.to_string())?;
         let mut stdout = std::io::stdout().lock();
         writeln!(stdout, "{json}").map_err(|e| format!("cannot write output: {e}"))
+    }
+
+    fn train_textgen(args: TrainTextgenArgs) -> Result<(), String> {
+        let text = match &args.text {
+            Some(path) => std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?,
+            None => rnn_playground::lecture::NEXT_WORD_TEXT.to_string(),
+        };
+        let config = TextgenConfig {
+            cell: args.cell,
+            embedding_dim: args.embedding_dim,
+            hidden: args.hidden,
+            epochs: args.epochs,
+            batch_size: args.batch_size,
+            optimizer: args.optimizer,
+            learning_rate: args.learning_rate,
+            seed: args.seed,
+            ..TextgenConfig::default()
+        };
+        let mut stdout = std::io::stdout().lock();
+        let trained = textgen::train(&text, &config, |logs| {
+            let line = serde_json::json!({"epoch": logs.epoch, "loss": logs.loss, "accuracy": logs.accuracy});
+            let _ = writeln!(stdout, "{line}");
+        })
+        .map_err(|e| e.to_string())?;
+        trained.save(&args.out).map_err(|e| e.to_string())?;
+        eprintln!("saved the model to {}", args.out.display());
+        Ok(())
+    }
+
+    fn generate(args: GenerateArgs) -> Result<(), String> {
+        let trained = TrainedTextgen::load(&args.model).map_err(|e| e.to_string())?;
+        let sampling = match (args.temperature, args.top_k) {
+            (None, None) => Sampling::Greedy,
+            (t, k) => Sampling::Temperature {
+                temperature: t.unwrap_or(1.0),
+                top_k: k.unwrap_or(0),
+                seed: args.seed,
+            },
+        };
+        let sentence = trained
+            .generate(&args.seed_text, args.words, sampling)
+            .map_err(|e| e.to_string())?;
+        println!("{sentence}");
+        Ok(())
+    }
+
+    fn summary(args: SummaryArgs) -> Result<(), String> {
+        let (model, _) = Sequential::load(&args.model).map_err(|e| e.to_string())?;
+        println!("{}", model.summary());
+        Ok(())
     }
 }
