@@ -133,6 +133,8 @@ pub struct Recurrent {
     pub recurrent_kernel: Var,
     /// `[gates·units]`; GRU with `reset_after`: `[2, 3·units]` (input bias, recurrent bias).
     pub bias: Option<Var>,
+    /// Use the fused kernels (default) or the step-by-step autograd reference.
+    pub fused: bool,
 }
 
 impl Recurrent {
@@ -166,6 +168,7 @@ impl Recurrent {
             kernel: var(&kernel),
             recurrent_kernel: var(&recurrent),
             bias: Some(var(&bias)),
+            fused: true,
         }
     }
 
@@ -387,7 +390,7 @@ impl Recurrent {
         initial: Option<RnnState>,
     ) -> Result<RnnOutput> {
         self.check_input(xs)?;
-        if xs.device().is_cpu() && super::fused::supports(self) {
+        if self.fused && xs.device().is_cpu() && super::fused::supports(self) {
             return super::fused::forward(self, xs, mask, initial);
         }
         self.forward_reference_from(xs, mask, initial)
@@ -481,5 +484,5 @@ pub fn reverse_time(x: &Tensor) -> Result<Tensor> {
     let time = x.dim(1)?;
     let idx: Vec<u32> = (0..time as u32).rev().collect();
     let idx = Tensor::from_vec(idx, time, x.device())?;
-    Ok(x.index_select(&idx, 1)?)
+    Ok(x.contiguous()?.index_select(&idx, 1)?)
 }

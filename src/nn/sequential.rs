@@ -326,6 +326,21 @@ impl Sequential {
         })
     }
 
+    /// Switch every recurrent layer between the fused kernels and the autograd reference
+    /// (for benchmarks and tests; the results are the same).
+    pub fn set_fused(&mut self, fused: bool) {
+        for (_, layer) in &mut self.layers {
+            match layer {
+                Layer::Recurrent(r) => r.fused = fused,
+                Layer::Bidirectional(b) => {
+                    b.forward.fused = fused;
+                    b.backward.fused = fused;
+                }
+                _ => {}
+            }
+        }
+    }
+
     pub fn layers(&self) -> &[(String, Layer)] {
         &self.layers
     }
