@@ -11,6 +11,7 @@
 //!
 //! The `web` module (the Leptos front end) exists only on `wasm32`.
 
+pub mod bench;
 pub mod generate;
 pub mod lecture;
 pub mod nn;
