@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use web_time::Instant;
 
 use crate::lecture::NEXT_WORD_TEXT;
-use crate::nn::{Activation, CellKind, LayerConfig, Loss, Optimizer, OptimizerConfig, Result, Sequential};
+use crate::nn::{
+    Activation, CellKind, LayerConfig, Loss, Optimizer, OptimizerConfig, Result, Sequential,
+};
 use crate::textgen::{self, TextgenConfig};
 use crate::train::{self, loss_and_output};
 
@@ -27,7 +29,12 @@ pub struct BenchRecord {
 }
 
 fn record(case: &str, place: &str, metric: &str, value: f64) -> BenchRecord {
-    BenchRecord { case: case.into(), place: place.into(), metric: metric.into(), value }
+    BenchRecord {
+        case: case.into(),
+        place: place.into(),
+        metric: metric.into(),
+        value,
+    }
 }
 
 /// Lecture 8 end to end: prepare, build, 200 epochs of Adam on the full batch (best of `reps`).
@@ -35,7 +42,14 @@ pub fn lecture8_200_epochs(place: &str, reps: usize) -> Result<Vec<BenchRecord>>
     let mut best = f64::INFINITY;
     for seed in 0..reps.max(1) as u64 {
         let start = Instant::now();
-        let trained = textgen::train(NEXT_WORD_TEXT, &TextgenConfig { seed, ..TextgenConfig::default() }, |_| {})?;
+        let trained = textgen::train(
+            NEXT_WORD_TEXT,
+            &TextgenConfig {
+                seed,
+                ..TextgenConfig::default()
+            },
+            |_| {},
+        )?;
         best = best.min(start.elapsed().as_secs_f64());
         std::hint::black_box(trained.history.epochs.len());
     }
@@ -43,22 +57,46 @@ pub fn lecture8_200_epochs(place: &str, reps: usize) -> Result<Vec<BenchRecord>>
 }
 
 /// The classifier shape of lectures 9/11: Embedding → cell → Dense(1, sigmoid).
-fn classifier(vocab: usize, dim: usize, cell: CellKind, units: usize, len: usize) -> Result<Sequential> {
+fn classifier(
+    vocab: usize,
+    dim: usize,
+    cell: CellKind,
+    units: usize,
+    len: usize,
+) -> Result<Sequential> {
     Sequential::from_config(
         &[
-            LayerConfig::Embedding { input_dim: vocab, output_dim: dim, mask_zero: false },
+            LayerConfig::Embedding {
+                input_dim: vocab,
+                output_dim: dim,
+                mask_zero: false,
+            },
             LayerConfig::rnn(cell, units),
-            LayerConfig::Dense { units: 1, activation: Activation::Sigmoid, use_bias: true },
+            LayerConfig::Dense {
+                units: 1,
+                activation: Activation::Sigmoid,
+                use_bias: true,
+            },
         ],
         Some(len),
         0,
     )
 }
 
-fn random_batch(rng: &mut StdRng, batch: usize, len: usize, vocab: usize) -> Result<(Tensor, Tensor)> {
-    let ids: Vec<u32> = (0..batch * len).map(|_| rng.random_range(1..vocab as u32)).collect();
+fn random_batch(
+    rng: &mut StdRng,
+    batch: usize,
+    len: usize,
+    vocab: usize,
+) -> Result<(Tensor, Tensor)> {
+    let ids: Vec<u32> = (0..batch * len)
+        .map(|_| rng.random_range(1..vocab as u32))
+        .collect();
     let labels: Vec<f32> = (0..batch).map(|_| rng.random_range(0..2) as f32).collect();
-    Ok((Tensor::from_vec(ids, (batch, len), &Device::Cpu)?, Tensor::from_vec(labels, batch, &Device::Cpu)?))
+    Ok((
+        Tensor::from_vec(ids, (batch, len), &Device::Cpu)?,
+        Tensor::from_vec(labels, batch, &Device::Cpu)?,
+    ))
 }
 
 /// Training throughput (samples/s) of one classifier configuration, Adam, binary CE.
@@ -80,7 +118,9 @@ pub fn classifier_train(
     let vars = model.trainable_variables();
     let mut optimizer = Optimizer::new(OptimizerConfig::adam(1e-3));
     let mut rng = StdRng::seed_from_u64(1);
-    let batches: Vec<(Tensor, Tensor)> = (0..4).map(|_| random_batch(&mut rng, batch, len, vocab)).collect::<Result<_>>()?;
+    let batches: Vec<(Tensor, Tensor)> = (0..4)
+        .map(|_| random_batch(&mut rng, batch, len, vocab))
+        .collect::<Result<_>>()?;
     let mut step = |i: usize| -> Result<()> {
         let (x, y) = &batches[i % batches.len()];
         let (loss, _) = loss_and_output(&model, Loss::BinaryCrossentropy, x, y)?;
@@ -93,7 +133,12 @@ pub fn classifier_train(
         step(i + 1)?;
     }
     let secs = start.elapsed().as_secs_f64();
-    let mut out = vec![record(case, place, "samples_per_s", (steps * batch) as f64 / secs)];
+    let mut out = vec![record(
+        case,
+        place,
+        "samples_per_s",
+        (steps * batch) as f64 / secs,
+    )];
     // Inference throughput on the same shapes.
     let (x, _) = &batches[0];
     let start = Instant::now();
@@ -102,7 +147,12 @@ pub fn classifier_train(
         std::hint::black_box(train::predict(&model, x, batch)?);
     }
     let predict_secs = start.elapsed().as_secs_f64();
-    out.push(record(&format!("{case}-predict"), place, "samples_per_s", (reps * batch) as f64 / predict_secs));
+    out.push(record(
+        &format!("{case}-predict"),
+        place,
+        "samples_per_s",
+        (reps * batch) as f64 / predict_secs,
+    ));
     Ok(out)
 }
 
@@ -110,9 +160,39 @@ pub fn classifier_train(
 pub fn run_all(place: &str, quick: bool) -> Result<Vec<BenchRecord>> {
     let steps = if quick { 10 } else { 30 };
     let mut out = lecture8_200_epochs(place, if quick { 3 } else { 5 })?;
-    out.extend(classifier_train("lecture9-simplernn-train", place, CellKind::SimpleRnn, 8000, 128, 64, 32, steps, true)?);
-    out.extend(classifier_train("lecture11-gru-train", place, CellKind::Gru, 8000, 100, 128, 60, steps, true)?);
-    out.extend(classifier_train("lecture9-lstm-train", place, CellKind::Lstm, 8000, 128, 64, 32, steps, true)?);
+    out.extend(classifier_train(
+        "lecture9-simplernn-train",
+        place,
+        CellKind::SimpleRnn,
+        8000,
+        128,
+        64,
+        32,
+        steps,
+        true,
+    )?);
+    out.extend(classifier_train(
+        "lecture11-gru-train",
+        place,
+        CellKind::Gru,
+        8000,
+        100,
+        128,
+        60,
+        steps,
+        true,
+    )?);
+    out.extend(classifier_train(
+        "lecture9-lstm-train",
+        place,
+        CellKind::Lstm,
+        8000,
+        128,
+        64,
+        32,
+        steps,
+        true,
+    )?);
     // Before/after: the same training with candle's step-by-step autograd.
     out.extend(classifier_train(
         "lecture9-simplernn-train-autograd-reference",

@@ -123,3 +123,42 @@ fn vocab_text(root: &web_sys::Element) -> String {
         .text_content()
         .unwrap()
 }
+
+/// Lecture 8's model trains in the browser to the same result as natively.
+#[wasm_bindgen_test]
+fn lecture8_model_trains_in_wasm() {
+    use rnn_playground::textgen::{TextgenConfig, train};
+    let mut good = 0;
+    for seed in 0..5 {
+        let config = TextgenConfig {
+            seed,
+            ..TextgenConfig::default()
+        };
+        let trained = train(LECTURE_TEXT, &config, |_| {}).unwrap();
+        let accuracy = trained.history.epochs.last().unwrap().accuracy;
+        if accuracy == 1.0
+            && trained.sentence_generation("가는", 5).unwrap() == "가는 말이 고와야 오는 말이 곱다"
+            && trained.sentence_generation("경마장에", 4).unwrap() == "경마장에 있는 말이 뛰고 있다"
+        {
+            good += 1;
+        }
+    }
+    assert!(
+        good >= 4,
+        "only {good} of 5 seeds learned the lecture in wasm"
+    );
+}
+
+/// The same seed gives the same losses in wasm as natively would (determinism).
+#[wasm_bindgen_test]
+fn training_is_deterministic_in_wasm() {
+    use rnn_playground::textgen::{TextgenConfig, train};
+    let config = TextgenConfig {
+        epochs: 5,
+        seed: 7,
+        ..TextgenConfig::default()
+    };
+    let a = train(LECTURE_TEXT, &config, |_| {}).unwrap();
+    let b = train(LECTURE_TEXT, &config, |_| {}).unwrap();
+    assert_eq!(a.history.batch_loss, b.history.batch_loss);
+}

@@ -55,7 +55,18 @@ impl Dense {
     /// `x · kernel + bias`, before the activation (the logits when the activation is softmax
     /// or sigmoid; the losses use them for numerical stability, as Keras does).
     pub fn pre_activation(&self, x: &Tensor) -> Result<Tensor> {
-        let y = x.broadcast_matmul(self.kernel.as_tensor())?;
+        // Flatten leading axes into one 2-D matmul (TimeDistributed, [batch, time, features]).
+        let dims = x.dims().to_vec();
+        let features = *dims.last().unwrap_or(&0);
+        let rows = x.elem_count() / features.max(1);
+        let mut out_dims = dims.clone();
+        if let Some(last) = out_dims.last_mut() {
+            *last = self.units;
+        }
+        let y = x
+            .reshape((rows, features))?
+            .matmul(self.kernel.as_tensor())?
+            .reshape(out_dims)?;
         Ok(match &self.bias {
             Some(b) => y.broadcast_add(b.as_tensor())?,
             None => y,

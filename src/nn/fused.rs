@@ -13,7 +13,7 @@
 //! initial state (`[batch, state]`, `state = units`, or `2·units` for an LSTM's `h ‖ c`). It
 //! returns the carried state after every step, in processing order (`[batch, time, state]`).
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use candle_core::{CpuStorage, CustomOp3, DType, Layout, Shape, Tensor};
 
@@ -81,6 +81,7 @@ pub fn forward(
         units: u,
         go_backwards: layer.go_backwards,
         mask: mask_values,
+        rec_cache: Mutex::new(None),
     };
     let out = xp.apply_op3(&ua, &state0, op)?;
     let hseq = out.narrow(2, 0, u)?;
@@ -165,14 +166,32 @@ fn gemm(
             false,
             false,
             false,
-            gemm::Parallelism::None,
+            parallelism(m * n * k),
         );
     }
+}
+
+/// Both cores for large products natively (TensorFlow uses them too); the browser build has
+/// no threads.
+fn parallelism(macs: usize) -> gemm::Parallelism {
+    #[cfg(not(target_arch = "wasm32"))]
+    if macs >= 1 << 25 {
+        return gemm::Parallelism::Rayon(0);
+    }
+    let _ = macs;
+    gemm::Parallelism::None
 }
 
 #[inline]
 fn sigmoid(x: f32) -> f32 {
     1.0 / (1.0 + (-x).exp())
+}
+
+/// tanh through one `exp` (libm's `tanhf` goes through the slower `expm1f`); absolute error
+/// below 1e-7, saturating correctly at ±1 for large |x|.
+#[inline]
+fn tanh(x: f32) -> f32 {
+    1.0 - 2.0 / ((2.0 * x).exp() + 1.0)
 }
 
 fn slice<'a>(s: &'a CpuStorage, l: &Layout, what: &str) -> candle_core::Result<&'a [f32]> {
@@ -191,6 +210,9 @@ struct RnnSeq {
     go_backwards: bool,
     /// `[batch, time]` in time order, 0/1.
     mask: Option<Arc<Vec<f32>>>,
+    /// `h_prev · U` of every step from the forward pass (row `s·batch + b`), so the backward
+    /// pass does not recompute it.
+    rec_cache: Mutex<Option<Vec<f32>>>,
 }
 
 impl RnnSeq {
@@ -226,21 +248,12 @@ impl RnnSeq {
         } else {
             Vec::new()
         };
-        let mut rec = vec![0f32; batch * gu];
+        let mut rec_all = vec![0f32; time * batch * gu];
         let mut out = vec![0f32; batch * time * sw];
         for s in 0..time {
             let t = self.time_of(s, time);
-            gemm(
-                batch,
-                u,
-                gu,
-                &h,
-                false,
-                &ua[..u * gu],
-                false,
-                &mut rec,
-                false,
-            );
+            let rec = &mut rec_all[s * batch * gu..(s + 1) * batch * gu];
+            gemm(batch, u, gu, &h, false, &ua[..u * gu], false, rec, false);
             for b in 0..batch {
                 let m = self.mask.as_ref().map_or(1.0, |m| m[b * time + t]);
                 let x = &xp[(b * time + t) * gu..(b * time + t + 1) * gu];
@@ -250,7 +263,7 @@ impl RnnSeq {
                     match self.kind {
                         CellKind::SimpleRnn => {
                             for j in 0..u {
-                                hb[j] = (x[j] + r[j] + bias[j]).tanh();
+                                hb[j] = tanh(x[j] + r[j] + bias[j]);
                             }
                         }
                         CellKind::Lstm => {
@@ -258,18 +271,17 @@ impl RnnSeq {
                             for j in 0..u {
                                 let i = sigmoid(x[j] + r[j] + bias[j]);
                                 let f = sigmoid(x[u + j] + r[u + j] + bias[u + j]);
-                                let g = (x[2 * u + j] + r[2 * u + j] + bias[2 * u + j]).tanh();
+                                let g = tanh(x[2 * u + j] + r[2 * u + j] + bias[2 * u + j]);
                                 let o = sigmoid(x[3 * u + j] + r[3 * u + j] + bias[3 * u + j]);
                                 cb[j] = f * cb[j] + i * g;
-                                hb[j] = o * cb[j].tanh();
+                                hb[j] = o * tanh(cb[j]);
                             }
                         }
                         CellKind::Gru => {
                             for j in 0..u {
                                 let z = sigmoid(x[j] + r[j] + bias[j]);
                                 let rr = sigmoid(x[u + j] + r[u + j] + bias[u + j]);
-                                let hh =
-                                    (x[2 * u + j] + rr * (r[2 * u + j] + bias[2 * u + j])).tanh();
+                                let hh = tanh(x[2 * u + j] + rr * (r[2 * u + j] + bias[2 * u + j]));
                                 hb[j] = z * hb[j] + (1.0 - z) * hh;
                             }
                         }
@@ -282,6 +294,9 @@ impl RnnSeq {
                     o[u..].copy_from_slice(&c[b * u..(b + 1) * u]);
                 }
             }
+        }
+        if let Ok(mut cache) = self.rec_cache.lock() {
+            *cache = Some(rec_all);
         }
         out
     }
@@ -353,18 +368,25 @@ impl CustomOp3 for RnnSeq {
             }
         }
         // The recurrent pre-activations of every step in one GEMM.
-        let mut rec = vec![0f32; tb * gu];
-        gemm(
-            tb,
-            u,
-            gu,
-            &h_prev,
-            false,
-            &uav[..u * gu],
-            false,
-            &mut rec,
-            false,
-        );
+        let cached = self.rec_cache.lock().ok().and_then(|mut c| c.take());
+        let rec = match cached {
+            Some(rec) if rec.len() == tb * gu => rec,
+            _ => {
+                let mut rec = vec![0f32; tb * gu];
+                gemm(
+                    tb,
+                    u,
+                    gu,
+                    &h_prev,
+                    false,
+                    &uav[..u * gu],
+                    false,
+                    &mut rec,
+                    false,
+                );
+                rec
+            }
+        };
 
         let mut dxp_rows = vec![0f32; tb * gu]; // d loss / d xp, processing order
         let mut drec_rows = vec![0f32; tb * gu]; // d loss / d (h_prev · U + bias)
@@ -412,10 +434,10 @@ impl CustomOp3 for RnnSeq {
                         for j in 0..u {
                             let i = sigmoid(x[j] + r[j] + bias[j]);
                             let f = sigmoid(x[u + j] + r[u + j] + bias[u + j]);
-                            let g = (x[2 * u + j] + r[2 * u + j] + bias[2 * u + j]).tanh();
+                            let g = tanh(x[2 * u + j] + r[2 * u + j] + bias[2 * u + j]);
                             let o = sigmoid(x[3 * u + j] + r[3 * u + j] + bias[3 * u + j]);
                             let c = f * cp[j] + i * g;
-                            let tc = c.tanh();
+                            let tc = tanh(c);
                             let dh = dh_carry[b * u + j];
                             let dc = dc_carry[b * u + j] + dh * o * (1.0 - tc * tc);
                             let (di, df, dg, do_) = (dc * g, dc * cp[j], dc * i, dh * tc);
@@ -436,7 +458,7 @@ impl CustomOp3 for RnnSeq {
                             let z = sigmoid(x[j] + r[j] + bias[j]);
                             let rr = sigmoid(x[u + j] + r[u + j] + bias[u + j]);
                             let rh = r[2 * u + j] + bias[2 * u + j];
-                            let hh = (x[2 * u + j] + rr * rh).tanh();
+                            let hh = tanh(x[2 * u + j] + rr * rh);
                             let dh = dh_carry[b * u + j];
                             let dz = dh * (hp[j] - hh);
                             let da_h = dh * (1.0 - z) * (1.0 - hh * hh);

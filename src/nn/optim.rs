@@ -234,6 +234,9 @@ impl InplaceOp2 for UpdateOp {
             }
             None => 1.0,
         };
+        // Zipped iterators (no bounds checks) so the loops vectorize.
+        let slots = first.iter_mut().zip(second.iter_mut());
+        let pairs = w.iter_mut().zip(grad.iter()).zip(slots);
         match self.config {
             OptimizerConfig::Adam {
                 learning_rate,
@@ -244,11 +247,11 @@ impl InplaceOp2 for UpdateOp {
             } => {
                 let t = self.t as i32;
                 let alpha = learning_rate * (1.0 - beta_2.powi(t)).sqrt() / (1.0 - beta_1.powi(t));
-                for i in 0..w.len() {
-                    let g = grad[i] * scale;
-                    first[i] += (g - first[i]) * (1.0 - beta_1);
-                    second[i] += (g * g - second[i]) * (1.0 - beta_2);
-                    w[i] -= alpha * first[i] / (second[i].sqrt() + epsilon);
+                for ((w, g), (m, v)) in pairs {
+                    let g = g * scale;
+                    *m += (g - *m) * (1.0 - beta_1);
+                    *v += (g * g - *v) * (1.0 - beta_2);
+                    *w -= alpha * *m / (v.sqrt() + epsilon);
                 }
             }
             OptimizerConfig::RMSprop {
@@ -257,10 +260,10 @@ impl InplaceOp2 for UpdateOp {
                 epsilon,
                 ..
             } => {
-                for i in 0..w.len() {
-                    let g = grad[i] * scale;
-                    second[i] = rho * second[i] + (1.0 - rho) * g * g;
-                    w[i] -= learning_rate * g / (second[i] + epsilon).sqrt();
+                for ((w, g), (_, v)) in pairs {
+                    let g = g * scale;
+                    *v = rho * *v + (1.0 - rho) * g * g;
+                    *w -= learning_rate * g / (*v + epsilon).sqrt();
                 }
             }
             OptimizerConfig::SGD {
@@ -268,13 +271,13 @@ impl InplaceOp2 for UpdateOp {
                 momentum,
                 ..
             } => {
-                for i in 0..w.len() {
-                    let g = grad[i] * scale;
+                for ((w, g), (m, _)) in pairs {
+                    let g = g * scale;
                     if momentum > 0.0 {
-                        first[i] = momentum * first[i] - learning_rate * g;
-                        w[i] += first[i];
+                        *m = momentum * *m - learning_rate * g;
+                        *w += *m;
                     } else {
-                        w[i] -= learning_rate * g;
+                        *w -= learning_rate * g;
                     }
                 }
             }
