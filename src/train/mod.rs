@@ -68,7 +68,10 @@ impl Dataset {
             )));
         }
         let n = self.len();
-        let split_at = ((n as f64) * (1.0 - fraction as f64)).floor() as usize;
+        // Keras computes in Python floats: take the f32 as the decimal the user wrote (0.2, not
+        // 0.2000000029…), or 10 · (1 − 0.2) would floor to 7.
+        let fraction64: f64 = fraction.to_string().parse().unwrap_or(fraction as f64);
+        let split_at = ((n as f64) * (1.0 - fraction64)).floor() as usize;
         if fraction == 0.0 || split_at == n {
             return Ok((self.clone(), None));
         }

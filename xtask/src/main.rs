@@ -26,6 +26,8 @@ commands:
                                  in headless Chromium, and the end-to-end test of the site
   setup                          only install the tools (wasm32 target, trunk, wasm-bindgen)
   site [--release]               build the site into dist/ with Trunk
+  bench [--quick]                native (release) and wasm (release, headless Chromium)
+                                 benchmarks; prints a table, writes target/bench/bench.json
 ";
 
 type Result<T = ()> = std::result::Result<T, String>;
@@ -37,6 +39,7 @@ fn main() -> ExitCode {
         Some("test") => test(&args[1..]),
         Some("setup") => setup_web_tools(),
         Some("site") => site(&args[1..]),
+        Some("bench") => bench(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             Ok(())
@@ -160,6 +163,138 @@ fn test(args: &[String]) -> Result {
 
     println!("\nxtask test: all steps passed in {:.0?}", total.elapsed());
     steps.print();
+    Ok(())
+}
+
+/// Keras 2.21 on the 2-core machine this project is developed on (from the nn-core issue), and
+/// the targets: `(case, metric, keras low, keras high, native target, wasm target)`.
+const BENCH_TARGETS: [(&str, &str, f64, f64, f64, f64); 3] = [
+    ("lecture8-200-epochs", "seconds", 1.8, 2.6, 0.15, 0.15),
+    (
+        "lecture9-simplernn-train",
+        "samples_per_s",
+        1830.0,
+        2200.0,
+        3.0 * 2200.0,
+        1.5 * 2200.0,
+    ),
+    (
+        "lecture11-gru-train",
+        "samples_per_s",
+        1030.0,
+        1290.0,
+        2.0 * 1290.0,
+        1290.0,
+    ),
+];
+
+fn bench(args: &[String]) -> Result {
+    let quick = args.iter().any(|a| a == "--quick");
+    let mut records: Vec<String> = Vec::new();
+    println!("==> native benchmark (release)");
+    let mut native = cargo(&["bench", "--bench", "nn", "--"]);
+    if quick {
+        native.arg("--quick");
+    }
+    let out = native
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run the native benchmark: {e}"))?;
+    if !out.status.success() {
+        return Err("the native benchmark failed".into());
+    }
+    records.extend(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| l.starts_with('{'))
+            .map(str::to_string),
+    );
+    println!("==> wasm benchmark (release, headless Chromium)");
+    setup_web_tools()?;
+    let browser = ensure_browser()?;
+    let out = cargo(&[
+        "test",
+        "--release",
+        "-p",
+        "rnn-playground",
+        "--target",
+        WASM_TARGET,
+        "--test",
+        "bench_wasm",
+        "--",
+        "--nocapture",
+    ])
+    .env("CHROMEDRIVER", &browser.chromedriver)
+    .env("WASM_BINDGEN_TEST_TIMEOUT", "600")
+    .stderr(std::process::Stdio::inherit())
+    .output()
+    .map_err(|e| format!("cannot run the wasm benchmark: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "the wasm benchmark failed:\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        ));
+    }
+    records.extend(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| {
+                l.split_once("BENCH ")
+                    .map(|(_, json)| json.trim().to_string())
+            }),
+    );
+    let dir = root().join("target").join("bench");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let json = format!("[\n  {}\n]\n", records.join(",\n  "));
+    std::fs::write(dir.join("bench.json"), json)
+        .map_err(|e| format!("cannot write bench.json: {e}"))?;
+
+    println!(
+        "\n{:<52} {:>7} {:>14}  {}",
+        "case", "where", "value", "Keras 2.21 / target"
+    );
+    for r in &records {
+        let field = |key: &str| -> String {
+            let pat = format!("\"{key}\":");
+            r.split(&pat)
+                .nth(1)
+                .map(|rest| {
+                    rest.split([',', '}'])
+                        .next()
+                        .unwrap_or("")
+                        .trim_matches('"')
+                        .to_string()
+                })
+                .unwrap_or_default()
+        };
+        let (case, place, metric) = (field("case"), field("where"), field("metric"));
+        let value: f64 = field("value").parse().unwrap_or(f64::NAN);
+        let shown = if metric == "seconds" {
+            format!("{value:.3} s")
+        } else {
+            format!("{value:.0} /s")
+        };
+        let target = BENCH_TARGETS.iter().find(|t| t.0 == case).map(|t| {
+            let goal = if place == "wasm" { t.5 } else { t.4 };
+            let met = if t.1 == "seconds" {
+                value <= goal
+            } else {
+                value >= goal
+            };
+            format!(
+                "{}–{} / {} {goal}{}",
+                t.2,
+                t.3,
+                if t.1 == "seconds" { "≤" } else { "≥" },
+                if met { " ✓" } else { " ✗" }
+            )
+        });
+        println!(
+            "{case:<52} {place:>7} {shown:>14}  {}",
+            target.unwrap_or_default()
+        );
+    }
+    println!("\nwrote {}", dir.join("bench.json").display());
     Ok(())
 }
 
