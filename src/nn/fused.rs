@@ -23,7 +23,7 @@ use super::rnn::{CellKind, Recurrent, RnnOutput, RnnState, reverse_time};
 /// Whether the fused kernels handle this layer (GRU with `reset_after=False` uses the
 /// reference implementation).
 pub fn supports(layer: &Recurrent) -> bool {
-    !(layer.kind == CellKind::Gru && !layer.reset_after)
+    layer.kind != CellKind::Gru || layer.reset_after
 }
 
 /// The layer's forward pass through the fused op; same results as the reference.

@@ -250,8 +250,8 @@ fn bench(args: &[String]) -> Result {
         .map_err(|e| format!("cannot write bench.json: {e}"))?;
 
     println!(
-        "\n{:<52} {:>7} {:>14}  {}",
-        "case", "where", "value", "Keras 2.21 / target"
+        "\n{:<52} {:>7} {:>14}  Keras 2.21 / target",
+        "case", "where", "value"
     );
     for r in &records {
         let field = |key: &str| -> String {
