@@ -162,59 +162,75 @@ pub fn classifier_train(
 /// compiler and tiers hot functions up later, so without a warm-up whichever case runs first
 /// is measured on slower code.
 pub fn run_all(place: &str, quick: bool) -> Result<Vec<BenchRecord>> {
-    if place == "wasm" {
-        run_cases(place, 3)?;
-    }
-    run_cases(place, if quick { 10 } else { 30 })
+    run_matching(place, quick, "")
 }
 
-fn run_cases(place: &str, steps: usize) -> Result<Vec<BenchRecord>> {
+/// The cases whose name contains `filter` (all for an empty filter).
+pub fn run_matching(place: &str, quick: bool, filter: &str) -> Result<Vec<BenchRecord>> {
+    if place == "wasm" {
+        run_cases(place, 3, filter)?;
+    }
+    run_cases(place, if quick { 10 } else { 30 }, filter)
+}
+
+fn run_cases(place: &str, steps: usize, filter: &str) -> Result<Vec<BenchRecord>> {
     let quick = steps < 30;
-    let mut out = lecture8_200_epochs(place, if quick { 3 } else { 5 })?;
-    out.extend(classifier_train(
-        "lecture9-simplernn-train",
-        place,
-        CellKind::SimpleRnn,
-        8000,
-        128,
-        64,
-        32,
-        steps,
-        true,
-    )?);
-    out.extend(classifier_train(
-        "lecture11-gru-train",
-        place,
-        CellKind::Gru,
-        8000,
-        100,
-        128,
-        60,
-        steps,
-        true,
-    )?);
-    out.extend(classifier_train(
-        "lecture9-lstm-train",
-        place,
-        CellKind::Lstm,
-        8000,
-        128,
-        64,
-        32,
-        steps,
-        true,
-    )?);
+    let mut out = Vec::new();
+    if "lecture8-200-epochs".contains(filter) {
+        out.extend(lecture8_200_epochs(place, if quick { 3 } else { 5 })?);
+    }
+    if "lecture9-simplernn-train".contains(filter) {
+        out.extend(classifier_train(
+            "lecture9-simplernn-train",
+            place,
+            CellKind::SimpleRnn,
+            8000,
+            128,
+            64,
+            32,
+            steps,
+            true,
+        )?);
+    }
+    if "lecture11-gru-train".contains(filter) {
+        out.extend(classifier_train(
+            "lecture11-gru-train",
+            place,
+            CellKind::Gru,
+            8000,
+            100,
+            128,
+            60,
+            steps,
+            true,
+        )?);
+    }
+    if "lecture9-lstm-train".contains(filter) {
+        out.extend(classifier_train(
+            "lecture9-lstm-train",
+            place,
+            CellKind::Lstm,
+            8000,
+            128,
+            64,
+            32,
+            steps,
+            true,
+        )?);
+    }
     // Before/after: the same training with candle's step-by-step autograd.
-    out.extend(classifier_train(
-        "lecture9-simplernn-train-autograd-reference",
-        place,
-        CellKind::SimpleRnn,
-        8000,
-        128,
-        64,
-        32,
-        steps / 2,
-        false,
-    )?);
+    if "lecture9-simplernn-train-autograd-reference".contains(filter) {
+        out.extend(classifier_train(
+            "lecture9-simplernn-train-autograd-reference",
+            place,
+            CellKind::SimpleRnn,
+            8000,
+            128,
+            64,
+            32,
+            steps / 2,
+            false,
+        )?);
+    }
     Ok(out)
 }

@@ -21,3 +21,18 @@ pub mod train;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
+
+/// Fix the worker-thread count for candle once, natively.
+///
+/// candle asks for the number of threads on every tensor op, and unless `RAYON_NUM_THREADS`
+/// is set that means parsing `/proc/cpuinfo` each time (about a tenth of a small model's
+/// training time). Binaries call this first thing in `main`, before any thread exists.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn init_threads() {
+    if std::env::var_os("RAYON_NUM_THREADS").is_none() {
+        let n = std::thread::available_parallelism().map_or(1, |n| n.get());
+        // SAFETY: called at the start of `main`, before any other thread is spawned, so no
+        // thread can be reading the environment concurrently.
+        unsafe { std::env::set_var("RAYON_NUM_THREADS", n.to_string()) };
+    }
+}

@@ -168,6 +168,7 @@ mod cli {
     }
 
     pub fn main() -> ExitCode {
+        rnn_playground::init_threads();
         let cli = match Cli::try_parse() {
             Ok(cli) => cli,
             Err(e) if !e.use_stderr() => {

@@ -43,11 +43,29 @@ pub fn forward(
     }
     let u = layer.units;
     let gu = layer.kind.gates() * u;
-    let xp = layer.input_projection(xs)?.contiguous()?;
-    let bias_row = match layer.recurrent_bias()? {
-        Some(b) => b.reshape((1, gu))?,
-        None => Tensor::zeros((1, gu), DType::F32, xs.device())?,
+    // The op adds one bias row to every step's pre-activation. For SimpleRNN and LSTM that
+    // is the layer's bias (so its gradient comes out of the op, not from summing a
+    // [batch, time, gates·units] gradient); a GRU adds its input bias to `xp` and passes
+    // the recurrent bias, which sits inside the reset gate's product.
+    let (xp, bias_row) = if layer.kind == CellKind::Gru {
+        let row = match layer.recurrent_bias()? {
+            Some(b) => b.reshape((1, gu))?,
+            None => Tensor::zeros((1, gu), DType::F32, xs.device())?,
+        };
+        (layer.input_projection(xs)?, row)
+    } else {
+        let (b, t, f) = xs.dims3()?;
+        let xp = xs
+            .reshape((b * t, f))?
+            .matmul(layer.kernel.as_tensor())?
+            .reshape((b, t, gu))?;
+        let row = match layer.input_bias()? {
+            Some(bias) => bias.reshape((1, gu))?,
+            None => Tensor::zeros((1, gu), DType::F32, xs.device())?,
+        };
+        (xp, row)
     };
+    let xp = xp.contiguous()?;
     let ua = Tensor::cat(&[layer.recurrent_kernel.as_tensor(), &bias_row], 0)?.contiguous()?;
     let state0 = match initial {
         Some(s) => match s.c {

@@ -234,54 +234,86 @@ impl InplaceOp2 for UpdateOp {
             }
             None => 1.0,
         };
-        // Zipped iterators (no bounds checks) so the loops vectorize.
-        let slots = first.iter_mut().zip(second.iter_mut());
-        let pairs = w.iter_mut().zip(grad.iter()).zip(slots);
-        match self.config {
-            OptimizerConfig::Adam {
-                learning_rate,
-                beta_1,
-                beta_2,
-                epsilon,
-                ..
-            } => {
-                let t = self.t as i32;
-                let alpha = learning_rate * (1.0 - beta_2.powi(t)).sqrt() / (1.0 - beta_1.powi(t));
-                for ((w, g), (m, v)) in pairs {
-                    let g = g * scale;
-                    *m += (g - *m) * (1.0 - beta_1);
-                    *v += (g * g - *v) * (1.0 - beta_2);
-                    *w -= alpha * *m / (v.sqrt() + epsilon);
-                }
+        let (first, second) = (first.as_mut_slice(), second.as_mut_slice());
+        #[cfg(not(target_arch = "wasm32"))]
+        if w.len() >= 1 << 16 {
+            // Big tables (the embedding) are memory-bound: split them over the cores.
+            use rayon::prelude::*;
+            const CHUNK: usize = 1 << 14;
+            let (config, t) = (self.config, self.t);
+            w.par_chunks_mut(CHUNK)
+                .zip(grad.par_chunks(CHUNK))
+                .zip(
+                    first
+                        .par_chunks_mut(CHUNK)
+                        .zip(second.par_chunks_mut(CHUNK)),
+                )
+                .for_each(|((w, g), (m, v))| apply(config, t, scale, w, g, m, v));
+            return Ok(());
+        }
+        apply(self.config, self.t, scale, w, grad, first, second);
+        Ok(())
+    }
+}
+
+/// The update rule over one stretch of a variable, its gradient and its two slots.
+fn apply(
+    config: OptimizerConfig,
+    t: u64,
+    scale: f32,
+    w: &mut [f32],
+    grad: &[f32],
+    first: &mut [f32],
+    second: &mut [f32],
+) {
+    // Zipped iterators (no bounds checks) so the loops vectorize.
+    let pairs = w
+        .iter_mut()
+        .zip(grad.iter())
+        .zip(first.iter_mut().zip(second.iter_mut()));
+    match config {
+        OptimizerConfig::Adam {
+            learning_rate,
+            beta_1,
+            beta_2,
+            epsilon,
+            ..
+        } => {
+            let t = t as i32;
+            let alpha = learning_rate * (1.0 - beta_2.powi(t)).sqrt() / (1.0 - beta_1.powi(t));
+            for ((w, g), (m, v)) in pairs {
+                let g = g * scale;
+                *m += (g - *m) * (1.0 - beta_1);
+                *v += (g * g - *v) * (1.0 - beta_2);
+                *w -= alpha * *m / (v.sqrt() + epsilon);
             }
-            OptimizerConfig::RMSprop {
-                learning_rate,
-                rho,
-                epsilon,
-                ..
-            } => {
-                for ((w, g), (_, v)) in pairs {
-                    let g = g * scale;
-                    *v = rho * *v + (1.0 - rho) * g * g;
-                    *w -= learning_rate * g / (*v + epsilon).sqrt();
-                }
+        }
+        OptimizerConfig::RMSprop {
+            learning_rate,
+            rho,
+            epsilon,
+            ..
+        } => {
+            for ((w, g), (_, v)) in pairs {
+                let g = g * scale;
+                *v = rho * *v + (1.0 - rho) * g * g;
+                *w -= learning_rate * g / (*v + epsilon).sqrt();
             }
-            OptimizerConfig::SGD {
-                learning_rate,
-                momentum,
-                ..
-            } => {
-                for ((w, g), (m, _)) in pairs {
-                    let g = g * scale;
-                    if momentum > 0.0 {
-                        *m = momentum * *m - learning_rate * g;
-                        *w += *m;
-                    } else {
-                        *w -= learning_rate * g;
-                    }
+        }
+        OptimizerConfig::SGD {
+            learning_rate,
+            momentum,
+            ..
+        } => {
+            for ((w, g), (m, _)) in pairs {
+                let g = g * scale;
+                if momentum > 0.0 {
+                    *m = momentum * *m - learning_rate * g;
+                    *w += *m;
+                } else {
+                    *w -= learning_rate * g;
                 }
             }
         }
-        Ok(())
     }
 }
