@@ -2,7 +2,7 @@
 //! per line, `{"case", "where": "native", "metric", "value"}`.
 
 fn main() {
-    rnn_playground::init_threads();
+    rnn_playground::init_native();
     let args: Vec<String> = std::env::args().collect();
     let quick = args.iter().any(|a| a == "--quick");
     // `--case NAME`: only the cases whose name contains NAME (for profiling one of them).

@@ -22,17 +22,26 @@ pub mod train;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 
-/// Fix the worker-thread count for candle once, natively.
+/// Native start-up tuning, called first thing in the binaries' `main`.
 ///
-/// candle asks for the number of threads on every tensor op, and unless `RAYON_NUM_THREADS`
-/// is set that means parsing `/proc/cpuinfo` each time (about a tenth of a small model's
-/// training time). Binaries call this first thing in `main`, before any thread exists.
+/// - candle asks for the number of threads on every tensor op, and unless `RAYON_NUM_THREADS`
+///   is set that means parsing `/proc/cpuinfo` each time (it was most of lecture 8's training
+///   time). We set it once.
+/// - glibc returns large freed blocks to the kernel and page-faults them back in on the next
+///   training step (the 4 MB embedding gradient, every batch); raising the mmap and trim
+///   thresholds keeps them in the process.
 #[cfg(not(target_arch = "wasm32"))]
-pub fn init_threads() {
+pub fn init_native() {
     if std::env::var_os("RAYON_NUM_THREADS").is_none() {
         let n = std::thread::available_parallelism().map_or(1, |n| n.get());
         // SAFETY: called at the start of `main`, before any other thread is spawned, so no
         // thread can be reading the environment concurrently.
         unsafe { std::env::set_var("RAYON_NUM_THREADS", n.to_string()) };
+    }
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes allocator tuning parameters.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 256 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 512 << 20);
     }
 }

@@ -168,7 +168,7 @@ mod cli {
     }
 
     pub fn main() -> ExitCode {
-        rnn_playground::init_threads();
+        rnn_playground::init_native();
         let cli = match Cli::try_parse() {
             Ok(cli) => cli,
             Err(e) if !e.use_stderr() => {
