@@ -186,40 +186,109 @@ pub fn fit_with_cancel(
     callbacks: &mut [&mut dyn Callback],
     cancelled: &dyn Fn() -> bool,
 ) -> Result<History> {
-    if options.batch_size == 0 {
-        return Err(NnError::Config("batch_size must be at least 1".into()));
+    let mut trainer = Trainer::new(loss, data, options)?;
+    while !trainer.finished() {
+        trainer.run_epoch(model, optimizer, callbacks, cancelled)?;
     }
-    let (train, val) = data.split_validation(options.validation_split)?;
-    let n = train.len();
-    if n == 0 {
-        return Err(NnError::Config(
-            "there are no training samples: add text or lower validation_split".into(),
-        ));
+    for c in callbacks.iter_mut() {
+        c.on_train_end(model)?;
     }
-    let vars = model.trainable_variables();
-    let mut rng = StdRng::seed_from_u64(options.seed);
-    let mut order: Vec<u32> = (0..n as u32).collect();
-    let mut history = History {
-        epochs: Vec::new(),
-        batch_loss: Vec::new(),
-        stop_reason: StopReason::Completed,
-    };
-    let batches = n.div_ceil(options.batch_size);
-    'epochs: for epoch in 1..=options.epochs {
-        let start = Instant::now();
-        if options.shuffle {
-            order.shuffle(&mut rng);
+    Ok(trainer.into_history())
+}
+
+/// `fit` one epoch at a time: what a web worker runs, yielding to its event loop between
+/// epochs so that Stop messages get through.
+pub struct Trainer {
+    loss: Loss,
+    options: FitOptions,
+    train: Dataset,
+    val: Option<Dataset>,
+    rng: StdRng,
+    order: Vec<u32>,
+    epoch: usize,
+    stopped: bool,
+    history: History,
+}
+
+impl Trainer {
+    pub fn new(loss: Loss, data: &Dataset, options: &FitOptions) -> Result<Self> {
+        if options.batch_size == 0 {
+            return Err(NnError::Config("batch_size must be at least 1".into()));
         }
+        let (train, val) = data.split_validation(options.validation_split)?;
+        let n = train.len();
+        if n == 0 {
+            return Err(NnError::Config(
+                "there are no training samples: add text or lower validation_split".into(),
+            ));
+        }
+        Ok(Self {
+            loss,
+            options: options.clone(),
+            train,
+            val,
+            rng: StdRng::seed_from_u64(options.seed),
+            order: (0..n as u32).collect(),
+            epoch: 0,
+            stopped: false,
+            history: History {
+                epochs: Vec::new(),
+                batch_loss: Vec::new(),
+                stop_reason: StopReason::Completed,
+            },
+        })
+    }
+
+    /// All epochs done, or stopped by a callback or cancellation.
+    pub fn finished(&self) -> bool {
+        self.stopped || self.epoch >= self.options.epochs
+    }
+
+    /// Epochs completed so far.
+    pub fn epoch(&self) -> usize {
+        self.epoch
+    }
+
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    pub fn into_history(self) -> History {
+        self.history
+    }
+
+    /// Train one epoch; returns its logs, or `None` when it was cancelled part-way (the
+    /// batches already done are kept, as in Keras).
+    pub fn run_epoch(
+        &mut self,
+        model: &Sequential,
+        optimizer: &mut Optimizer,
+        callbacks: &mut [&mut dyn Callback],
+        cancelled: &dyn Fn() -> bool,
+    ) -> Result<Option<EpochLogs>> {
+        if self.finished() {
+            return Ok(None);
+        }
+        let epoch = self.epoch + 1;
+        let vars = model.trainable_variables();
+        let start = Instant::now();
+        if self.options.shuffle {
+            self.order.shuffle(&mut self.rng);
+        }
+        let batch_size = self.options.batch_size;
+        let batches = self.order.len().div_ceil(batch_size);
         let (mut loss_sum, mut correct, mut seen) = (0f64, 0f64, 0usize);
-        for (b, chunk) in order.chunks(options.batch_size).enumerate() {
+        for b in 0..batches {
             if cancelled() {
-                history.stop_reason = StopReason::Cancelled;
-                break 'epochs;
+                self.stop(StopReason::Cancelled);
+                return Ok(None);
             }
-            let batch = train.select(chunk)?;
-            let (value, probs) = loss_and_output(model, loss, &batch.x, &batch.y)?;
+            let chunk = &self.order[b * batch_size..((b + 1) * batch_size).min(self.order.len())];
+            let batch = self.train.select(chunk)?;
+            let (value, probs) = loss_and_output(model, self.loss, &batch.x, &batch.y)?;
             let batch_loss = value.to_scalar::<f32>()?;
             if !batch_loss.is_finite() {
+                self.stopped = true;
                 return Err(NnError::NonFiniteLoss {
                     epoch,
                     batch: b + 1,
@@ -228,11 +297,11 @@ pub fn fit_with_cancel(
             }
             let grads = value.backward()?;
             optimizer.step(&vars, &grads)?;
-            let acc = loss.accuracy(&batch.y, &probs.detach())?;
+            let acc = self.loss.accuracy(&batch.y, &probs.detach())?;
             loss_sum += batch_loss as f64 * chunk.len() as f64;
             correct += acc as f64 * chunk.len() as f64;
             seen += chunk.len();
-            history.batch_loss.push(batch_loss);
+            self.history.batch_loss.push(batch_loss);
             let event = Event::BatchEnd {
                 epoch,
                 batch: b + 1,
@@ -244,14 +313,14 @@ pub fn fit_with_cancel(
                 .iter_mut()
                 .any(|c| c.on_event(&event, model) == Control::Stop)
             {
-                history.stop_reason = StopReason::Cancelled;
-                break 'epochs;
+                self.stop(StopReason::Cancelled);
+                return Ok(None);
             }
         }
         let elapsed = start.elapsed().as_secs_f32().max(1e-9);
-        let (val_loss, val_accuracy) = match &val {
+        let (val_loss, val_accuracy) = match &self.val {
             Some(v) => {
-                let (l, a) = evaluate(model, loss, v, options.batch_size)?;
+                let (l, a) = evaluate(model, self.loss, v, batch_size)?;
                 (Some(l), Some(a))
             }
             None => (None, None),
@@ -264,21 +333,30 @@ pub fn fit_with_cancel(
             val_accuracy,
             samples_per_s: seen as f32 / elapsed,
         };
-        history.epochs.push(logs.clone());
-        let event = Event::EpochEnd(logs);
+        self.epoch = epoch;
+        self.history.epochs.push(logs.clone());
+        let event = Event::EpochEnd(logs.clone());
         let mut stop = false;
         for c in callbacks.iter_mut() {
             stop |= c.on_event(&event, model) == Control::Stop;
         }
         if stop {
-            history.stop_reason = StopReason::EarlyStopping;
-            break;
+            self.stop(StopReason::EarlyStopping);
         }
+        Ok(Some(logs))
     }
-    for c in callbacks.iter_mut() {
-        c.on_train_end(model)?;
+
+    /// Stop here (the page's Stop button); `resume` continues with the next epoch.
+    pub fn stop(&mut self, reason: StopReason) {
+        self.stopped = true;
+        self.history.stop_reason = reason;
     }
-    Ok(history)
+
+    /// Continue after a Stop.
+    pub fn resume(&mut self) {
+        self.stopped = false;
+        self.history.stop_reason = StopReason::Completed;
+    }
 }
 
 /// Mean loss and accuracy over `data`, in batches.
