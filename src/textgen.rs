@@ -121,6 +121,92 @@ pub fn build_model(
     )
 }
 
+/// A training run that advances one epoch at a time (the page's worker drives it so that it
+/// can answer Stop between epochs and stream each epoch's figures).
+pub struct Session {
+    pub model: Sequential,
+    pub tokenizer: Tokenizer,
+    pub maxlen: usize,
+    optimizer: Optimizer,
+    trainer: train::Trainer,
+}
+
+impl Session {
+    pub fn new(text: &str, config: &TextgenConfig) -> Result<Self> {
+        if !(config.learning_rate.is_finite() && config.learning_rate > 0.0) {
+            return Err(NnError::Config(format!(
+                "the learning rate must be a positive number, got {}",
+                config.learning_rate
+            )));
+        }
+        if config.hidden == 0 || config.embedding_dim == 0 || config.epochs == 0 {
+            return Err(NnError::Config(
+                "hidden units, embedding size and epochs must be at least 1".into(),
+            ));
+        }
+        let data = prepare(text, &config.tokenizer)?;
+        let model = build_model(config, data.tokenizer.vocab_size(), data.max_len - 1)?;
+        let optimizer = OptimizerConfig::by_name(&config.optimizer, config.learning_rate)
+            .map_err(NnError::Config)?;
+        let options = FitOptions {
+            epochs: config.epochs,
+            batch_size: config.batch_size,
+            seed: config.seed,
+            ..FitOptions::default()
+        };
+        let dataset = train::Dataset {
+            x: data.x,
+            y: data.y,
+        };
+        let trainer = train::Trainer::new(Loss::SparseCategoricalCrossentropy, &dataset, &options)?;
+        Ok(Self {
+            model,
+            tokenizer: data.tokenizer,
+            maxlen: data.max_len - 1,
+            optimizer: Optimizer::new(optimizer),
+            trainer,
+        })
+    }
+
+    /// Train one more epoch (`None` when already finished).
+    pub fn run_epoch(&mut self) -> Result<Option<EpochLogs>> {
+        self.trainer
+            .run_epoch(&self.model, &mut self.optimizer, &mut [], &|| false)
+    }
+
+    pub fn finished(&self) -> bool {
+        self.trainer.finished()
+    }
+
+    pub fn stop(&mut self) {
+        self.trainer.stop(train::StopReason::Cancelled);
+    }
+
+    pub fn resume(&mut self) {
+        self.trainer.resume();
+    }
+
+    pub fn history(&self) -> &History {
+        self.trainer.history()
+    }
+
+    /// The lecture's greedy `sentence_generation` with the model as trained so far.
+    pub fn sentence_generation(&self, seed_text: &str, n: usize) -> Result<String> {
+        generate::sentence_generation(&self.model, &self.tokenizer, seed_text, n, self.maxlen)
+    }
+
+    pub fn generate(&self, seed_text: &str, n: usize, sampling: Sampling) -> Result<String> {
+        generate::generate(
+            &self.model,
+            &self.tokenizer,
+            seed_text,
+            n,
+            self.maxlen,
+            sampling,
+        )
+    }
+}
+
 /// A trained next-word model with its tokenizer.
 pub struct TrainedTextgen {
     pub model: Sequential,

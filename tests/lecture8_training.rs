@@ -66,3 +66,70 @@ fn lstm_and_gru_learn_it_too() {
         assert!(good >= 3, "{cell:?}: {runs:#?}");
     }
 }
+
+#[test]
+fn a_session_trains_epoch_by_epoch_and_can_stop_and_resume() {
+    use rnn_playground::textgen::Session;
+    let mut session = Session::new(NEXT_WORD_TEXT, &TextgenConfig::default()).unwrap();
+    for _ in 0..50 {
+        session.run_epoch().unwrap();
+    }
+    session.stop();
+    assert!(session.finished());
+    assert_eq!(session.run_epoch().unwrap(), None);
+    session.resume();
+    while !session.finished() {
+        session.run_epoch().unwrap();
+    }
+    assert_eq!(session.history().epochs.len(), 200);
+    // Same seed, same result as training in one go.
+    let whole = train(NEXT_WORD_TEXT, &TextgenConfig::default(), |_| {}).unwrap();
+    assert_eq!(session.history().batch_loss, whole.history.batch_loss);
+    assert_eq!(
+        session.sentence_generation("가는", 5).unwrap(),
+        "가는 말이 고와야 오는 말이 곱다"
+    );
+}
+
+#[test]
+fn bad_settings_are_explained() {
+    use rnn_playground::textgen::Session;
+    let err = |c: TextgenConfig, text: &str| {
+        Session::new(text, &c)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    };
+    assert!(
+        err(
+            TextgenConfig {
+                learning_rate: f32::NAN,
+                ..TextgenConfig::default()
+            },
+            NEXT_WORD_TEXT
+        )
+        .contains("learning rate")
+    );
+    assert!(err(TextgenConfig::default(), "").contains("two or more words"));
+    assert!(err(TextgenConfig::default(), "하나").contains("two or more words"));
+    // Learning rate 100 (the example): training either stays finite (the losses are
+    // computed from logits) or stops with the NaN explanation; it never panics.
+    let mut s = Session::new(
+        NEXT_WORD_TEXT,
+        &TextgenConfig {
+            learning_rate: 100.0,
+            ..TextgenConfig::default()
+        },
+    )
+    .unwrap();
+    while !s.finished() {
+        match s.run_epoch() {
+            Ok(Some(logs)) => assert!(logs.loss.is_finite()),
+            Ok(None) => break,
+            Err(e) => {
+                assert!(e.to_string().contains("lower the learning rate"), "{e}");
+                break;
+            }
+        }
+    }
+}
