@@ -15,6 +15,7 @@ pub mod bench;
 pub mod generate;
 pub mod lecture;
 pub mod nn;
+pub mod plot;
 pub mod text;
 pub mod textgen;
 pub mod train;

@@ -127,6 +127,7 @@ pub struct Session {
     pub model: Sequential,
     pub tokenizer: Tokenizer,
     pub maxlen: usize,
+    samples: usize,
     optimizer: Optimizer,
     trainer: train::Trainer,
 }
@@ -158,14 +159,27 @@ impl Session {
             x: data.x,
             y: data.y,
         };
+        let samples = dataset.len();
         let trainer = train::Trainer::new(Loss::SparseCategoricalCrossentropy, &dataset, &options)?;
         Ok(Self {
+            samples,
             model,
             tokenizer: data.tokenizer,
             maxlen: data.max_len - 1,
             optimizer: Optimizer::new(optimizer),
             trainer,
         })
+    }
+
+    /// Number of training samples (prefixes).
+    pub fn samples(&self) -> usize {
+        self.samples
+    }
+
+    /// `model.json` of the model as trained so far, with its tokenizer.
+    pub fn model_json(&self) -> String {
+        self.model
+            .config_json(&extras(&self.tokenizer, self.maxlen))
     }
 
     /// Train one more epoch (`None` when already finished).
@@ -205,6 +219,20 @@ impl Session {
             sampling,
         )
     }
+}
+
+/// What a next-word model folder carries beside its layers.
+fn extras(tokenizer: &Tokenizer, maxlen: usize) -> ModelExtras {
+    let mut extras = ModelExtras {
+        tokenizer: Some(tokenizer.to_json()),
+        ..ModelExtras::default()
+    };
+    extras
+        .preprocessing
+        .insert("task".into(), "next_word".into());
+    extras.preprocessing.insert("maxlen".into(), maxlen.into());
+    extras.preprocessing.insert("padding".into(), "pre".into());
+    extras
 }
 
 /// A trained next-word model with its tokenizer.
@@ -279,18 +307,7 @@ impl TrainedTextgen {
 
     /// Save as a model folder with the tokenizer and the input length.
     pub fn save(&self, dir: &Path) -> Result<()> {
-        let mut extras = ModelExtras {
-            tokenizer: Some(self.tokenizer.to_json()),
-            ..ModelExtras::default()
-        };
-        extras
-            .preprocessing
-            .insert("task".into(), "next_word".into());
-        extras
-            .preprocessing
-            .insert("maxlen".into(), self.maxlen.into());
-        extras.preprocessing.insert("padding".into(), "pre".into());
-        self.model.save(dir, &extras)
+        self.model.save(dir, &extras(&self.tokenizer, self.maxlen))
     }
 
     /// Load a folder written by [`TrainedTextgen::save`].

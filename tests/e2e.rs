@@ -154,3 +154,179 @@ async fn tokenizer_panel_shows_the_lecture_word_index_and_follows_edits() {
 
     client.close().await.unwrap();
 }
+
+async fn text_of(client: &Client, css: &str) -> String {
+    match client.find(Locator::Css(css)).await {
+        Ok(e) => e.text().await.unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
+async fn attr_of(client: &Client, css: &str, name: &str) -> Option<String> {
+    client
+        .find(Locator::Css(css))
+        .await
+        .ok()?
+        .attr(name)
+        .await
+        .ok()
+        .flatten()
+}
+
+async fn set_field(client: &Client, css: &str, value: &str) {
+    // Set the value as a user's edit would end: the input's value, then `change`.
+    let script = "const e = document.querySelector(arguments[0]); e.value = arguments[1]; e.dispatchEvent(new Event('input')); e.dispatchEvent(new Event('change'));";
+    client
+        .execute(script, vec![css.into(), value.into()])
+        .await
+        .unwrap();
+}
+
+fn save_screenshot(name: &str, png: Vec<u8>) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(name), png).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn studio_trains_in_a_worker_and_generates_the_lecture_sentence() {
+    let site = std::env::var("RNN_PLAYGROUND_SITE").expect("RNN_PLAYGROUND_SITE");
+    let server = StaticServer::start(site.as_ref());
+    let driver = Chromedriver::start().await;
+    let client = driver.client(1280, 1800).await;
+    client.goto(&server.url("/")).await.unwrap();
+    client
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css("#studio-panel #train"))
+        .await
+        .expect("the studio renders");
+    // Long tasks on the main thread while training (Chromium reports tasks over 50 ms).
+    client
+        .execute(
+            "window.__longTasks = []; new PerformanceObserver(l => l.getEntries().forEach(e => window.__longTasks.push(e.duration))).observe({type: 'longtask', buffered: false});",
+            vec![],
+        )
+        .await
+        .unwrap();
+    client.find(Locator::Css("#studio-panel")).await.unwrap();
+    let element = client.find(Locator::Css("#studio-panel")).await.unwrap();
+    save_screenshot("studio-before.png", element.screenshot().await.unwrap());
+
+    client
+        .find(Locator::Css("#train"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    eventually("training finishes", || async {
+        attr_of(&client, "#status", "data-state").await.as_deref() == Some("done")
+    })
+    .await;
+    let status = text_of(&client, "#status").await;
+    assert!(status.contains("200 epochs"), "{status}");
+    assert!(status.contains("accuracy 1.0000"), "{status}");
+    let points = attr_of(&client, "#curve polyline[data-name^='loss']", "data-points").await;
+    assert_eq!(points.as_deref(), Some("200"), "one point per epoch");
+    let long: Vec<f64> = serde_json::from_value(
+        client
+            .execute("return window.__longTasks", vec![])
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(
+        long.is_empty(),
+        "main-thread tasks over 50 ms while training: {long:?}"
+    );
+    assert!(
+        text_of(&client, "#summary")
+            .await
+            .contains("simple_rnn (SimpleRNN)")
+    );
+
+    client
+        .find(Locator::Css("#generate"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    eventually("generation", || async {
+        !text_of(&client, "#generated").await.is_empty()
+    })
+    .await;
+    assert_eq!(
+        text_of(&client, "#generated").await,
+        "가는 말이 고와야 오는 말이 곱다"
+    );
+    let element = client.find(Locator::Css("#studio-panel")).await.unwrap();
+    save_screenshot("studio-after.png", element.screenshot().await.unwrap());
+
+    // Stop halts a long run; Resume continues it.
+    set_field(&client, "#epochs", "100000").await;
+    client
+        .find(Locator::Css("#train"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    eventually("a long run is under way", || async {
+        text_of(&client, "#status").await.contains("epoch 5")
+            || text_of(&client, "#status").await.contains("/100000")
+    })
+    .await;
+    client
+        .find(Locator::Css("#stop"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    eventually("stopped", || async {
+        attr_of(&client, "#status", "data-state").await.as_deref() == Some("stopped")
+    })
+    .await;
+    let at_stop = text_of(&client, "#status").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        text_of(&client, "#status").await,
+        at_stop,
+        "no epoch after Stop"
+    );
+
+    // Bad input: a learning rate of zero and an empty corpus are explained on the page.
+    set_field(&client, "#epochs", "10").await;
+    set_field(&client, "#learning-rate", "0").await;
+    client
+        .find(Locator::Css("#train"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    eventually("learning-rate error", || async {
+        text_of(&client, "#studio-error")
+            .await
+            .contains("learning rate")
+    })
+    .await;
+    set_field(&client, "#learning-rate", "0.001").await;
+    set_field(&client, "#studio-text", "").await;
+    client
+        .find(Locator::Css("#train"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    eventually("empty-corpus error", || async {
+        text_of(&client, "#studio-error")
+            .await
+            .contains("two or more words")
+    })
+    .await;
+    client.close().await.unwrap();
+}

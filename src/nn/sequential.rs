@@ -588,17 +588,22 @@ impl Sequential {
         self.load_state_dict(&map)
     }
 
-    /// Save as a model folder: `model.json` (architecture) and `model.safetensors`.
-    pub fn save(&self, dir: &Path, extra: &ModelExtras) -> Result<()> {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| NnError::Load(format!("cannot create {}: {e}", dir.display())))?;
+    /// The text of `model.json`: architecture plus `extra` (tokenizer, preprocessing).
+    pub fn config_json(&self, extra: &ModelExtras) -> String {
         let file = ModelFile {
             format: MODEL_FORMAT.into(),
             input_length: self.input_length,
             layers: self.configs.clone(),
             extras: extra.clone(),
         };
-        let json = serde_json::to_string_pretty(&file).map_err(|e| NnError::Load(e.to_string()))?;
+        serde_json::to_string_pretty(&file).expect("plain data serializes")
+    }
+
+    /// Save as a model folder: `model.json` (architecture) and `model.safetensors`.
+    pub fn save(&self, dir: &Path, extra: &ModelExtras) -> Result<()> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| NnError::Load(format!("cannot create {}: {e}", dir.display())))?;
+        let json = self.config_json(extra);
         let write = |name: &str, bytes: &[u8]| {
             std::fs::write(dir.join(name), bytes).map_err(|e| {
                 NnError::Load(format!("cannot write {}: {e}", dir.join(name).display()))

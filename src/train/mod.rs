@@ -118,9 +118,9 @@ pub struct EpochLogs {
     pub epoch: usize,
     pub loss: f32,
     pub accuracy: f32,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    // No `skip_serializing_if` here: these logs cross to the page in bincode, which is not
+    // self-describing and cannot skip fields.
     pub val_loss: Option<f32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub val_accuracy: Option<f32>,
     /// Training samples per second in this epoch.
     pub samples_per_s: f32,

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use super::TokenizerPanel;
+use super::{StudioPanel, TokenizerPanel};
 
 /// The page: a header and the panels. More panels (generation studio, labs) join here.
 #[component]
@@ -15,6 +15,7 @@ pub fn App() -> impl IntoView {
         </header>
         <main>
             <TokenizerPanel/>
+            <StudioPanel/>
         </main>
     }
 }

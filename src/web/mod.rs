@@ -4,10 +4,14 @@
 //! model or text results themselves.
 
 mod app;
+mod studio;
 mod tokenizer_panel;
+pub mod worker;
 
 pub use app::App;
+pub use studio::StudioPanel;
 pub use tokenizer_panel::{LECTURE_TEXT, TokenizerPanel};
+pub use worker::TrainWorker;
 
 /// Mount the whole playground into `<body>`; called by the `app` binary.
 pub fn start() {

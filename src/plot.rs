@@ -1,0 +1,305 @@
+//! Training curves as SVG: axes with "nice" ticks, one polyline per series, a legend.
+//!
+//! Plain SVG text built here in the core (not a canvas drawn in the page) because it is
+//! testable natively, stays sharp when a lecturer scales a slide, renders Korean labels with
+//! the page's fonts, and can be saved as a file. The page only inserts the string.
+//!
+//! ```
+//! use rnn_playground::plot::{LineChart, Series};
+//!
+//! let chart = LineChart {
+//!     x_label: "epoch".into(),
+//!     y_label: "loss".into(),
+//!     series: vec![Series { name: "SimpleRNN".into(), points: vec![(1.0, 2.5), (2.0, 1.0)], dashed: false }],
+//! };
+//! let svg = chart.to_svg(400.0, 240.0);
+//! assert!(svg.starts_with("<svg") && svg.contains("SimpleRNN"));
+//! ```
+
+use std::fmt::Write;
+
+/// One line of the chart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Series {
+    pub name: String,
+    pub points: Vec<(f32, f32)>,
+    /// Drawn dashed (e.g. accuracy beside a solid loss line).
+    pub dashed: bool,
+}
+
+/// A line chart with a shared x axis.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct LineChart {
+    pub x_label: String,
+    pub y_label: String,
+    pub series: Vec<Series>,
+}
+
+/// At most this many vertices are drawn per series.
+const MAX_DRAWN: usize = 600;
+
+/// Colours that stay apart for colour-blind readers (Okabe–Ito).
+const COLOURS: [&str; 8] = [
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442",
+];
+
+/// "Nice" tick positions covering `[lo, hi]` (1, 2 or 5 × 10ⁿ steps), about `count` of them.
+pub fn nice_ticks(lo: f32, hi: f32, count: usize) -> Vec<f32> {
+    let (lo, hi) = if (hi - lo).abs() < f32::EPSILON {
+        (lo - 0.5, hi + 0.5)
+    } else {
+        (lo.min(hi), lo.max(hi))
+    };
+    let raw = (hi - lo) / count.max(1) as f32;
+    let magnitude = 10f32.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * magnitude)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * magnitude);
+    let start = (lo / step).floor() * step;
+    let mut ticks = Vec::new();
+    let mut t = start;
+    while t <= hi + step * 0.5 && ticks.len() < 50 {
+        ticks.push((t / step).round() * step);
+        t += step;
+    }
+    ticks
+}
+
+fn label(v: f32) -> String {
+    if v.abs() >= 100.0 || v == v.trunc() {
+        format!("{v:.0}")
+    } else if v.abs() >= 1.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+impl LineChart {
+    /// The chart as an `<svg>` element of the given size (CSS pixels).
+    pub fn to_svg(&self, width: f32, height: f32) -> String {
+        let (left, right, top, bottom) = (48.0, 12.0, 12.0, 56.0);
+        let (pw, ph) = (
+            (width - left - right).max(10.0),
+            (height - top - bottom).max(10.0),
+        );
+        let finite = |v: &f32| v.is_finite();
+        let xs: Vec<f32> = self
+            .series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.0))
+            .filter(finite)
+            .collect();
+        let ys: Vec<f32> = self
+            .series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.1))
+            .filter(finite)
+            .collect();
+        let (x_lo, x_hi) = (
+            xs.iter().cloned().fold(f32::INFINITY, f32::min),
+            xs.iter().cloned().fold(f32::NEG_INFINITY, f32::max),
+        );
+        let (y_lo, y_hi) = (
+            ys.iter().cloned().fold(f32::INFINITY, f32::min).min(0.0),
+            ys.iter().cloned().fold(f32::NEG_INFINITY, f32::max),
+        );
+        let (x_lo, x_hi) = if xs.is_empty() {
+            (0.0, 1.0)
+        } else {
+            (x_lo.min(1.0), x_hi.max(x_lo + 1.0))
+        };
+        let (y_lo, y_hi) = if ys.is_empty() {
+            (0.0, 1.0)
+        } else {
+            (y_lo, y_hi.max(y_lo + 1e-3))
+        };
+        let xt = nice_ticks(x_lo, x_hi, 6);
+        let yt = nice_ticks(y_lo, y_hi, 5);
+        let (x0, x1) = (
+            xt[0].min(x_lo),
+            xt.last().copied().unwrap_or(x_hi).max(x_hi),
+        );
+        let (y0, y1) = (
+            yt[0].min(y_lo),
+            yt.last().copied().unwrap_or(y_hi).max(y_hi),
+        );
+        let sx = |x: f32| left + (x - x0) / (x1 - x0) * pw;
+        let sy = |y: f32| top + ph - (y - y0) / (y1 - y0) * ph;
+
+        let mut svg = String::new();
+        let _ = write!(
+            svg,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="{}" font-size="11">"#,
+            escape(&self.y_label)
+        );
+        // Grid and ticks.
+        for t in &yt {
+            let y = sy(*t);
+            let _ = write!(
+                svg,
+                r##"<line x1="{left}" x2="{}" y1="{y:.1}" y2="{y:.1}" stroke="#e3e6ee"/><text x="{}" y="{:.1}" text-anchor="end" fill="#5b6475">{}</text>"##,
+                left + pw,
+                left - 6.0,
+                y + 4.0,
+                label(*t)
+            );
+        }
+        for t in &xt {
+            let x = sx(*t);
+            let _ = write!(
+                svg,
+                r##"<line x1="{x:.1}" x2="{x:.1}" y1="{top}" y2="{}" stroke="#f0f2f6"/><text x="{x:.1}" y="{}" text-anchor="middle" fill="#5b6475">{}</text>"##,
+                top + ph,
+                top + ph + 16.0,
+                label(*t)
+            );
+        }
+        let _ = write!(
+            svg,
+            r##"<rect x="{left}" y="{top}" width="{pw}" height="{ph}" fill="none" stroke="#9aa3b5"/>"##
+        );
+        let _ = write!(
+            svg,
+            r##"<text x="{}" y="{}" text-anchor="middle" fill="#1d2330">{}</text>"##,
+            left + pw / 2.0,
+            top + ph + 32.0,
+            escape(&self.x_label)
+        );
+        let _ = write!(
+            svg,
+            r##"<text transform="translate(12 {}) rotate(-90)" text-anchor="middle" fill="#1d2330">{}</text>"##,
+            top + ph / 2.0,
+            escape(&self.y_label)
+        );
+        // Lines.
+        for (i, s) in self.series.iter().enumerate() {
+            let colour = COLOURS[i % COLOURS.len()];
+            let finite: Vec<&(f32, f32)> = s
+                .points
+                .iter()
+                .filter(|(x, y)| x.is_finite() && y.is_finite())
+                .collect();
+            // Long runs (100,000 epochs) are thinned to at most MAX_DRAWN points, always
+            // keeping the last, so redrawing stays cheap for the page.
+            let step = finite.len().div_ceil(MAX_DRAWN).max(1);
+            let drawn: Vec<String> = finite
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| i % step == 0 || *i + 1 == finite.len())
+                .map(|(_, (x, y))| format!("{:.1},{:.1}", sx(*x), sy(*y)))
+                .collect();
+            let dash = if s.dashed {
+                r#" stroke-dasharray="5 3""#
+            } else {
+                ""
+            };
+            let _ = write!(
+                svg,
+                r#"<polyline class="series" data-name="{}" data-points="{}" fill="none" stroke="{colour}" stroke-width="2"{dash} points="{}"/>"#,
+                escape(&s.name),
+                finite.len(),
+                drawn.join(" ")
+            );
+        }
+        // Legend under the axis label.
+        let mut lx = left;
+        for (i, s) in self.series.iter().enumerate() {
+            let colour = COLOURS[i % COLOURS.len()];
+            let ly = top + ph + 46.0;
+            let dash = if s.dashed {
+                r#" stroke-dasharray="5 3""#
+            } else {
+                ""
+            };
+            let _ = write!(
+                svg,
+                r##"<line x1="{lx}" x2="{}" y1="{ly}" y2="{ly}" stroke="{colour}" stroke-width="2"{dash}/><text x="{}" y="{}" fill="#1d2330">{}</text>"##,
+                lx + 18.0,
+                lx + 22.0,
+                ly + 4.0,
+                escape(&s.name)
+            );
+            lx += 30.0 + 7.0 * s.name.chars().count() as f32;
+        }
+        svg.push_str("</svg>");
+        svg
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_are_round_numbers_covering_the_range() {
+        assert_eq!(
+            nice_ticks(0.0, 200.0, 5),
+            vec![0.0, 50.0, 100.0, 150.0, 200.0]
+        );
+        assert_eq!(nice_ticks(0.0, 1.0, 5), vec![0.0, 0.2, 0.4, 0.6, 0.8, 1.0]);
+        let t = nice_ticks(0.13, 2.47, 5);
+        assert!(t[0] <= 0.13 && *t.last().unwrap() >= 2.4);
+    }
+
+    #[test]
+    fn every_series_is_drawn_with_all_its_points() {
+        let chart = LineChart {
+            x_label: "epoch".into(),
+            y_label: "손실".into(),
+            series: vec![
+                Series {
+                    name: "loss".into(),
+                    points: (1..=200).map(|e| (e as f32, 1.0 / e as f32)).collect(),
+                    dashed: false,
+                },
+                Series {
+                    name: "a<b".into(),
+                    points: vec![(1.0, f32::NAN), (2.0, 0.5)],
+                    dashed: true,
+                },
+            ],
+        };
+        let svg = chart.to_svg(480.0, 280.0);
+        assert!(svg.contains(r#"data-name="loss" data-points="200""#));
+        assert!(
+            svg.contains(r#"data-name="a&lt;b" data-points="1""#),
+            "NaN points are skipped, names escaped"
+        );
+        assert!(svg.contains("손실"));
+    }
+
+    #[test]
+    fn long_series_are_thinned_but_keep_their_count_and_last_point() {
+        let points: Vec<(f32, f32)> = (1..=100_000).map(|e| (e as f32, 1.0)).collect();
+        let chart = LineChart {
+            series: vec![Series {
+                name: "loss".into(),
+                points,
+                dashed: false,
+            }],
+            ..LineChart::default()
+        };
+        let svg = chart.to_svg(480.0, 280.0);
+        assert!(svg.contains(r#"data-points="100000""#));
+        let drawn = svg
+            .split(r#"points=""#)
+            .nth(2)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .split(' ')
+            .count();
+        assert!(drawn <= 601, "{drawn} vertices");
+    }
+}

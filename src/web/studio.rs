@@ -1,0 +1,308 @@
+//! "문장 생성 스튜디오 · Text-generation studio" (lectures 7–8): train the next-word model in a
+//! web worker while the page stays responsive, watch the curves, then generate.
+//!
+//! The page only holds settings and what the worker reported; training, the chart geometry
+//! ([`crate::plot`]) and generation all run in the core.
+
+use gloo_worker::{Spawnable, WorkerBridge};
+use leptos::prelude::*;
+
+use super::worker::{FromWorker, ToWorker, TrainWorker};
+use crate::plot::{LineChart, Series};
+use crate::textgen::TextgenConfig;
+use crate::train::EpochLogs;
+
+/// One training run, as it arrives from the worker.
+#[derive(Clone, Debug, PartialEq)]
+struct Run {
+    label: String,
+    planned: usize,
+    epochs: Vec<EpochLogs>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Status {
+    Idle,
+    Training,
+    Stopped(usize),
+    Done { epochs: usize, seconds: f64 },
+    Failed(String),
+}
+
+impl Status {
+    fn key(&self) -> &'static str {
+        match self {
+            Status::Idle => "idle",
+            Status::Training => "training",
+            Status::Stopped(_) => "stopped",
+            Status::Done { .. } => "done",
+            Status::Failed(_) => "failed",
+        }
+    }
+}
+
+/// Runs kept on the chart for comparison.
+const MAX_RUNS: usize = 4;
+
+fn run_label(config: &TextgenConfig) -> String {
+    format!(
+        "{} lr={} seed={}",
+        config.cell.keras_name(),
+        config.learning_rate,
+        config.seed
+    )
+}
+
+/// The chart of every kept run: loss solid, accuracy dashed.
+fn chart(runs: &[Run]) -> String {
+    let mut series = Vec::new();
+    for run in runs {
+        series.push(Series {
+            name: format!("loss · {}", run.label),
+            points: run
+                .epochs
+                .iter()
+                .map(|e| (e.epoch as f32, e.loss))
+                .collect(),
+            dashed: false,
+        });
+        series.push(Series {
+            name: format!("accuracy · {}", run.label),
+            points: run
+                .epochs
+                .iter()
+                .map(|e| (e.epoch as f32, e.accuracy))
+                .collect(),
+            dashed: true,
+        });
+    }
+    LineChart {
+        x_label: "epoch".into(),
+        y_label: "loss / accuracy".into(),
+        series,
+    }
+    .to_svg(640.0, 300.0)
+}
+
+#[component]
+pub fn StudioPanel() -> impl IntoView {
+    let text = RwSignal::new(super::LECTURE_TEXT.to_string());
+    let config = RwSignal::new(TextgenConfig::default());
+    let runs = RwSignal::new(Vec::<Run>::new());
+    let status = RwSignal::new(Status::Idle);
+    let summary = RwSignal::new(String::new());
+    let generated = RwSignal::new(String::new());
+    let seed_text = RwSignal::new("가는".to_string());
+    let words = RwSignal::new(5usize);
+    let temperature = RwSignal::new(0.0f32);
+    let trained_model = RwSignal::new(None::<(String, usize)>); // (model.json, weight bytes)
+
+    // The worker is started on first use and kept; the bridge is not Send, hence local.
+    let bridge = StoredValue::new_local(None::<WorkerBridge<TrainWorker>>);
+    let on_message = move |msg: FromWorker| match msg {
+        FromWorker::Started { summary: s, .. } => {
+            summary.set(s);
+            status.set(Status::Training);
+        }
+        FromWorker::Progress { epochs } => runs.update(|r| {
+            if let Some(run) = r.last_mut() {
+                run.epochs.extend(epochs);
+            }
+        }),
+        FromWorker::Finished {
+            epochs,
+            seconds,
+            model_json,
+            weights,
+        } => {
+            status.set(Status::Done { epochs, seconds });
+            trained_model.set(Some((model_json, weights.len())));
+        }
+        FromWorker::Stopped { epoch } => status.set(Status::Stopped(epoch)),
+        FromWorker::Generated { text } => generated.set(text),
+        FromWorker::Error { message } => status.set(Status::Failed(message)),
+    };
+    let send = move |msg: ToWorker| {
+        bridge.update_value(|b| {
+            if b.is_none() {
+                // Relative, so the site also works under a sub-path.
+                *b = Some(
+                    TrainWorker::spawner()
+                        .callback(on_message)
+                        .spawn("./worker.js"),
+                );
+            }
+            if let Some(b) = b {
+                b.send(msg);
+            }
+        });
+    };
+    let train = move |_| {
+        let c = config.get_untracked();
+        runs.update(|r| {
+            r.push(Run {
+                label: run_label(&c),
+                planned: c.epochs,
+                epochs: Vec::new(),
+            });
+            let extra = r.len().saturating_sub(MAX_RUNS);
+            r.drain(..extra);
+        });
+        generated.set(String::new());
+        trained_model.set(None);
+        status.set(Status::Training);
+        send(ToWorker::Train {
+            text: text.get_untracked(),
+            config: c,
+        });
+    };
+    let generate = move |_| {
+        send(ToWorker::Generate {
+            seed_text: seed_text.get_untracked(),
+            words: words.get_untracked(),
+            temperature: temperature.get_untracked(),
+            top_k: 0,
+            seed: config.get_untracked().seed,
+        })
+    };
+
+    let number = move |id: &'static str,
+                       label: &'static str,
+                       get: fn(&TextgenConfig) -> String,
+                       set: fn(&mut TextgenConfig, &str)| {
+        view! {
+            <label class="field inline">
+                <code>{label}</code>
+                <input
+                    id=id
+                    type="text"
+                    inputmode="decimal"
+                    prop:value=move || config.with(get)
+                    on:change=move |ev| config.update(|c| set(c, &event_target_value(&ev)))
+                />
+            </label>
+        }
+    };
+
+    let latest = move || runs.with(|r| r.last().and_then(|run| run.epochs.last().cloned()));
+    let status_line = move || {
+        let planned = runs.with(|r| r.last().map_or(0, |run| run.planned));
+        let figures = latest()
+            .map(|e| {
+                format!(
+                    " · epoch {}/{planned} · loss {:.4} · accuracy {:.4}",
+                    e.epoch, e.loss, e.accuracy
+                )
+            })
+            .unwrap_or_default();
+        match status.get() {
+            Status::Idle => "준비 · ready".to_string(),
+            Status::Training => format!("학습 중 · training{figures}"),
+            Status::Stopped(epoch) => format!("멈춤 · stopped after epoch {epoch}{figures}"),
+            Status::Done { epochs, seconds } => {
+                format!(
+                    "완료 · done: {epochs} epochs in {:.3} s of worker time{figures}",
+                    seconds
+                )
+            }
+            Status::Failed(_) => "오류 · error".to_string(),
+        }
+    };
+
+    view! {
+        <section class="panel" id="studio-panel">
+            <h2>"문장 생성 스튜디오 " <span class="en">"· Text-generation studio"</span></h2>
+            <p class="lede">
+                "7–8강: 다음 단어를 맞히는 RNN을 웹 워커에서 학습합니다. 학습하는 동안에도 페이지는 멈추지 않습니다."
+            </p>
+            <div class="panel-body">
+                <div class="controls">
+                    <label class="field">
+                        <span>"코퍼스 " <span class="en">"· one sentence per line"</span></span>
+                        <textarea
+                            id="studio-text"
+                            rows="5"
+                            spellcheck="false"
+                            prop:value=move || text.get()
+                            on:input=move |ev| text.set(event_target_value(&ev))
+                        ></textarea>
+                    </label>
+                    <fieldset>
+                        <legend>"model"</legend>
+                        <label class="field inline">
+                            <code>"cell"</code>
+                            <select
+                                id="cell"
+                                on:change=move |ev| {
+                                    if let Ok(cell) = event_target_value(&ev).parse::<crate::nn::CellKind>() {
+                                        config.update(|c| c.cell = cell);
+                                    }
+                                }
+                            >
+                                <option value="simplernn" selected>"SimpleRNN"</option>
+                                <option value="lstm">"LSTM"</option>
+                                <option value="gru">"GRU"</option>
+                            </select>
+                        </label>
+                        {number("embedding-dim", "embedding_dim", |c| c.embedding_dim.to_string(), |c, v| if let Ok(n) = v.trim().parse() { c.embedding_dim = n })}
+                        {number("hidden", "hidden units", |c| c.hidden.to_string(), |c, v| if let Ok(n) = v.trim().parse() { c.hidden = n })}
+                    </fieldset>
+                    <fieldset>
+                        <legend>"fit"</legend>
+                        {number("epochs", "epochs", |c| c.epochs.to_string(), |c, v| if let Ok(n) = v.trim().parse() { c.epochs = n })}
+                        {number("learning-rate", "learning_rate", |c| c.learning_rate.to_string(), |c, v| if let Ok(n) = v.trim().parse() { c.learning_rate = n })}
+                        <label class="field inline">
+                            <code>"optimizer"</code>
+                            <select id="optimizer" on:change=move |ev| config.update(|c| c.optimizer = event_target_value(&ev))>
+                                <option value="adam" selected>"Adam"</option>
+                                <option value="rmsprop">"RMSprop"</option>
+                                <option value="sgd">"SGD"</option>
+                            </select>
+                        </label>
+                        {number("seed", "seed", |c| c.seed.to_string(), |c, v| if let Ok(n) = v.trim().parse() { c.seed = n })}
+                    </fieldset>
+                    <div class="buttons">
+                        <button id="train" class="primary" on:click=train>"학습 · Train"</button>
+                        <button id="stop" on:click=move |_| send(ToWorker::Stop) disabled=move || status.get() != Status::Training>"멈춤 · Stop"</button>
+                        <button id="resume" on:click=move |_| { status.set(Status::Training); send(ToWorker::Resume) } disabled=move || !matches!(status.get(), Status::Stopped(_))>"계속 · Resume"</button>
+                        <button id="reset" on:click=move |_| { runs.set(Vec::new()); summary.set(String::new()); generated.set(String::new()); status.set(Status::Idle); }>"초기화 · Reset"</button>
+                    </div>
+                </div>
+                <div class="results">
+                    <p id="status" class="status" data-state=move || status.with(|s| s.key())>{status_line}</p>
+                    {move || match status.get() {
+                        Status::Failed(message) => Some(view! { <p id="studio-error" class="error" role="alert">{message}</p> }),
+                        _ => None,
+                    }}
+                    <div id="curve" class="chart" inner_html=move || runs.with(|r| chart(r))></div>
+                    <div class="generate">
+                        <h3>"생성 · Generate"</h3>
+                        <div class="gen-controls">
+                            <input id="seed-text" type="text" prop:value=move || seed_text.get() on:input=move |ev| seed_text.set(event_target_value(&ev))/>
+                            <label class="field inline">
+                                <code>"words"</code>
+                                <input id="words" type="number" min="1" max="100" prop:value=move || words.get().to_string()
+                                    on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<usize>() { words.set(n.clamp(1, 100)) } }/>
+                            </label>
+                            <label class="field inline">
+                                <code>"temperature"</code>
+                                <input id="temperature" type="text" inputmode="decimal" prop:value=move || temperature.get().to_string()
+                                    on:change=move |ev| { if let Ok(t) = event_target_value(&ev).trim().parse::<f32>() { temperature.set(t) } }/>
+                            </label>
+                            <button id="generate" on:click=generate disabled=move || runs.with(|r| r.is_empty())>"생성 · Generate"</button>
+                        </div>
+                        <p class="hint">"temperature 0 = greedy (강의의 sentence_generation)"</p>
+                        <p id="generated" class="generated">{move || generated.get()}</p>
+                        {move || trained_model.get().map(|(_, bytes)| view! {
+                            <p class="hint" id="weights-size">{format!("model.safetensors: {bytes} bytes")}</p>
+                        })}
+                    </div>
+                    <details open=move || !summary.get().is_empty()>
+                        <summary><code>"model.summary()"</code></summary>
+                        <pre id="summary" class="summary">{move || summary.get()}</pre>
+                    </details>
+                </div>
+            </div>
+        </section>
+    }
+}

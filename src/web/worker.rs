@@ -1,0 +1,243 @@
+//! The training worker and its protocol. The page sends [`ToWorker`] messages; the worker
+//! trains a [`Session`] a time slice at a time, yielding to its event loop between slices so a
+//! Stop gets through, and answers with [`FromWorker`] messages (bincode over postMessage).
+
+use gloo_worker::{HandlerId, Worker, WorkerScope};
+use serde::{Deserialize, Serialize};
+use web_time::Instant;
+
+use crate::generate::Sampling;
+use crate::textgen::{Session, TextgenConfig};
+use crate::train::EpochLogs;
+
+/// Worker time per slice before it yields (and sends the epochs of the slice): bounds the
+/// message rate to about 40 per second and the delay before a Stop is seen.
+const SLICE_MS: f64 = 25.0;
+
+/// From the page to the worker.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ToWorker {
+    /// Start a new run (replaces any previous one).
+    Train {
+        text: String,
+        config: TextgenConfig,
+    },
+    Stop,
+    Resume,
+    /// Generate from the model as trained so far.
+    Generate {
+        seed_text: String,
+        words: usize,
+        temperature: f32,
+        top_k: usize,
+        seed: u64,
+    },
+}
+
+/// From the worker to the page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum FromWorker {
+    Started {
+        summary: String,
+        samples: usize,
+        vocab_size: usize,
+        epochs: usize,
+    },
+    /// The epochs finished since the last message.
+    Progress {
+        epochs: Vec<EpochLogs>,
+    },
+    /// Training ended; `seconds` is the worker time spent training.
+    Finished {
+        epochs: usize,
+        seconds: f64,
+        model_json: String,
+        weights: Vec<u8>,
+    },
+    Stopped {
+        epoch: usize,
+    },
+    Generated {
+        text: String,
+    },
+    Error {
+        message: String,
+    },
+}
+
+/// The worker's state.
+pub struct TrainWorker {
+    session: Option<Session>,
+    client: Option<HandlerId>,
+    running: bool,
+    seconds: f64,
+    epochs: usize,
+}
+
+pub enum Tick {
+    Slice,
+}
+
+impl TrainWorker {
+    fn schedule(scope: &WorkerScope<Self>) {
+        scope.send_future(async {
+            // A timer task: lets queued messages (Stop) in before the next slice.
+            gloo_timers::future::TimeoutFuture::new(0).await;
+            Tick::Slice
+        });
+    }
+
+    fn respond(&self, scope: &WorkerScope<Self>, msg: FromWorker) {
+        if let Some(id) = self.client {
+            scope.respond(id, msg);
+        }
+    }
+
+    fn finish(&mut self, scope: &WorkerScope<Self>) {
+        self.running = false;
+        let Some(session) = &self.session else { return };
+        let msg = match session.model.weights_to_safetensors() {
+            Ok(weights) => FromWorker::Finished {
+                epochs: session.history().epochs.len(),
+                seconds: self.seconds,
+                model_json: session.model_json(),
+                weights,
+            },
+            Err(e) => FromWorker::Error {
+                message: e.to_string(),
+            },
+        };
+        self.respond(scope, msg);
+    }
+}
+
+impl Worker for TrainWorker {
+    type Message = Tick;
+    type Input = ToWorker;
+    type Output = FromWorker;
+
+    fn create(_scope: &WorkerScope<Self>) -> Self {
+        console_error_panic_hook::set_once();
+        Self {
+            session: None,
+            client: None,
+            running: false,
+            seconds: 0.0,
+            epochs: 0,
+        }
+    }
+
+    fn update(&mut self, scope: &WorkerScope<Self>, _msg: Tick) {
+        if !self.running {
+            return;
+        }
+        let Some(session) = self.session.as_mut() else {
+            return;
+        };
+        let start = Instant::now();
+        let mut epochs = Vec::new();
+        let mut error = None;
+        while !session.finished() && start.elapsed().as_secs_f64() * 1000.0 < SLICE_MS {
+            match session.run_epoch() {
+                Ok(Some(logs)) => epochs.push(logs),
+                Ok(None) => break,
+                Err(e) => {
+                    error = Some(e.to_string());
+                    break;
+                }
+            }
+        }
+        self.seconds += start.elapsed().as_secs_f64();
+        let finished = session.finished();
+        if !epochs.is_empty() {
+            self.respond(scope, FromWorker::Progress { epochs });
+        }
+        if let Some(message) = error {
+            self.running = false;
+            self.respond(scope, FromWorker::Error { message });
+        } else if finished {
+            self.finish(scope);
+        } else {
+            Self::schedule(scope);
+        }
+    }
+
+    fn received(&mut self, scope: &WorkerScope<Self>, msg: ToWorker, id: HandlerId) {
+        self.client = Some(id);
+        match msg {
+            ToWorker::Train { text, config } => match Session::new(&text, &config) {
+                Ok(session) => {
+                    let started = FromWorker::Started {
+                        summary: session.model.summary(),
+                        samples: session.samples(),
+                        vocab_size: session.tokenizer.vocab_size(),
+                        epochs: config.epochs,
+                    };
+                    self.session = Some(session);
+                    self.running = true;
+                    self.seconds = 0.0;
+                    self.epochs = config.epochs;
+                    self.respond(scope, started);
+                    Self::schedule(scope);
+                }
+                Err(e) => {
+                    self.running = false;
+                    self.respond(
+                        scope,
+                        FromWorker::Error {
+                            message: e.to_string(),
+                        },
+                    );
+                }
+            },
+            ToWorker::Stop => {
+                self.running = false;
+                if let Some(s) = self.session.as_mut() {
+                    s.stop();
+                    let epoch = s.history().epochs.len();
+                    self.respond(scope, FromWorker::Stopped { epoch });
+                }
+            }
+            ToWorker::Resume => {
+                if let Some(s) = self.session.as_mut() {
+                    s.resume();
+                    if !s.finished() {
+                        self.running = true;
+                        Self::schedule(scope);
+                    }
+                }
+            }
+            ToWorker::Generate {
+                seed_text,
+                words,
+                temperature,
+                top_k,
+                seed,
+            } => {
+                let msg = match &self.session {
+                    None => FromWorker::Error {
+                        message: "train a model first".into(),
+                    },
+                    Some(s) => {
+                        let sampling = if temperature > 0.0 {
+                            Sampling::Temperature {
+                                temperature,
+                                top_k,
+                                seed,
+                            }
+                        } else {
+                            Sampling::Greedy
+                        };
+                        match s.generate(&seed_text, words.min(100), sampling) {
+                            Ok(text) => FromWorker::Generated { text },
+                            Err(e) => FromWorker::Error {
+                                message: e.to_string(),
+                            },
+                        }
+                    }
+                };
+                self.respond(scope, msg);
+            }
+        }
+    }
+}
