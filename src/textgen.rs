@@ -219,6 +219,25 @@ impl Session {
             sampling,
         )
     }
+
+    /// Generation with the top-`top` candidates of every step.
+    pub fn generate_with_trace(
+        &self,
+        seed_text: &str,
+        n: usize,
+        sampling: Sampling,
+        top: usize,
+    ) -> Result<generate::Generation> {
+        generate::generate_with_trace(
+            &self.model,
+            &self.tokenizer,
+            seed_text,
+            n,
+            self.maxlen,
+            sampling,
+            top,
+        )
+    }
 }
 
 /// What a next-word model folder carries beside its layers.

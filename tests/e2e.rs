@@ -201,6 +201,13 @@ async fn studio_trains_in_a_worker_and_generates_the_lecture_sentence() {
         .for_element(Locator::Css("#studio-panel #train"))
         .await
         .expect("the studio renders");
+    eventually("the worker is ready", || async {
+        attr_of(&client, "#status", "data-state").await.as_deref() == Some("idle")
+    })
+    .await;
+    let element = client.find(Locator::Css("#studio-panel")).await.unwrap();
+    save_screenshot("studio-before.png", element.screenshot().await.unwrap());
+
     // Long tasks on the main thread while training (Chromium reports tasks over 50 ms).
     client
         .execute(
@@ -209,10 +216,6 @@ async fn studio_trains_in_a_worker_and_generates_the_lecture_sentence() {
         )
         .await
         .unwrap();
-    client.find(Locator::Css("#studio-panel")).await.unwrap();
-    let element = client.find(Locator::Css("#studio-panel")).await.unwrap();
-    save_screenshot("studio-before.png", element.screenshot().await.unwrap());
-
     client
         .find(Locator::Css("#train"))
         .await
@@ -263,6 +266,65 @@ async fn studio_trains_in_a_worker_and_generates_the_lecture_sentence() {
     );
     let element = client.find(Locator::Css("#studio-panel")).await.unwrap();
     save_screenshot("studio-after.png", element.screenshot().await.unwrap());
+
+    // Top-5 next-word bars for each of the five generated words.
+    let steps = client
+        .find_all(Locator::Css("#steps li.step"))
+        .await
+        .unwrap();
+    assert_eq!(steps.len(), 5);
+    let bars = client
+        .find_all(Locator::Css("#steps li.step:first-child li.bar"))
+        .await
+        .unwrap();
+    assert_eq!(bars.len(), 5);
+    assert!(
+        text_of(
+            &client,
+            "#steps li.step:first-child li.bar.chosen .bar-word"
+        )
+        .await
+            == "말이"
+    );
+
+    // Lecture 7's "hell" → "o" is one click away (character level).
+    client
+        .find(Locator::Css("#preset-hello"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("#train"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    eventually("hello trains", || async {
+        attr_of(&client, "#status", "data-state").await.as_deref() == Some("done")
+            && text_of(&client, "#status").await.contains("100 epochs")
+    })
+    .await;
+    client
+        .find(Locator::Css("#generate"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    eventually("hello generated", || async {
+        text_of(&client, "#generated").await == "hello"
+    })
+    .await;
+    client
+        .find(Locator::Css("#preset-lecture"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
 
     // Stop halts a long run; Resume continues it.
     set_field(&client, "#epochs", "100000").await;

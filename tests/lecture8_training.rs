@@ -133,3 +133,42 @@ fn bad_settings_are_explained() {
         }
     }
 }
+
+/// Lecture 7's "hell" → "o" at character level: the model completes "h" to "hello", and the
+/// trace shows the top candidates at every step.
+#[test]
+fn character_level_hello_and_generation_trace() {
+    use rnn_playground::generate::{Sampling, generate_with_trace};
+    use rnn_playground::text::TokenizerConfig;
+    use rnn_playground::textgen::Session;
+    let config = TextgenConfig {
+        tokenizer: TokenizerConfig {
+            char_level: true,
+            ..TokenizerConfig::default()
+        },
+        learning_rate: 0.01,
+        epochs: 100,
+        ..TextgenConfig::default()
+    };
+    let mut s = Session::new("hello\n", &config).unwrap();
+    assert_eq!(s.samples(), 4, "h→e, he→l, hel→l, hell→o");
+    while !s.finished() {
+        s.run_epoch().unwrap();
+    }
+    assert_eq!(s.sentence_generation("h", 4).unwrap(), "hello");
+    let g = generate_with_trace(
+        &s.model,
+        &s.tokenizer,
+        "hell",
+        1,
+        s.maxlen,
+        Sampling::Greedy,
+        3,
+    )
+    .unwrap();
+    assert_eq!(g.text, "hello");
+    assert_eq!(g.steps[0].word, "o");
+    assert_eq!(g.steps[0].top.len(), 3);
+    assert_eq!(g.steps[0].top[0].0, "o");
+    assert!(g.steps[0].top[0].1 > 0.5 && g.steps[0].top[0].1 >= g.steps[0].top[1].1);
+}

@@ -86,15 +86,49 @@ pub fn generate(
     maxlen: usize,
     sampling: Sampling,
 ) -> Result<String> {
+    Ok(generate_with_trace(model, tokenizer, seed_text, n, maxlen, sampling, 0)?.text)
+}
+
+/// One generation step: the word chosen and the most probable candidates.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GenerationStep {
+    pub word: String,
+    /// The `top` most probable next tokens with their probabilities, best first.
+    pub top: Vec<(String, f32)>,
+}
+
+/// The generated text and, per step, the chosen word and the top candidates.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Generation {
+    pub text: String,
+    pub steps: Vec<GenerationStep>,
+}
+
+/// [`generate`] that also records the `top` most probable next tokens at every step. At
+/// character level the characters are joined without spaces.
+pub fn generate_with_trace(
+    model: &Sequential,
+    tokenizer: &Tokenizer,
+    seed_text: &str,
+    n: usize,
+    maxlen: usize,
+    sampling: Sampling,
+    top: usize,
+) -> Result<Generation> {
     if maxlen == 0 {
         return Err(NnError::Config("maxlen must be at least 1".into()));
     }
+    let separator = if tokenizer.config().char_level {
+        ""
+    } else {
+        " "
+    };
     let mut rng = match sampling {
         Sampling::Temperature { seed, .. } => StdRng::seed_from_u64(seed),
         Sampling::Greedy => StdRng::seed_from_u64(0),
     };
     let mut current = seed_text.to_string();
-    let mut sentence = seed_text.to_string();
+    let mut steps = Vec::with_capacity(n);
     for _ in 0..n {
         let probs = next_probs(model, tokenizer, &current, maxlen)?;
         let index = match sampling {
@@ -114,12 +148,29 @@ pub fn generate(
                 .cloned()
                 .unwrap_or_default(),
         };
-        current.push(' ');
+        let mut ranked: Vec<(String, f32)> = Vec::new();
+        if top > 0 {
+            let mut order: Vec<usize> = (0..probs.len()).collect();
+            order.sort_by(|a, b| probs[*b].total_cmp(&probs[*a]));
+            ranked = order
+                .into_iter()
+                .filter_map(|i| {
+                    tokenizer
+                        .index_word()
+                        .get(&i)
+                        .map(|w| (w.clone(), probs[i]))
+                })
+                .take(top)
+                .collect();
+        }
+        current.push_str(separator);
         current.push_str(&word);
-        sentence.push(' ');
-        sentence.push_str(&word);
+        steps.push(GenerationStep { word, top: ranked });
     }
-    Ok(sentence)
+    Ok(Generation {
+        text: current,
+        steps,
+    })
 }
 
 /// Index of the largest probability (first on ties, as numpy).

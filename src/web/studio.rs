@@ -8,7 +8,9 @@ use gloo_worker::{Spawnable, WorkerBridge};
 use leptos::prelude::*;
 
 use super::worker::{FromWorker, ToWorker, TrainWorker};
+use crate::generate::GenerationStep;
 use crate::plot::{LineChart, Series};
+use crate::text::TokenizerConfig;
 use crate::textgen::TextgenConfig;
 use crate::train::EpochLogs;
 
@@ -22,16 +24,22 @@ struct Run {
 
 #[derive(Clone, Debug, PartialEq)]
 enum Status {
+    /// The worker's module is still loading.
+    Loading,
     Idle,
     Training,
     Stopped(usize),
-    Done { epochs: usize, seconds: f64 },
+    Done {
+        epochs: usize,
+        seconds: f64,
+    },
     Failed(String),
 }
 
 impl Status {
     fn key(&self) -> &'static str {
         match self {
+            Status::Loading => "loading",
             Status::Idle => "idle",
             Status::Training => "training",
             Status::Stopped(_) => "stopped",
@@ -89,17 +97,23 @@ pub fn StudioPanel() -> impl IntoView {
     let text = RwSignal::new(super::LECTURE_TEXT.to_string());
     let config = RwSignal::new(TextgenConfig::default());
     let runs = RwSignal::new(Vec::<Run>::new());
-    let status = RwSignal::new(Status::Idle);
+    let status = RwSignal::new(Status::Loading);
     let summary = RwSignal::new(String::new());
     let generated = RwSignal::new(String::new());
+    let steps = RwSignal::new(Vec::<GenerationStep>::new());
     let seed_text = RwSignal::new("가는".to_string());
-    let words = RwSignal::new(5usize);
     let temperature = RwSignal::new(0.0f32);
     let trained_model = RwSignal::new(None::<(String, usize)>); // (model.json, weight bytes)
+    let words = RwSignal::new(5usize);
 
     // The worker is started on first use and kept; the bridge is not Send, hence local.
     let bridge = StoredValue::new_local(None::<WorkerBridge<TrainWorker>>);
     let on_message = move |msg: FromWorker| match msg {
+        FromWorker::Ready => {
+            if status.get_untracked() == Status::Loading {
+                status.set(Status::Idle);
+            }
+        }
         FromWorker::Started { summary: s, .. } => {
             summary.set(s);
             status.set(Status::Training);
@@ -119,7 +133,10 @@ pub fn StudioPanel() -> impl IntoView {
             trained_model.set(Some((model_json, weights.len())));
         }
         FromWorker::Stopped { epoch } => status.set(Status::Stopped(epoch)),
-        FromWorker::Generated { text } => generated.set(text),
+        FromWorker::Generated { text, steps: s } => {
+            generated.set(text);
+            steps.set(s);
+        }
         FromWorker::Error { message } => status.set(Status::Failed(message)),
     };
     let send = move |msg: ToWorker| {
@@ -137,6 +154,14 @@ pub fn StudioPanel() -> impl IntoView {
             }
         });
     };
+    // Start the worker now, so its module is compiled before the first Train.
+    bridge.update_value(|b| {
+        *b = Some(
+            TrainWorker::spawner()
+                .callback(on_message)
+                .spawn("./worker.js"),
+        );
+    });
     let train = move |_| {
         let c = config.get_untracked();
         runs.update(|r| {
@@ -196,6 +221,7 @@ pub fn StudioPanel() -> impl IntoView {
             })
             .unwrap_or_default();
         match status.get() {
+            Status::Loading => "워커 준비 중 · loading the worker".to_string(),
             Status::Idle => "준비 · ready".to_string(),
             Status::Training => format!("학습 중 · training{figures}"),
             Status::Stopped(epoch) => format!("멈춤 · stopped after epoch {epoch}{figures}"),
@@ -217,6 +243,25 @@ pub fn StudioPanel() -> impl IntoView {
             </p>
             <div class="panel-body">
                 <div class="controls">
+                    <div class="presets">
+                        <button id="preset-lecture" class="link" on:click=move |_| {
+                            text.set(super::LECTURE_TEXT.to_string());
+                            config.set(TextgenConfig::default());
+                            seed_text.set("가는".into());
+                        }>"8강 예문 · lecture 8"</button>
+                        <button id="preset-hello" class="link" on:click=move |_| {
+                            // Lecture 7: "hell" → "o", one character at a time.
+                            text.set("hello\n".into());
+                            config.set(TextgenConfig {
+                                tokenizer: TokenizerConfig { char_level: true, ..TokenizerConfig::default() },
+                                learning_rate: 0.01,
+                                epochs: 100,
+                                ..TextgenConfig::default()
+                            });
+                            seed_text.set("h".into());
+                            words.set(4);
+                        }>"7강 hell → o"</button>
+                    </div>
                     <label class="field">
                         <span>"코퍼스 " <span class="en">"· one sentence per line"</span></span>
                         <textarea
@@ -229,6 +274,20 @@ pub fn StudioPanel() -> impl IntoView {
                     </label>
                     <fieldset>
                         <legend>"model"</legend>
+                        <label class="field inline">
+                            <code>"level"</code>
+                            <select
+                                id="level"
+                                prop:value=move || if config.with(|c| c.tokenizer.char_level) { "char" } else { "word" }
+                                on:change=move |ev| {
+                                    let char_level = event_target_value(&ev) == "char";
+                                    config.update(|c| c.tokenizer.char_level = char_level);
+                                }
+                            >
+                                <option value="word">"단어 · word"</option>
+                                <option value="char">"글자 · character"</option>
+                            </select>
+                        </label>
                         <label class="field inline">
                             <code>"cell"</code>
                             <select
@@ -262,7 +321,7 @@ pub fn StudioPanel() -> impl IntoView {
                         {number("seed", "seed", |c| c.seed.to_string(), |c, v| if let Ok(n) = v.trim().parse() { c.seed = n })}
                     </fieldset>
                     <div class="buttons">
-                        <button id="train" class="primary" on:click=train>"학습 · Train"</button>
+                        <button id="train" class="primary" on:click=train disabled=move || status.get() == Status::Loading>"학습 · Train"</button>
                         <button id="stop" on:click=move |_| send(ToWorker::Stop) disabled=move || status.get() != Status::Training>"멈춤 · Stop"</button>
                         <button id="resume" on:click=move |_| { status.set(Status::Training); send(ToWorker::Resume) } disabled=move || !matches!(status.get(), Status::Stopped(_))>"계속 · Resume"</button>
                         <button id="reset" on:click=move |_| { runs.set(Vec::new()); summary.set(String::new()); generated.set(String::new()); status.set(Status::Idle); }>"초기화 · Reset"</button>
@@ -293,6 +352,9 @@ pub fn StudioPanel() -> impl IntoView {
                         </div>
                         <p class="hint">"temperature 0 = greedy (강의의 sentence_generation)"</p>
                         <p id="generated" class="generated">{move || generated.get()}</p>
+                        <ol id="steps" class="steps">
+                            {move || steps.get().into_iter().map(|step| view! { <StepBars step/> }).collect_view()}
+                        </ol>
                         {move || trained_model.get().map(|(_, bytes)| view! {
                             <p class="hint" id="weights-size">{format!("model.safetensors: {bytes} bytes")}</p>
                         })}
@@ -304,5 +366,31 @@ pub fn StudioPanel() -> impl IntoView {
                 </div>
             </div>
         </section>
+    }
+}
+
+/// One generation step: the chosen word and its top candidates as bars.
+#[component]
+fn StepBars(step: GenerationStep) -> impl IntoView {
+    let chosen = step.word.clone();
+    let bars = step
+        .top
+        .into_iter()
+        .map(|(word, p)| {
+            let is_chosen = word == chosen;
+            view! {
+                <li class="bar" class:chosen=is_chosen>
+                    <span class="bar-word">{word}</span>
+                    <span class="bar-track"><span class="bar-fill" style=format!("width: {:.1}%", p * 100.0)></span></span>
+                    <span class="bar-p">{format!("{:.1}%", p * 100.0)}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <li class="step">
+            <strong class="step-word">{step.word}</strong>
+            <ul class="bars">{bars}</ul>
+        </li>
     }
 }

@@ -6,7 +6,7 @@ use gloo_worker::{HandlerId, Worker, WorkerScope};
 use serde::{Deserialize, Serialize};
 use web_time::Instant;
 
-use crate::generate::Sampling;
+use crate::generate::{GenerationStep, Sampling};
 use crate::textgen::{Session, TextgenConfig};
 use crate::train::EpochLogs;
 
@@ -37,6 +37,8 @@ pub enum ToWorker {
 /// From the worker to the page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum FromWorker {
+    /// The worker's module is loaded and it listens (sent when the page connects).
+    Ready,
     Started {
         summary: String,
         samples: usize,
@@ -59,6 +61,7 @@ pub enum FromWorker {
     },
     Generated {
         text: String,
+        steps: Vec<GenerationStep>,
     },
     Error {
         message: String,
@@ -162,6 +165,11 @@ impl Worker for TrainWorker {
         }
     }
 
+    fn connected(&mut self, scope: &WorkerScope<Self>, id: HandlerId) {
+        self.client = Some(id);
+        scope.respond(id, FromWorker::Ready);
+    }
+
     fn received(&mut self, scope: &WorkerScope<Self>, msg: ToWorker, id: HandlerId) {
         self.client = Some(id);
         match msg {
@@ -228,8 +236,11 @@ impl Worker for TrainWorker {
                         } else {
                             Sampling::Greedy
                         };
-                        match s.generate(&seed_text, words.min(100), sampling) {
-                            Ok(text) => FromWorker::Generated { text },
+                        match s.generate_with_trace(&seed_text, words.min(100), sampling, 5) {
+                            Ok(g) => FromWorker::Generated {
+                                text: g.text,
+                                steps: g.steps,
+                            },
                             Err(e) => FromWorker::Error {
                                 message: e.to_string(),
                             },

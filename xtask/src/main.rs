@@ -147,6 +147,7 @@ fn test(args: &[String]) -> Result {
         run(trunk(&["build", "--dist"]).arg(&site_dir))
     })?;
     steps.run("end-to-end test (chromedriver)", || {
+        // One browser at a time: the long-task check measures wall time on 2 cores.
         run(cargo(&[
             "test",
             "-p",
@@ -155,6 +156,8 @@ fn test(args: &[String]) -> Result {
             "e2e",
             "--test",
             "e2e",
+            "--",
+            "--test-threads=1",
         ])
         .env("RNN_PLAYGROUND_SITE", &site_dir)
         .env("CHROME", &browser.chrome)
