@@ -8,6 +8,7 @@
 //! - [`train`]: `fit`, `evaluate`, `predict`, callbacks.
 //! - [`generate`]: greedy and sampled text generation.
 //! - [`textgen`]: lecture 8's next-word model from text to trained model.
+//! - [`teacher_forcing`]: lecture 7's teacher forcing vs free running on a many-to-many model.
 //!
 //! The `web` module (the Leptos front end) exists only on `wasm32`.
 
@@ -16,6 +17,7 @@ pub mod generate;
 pub mod lecture;
 pub mod nn;
 pub mod plot;
+pub mod teacher_forcing;
 pub mod text;
 pub mod textgen;
 pub mod train;
