@@ -326,6 +326,74 @@ async fn studio_trains_in_a_worker_and_generates_the_lecture_sentence() {
         .await
         .unwrap();
 
+    // Lecture 7 side by side: train the many-to-many model, then both columns render.
+    client
+        .find(Locator::Css("#tf-train"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    eventually("the comparison renders", || async {
+        client
+            .find_all(Locator::Css("#tf-free tbody tr"))
+            .await
+            .map(|r| r.len())
+            .unwrap_or(0)
+            > 0
+    })
+    .await;
+    let forced = client
+        .find_all(Locator::Css("#tf-forced tbody tr"))
+        .await
+        .unwrap();
+    let free = client
+        .find_all(Locator::Css("#tf-free tbody tr"))
+        .await
+        .unwrap();
+    assert_eq!(
+        forced.len(),
+        4,
+        "경마장에 있는 말이 뛰고 있다: four next-word steps"
+    );
+    assert_eq!(free.len(), 4);
+    assert_eq!(
+        attr_of(&client, "#tf-curve polyline", "data-points")
+            .await
+            .as_deref(),
+        Some("150")
+    );
+    client
+        .find(Locator::Css("#tf-sentence-3"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    eventually("sentence 3", || async {
+        client
+            .find_all(Locator::Css("#tf-forced tbody tr"))
+            .await
+            .map(|r| r.len())
+            .unwrap_or(0)
+            == 5
+    })
+    .await;
+    assert!(
+        text_of(&client, "#tf-forced tbody tr:first-child")
+            .await
+            .contains("가는")
+    );
+    assert!(!text_of(&client, "#tf-divergence").await.is_empty());
+    client
+        .execute(
+            "document.querySelector('#teacher-forcing').scrollIntoView()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    save_screenshot("teacher-forcing.png", client.screenshot().await.unwrap());
+
     // Stop halts a long run; Resume continues it.
     set_field(&client, "#epochs", "100000").await;
     client

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use super::worker::{FromWorker, ToWorker, TrainWorker};
 use crate::generate::GenerationStep;
 use crate::plot::{LineChart, Series};
+use crate::teacher_forcing::{Seq2SeqConfig, StepView};
 use crate::text::TokenizerConfig;
 use crate::textgen::TextgenConfig;
 use crate::train::EpochLogs;
@@ -105,6 +106,11 @@ pub fn StudioPanel() -> impl IntoView {
     let temperature = RwSignal::new(0.0f32);
     let trained_model = RwSignal::new(None::<(String, usize)>); // (model.json, weight bytes)
     let words = RwSignal::new(5usize);
+    // Lecture 7: teacher forcing vs free running.
+    let tf_ratio = RwSignal::new(1.0f32);
+    let tf_epochs = RwSignal::new(150usize);
+    let tf_runs = RwSignal::new(Vec::<LossRun>::new());
+    let tf_compare = RwSignal::new(None::<Comparison>);
 
     // The worker is started on first use and kept; the bridge is not Send, hence local.
     let bridge = StoredValue::new_local(None::<WorkerBridge<TrainWorker>>);
@@ -137,6 +143,24 @@ pub fn StudioPanel() -> impl IntoView {
             generated.set(text);
             steps.set(s);
         }
+        FromWorker::Seq2SeqProgress { losses } => tf_runs.update(|r| {
+            if let Some(run) = r.last_mut() {
+                run.1.extend(losses);
+            }
+        }),
+        FromWorker::Comparison {
+            index,
+            sentences,
+            forced,
+            free,
+            divergence,
+        } => tf_compare.set(Some(Comparison {
+            index,
+            sentences,
+            forced,
+            free,
+            divergence,
+        })),
         FromWorker::Error { message } => status.set(Status::Failed(message)),
     };
     let send = move |msg: ToWorker| {
@@ -179,6 +203,30 @@ pub fn StudioPanel() -> impl IntoView {
         send(ToWorker::Train {
             text: text.get_untracked(),
             config: c,
+        });
+    };
+    let train_seq2seq = move |_| {
+        let ratio = tf_ratio.get_untracked();
+        tf_runs.update(|r| {
+            r.push((format!("teacher forcing ratio {ratio}"), Vec::new()));
+            let extra = r.len().saturating_sub(MAX_RUNS);
+            r.drain(..extra);
+        });
+        tf_compare.set(None);
+        let c = config.get_untracked();
+        let seq = Seq2SeqConfig {
+            cell: c.cell,
+            embedding_dim: c.embedding_dim,
+            hidden: c.hidden,
+            seed: c.seed,
+            tokenizer: c.tokenizer.clone(),
+            teacher_forcing_ratio: ratio,
+            ..Seq2SeqConfig::default()
+        };
+        send(ToWorker::TrainSeq2Seq {
+            text: text.get_untracked(),
+            config: seq,
+            epochs: tf_epochs.get_untracked(),
         });
     };
     let generate = move |_| {
@@ -365,6 +413,7 @@ pub fn StudioPanel() -> impl IntoView {
                     </details>
                 </div>
             </div>
+            <TeacherForcing tf_ratio tf_epochs tf_runs tf_compare train=Callback::new(train_seq2seq) compare=Callback::new(move |index| send(ToWorker::Compare { index }))/>
         </section>
     }
 }
@@ -392,5 +441,118 @@ fn StepBars(step: GenerationStep) -> impl IntoView {
             <strong class="step-word">{step.word}</strong>
             <ul class="bars">{bars}</ul>
         </li>
+    }
+}
+
+/// A named loss curve: `(label, [(epoch, loss)])`.
+type LossRun = (String, Vec<(usize, f32)>);
+
+/// Both runs over one sentence, as the worker reported them.
+#[derive(Clone, Debug, PartialEq)]
+struct Comparison {
+    index: usize,
+    sentences: usize,
+    forced: Vec<StepView>,
+    free: Vec<StepView>,
+    divergence: Option<usize>,
+}
+
+/// Lecture 7, side by side: the left column feeds the true word at every step, the right one
+/// feeds the model's own previous prediction.
+#[component]
+fn TeacherForcing(
+    tf_ratio: RwSignal<f32>,
+    tf_epochs: RwSignal<usize>,
+    tf_runs: RwSignal<Vec<LossRun>>,
+    tf_compare: RwSignal<Option<Comparison>>,
+    train: Callback<leptos::ev::MouseEvent>,
+    compare: Callback<usize>,
+) -> impl IntoView {
+    let curve = move || {
+        tf_runs.with(|runs| {
+            let series = runs
+                .iter()
+                .map(|(name, points)| Series {
+                    name: format!("loss · {name}"),
+                    points: points.iter().map(|(e, l)| (*e as f32, *l)).collect(),
+                    dashed: false,
+                })
+                .collect();
+            LineChart {
+                x_label: "epoch".into(),
+                y_label: "loss".into(),
+                series,
+            }
+            .to_svg(560.0, 240.0)
+        })
+    };
+    let column = move |title: &'static str, id: &'static str, forced: bool| {
+        view! {
+            <div class="tf-column">
+                <h4>{title}</h4>
+                <table id=id class="data">
+                    <thead><tr><th>"t"</th><th>"입력 · input"</th><th>"예측 · predicted"</th><th>"정답 · expected"</th><th></th></tr></thead>
+                    <tbody>
+                        {move || tf_compare.get().map(|c| {
+                            let rows = if forced { c.forced.clone() } else { c.free.clone() };
+                            rows.into_iter().enumerate().map(|(t, v)| {
+                                let diverge = c.divergence == Some(t);
+                                view! {
+                                    <tr class:wrong=!v.correct class:diverge=diverge>
+                                        <td class="num">{t + 1}</td>
+                                        <td>{v.input}</td>
+                                        <td>{format!("{} ({:.0}%)", v.predicted, v.probability * 100.0)}</td>
+                                        <td>{v.expected}</td>
+                                        <td>{if v.correct { "✓" } else { "✗" }}</td>
+                                    </tr>
+                                }
+                            }).collect_view()
+                        })}
+                    </tbody>
+                </table>
+            </div>
+        }
+    };
+    view! {
+        <div class="tf" id="teacher-forcing">
+            <h3>"교사 강요 vs 자유 생성 " <span class="en">"· Teacher forcing vs free running (7강)"</span></h3>
+            <p class="hint">
+                "훈련할 때는 정답 단어를 다음 입력으로 넣고(teacher forcing), 생성할 때는 모델이 예측한 단어를 넣습니다. "
+                "many-to-many 모델(return_sequences + TimeDistributed Dense)로 두 방식을 나란히 봅니다."
+            </p>
+            <div class="gen-controls">
+                <label class="field inline">
+                    <code>"teacher_forcing_ratio"</code>
+                    <input id="tf-ratio" type="text" inputmode="decimal" prop:value=move || tf_ratio.get().to_string()
+                        on:change=move |ev| { if let Ok(r) = event_target_value(&ev).trim().parse::<f32>() { tf_ratio.set(r) } }/>
+                </label>
+                <label class="field inline">
+                    <code>"epochs"</code>
+                    <input id="tf-epochs" type="text" inputmode="numeric" prop:value=move || tf_epochs.get().to_string()
+                        on:change=move |ev| { if let Ok(n) = event_target_value(&ev).trim().parse::<usize>() { tf_epochs.set(n.clamp(1, 10_000)) } }/>
+                </label>
+                <button id="tf-train" on:click=move |ev| train.run(ev)>"학습 · Train"</button>
+            </div>
+            <div id="tf-curve" class="chart" inner_html=curve></div>
+            {move || tf_compare.get().map(|c| {
+                let buttons = (0..c.sentences).map(|i| view! {
+                    <button class="toggle" class:active=c.index == i id=format!("tf-sentence-{}", i + 1) on:click=move |_| compare.run(i)>
+                        {format!("{}", i + 1)}
+                    </button>
+                }).collect_view();
+                let note = match c.divergence {
+                    Some(t) => format!("t = {}에서 처음 갈라집니다 · the runs first diverge at step {}", t + 1, t + 1),
+                    None => "두 방식의 예측이 모두 같습니다 · both runs predict the same words".to_string(),
+                };
+                view! {
+                    <div class="field inline"><span>"문장 · sentence"</span><span class="toggles">{buttons}</span></div>
+                    <p id="tf-divergence" class="hint">{note}</p>
+                }
+            })}
+            <div class="tf-columns">
+                {column("교사 강요 · teacher forcing", "tf-forced", true)}
+                {column("자유 생성 · free running", "tf-free", false)}
+            </div>
+        </div>
     }
 }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use web_time::Instant;
 
 use crate::generate::{GenerationStep, Sampling};
+use crate::teacher_forcing::{Seq2SeqConfig, Seq2SeqSession, StepView, first_divergence};
 use crate::textgen::{Session, TextgenConfig};
 use crate::train::EpochLogs;
 
@@ -24,6 +25,16 @@ pub enum ToWorker {
     },
     Stop,
     Resume,
+    /// Train lecture 7's many-to-many model for `epochs` epochs.
+    TrainSeq2Seq {
+        text: String,
+        config: Seq2SeqConfig,
+        epochs: usize,
+    },
+    /// Teacher forcing vs free running over sentence `index` of the corpus.
+    Compare {
+        index: usize,
+    },
     /// Generate from the model as trained so far.
     Generate {
         seed_text: String,
@@ -63,6 +74,18 @@ pub enum FromWorker {
         text: String,
         steps: Vec<GenerationStep>,
     },
+    /// Loss per epoch of the many-to-many model.
+    Seq2SeqProgress {
+        losses: Vec<(usize, f32)>,
+    },
+    /// Both runs over one sentence, and the first step where they differ.
+    Comparison {
+        index: usize,
+        sentences: usize,
+        forced: Vec<StepView>,
+        free: Vec<StepView>,
+        divergence: Option<usize>,
+    },
     Error {
         message: String,
     },
@@ -71,6 +94,8 @@ pub enum FromWorker {
 /// The worker's state.
 pub struct TrainWorker {
     session: Option<Session>,
+    seq2seq: Option<Seq2SeqSession>,
+    seq2seq_left: usize,
     client: Option<HandlerId>,
     running: bool,
     seconds: f64,
@@ -114,6 +139,60 @@ impl TrainWorker {
     }
 }
 
+impl TrainWorker {
+    /// A time slice of the many-to-many model's training.
+    fn seq2seq_slice(&mut self, scope: &WorkerScope<Self>) {
+        let Some(s) = self.seq2seq.as_mut() else {
+            return;
+        };
+        let start = Instant::now();
+        let mut losses = Vec::new();
+        while self.seq2seq_left > 0 && start.elapsed().as_secs_f64() * 1000.0 < SLICE_MS {
+            match s.run_epoch() {
+                Ok(loss) => losses.push((s.epoch, loss)),
+                Err(e) => {
+                    self.seq2seq_left = 0;
+                    self.respond(
+                        scope,
+                        FromWorker::Error {
+                            message: e.to_string(),
+                        },
+                    );
+                    return;
+                }
+            }
+            self.seq2seq_left -= 1;
+        }
+        self.respond(scope, FromWorker::Seq2SeqProgress { losses });
+        if self.seq2seq_left > 0 {
+            Self::schedule(scope);
+        } else {
+            self.compare(scope, 0);
+        }
+    }
+
+    fn compare(&self, scope: &WorkerScope<Self>, index: usize) {
+        let msg = match &self.seq2seq {
+            None => FromWorker::Error {
+                message: "train the many-to-many model first".into(),
+            },
+            Some(s) => match s.compare(index) {
+                Ok((forced, free)) => FromWorker::Comparison {
+                    index,
+                    sentences: s.sentence_count(),
+                    divergence: first_divergence(&forced, &free),
+                    forced,
+                    free,
+                },
+                Err(e) => FromWorker::Error {
+                    message: e.to_string(),
+                },
+            },
+        };
+        self.respond(scope, msg);
+    }
+}
+
 impl Worker for TrainWorker {
     type Message = Tick;
     type Input = ToWorker;
@@ -123,6 +202,8 @@ impl Worker for TrainWorker {
         console_error_panic_hook::set_once();
         Self {
             session: None,
+            seq2seq: None,
+            seq2seq_left: 0,
             client: None,
             running: false,
             seconds: 0.0,
@@ -131,6 +212,10 @@ impl Worker for TrainWorker {
     }
 
     fn update(&mut self, scope: &WorkerScope<Self>, _msg: Tick) {
+        if self.seq2seq_left > 0 {
+            self.seq2seq_slice(scope);
+            return;
+        }
         if !self.running {
             return;
         }
@@ -215,6 +300,24 @@ impl Worker for TrainWorker {
                     }
                 }
             }
+            ToWorker::TrainSeq2Seq {
+                text,
+                config,
+                epochs,
+            } => match Seq2SeqSession::new(&text, &config) {
+                Ok(s) => {
+                    self.seq2seq = Some(s);
+                    self.seq2seq_left = epochs.max(1);
+                    Self::schedule(scope);
+                }
+                Err(e) => self.respond(
+                    scope,
+                    FromWorker::Error {
+                        message: e.to_string(),
+                    },
+                ),
+            },
+            ToWorker::Compare { index } => self.compare(scope, index),
             ToWorker::Generate {
                 seed_text,
                 words,
