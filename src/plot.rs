@@ -211,11 +211,16 @@ impl LineChart {
                 drawn.join(" ")
             );
         }
-        // Legend under the axis label.
+        // Legend under the axis label, wrapped onto more rows when it is wider than the chart.
         let mut lx = left;
+        let mut ly = top + ph + 46.0;
         for (i, s) in self.series.iter().enumerate() {
             let colour = COLOURS[i % COLOURS.len()];
-            let ly = top + ph + 46.0;
+            let item_width = 30.0 + 6.5 * s.name.chars().count() as f32;
+            if lx > left && lx + item_width > width {
+                lx = left;
+                ly += 15.0;
+            }
             let dash = if s.dashed {
                 r#" stroke-dasharray="5 3""#
             } else {
@@ -229,8 +234,17 @@ impl LineChart {
                 ly + 4.0,
                 escape(&s.name)
             );
-            lx += 30.0 + 7.0 * s.name.chars().count() as f32;
+            lx += item_width;
         }
+        // Grow the picture to fit the legend rows.
+        let full_height = height.max(ly + 10.0);
+        svg = svg.replacen(
+            &format!(r#"viewBox="0 0 {width} {height}" width="{width}" height="{height}""#),
+            &format!(
+                r#"viewBox="0 0 {width} {full_height}" width="{width}" height="{full_height}""#
+            ),
+            1,
+        );
         svg.push_str("</svg>");
         svg
     }
