@@ -287,6 +287,36 @@ async fn studio_trains_in_a_worker_and_generates_the_lecture_sentence() {
             == "말이"
     );
 
+    // Stateful generation (one token at a time, carrying h) also writes the lecture's sentence.
+    client
+        .find(Locator::Css("#stateful"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("#generate"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    eventually("stateful generation", || async {
+        text_of(&client, "#generated")
+            .await
+            .starts_with("가는 말이")
+    })
+    .await;
+    client
+        .find(Locator::Css("#stateful"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
     // Lecture 7's "hell" → "o" is one click away (character level).
     client
         .find(Locator::Css("#preset-hello"))

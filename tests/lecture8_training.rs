@@ -172,3 +172,36 @@ fn character_level_hello_and_generation_trace() {
     assert_eq!(g.steps[0].top[0].0, "o");
     assert!(g.steps[0].top[0].1 > 0.5 && g.steps[0].top[0].1 >= g.steps[0].top[1].1);
 }
+
+/// Stateful generation carries the hidden state token by token; its next-word distribution
+/// equals running the layer over the whole unpadded prefix from the zero state.
+#[test]
+fn stateful_generation_equals_rerunning_the_unpadded_prefix() {
+    use candle_core::{Device, Tensor};
+    use rnn_playground::generate::stateful_generation;
+    let trained = train(NEXT_WORD_TEXT, &TextgenConfig::default(), |_| {}).unwrap();
+    let g = stateful_generation(&trained.model, &trained.tokenizer, "가는 말이", 3, 3).unwrap();
+    assert_eq!(g.steps.len(), 3);
+    // Re-run the unpadded prefix "가는 말이 <first generated word>" in one go.
+    let prefix = format!("가는 말이 {}", g.steps[0].word);
+    let ids: Vec<u32> = trained
+        .tokenizer
+        .texts_to_sequences([prefix.as_str()])
+        .remove(0)
+        .into_iter()
+        .map(|i| i as u32)
+        .collect();
+    let x = Tensor::from_vec(ids.clone(), (1, ids.len()), &Device::Cpu).unwrap();
+    let probs = trained
+        .model
+        .forward(&x)
+        .unwrap()
+        .flatten_all()
+        .unwrap()
+        .to_vec1::<f32>()
+        .unwrap();
+    let best = rnn_playground::generate::argmax(&probs);
+    assert_eq!(trained.tokenizer.index_word()[&best], g.steps[1].word);
+    assert!((probs[best] - g.steps[1].top[0].1).abs() < 1e-5);
+    assert!(stateful_generation(&trained.model, &trained.tokenizer, "없는단어", 2, 3).is_err());
+}

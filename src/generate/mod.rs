@@ -210,3 +210,82 @@ pub fn sample(probs: &[f32], temperature: f32, top_k: usize, rng: &mut StdRng) -
     }
     ranked.last().map_or(0, |(i, _)| *i)
 }
+
+/// Stateful step-by-step generation: each token is fed once and the RNN's hidden state is
+/// carried to the next step, instead of re-running the whole (padded) prefix as the lecture's
+/// `sentence_generation` does. Works for Embedding → one recurrent layer → Dense models.
+pub fn stateful_generation(
+    model: &Sequential,
+    tokenizer: &Tokenizer,
+    seed_text: &str,
+    n: usize,
+    top: usize,
+) -> Result<Generation> {
+    use crate::nn::Layer;
+    let layers = model.layers();
+    let (
+        Some((_, Layer::Embedding(embedding))),
+        Some((_, Layer::Recurrent(rnn))),
+        Some((_, Layer::Dense(dense))),
+    ) = (layers.first(), layers.get(1), layers.get(2))
+    else {
+        return Err(NnError::Config(
+            "stateful generation needs an Embedding → SimpleRNN/LSTM/GRU → Dense model".into(),
+        ));
+    };
+    let seed: Vec<usize> = tokenizer.texts_to_sequences([seed_text]).remove(0);
+    if seed.is_empty() {
+        return Err(NnError::Config(format!(
+            "none of the words of {seed_text:?} is in the vocabulary"
+        )));
+    }
+    let separator = if tokenizer.config().char_level {
+        ""
+    } else {
+        " "
+    };
+    let feed =
+        |token: usize, state: &crate::nn::RnnState| -> Result<(crate::nn::RnnState, Vec<f32>)> {
+            let id = Tensor::new(&[[token as u32]], &Device::Cpu)?;
+            let x = embedding.forward(&id)?.squeeze(0)?;
+            let (next, _) = rnn.step(&x, state)?;
+            let probs = dense.forward(&next.h)?.flatten_all()?.to_vec1::<f32>()?;
+            Ok((next, probs))
+        };
+    let mut state = rnn.zero_state(1, &Device::Cpu)?;
+    let mut probs = Vec::new();
+    for &token in &seed {
+        let (next, p) = feed(token, &state)?;
+        state = next;
+        probs = p;
+    }
+    let mut text = seed_text.to_string();
+    let mut steps = Vec::with_capacity(n);
+    for _ in 0..n {
+        let index = argmax(&probs);
+        let word = tokenizer
+            .index_word()
+            .get(&index)
+            .cloned()
+            .unwrap_or_default();
+        let mut order: Vec<usize> = (0..probs.len()).collect();
+        order.sort_by(|a, b| probs[*b].total_cmp(&probs[*a]));
+        let ranked = order
+            .into_iter()
+            .filter_map(|i| {
+                tokenizer
+                    .index_word()
+                    .get(&i)
+                    .map(|w| (w.clone(), probs[i]))
+            })
+            .take(top)
+            .collect();
+        text.push_str(separator);
+        text.push_str(&word);
+        steps.push(GenerationStep { word, top: ranked });
+        let (next, p) = feed(index, &state)?;
+        state = next;
+        probs = p;
+    }
+    Ok(Generation { text, steps })
+}

@@ -104,6 +104,7 @@ pub fn StudioPanel() -> impl IntoView {
     let steps = RwSignal::new(Vec::<GenerationStep>::new());
     let seed_text = RwSignal::new("가는".to_string());
     let temperature = RwSignal::new(0.0f32);
+    let stateful = RwSignal::new(false);
     let trained_model = RwSignal::new(None::<(String, usize)>); // (model.json, weight bytes)
     let words = RwSignal::new(5usize);
     // Lecture 7: teacher forcing vs free running.
@@ -230,12 +231,16 @@ pub fn StudioPanel() -> impl IntoView {
         });
     };
     let generate = move |_| {
+        // Clear the last result so that what appears is this request's.
+        generated.set(String::new());
+        steps.set(Vec::new());
         send(ToWorker::Generate {
             seed_text: seed_text.get_untracked(),
             words: words.get_untracked(),
             temperature: temperature.get_untracked(),
             top_k: 0,
             seed: config.get_untracked().seed,
+            stateful: stateful.get_untracked(),
         })
     };
 
@@ -398,7 +403,12 @@ pub fn StudioPanel() -> impl IntoView {
                             </label>
                             <button id="generate" on:click=generate disabled=move || runs.with(|r| r.is_empty())>"생성 · Generate"</button>
                         </div>
-                        <p class="hint">"temperature 0 = greedy (강의의 sentence_generation)"</p>
+                        <label class="check">
+                            <input id="stateful" type="checkbox" prop:checked=move || stateful.get()
+                                on:change=move |ev| stateful.set(event_target_checked(&ev))/>
+                            "상태를 이어 가며 한 단어씩 · stateful: feed one token, carry the hidden state"
+                        </label>
+                        <p class="hint">"temperature 0 = greedy (강의의 sentence_generation: 매번 앞부분 전체를 다시 계산)"</p>
                         <p id="generated" class="generated">{move || generated.get()}</p>
                         <ol id="steps" class="steps">
                             {move || steps.get().into_iter().map(|step| view! { <StepBars step/> }).collect_view()}

@@ -42,6 +42,8 @@ pub enum ToWorker {
         temperature: f32,
         top_k: usize,
         seed: u64,
+        /// Feed one token at a time and carry the hidden state.
+        stateful: bool,
     },
 }
 
@@ -324,6 +326,7 @@ impl Worker for TrainWorker {
                 temperature,
                 top_k,
                 seed,
+                stateful,
             } => {
                 let msg = match &self.session {
                     None => FromWorker::Error {
@@ -339,7 +342,18 @@ impl Worker for TrainWorker {
                         } else {
                             Sampling::Greedy
                         };
-                        match s.generate_with_trace(&seed_text, words.min(100), sampling, 5) {
+                        let result = if stateful {
+                            crate::generate::stateful_generation(
+                                &s.model,
+                                &s.tokenizer,
+                                &seed_text,
+                                words.min(100),
+                                5,
+                            )
+                        } else {
+                            s.generate_with_trace(&seed_text, words.min(100), sampling, 5)
+                        };
+                        match result {
                             Ok(g) => FromWorker::Generated {
                                 text: g.text,
                                 steps: g.steps,
