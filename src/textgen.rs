@@ -176,6 +176,13 @@ impl Session {
         self.samples
     }
 
+    /// The model as trained so far, with its tokenizer, as one file (see
+    /// [`Sequential::to_single_file`]).
+    pub fn model_file(&self) -> Result<Vec<u8>> {
+        self.model
+            .to_single_file(&extras(&self.tokenizer, self.maxlen))
+    }
+
     /// `model.json` of the model as trained so far, with its tokenizer.
     pub fn model_json(&self) -> String {
         self.model

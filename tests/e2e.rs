@@ -424,6 +424,57 @@ async fn studio_trains_in_a_worker_and_generates_the_lecture_sentence() {
         .unwrap();
     save_screenshot("teacher-forcing.png", client.screenshot().await.unwrap());
 
+    // Load a model file trained natively (the same file the Save button downloads).
+    let trained = rnn_playground::textgen::train(
+        rnn_playground::lecture::NEXT_WORD_TEXT,
+        &rnn_playground::textgen::TextgenConfig {
+            seed: 1,
+            ..Default::default()
+        },
+        |_| {},
+    )
+    .unwrap();
+    let file = std::env::temp_dir().join(format!(
+        "rnn-playground-e2e-model-{}.safetensors",
+        std::process::id()
+    ));
+    let mut session = rnn_playground::textgen::Session::new(
+        rnn_playground::lecture::NEXT_WORD_TEXT,
+        &rnn_playground::textgen::TextgenConfig {
+            seed: 1,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    while !session.finished() {
+        session.run_epoch().unwrap();
+    }
+    assert_eq!(trained.history.batch_loss, session.history().batch_loss);
+    std::fs::write(&file, session.model_file().unwrap()).unwrap();
+    client
+        .find(Locator::Css("#load-model"))
+        .await
+        .unwrap()
+        .send_keys(file.to_str().unwrap())
+        .await
+        .unwrap();
+    eventually("the model file loads", || async {
+        attr_of(&client, "#status", "data-state").await.as_deref() == Some("loaded")
+    })
+    .await;
+    client
+        .find(Locator::Css("#generate"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    eventually("generation with the loaded model", || async {
+        text_of(&client, "#generated").await == "가는 말이 고와야 오는 말이 곱다"
+    })
+    .await;
+    let _ = std::fs::remove_file(&file);
+
     // Stop halts a long run; Resume continues it.
     set_field(&client, "#epochs", "100000").await;
     client

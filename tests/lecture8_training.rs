@@ -205,3 +205,40 @@ fn stateful_generation_equals_rerunning_the_unpadded_prefix() {
     assert!((probs[best] - g.steps[1].top[0].1).abs() < 1e-5);
     assert!(stateful_generation(&trained.model, &trained.tokenizer, "없는단어", 2, 3).is_err());
 }
+
+/// The page's download: one safetensors file with model.json in its metadata, loadable by the
+/// CLI's loader and checked for damage.
+#[test]
+fn a_single_file_model_round_trips() {
+    use rnn_playground::nn::Sequential;
+    use rnn_playground::textgen::{Session, TrainedTextgen};
+    let mut s = Session::new(NEXT_WORD_TEXT, &TextgenConfig::default()).unwrap();
+    while !s.finished() {
+        s.run_epoch().unwrap();
+    }
+    let bytes = s.model_file().unwrap();
+    let path = std::env::temp_dir().join(format!(
+        "rnn-playground-single-{}.safetensors",
+        std::process::id()
+    ));
+    std::fs::write(&path, &bytes).unwrap();
+    let loaded = TrainedTextgen::load(&path).unwrap();
+    assert_eq!(
+        loaded.sentence_generation("가는", 5).unwrap(),
+        "가는 말이 고와야 오는 말이 곱다"
+    );
+    // A plain weights file (no description) and a truncated file are refused with a message.
+    let plain = s.model.weights_to_safetensors().unwrap();
+    let err = Sequential::from_single_file(&plain)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("no model description"), "{err}");
+    let err = Sequential::from_single_file(&bytes[..bytes.len() / 3])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("not valid safetensors") || err.contains("cannot load"),
+        "{err}"
+    );
+    std::fs::remove_file(&path).unwrap();
+}

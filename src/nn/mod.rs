@@ -36,4 +36,6 @@ pub use error::{NnError, Result};
 pub use loss::Loss;
 pub use optim::{Optimizer, OptimizerConfig};
 pub use rnn::{CellKind, Gates, Recurrent, RnnOutput, RnnState, reverse_time};
-pub use sequential::{Layer, LayerConfig, MODEL_FORMAT, ModelExtras, ModelOutput, Sequential};
+pub use sequential::{
+    Layer, LayerConfig, MODEL_FORMAT, MODEL_JSON_KEY, ModelExtras, ModelOutput, Sequential,
+};

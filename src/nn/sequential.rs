@@ -531,8 +531,35 @@ impl Sequential {
         Ok(())
     }
 
+    /// The whole model in one safetensors file: the weights, and `model.json` in the file's
+    /// metadata under [`MODEL_JSON_KEY`] (what the page downloads and loads back).
+    pub fn to_single_file(&self, extra: &ModelExtras) -> Result<Vec<u8>> {
+        let mut metadata = HashMap::new();
+        metadata.insert(MODEL_JSON_KEY.to_string(), self.config_json(extra));
+        self.safetensors_with(Some(metadata))
+    }
+
+    /// Read a file written by [`Sequential::to_single_file`].
+    pub fn from_single_file(bytes: &[u8]) -> Result<(Self, ModelExtras)> {
+        let (_, metadata) = safetensors::SafeTensors::read_metadata(bytes)
+            .map_err(|e| NnError::Load(format!("the model file is not valid safetensors ({e})")))?;
+        let json = metadata
+            .metadata()
+            .as_ref()
+            .and_then(|m| m.get(MODEL_JSON_KEY))
+            .ok_or_else(|| {
+                NnError::Load("this safetensors file has no model description: load a model saved by rnn-playground, or a model folder".into())
+            })?
+            .clone();
+        Self::from_files(&json, bytes)
+    }
+
     /// The weights as safetensors bytes (names as [`Sequential::trainable_variables`]).
     pub fn weights_to_safetensors(&self) -> Result<Vec<u8>> {
+        self.safetensors_with(None)
+    }
+
+    fn safetensors_with(&self, metadata: Option<HashMap<String, String>>) -> Result<Vec<u8>> {
         let dict = self.state_dict()?;
         let views: Vec<(String, Tensor)> = {
             let mut v: Vec<_> = dict.into_iter().collect();
@@ -562,7 +589,7 @@ impl Sequential {
                 Ok((n.clone(), view))
             })
             .collect::<Result<_>>()?;
-        safetensors::serialize(tensors, None).map_err(|e| NnError::Load(e.to_string()))
+        safetensors::serialize(tensors, metadata).map_err(|e| NnError::Load(e.to_string()))
     }
 
     /// Load weights from safetensors bytes; a corrupt or mismatched file is an error.
@@ -630,6 +657,11 @@ impl Sequential {
 
     /// Load a model folder written by [`Sequential::save`].
     pub fn load(dir: &Path) -> Result<(Self, ModelExtras)> {
+        if dir.is_file() {
+            let bytes = std::fs::read(dir)
+                .map_err(|e| NnError::Load(format!("cannot read {}: {e}", dir.display())))?;
+            return Self::from_single_file(&bytes);
+        }
         let read = |name: &str| {
             std::fs::read(dir.join(name)).map_err(|e| {
                 NnError::Load(format!("cannot read {}: {e}", dir.join(name).display()))
@@ -640,6 +672,9 @@ impl Sequential {
         Self::from_files(&config, &read("model.safetensors")?)
     }
 }
+
+/// The safetensors metadata key that holds `model.json` in a single-file model.
+pub const MODEL_JSON_KEY: &str = "rnn-playground/model.json";
 
 /// `model.json`'s `format` value.
 pub const MODEL_FORMAT: &str = "rnn-playground/sequential-v1";

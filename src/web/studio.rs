@@ -27,6 +27,8 @@ struct Run {
 enum Status {
     /// The worker's module is still loading.
     Loading,
+    /// A model file was loaded (ready to generate).
+    Loaded,
     Idle,
     Training,
     Stopped(usize),
@@ -41,6 +43,7 @@ impl Status {
     fn key(&self) -> &'static str {
         match self {
             Status::Loading => "loading",
+            Status::Loaded => "loaded",
             Status::Idle => "idle",
             Status::Training => "training",
             Status::Stopped(_) => "stopped",
@@ -105,7 +108,8 @@ pub fn StudioPanel() -> impl IntoView {
     let seed_text = RwSignal::new("가는".to_string());
     let temperature = RwSignal::new(0.0f32);
     let stateful = RwSignal::new(false);
-    let trained_model = RwSignal::new(None::<(String, usize)>); // (model.json, weight bytes)
+    // The last trained model as one file, for Save.
+    let trained_model = RwSignal::new(None::<Vec<u8>>);
     let words = RwSignal::new(5usize);
     // Lecture 7: teacher forcing vs free running.
     let tf_ratio = RwSignal::new(1.0f32);
@@ -133,11 +137,14 @@ pub fn StudioPanel() -> impl IntoView {
         FromWorker::Finished {
             epochs,
             seconds,
-            model_json,
-            weights,
+            model_file,
         } => {
             status.set(Status::Done { epochs, seconds });
-            trained_model.set(Some((model_json, weights.len())));
+            trained_model.set(Some(model_file));
+        }
+        FromWorker::Loaded { summary: s } => {
+            summary.set(s);
+            status.set(Status::Loaded);
         }
         FromWorker::Stopped { epoch } => status.set(Status::Stopped(epoch)),
         FromWorker::Generated { text, steps: s } => {
@@ -275,6 +282,7 @@ pub fn StudioPanel() -> impl IntoView {
             .unwrap_or_default();
         match status.get() {
             Status::Loading => "워커 준비 중 · loading the worker".to_string(),
+            Status::Loaded => "모델을 불러왔습니다 · model loaded".to_string(),
             Status::Idle => "준비 · ready".to_string(),
             Status::Training => format!("학습 중 · training{figures}"),
             Status::Stopped(epoch) => format!("멈춤 · stopped after epoch {epoch}{figures}"),
@@ -289,143 +297,162 @@ pub fn StudioPanel() -> impl IntoView {
     };
 
     view! {
-        <section class="panel" id="studio-panel">
-            <h2>"문장 생성 스튜디오 " <span class="en">"· Text-generation studio"</span></h2>
-            <p class="lede">
-                "7–8강: 다음 단어를 맞히는 RNN을 웹 워커에서 학습합니다. 학습하는 동안에도 페이지는 멈추지 않습니다."
-            </p>
-            <div class="panel-body">
-                <div class="controls">
-                    <div class="presets">
-                        <button id="preset-lecture" class="link" on:click=move |_| {
-                            text.set(super::LECTURE_TEXT.to_string());
-                            config.set(TextgenConfig::default());
-                            seed_text.set("가는".into());
-                        }>"8강 예문 · lecture 8"</button>
-                        <button id="preset-hello" class="link" on:click=move |_| {
-                            // Lecture 7: "hell" → "o", one character at a time.
-                            text.set("hello\n".into());
-                            config.set(TextgenConfig {
-                                tokenizer: TokenizerConfig { char_level: true, ..TokenizerConfig::default() },
-                                learning_rate: 0.01,
-                                epochs: 100,
-                                ..TextgenConfig::default()
-                            });
-                            seed_text.set("h".into());
-                            words.set(4);
-                        }>"7강 hell → o"</button>
-                    </div>
-                    <label class="field">
-                        <span>"코퍼스 " <span class="en">"· one sentence per line"</span></span>
-                        <textarea
-                            id="studio-text"
-                            rows="5"
-                            spellcheck="false"
-                            prop:value=move || text.get()
-                            on:input=move |ev| text.set(event_target_value(&ev))
-                        ></textarea>
-                    </label>
-                    <fieldset>
-                        <legend>"model"</legend>
-                        <label class="field inline">
-                            <code>"level"</code>
-                            <select
-                                id="level"
-                                prop:value=move || if config.with(|c| c.tokenizer.char_level) { "char" } else { "word" }
-                                on:change=move |ev| {
-                                    let char_level = event_target_value(&ev) == "char";
-                                    config.update(|c| c.tokenizer.char_level = char_level);
-                                }
-                            >
-                                <option value="word">"단어 · word"</option>
-                                <option value="char">"글자 · character"</option>
-                            </select>
-                        </label>
-                        <label class="field inline">
-                            <code>"cell"</code>
-                            <select
-                                id="cell"
-                                on:change=move |ev| {
-                                    if let Ok(cell) = event_target_value(&ev).parse::<crate::nn::CellKind>() {
-                                        config.update(|c| c.cell = cell);
-                                    }
-                                }
-                            >
-                                <option value="simplernn" selected>"SimpleRNN"</option>
-                                <option value="lstm">"LSTM"</option>
-                                <option value="gru">"GRU"</option>
-                            </select>
-                        </label>
-                        {number("embedding-dim", "embedding_dim", |c| c.embedding_dim.to_string(), |c, v| if let Ok(n) = v.trim().parse() { c.embedding_dim = n })}
-                        {number("hidden", "hidden units", |c| c.hidden.to_string(), |c, v| if let Ok(n) = v.trim().parse() { c.hidden = n })}
-                    </fieldset>
-                    <fieldset>
-                        <legend>"fit"</legend>
-                        {number("epochs", "epochs", |c| c.epochs.to_string(), |c, v| if let Ok(n) = v.trim().parse() { c.epochs = n })}
-                        {number("learning-rate", "learning_rate", |c| c.learning_rate.to_string(), |c, v| if let Ok(n) = v.trim().parse() { c.learning_rate = n })}
-                        <label class="field inline">
-                            <code>"optimizer"</code>
-                            <select id="optimizer" on:change=move |ev| config.update(|c| c.optimizer = event_target_value(&ev))>
-                                <option value="adam" selected>"Adam"</option>
-                                <option value="rmsprop">"RMSprop"</option>
-                                <option value="sgd">"SGD"</option>
-                            </select>
-                        </label>
-                        {number("seed", "seed", |c| c.seed.to_string(), |c, v| if let Ok(n) = v.trim().parse() { c.seed = n })}
-                    </fieldset>
-                    <div class="buttons">
-                        <button id="train" class="primary" on:click=train disabled=move || status.get() == Status::Loading>"학습 · Train"</button>
-                        <button id="stop" on:click=move |_| send(ToWorker::Stop) disabled=move || status.get() != Status::Training>"멈춤 · Stop"</button>
-                        <button id="resume" on:click=move |_| { status.set(Status::Training); send(ToWorker::Resume) } disabled=move || !matches!(status.get(), Status::Stopped(_))>"계속 · Resume"</button>
-                        <button id="reset" on:click=move |_| { runs.set(Vec::new()); summary.set(String::new()); generated.set(String::new()); status.set(Status::Idle); }>"초기화 · Reset"</button>
-                    </div>
-                </div>
-                <div class="results">
-                    <p id="status" class="status" data-state=move || status.with(|s| s.key())>{status_line}</p>
-                    {move || match status.get() {
-                        Status::Failed(message) => Some(view! { <p id="studio-error" class="error" role="alert">{message}</p> }),
-                        _ => None,
-                    }}
-                    <div id="curve" class="chart" inner_html=move || runs.with(|r| chart(r))></div>
-                    <div class="generate">
-                        <h3>"생성 · Generate"</h3>
-                        <div class="gen-controls">
-                            <input id="seed-text" type="text" prop:value=move || seed_text.get() on:input=move |ev| seed_text.set(event_target_value(&ev))/>
-                            <label class="field inline">
-                                <code>"words"</code>
-                                <input id="words" type="number" min="1" max="100" prop:value=move || words.get().to_string()
-                                    on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<usize>() { words.set(n.clamp(1, 100)) } }/>
-                            </label>
-                            <label class="field inline">
-                                <code>"temperature"</code>
-                                <input id="temperature" type="text" inputmode="decimal" prop:value=move || temperature.get().to_string()
-                                    on:change=move |ev| { if let Ok(t) = event_target_value(&ev).trim().parse::<f32>() { temperature.set(t) } }/>
-                            </label>
-                            <button id="generate" on:click=generate disabled=move || runs.with(|r| r.is_empty())>"생성 · Generate"</button>
+            <section class="panel" id="studio-panel">
+                <h2>"문장 생성 스튜디오 " <span class="en">"· Text-generation studio"</span></h2>
+                <p class="lede">
+                    "7–8강: 다음 단어를 맞히는 RNN을 웹 워커에서 학습합니다. 학습하는 동안에도 페이지는 멈추지 않습니다."
+                </p>
+                <div class="panel-body">
+                    <div class="controls">
+                        <div class="presets">
+                            <button id="preset-lecture" class="link" on:click=move |_| {
+                                text.set(super::LECTURE_TEXT.to_string());
+                                config.set(TextgenConfig::default());
+                                seed_text.set("가는".into());
+                                words.set(5);
+                            }>"8강 예문 · lecture 8"</button>
+                            <button id="preset-hello" class="link" on:click=move |_| {
+                                // Lecture 7: "hell" → "o", one character at a time.
+                                text.set("hello\n".into());
+                                config.set(TextgenConfig {
+                                    tokenizer: TokenizerConfig { char_level: true, ..TokenizerConfig::default() },
+                                    learning_rate: 0.01,
+                                    epochs: 100,
+                                    ..TextgenConfig::default()
+                                });
+                                seed_text.set("h".into());
+                                words.set(4);
+                            }>"7강 hell → o"</button>
                         </div>
-                        <label class="check">
-                            <input id="stateful" type="checkbox" prop:checked=move || stateful.get()
-                                on:change=move |ev| stateful.set(event_target_checked(&ev))/>
-                            "상태를 이어 가며 한 단어씩 · stateful: feed one token, carry the hidden state"
+                        <label class="field">
+                            <span>"코퍼스 " <span class="en">"· one sentence per line"</span></span>
+                            <textarea
+                                id="studio-text"
+                                rows="5"
+                                spellcheck="false"
+                                prop:value=move || text.get()
+                                on:input=move |ev| text.set(event_target_value(&ev))
+                            ></textarea>
                         </label>
-                        <p class="hint">"temperature 0 = greedy (강의의 sentence_generation: 매번 앞부분 전체를 다시 계산)"</p>
-                        <p id="generated" class="generated">{move || generated.get()}</p>
-                        <ol id="steps" class="steps">
-                            {move || steps.get().into_iter().map(|step| view! { <StepBars step/> }).collect_view()}
-                        </ol>
-                        {move || trained_model.get().map(|(_, bytes)| view! {
-                            <p class="hint" id="weights-size">{format!("model.safetensors: {bytes} bytes")}</p>
-                        })}
+                        <fieldset>
+                            <legend>"model"</legend>
+                            <label class="field inline">
+                                <code>"level"</code>
+                                <select
+                                    id="level"
+                                    prop:value=move || if config.with(|c| c.tokenizer.char_level) { "char" } else { "word" }
+                                    on:change=move |ev| {
+                                        let char_level = event_target_value(&ev) == "char";
+                                        config.update(|c| c.tokenizer.char_level = char_level);
+                                    }
+                                >
+                                    <option value="word">"단어 · word"</option>
+                                    <option value="char">"글자 · character"</option>
+                                </select>
+                            </label>
+                            <label class="field inline">
+                                <code>"cell"</code>
+                                <select
+                                    id="cell"
+                                    on:change=move |ev| {
+                                        if let Ok(cell) = event_target_value(&ev).parse::<crate::nn::CellKind>() {
+                                            config.update(|c| c.cell = cell);
+                                        }
+                                    }
+                                >
+                                    <option value="simplernn" selected>"SimpleRNN"</option>
+                                    <option value="lstm">"LSTM"</option>
+                                    <option value="gru">"GRU"</option>
+                                </select>
+                            </label>
+                            {number("embedding-dim", "embedding_dim", |c| c.embedding_dim.to_string(), |c, v| if let Ok(n) = v.trim().parse() { c.embedding_dim = n })}
+                            {number("hidden", "hidden units", |c| c.hidden.to_string(), |c, v| if let Ok(n) = v.trim().parse() { c.hidden = n })}
+                        </fieldset>
+                        <fieldset>
+                            <legend>"fit"</legend>
+                            {number("epochs", "epochs", |c| c.epochs.to_string(), |c, v| if let Ok(n) = v.trim().parse() { c.epochs = n })}
+                            {number("learning-rate", "learning_rate", |c| c.learning_rate.to_string(), |c, v| if let Ok(n) = v.trim().parse() { c.learning_rate = n })}
+                            <label class="field inline">
+                                <code>"optimizer"</code>
+                                <select id="optimizer" on:change=move |ev| config.update(|c| c.optimizer = event_target_value(&ev))>
+                                    <option value="adam" selected>"Adam"</option>
+                                    <option value="rmsprop">"RMSprop"</option>
+                                    <option value="sgd">"SGD"</option>
+                                </select>
+                            </label>
+                            {number("seed", "seed", |c| c.seed.to_string(), |c, v| if let Ok(n) = v.trim().parse() { c.seed = n })}
+                        </fieldset>
+                        <div class="buttons">
+                            <button id="train" class="primary" on:click=train disabled=move || status.get() == Status::Loading>"학습 · Train"</button>
+                            <button id="stop" on:click=move |_| send(ToWorker::Stop) disabled=move || status.get() != Status::Training>"멈춤 · Stop"</button>
+                            <button id="resume" on:click=move |_| { status.set(Status::Training); send(ToWorker::Resume) } disabled=move || !matches!(status.get(), Status::Stopped(_))>"계속 · Resume"</button>
+                            <button id="reset" on:click=move |_| { runs.set(Vec::new()); summary.set(String::new()); generated.set(String::new()); status.set(Status::Idle); }>"초기화 · Reset"</button>
+                        </div>
                     </div>
-                    <details open=move || !summary.get().is_empty()>
-                        <summary><code>"model.summary()"</code></summary>
-                        <pre id="summary" class="summary">{move || summary.get()}</pre>
-                    </details>
+                    <div class="results">
+                        <p id="status" class="status" data-state=move || status.with(|s| s.key())>{status_line}</p>
+                        {move || match status.get() {
+                            Status::Failed(message) => Some(view! { <p id="studio-error" class="error" role="alert">{message}</p> }),
+                            _ => None,
+                        }}
+                        <div id="curve" class="chart" inner_html=move || runs.with(|r| chart(r))></div>
+                        <div class="generate">
+                            <h3>"생성 · Generate"</h3>
+                            <div class="gen-controls">
+                                <input id="seed-text" type="text" prop:value=move || seed_text.get() on:input=move |ev| seed_text.set(event_target_value(&ev))/>
+                                <label class="field inline">
+                                    <code>"words"</code>
+                                    <input id="words" type="number" min="1" max="100" prop:value=move || words.get().to_string()
+                                        on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<usize>() { words.set(n.clamp(1, 100)) } }/>
+                                </label>
+                                <label class="field inline">
+                                    <code>"temperature"</code>
+                                    <input id="temperature" type="text" inputmode="decimal" prop:value=move || temperature.get().to_string()
+                                        on:change=move |ev| { if let Ok(t) = event_target_value(&ev).trim().parse::<f32>() { temperature.set(t) } }/>
+                                </label>
+                                <button id="generate" on:click=generate disabled=move || runs.with(|r| r.is_empty()) && status.get() != Status::Loaded>"생성 · Generate"</button>
+                            </div>
+                            <label class="check">
+                                <input id="stateful" type="checkbox" prop:checked=move || stateful.get()
+                                    on:change=move |ev| stateful.set(event_target_checked(&ev))/>
+                                "상태를 이어 가며 한 단어씩 · stateful: feed one token, carry the hidden state"
+                            </label>
+                            <p class="hint">"temperature 0 = greedy (강의의 sentence_generation: 매번 앞부분 전체를 다시 계산)"</p>
+                            <p id="generated" class="generated">{move || generated.get()}</p>
+                            <ol id="steps" class="steps">
+                                {move || steps.get().into_iter().map(|step| view! { <StepBars step/> }).collect_view()}
+                            </ol>
+    {move || trained_model.with(|m| m.as_ref().map(|bytes| bytes.len())).map(|size| view! {
+                                <p class="hint">
+                                    <button id="save-model" class="link" on:click=move |_| {
+                                        trained_model.with_untracked(|m| if let Some(bytes) = m { download(bytes, "rnn-playground-model.safetensors") });
+                                    }>"모델 저장 · Save model"</button>
+                                    <span id="weights-size">{format!(" ({size} bytes: weights and model.json in one safetensors file)")}</span>
+                                </p>
+                            })}
+                            <label class="hint">
+                                "모델 불러오기 · Load a saved model: "
+                                <input id="load-model" type="file" accept=".safetensors" on:change=move |ev| {
+                                    let input: web_sys::HtmlInputElement = event_target(&ev);
+                                    let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+                                    wasm_bindgen_futures::spawn_local(async move {
+                                        match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
+                                            Ok(buffer) => send(ToWorker::Load { bytes: js_sys::Uint8Array::new(&buffer).to_vec() }),
+                                            Err(_) => status.set(Status::Failed("the file could not be read".into())),
+                                        }
+                                    });
+                                }/>
+                            </label>
+                        </div>
+                        <details open=move || !summary.get().is_empty()>
+                            <summary><code>"model.summary()"</code></summary>
+                            <pre id="summary" class="summary">{move || summary.get()}</pre>
+                        </details>
+                    </div>
                 </div>
-            </div>
-            <TeacherForcing tf_ratio tf_epochs tf_runs tf_compare train=Callback::new(train_seq2seq) compare=Callback::new(move |index| send(ToWorker::Compare { index }))/>
-        </section>
-    }
+                <TeacherForcing tf_ratio tf_epochs tf_runs tf_compare train=Callback::new(train_seq2seq) compare=Callback::new(move |index| send(ToWorker::Compare { index }))/>
+            </section>
+        }
 }
 
 /// One generation step: the chosen word and its top candidates as bars.
@@ -565,4 +592,27 @@ fn TeacherForcing(
             </div>
         </div>
     }
+}
+
+/// Offer `bytes` as a file download (a Blob URL clicked through a temporary link).
+fn download(bytes: &[u8], name: &str) {
+    let array = js_sys::Uint8Array::from(bytes);
+    let parts = js_sys::Array::of1(&array);
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/octet-stream");
+    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    let document = leptos::prelude::document();
+    if let Ok(link) = document.create_element("a") {
+        let _ = link.set_attribute("href", &url);
+        let _ = link.set_attribute("download", name);
+        if let Ok(link) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(link) {
+            link.click();
+        }
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
 }

@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 use web_time::Instant;
 
 use crate::generate::{GenerationStep, Sampling};
+use crate::nn::Sequential;
 use crate::teacher_forcing::{Seq2SeqConfig, Seq2SeqSession, StepView, first_divergence};
-use crate::textgen::{Session, TextgenConfig};
+use crate::textgen::{Session, TextgenConfig, TrainedTextgen};
 use crate::train::EpochLogs;
 
 /// Worker time per slice before it yields (and sends the epochs of the slice): bounds the
@@ -25,6 +26,10 @@ pub enum ToWorker {
     },
     Stop,
     Resume,
+    /// Load a model file saved from this page (replaces the trained one for generation).
+    Load {
+        bytes: Vec<u8>,
+    },
     /// Train lecture 7's many-to-many model for `epochs` epochs.
     TrainSeq2Seq {
         text: String,
@@ -66,8 +71,12 @@ pub enum FromWorker {
     Finished {
         epochs: usize,
         seconds: f64,
-        model_json: String,
-        weights: Vec<u8>,
+        /// The model as one file (safetensors with model.json in its metadata).
+        model_file: Vec<u8>,
+    },
+    /// A model file was loaded.
+    Loaded {
+        summary: String,
     },
     Stopped {
         epoch: usize,
@@ -96,6 +105,7 @@ pub enum FromWorker {
 /// The worker's state.
 pub struct TrainWorker {
     session: Option<Session>,
+    loaded: Option<TrainedTextgen>,
     seq2seq: Option<Seq2SeqSession>,
     seq2seq_left: usize,
     client: Option<HandlerId>,
@@ -126,12 +136,11 @@ impl TrainWorker {
     fn finish(&mut self, scope: &WorkerScope<Self>) {
         self.running = false;
         let Some(session) = &self.session else { return };
-        let msg = match session.model.weights_to_safetensors() {
-            Ok(weights) => FromWorker::Finished {
+        let msg = match session.model_file() {
+            Ok(model_file) => FromWorker::Finished {
                 epochs: session.history().epochs.len(),
                 seconds: self.seconds,
-                model_json: session.model_json(),
-                weights,
+                model_file,
             },
             Err(e) => FromWorker::Error {
                 message: e.to_string(),
@@ -204,6 +213,7 @@ impl Worker for TrainWorker {
         console_error_panic_hook::set_once();
         Self {
             session: None,
+            loaded: None,
             seq2seq: None,
             seq2seq_left: 0,
             client: None,
@@ -269,6 +279,7 @@ impl Worker for TrainWorker {
                         epochs: config.epochs,
                     };
                     self.session = Some(session);
+                    self.loaded = None;
                     self.running = true;
                     self.seconds = 0.0;
                     self.epochs = config.epochs;
@@ -320,6 +331,23 @@ impl Worker for TrainWorker {
                 ),
             },
             ToWorker::Compare { index } => self.compare(scope, index),
+            ToWorker::Load { bytes } => {
+                let loaded = Sequential::from_single_file(&bytes)
+                    .and_then(|(model, extras)| TrainedTextgen::from_parts(model, extras));
+                let msg = match loaded {
+                    Ok(t) => {
+                        let summary = t.model.summary();
+                        self.running = false;
+                        self.session = None;
+                        self.loaded = Some(t);
+                        FromWorker::Loaded { summary }
+                    }
+                    Err(e) => FromWorker::Error {
+                        message: e.to_string(),
+                    },
+                };
+                self.respond(scope, msg);
+            }
             ToWorker::Generate {
                 seed_text,
                 words,
@@ -328,11 +356,16 @@ impl Worker for TrainWorker {
                 seed,
                 stateful,
             } => {
-                let msg = match &self.session {
+                let source = match (&self.session, &self.loaded) {
+                    (Some(s), _) => Some((&s.model, &s.tokenizer, s.maxlen)),
+                    (None, Some(t)) => Some((&t.model, &t.tokenizer, t.maxlen)),
+                    (None, None) => None,
+                };
+                let msg = match source {
                     None => FromWorker::Error {
-                        message: "train a model first".into(),
+                        message: "train or load a model first".into(),
                     },
-                    Some(s) => {
+                    Some((model, tokenizer, maxlen)) => {
                         let sampling = if temperature > 0.0 {
                             Sampling::Temperature {
                                 temperature,
@@ -344,14 +377,22 @@ impl Worker for TrainWorker {
                         };
                         let result = if stateful {
                             crate::generate::stateful_generation(
-                                &s.model,
-                                &s.tokenizer,
+                                model,
+                                tokenizer,
                                 &seed_text,
                                 words.min(100),
                                 5,
                             )
                         } else {
-                            s.generate_with_trace(&seed_text, words.min(100), sampling, 5)
+                            crate::generate::generate_with_trace(
+                                model,
+                                tokenizer,
+                                &seed_text,
+                                words.min(100),
+                                maxlen,
+                                sampling,
+                                5,
+                            )
                         };
                         match result {
                             Ok(g) => FromWorker::Generated {
