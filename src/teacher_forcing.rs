@@ -30,6 +30,9 @@ use crate::nn::{
 };
 use crate::text::{Tokenizer, TokenizerConfig};
 
+/// Longest line (in tokens) the step-by-step trainer accepts.
+pub const MAX_SENTENCE: usize = 200;
+
 /// Settings of the many-to-many model and its training.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -107,6 +110,12 @@ impl Seq2SeqSession {
             .filter(|s| s.len() >= 2)
             .map(|s| s.into_iter().map(|i| i as u32).collect())
             .collect();
+        if let Some(long) = sentences.iter().find(|s| s.len() > MAX_SENTENCE) {
+            return Err(NnError::Config(format!(
+                "a line has {} words; this lab trains word by word on lines of at most {MAX_SENTENCE}: split it into sentences",
+                long.len()
+            )));
+        }
         if sentences.is_empty() {
             return Err(NnError::Config(
                 "the text has no line with two or more words: write a few sentences, one per line"

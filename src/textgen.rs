@@ -69,7 +69,20 @@ pub fn prepare(text: &str, tokenizer: &TokenizerConfig) -> Result<TextgenData> {
     let mut tok = Tokenizer::new(tokenizer.clone()).map_err(|e| NnError::Config(e.to_string()))?;
     let lines: Vec<&str> = text.lines().collect();
     tok.fit_on_texts(&lines);
-    let samples = prefix_ngrams(&tok.texts_to_sequences(&lines));
+    let encoded = tok.texts_to_sequences(&lines);
+    let longest = encoded.iter().map(Vec::len).max().unwrap_or(0);
+    let cells = encoded
+        .iter()
+        .map(|s| s.len().saturating_sub(1))
+        .sum::<usize>()
+        * longest;
+    if cells > crate::text::pipeline::MAX_SAMPLE_CELLS {
+        return Err(NnError::Config(format!(
+            "the text gives {cells} padded sample cells (limit {}): split long lines into sentences, one per line",
+            crate::text::pipeline::MAX_SAMPLE_CELLS
+        )));
+    }
+    let samples = prefix_ngrams(&encoded);
     if samples.is_empty() {
         return Err(NnError::Config(
             "the text has no line with two or more words: write a few sentences, one per line"

@@ -242,3 +242,53 @@ fn a_single_file_model_round_trips() {
     );
     std::fs::remove_file(&path).unwrap();
 }
+
+/// Bad input never breaks anything: 100,000 characters on one line, emoji only, jamo only.
+#[test]
+fn huge_and_odd_inputs_are_refused_or_handled_with_a_message() {
+    use rnn_playground::teacher_forcing::{Seq2SeqConfig, Seq2SeqSession};
+    use rnn_playground::text::pipeline::{PipelineOptions, tokenize_lines};
+    use rnn_playground::textgen::Session;
+    let long: String = (0..30_000).map(|i| format!("말{} ", i % 97)).collect();
+    assert!(long.chars().count() >= 100_000);
+    let err = Session::new(&long, &TextgenConfig::default())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(err.contains("split long lines"), "{err}");
+    let err = Seq2SeqSession::new(&long, &Seq2SeqConfig::default())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(err.contains("split it into sentences"), "{err}");
+    let options = PipelineOptions {
+        ngrams: true,
+        ..PipelineOptions::default()
+    };
+    let err = tokenize_lines(&[long.as_str()], &options)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("split long lines"), "{err}");
+    // Without n-grams the same line is one (long) sequence, which is fine.
+    let out = tokenize_lines(&[long.as_str()], &PipelineOptions::default()).unwrap();
+    assert_eq!(out.sequences[0].len(), 30_000);
+    // Emoji and jamo are ordinary tokens.
+    let mut s = Session::new(
+        "😀 😀 🙂\nㅋㅋㅋ ㅎㅎ ㅋㅋㅋ\n",
+        &TextgenConfig {
+            epochs: 5,
+            ..TextgenConfig::default()
+        },
+    )
+    .unwrap();
+    while !s.finished() {
+        s.run_epoch().unwrap();
+    }
+    assert_eq!(
+        s.generate_with_trace("ㅋㅋㅋ", 2, rnn_playground::generate::Sampling::Greedy, 3)
+            .unwrap()
+            .steps
+            .len(),
+        2
+    );
+}

@@ -18,6 +18,11 @@ pub enum TextError {
         "this is not a Keras tokenizer JSON ({reason}): export it with tokenizer.to_json() in Python"
     )]
     TokenizerJson { reason: String },
+    /// The prefix samples of a text would not fit in memory (a very long line).
+    #[error(
+        "the prefix samples of this text would have {cells} cells (limit {limit}): split long lines into sentences, one per line"
+    )]
+    TooLarge { cells: usize, limit: usize },
     /// `pad_sequences` was given a fill value it cannot store.
     #[error("the padding value {value} is not a finite number: use an integer such as 0")]
     BadPadValue { value: f64 },

@@ -22,6 +22,9 @@ use super::{
     PadOptions, TextError, Tokenizer, TokenizerConfig, pad_sequences, prefix_ngrams, split_x_y,
 };
 
+/// Upper bound on `samples × max_len` for the prefix samples (about 16 MB of indices).
+pub const MAX_SAMPLE_CELLS: usize = 2_000_000;
+
 /// Every option of the pipeline: the tokenizer's, `pad_sequences`' and the n-gram switch.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -66,6 +69,18 @@ pub fn tokenize_lines<S: AsRef<str>>(
     tokenizer.fit_on_texts(&texts);
     let encoded = tokenizer.texts_to_sequences(&texts);
     let sequences = if options.ngrams {
+        // A line of n words gives n − 1 samples of up to n words: n² cells. A 100,000-character
+        // line would need gigabytes; refuse it with a message instead.
+        let cells: usize = encoded
+            .iter()
+            .map(|s| s.len().saturating_sub(1) * s.len())
+            .sum();
+        if cells > MAX_SAMPLE_CELLS {
+            return Err(TextError::TooLarge {
+                cells,
+                limit: MAX_SAMPLE_CELLS,
+            });
+        }
         prefix_ngrams(&encoded)
     } else {
         encoded
