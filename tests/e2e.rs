@@ -228,6 +228,7 @@ async fn studio_trains_in_a_worker_and_generates_the_lecture_sentence() {
     })
     .await;
     let status = text_of(&client, "#status").await;
+    println!("studio after training: {status}");
     assert!(status.contains("200 epochs"), "{status}");
     assert!(status.contains("accuracy 1.0000"), "{status}");
     let points = attr_of(&client, "#curve polyline[data-name^='loss']", "data-points").await;
@@ -539,5 +540,48 @@ async fn studio_trains_in_a_worker_and_generates_the_lecture_sentence() {
             .contains("two or more words")
     })
     .await;
+    // Share by URL: the corpus and the settings come back in a new page.
+    set_field(&client, "#studio-text", "가 나 다\n라 마 바").await;
+    set_field(&client, "#epochs", "123").await;
+    set_field(&client, "#cell", "gru").await;
+    client
+        .find(Locator::Css("#share"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let url: String = serde_json::from_value(
+        client
+            .execute("return document.querySelector('#share-url').value", vec![])
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(url.contains("#studio="), "{url}");
+    client.goto("about:blank").await.unwrap();
+    client.goto(&url).await.unwrap();
+    client
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css("#studio-text"))
+        .await
+        .unwrap();
+    let value = |css: &'static str| {
+        let client = client.clone();
+        async move {
+            let v = client
+                .execute(
+                    &format!("return document.querySelector('{css}').value"),
+                    vec![],
+                )
+                .await
+                .unwrap();
+            serde_json::from_value::<String>(v).unwrap()
+        }
+    };
+    assert_eq!(value("#studio-text").await, "가 나 다\n라 마 바");
+    assert_eq!(value("#epochs").await, "123");
+    assert_eq!(value("#cell").await, "gru");
     client.close().await.unwrap();
 }

@@ -53,6 +53,28 @@ impl Status {
     }
 }
 
+/// What a shared link carries: the corpus and the settings, not the weights.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+struct SharedState {
+    text: String,
+    config: TextgenConfig,
+}
+
+const SHARE_PREFIX: &str = "#studio=";
+
+impl SharedState {
+    fn to_hash(&self) -> String {
+        let json = serde_json::to_string(self).unwrap_or_default();
+        format!("{SHARE_PREFIX}{}", js_sys::encode_uri_component(&json))
+    }
+
+    fn from_hash(hash: &str) -> Option<Self> {
+        let encoded = hash.strip_prefix(SHARE_PREFIX)?;
+        let json: String = js_sys::decode_uri_component(encoded).ok()?.into();
+        serde_json::from_str(&json).ok()
+    }
+}
+
 /// Runs kept on the chart for comparison.
 const MAX_RUNS: usize = 4;
 
@@ -98,8 +120,19 @@ fn chart(runs: &[Run]) -> String {
 
 #[component]
 pub fn StudioPanel() -> impl IntoView {
-    let text = RwSignal::new(super::LECTURE_TEXT.to_string());
-    let config = RwSignal::new(TextgenConfig::default());
+    // A shared link (#studio=…) restores its corpus and settings.
+    let shared = window()
+        .location()
+        .hash()
+        .ok()
+        .and_then(|h| SharedState::from_hash(&h));
+    let text = RwSignal::new(
+        shared
+            .as_ref()
+            .map_or_else(|| super::LECTURE_TEXT.to_string(), |s| s.text.clone()),
+    );
+    let config = RwSignal::new(shared.map(|s| s.config).unwrap_or_default());
+    let share_url = RwSignal::new(String::new());
     let runs = RwSignal::new(Vec::<Run>::new());
     let status = RwSignal::new(Status::Loading);
     let summary = RwSignal::new(String::new());
@@ -354,6 +387,11 @@ pub fn StudioPanel() -> impl IntoView {
                                 <code>"cell"</code>
                                 <select
                                     id="cell"
+                                prop:value=move || config.with(|c| match c.cell {
+                                    crate::nn::CellKind::SimpleRnn => "simplernn",
+                                    crate::nn::CellKind::Lstm => "lstm",
+                                    crate::nn::CellKind::Gru => "gru",
+                                })
                                     on:change=move |ev| {
                                         if let Ok(cell) = event_target_value(&ev).parse::<crate::nn::CellKind>() {
                                             config.update(|c| c.cell = cell);
@@ -374,7 +412,8 @@ pub fn StudioPanel() -> impl IntoView {
                             {number("learning-rate", "learning_rate", |c| c.learning_rate.to_string(), |c, v| if let Ok(n) = v.trim().parse() { c.learning_rate = n })}
                             <label class="field inline">
                                 <code>"optimizer"</code>
-                                <select id="optimizer" on:change=move |ev| config.update(|c| c.optimizer = event_target_value(&ev))>
+                                <select id="optimizer"
+                                prop:value=move || config.with(|c| c.optimizer.clone()) on:change=move |ev| config.update(|c| c.optimizer = event_target_value(&ev))>
                                     <option value="adam" selected>"Adam"</option>
                                     <option value="rmsprop">"RMSprop"</option>
                                     <option value="sgd">"SGD"</option>
@@ -386,10 +425,19 @@ pub fn StudioPanel() -> impl IntoView {
                             <button id="train" class="primary" on:click=train disabled=move || status.get() == Status::Loading>"학습 · Train"</button>
                             <button id="stop" on:click=move |_| send(ToWorker::Stop) disabled=move || status.get() != Status::Training>"멈춤 · Stop"</button>
                             <button id="resume" on:click=move |_| { status.set(Status::Training); send(ToWorker::Resume) } disabled=move || !matches!(status.get(), Status::Stopped(_))>"계속 · Resume"</button>
+                            <button id="share" on:click=move |_| {
+                                let hash = SharedState { text: text.get_untracked(), config: config.get_untracked() }.to_hash();
+                                let location = window().location();
+                                let _ = location.set_hash(&hash);
+                                share_url.set(location.href().unwrap_or_default());
+                            }>"링크 · Share link"</button>
                             <button id="reset" on:click=move |_| { runs.set(Vec::new()); summary.set(String::new()); generated.set(String::new()); status.set(Status::Idle); }>"초기화 · Reset"</button>
                         </div>
                     </div>
                     <div class="results">
+                        {move || (!share_url.get().is_empty()).then(|| view! {
+                            <input id="share-url" class="share-url" type="text" readonly prop:value=move || share_url.get()/>
+                        })}
                         <p id="status" class="status" data-state=move || status.with(|s| s.key())>{status_line}</p>
                         {move || match status.get() {
                             Status::Failed(message) => Some(view! { <p id="studio-error" class="error" role="alert">{message}</p> }),
