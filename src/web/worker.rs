@@ -12,9 +12,28 @@ use crate::teacher_forcing::{Seq2SeqConfig, Seq2SeqSession, StepView, first_dive
 use crate::textgen::{Session, TextgenConfig, TrainedTextgen};
 use crate::train::EpochLogs;
 
-/// Worker time per slice before it yields (and sends the epochs of the slice): bounds the
-/// message rate to about 40 per second and the delay before a Stop is seen.
-const SLICE_MS: f64 = 25.0;
+/// The worker trains one epoch per task and yields between tasks, so a Stop is seen after
+/// the epoch in progress (one batch for the lecture's corpus). Progress is sent at most every
+/// `REPORT_MS`, which bounds the message rate to about 40 per second.
+const REPORT_MS: f64 = 25.0;
+
+/// Resolve on the next task of the worker's event loop. A `MessageChannel` message, unlike a
+/// 0 ms timer, is not clamped to 4 ms when nested, so yielding after every epoch stays cheap.
+async fn next_task() {
+    use wasm_bindgen::{JsCast, JsValue, closure::Closure};
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        let Ok(channel) = web_sys::MessageChannel::new() else {
+            let _ = resolve.call0(&JsValue::NULL);
+            return;
+        };
+        let wake = Closure::once_into_js(move || {
+            let _ = resolve.call0(&JsValue::NULL);
+        });
+        channel.port1().set_onmessage(Some(wake.unchecked_ref()));
+        let _ = channel.port2().post_message(&JsValue::NULL);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
 
 /// From the page to the worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -105,6 +124,9 @@ pub enum FromWorker {
 /// The worker's state.
 pub struct TrainWorker {
     session: Option<Session>,
+    /// Epoch logs not yet sent to the page.
+    pending: Vec<EpochLogs>,
+    last_report: Option<Instant>,
     loaded: Option<TrainedTextgen>,
     seq2seq: Option<Seq2SeqSession>,
     seq2seq_left: usize,
@@ -121,8 +143,8 @@ pub enum Tick {
 impl TrainWorker {
     fn schedule(scope: &WorkerScope<Self>) {
         scope.send_future(async {
-            // A timer task: lets queued messages (Stop) in before the next slice.
-            gloo_timers::future::TimeoutFuture::new(0).await;
+            // A new task: lets queued messages (Stop) in before the next epoch.
+            next_task().await;
             Tick::Slice
         });
     }
@@ -158,7 +180,7 @@ impl TrainWorker {
         };
         let start = Instant::now();
         let mut losses = Vec::new();
-        while self.seq2seq_left > 0 && start.elapsed().as_secs_f64() * 1000.0 < SLICE_MS {
+        while self.seq2seq_left > 0 && start.elapsed().as_secs_f64() * 1000.0 < REPORT_MS {
             match s.run_epoch() {
                 Ok(loss) => losses.push((s.epoch, loss)),
                 Err(e) => {
@@ -213,6 +235,8 @@ impl Worker for TrainWorker {
         console_error_panic_hook::set_once();
         Self {
             session: None,
+            pending: Vec::new(),
+            last_report: None,
             loaded: None,
             seq2seq: None,
             seq2seq_left: 0,
@@ -235,22 +259,21 @@ impl Worker for TrainWorker {
             return;
         };
         let start = Instant::now();
-        let mut epochs = Vec::new();
         let mut error = None;
-        while !session.finished() && start.elapsed().as_secs_f64() * 1000.0 < SLICE_MS {
-            match session.run_epoch() {
-                Ok(Some(logs)) => epochs.push(logs),
-                Ok(None) => break,
-                Err(e) => {
-                    error = Some(e.to_string());
-                    break;
-                }
-            }
+        match session.run_epoch() {
+            Ok(Some(logs)) => self.pending.push(logs),
+            Ok(None) => {}
+            Err(e) => error = Some(e.to_string()),
         }
         self.seconds += start.elapsed().as_secs_f64();
         let finished = session.finished();
-        if !epochs.is_empty() {
+        let due = self
+            .last_report
+            .is_none_or(|t| t.elapsed().as_secs_f64() * 1000.0 >= REPORT_MS);
+        if !self.pending.is_empty() && (due || finished || error.is_some()) {
+            let epochs = std::mem::take(&mut self.pending);
             self.respond(scope, FromWorker::Progress { epochs });
+            self.last_report = Some(Instant::now());
         }
         if let Some(message) = error {
             self.running = false;
@@ -279,6 +302,8 @@ impl Worker for TrainWorker {
                         epochs: config.epochs,
                     };
                     self.session = Some(session);
+                    self.pending.clear();
+                    self.last_report = None;
                     self.loaded = None;
                     self.running = true;
                     self.seconds = 0.0;
@@ -298,6 +323,10 @@ impl Worker for TrainWorker {
             },
             ToWorker::Stop => {
                 self.running = false;
+                if !self.pending.is_empty() {
+                    let epochs = std::mem::take(&mut self.pending);
+                    self.respond(scope, FromWorker::Progress { epochs });
+                }
                 if let Some(s) = self.session.as_mut() {
                     s.stop();
                     let epoch = s.history().epochs.len();
