@@ -202,6 +202,12 @@ impl Session {
             .config_json(&extras(&self.tokenizer, self.maxlen))
     }
 
+    /// Train one more batch; the epoch's logs when it completed one.
+    pub fn run_batch(&mut self) -> Result<Option<EpochLogs>> {
+        self.trainer
+            .run_batch(&self.model, &mut self.optimizer, &mut [])
+    }
+
     /// Train one more epoch (`None` when already finished).
     pub fn run_epoch(&mut self) -> Result<Option<EpochLogs>> {
         self.trainer

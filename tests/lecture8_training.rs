@@ -292,3 +292,34 @@ fn huge_and_odd_inputs_are_refused_or_handled_with_a_message() {
         2
     );
 }
+
+/// Batch by batch (the worker's way) gives exactly the same run as epoch by epoch, and a stop
+/// in the middle of an epoch resumes where it was.
+#[test]
+fn batch_by_batch_equals_epoch_by_epoch() {
+    use rnn_playground::textgen::Session;
+    let config = TextgenConfig {
+        batch_size: 4,
+        epochs: 20,
+        seed: 5,
+        ..TextgenConfig::default()
+    };
+    let mut a = Session::new(NEXT_WORD_TEXT, &config).unwrap();
+    while !a.finished() {
+        a.run_epoch().unwrap();
+    }
+    let mut b = Session::new(NEXT_WORD_TEXT, &config).unwrap();
+    let mut batches = 0;
+    while !b.finished() {
+        b.run_batch().unwrap();
+        batches += 1;
+        if batches == 7 {
+            b.stop();
+            assert!(b.finished());
+            b.resume();
+        }
+    }
+    assert_eq!(batches, 20 * 3, "11 samples in batches of 4");
+    assert_eq!(a.history().batch_loss, b.history().batch_loss);
+    assert_eq!(a.history().epochs.len(), b.history().epochs.len());
+}

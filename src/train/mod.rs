@@ -208,6 +208,19 @@ pub struct Trainer {
     epoch: usize,
     stopped: bool,
     history: History,
+    /// The epoch in progress, when training is advanced batch by batch.
+    current: Option<EpochProgress>,
+}
+
+/// Running sums of the epoch in progress.
+struct EpochProgress {
+    next_batch: usize,
+    batches: usize,
+    loss_sum: f64,
+    correct: f64,
+    seen: usize,
+    /// Compute time of this epoch's batches (not the pauses between them).
+    seconds: f64,
 }
 
 impl Trainer {
@@ -236,7 +249,106 @@ impl Trainer {
                 batch_loss: Vec::new(),
                 stop_reason: StopReason::Completed,
             },
+            current: None,
         })
+    }
+
+    /// Train one batch (starting an epoch when none is in progress). Returns the epoch's logs
+    /// when this batch ended it. A page's worker calls this once per task, so a Stop is seen
+    /// after at most one batch.
+    pub fn run_batch(
+        &mut self,
+        model: &Sequential,
+        optimizer: &mut Optimizer,
+        callbacks: &mut [&mut dyn Callback],
+    ) -> Result<Option<EpochLogs>> {
+        if self.finished() {
+            return Ok(None);
+        }
+        let batch_size = self.options.batch_size;
+        if self.current.is_none() {
+            if self.options.shuffle {
+                self.order.shuffle(&mut self.rng);
+            }
+            self.current = Some(EpochProgress {
+                next_batch: 0,
+                batches: self.order.len().div_ceil(batch_size),
+                loss_sum: 0.0,
+                correct: 0.0,
+                seen: 0,
+                seconds: 0.0,
+            });
+        }
+        let epoch = self.epoch + 1;
+        let start = Instant::now();
+        let progress = self.current.as_mut().expect("an epoch is in progress");
+        let b = progress.next_batch;
+        let chunk = &self.order[b * batch_size..((b + 1) * batch_size).min(self.order.len())];
+        let batch = self.train.select(chunk)?;
+        let (value, probs) = loss_and_output(model, self.loss, &batch.x, &batch.y)?;
+        let batch_loss = value.to_scalar::<f32>()?;
+        if !batch_loss.is_finite() {
+            self.stopped = true;
+            return Err(NnError::NonFiniteLoss {
+                epoch,
+                batch: b + 1,
+                loss: batch_loss,
+            });
+        }
+        let grads = value.backward()?;
+        optimizer.step(&model.trainable_variables(), &grads)?;
+        let acc = self.loss.accuracy(&batch.y, &probs.detach())?;
+        progress.loss_sum += batch_loss as f64 * chunk.len() as f64;
+        progress.correct += acc as f64 * chunk.len() as f64;
+        progress.seen += chunk.len();
+        progress.next_batch += 1;
+        progress.seconds += start.elapsed().as_secs_f64();
+        self.history.batch_loss.push(batch_loss);
+        let event = Event::BatchEnd {
+            epoch,
+            batch: b + 1,
+            batches: progress.batches,
+            loss: (progress.loss_sum / progress.seen as f64) as f32,
+            accuracy: (progress.correct / progress.seen as f64) as f32,
+        };
+        let more = progress.next_batch < progress.batches;
+        if callbacks
+            .iter_mut()
+            .any(|c| c.on_event(&event, model) == Control::Stop)
+        {
+            self.stop(StopReason::Cancelled);
+            return Ok(None);
+        }
+        if more {
+            return Ok(None);
+        }
+        let done = self.current.take().expect("an epoch is in progress");
+        let (val_loss, val_accuracy) = match &self.val {
+            Some(v) => {
+                let (l, a) = evaluate(model, self.loss, v, batch_size)?;
+                (Some(l), Some(a))
+            }
+            None => (None, None),
+        };
+        let logs = EpochLogs {
+            epoch,
+            loss: (done.loss_sum / done.seen as f64) as f32,
+            accuracy: (done.correct / done.seen as f64) as f32,
+            val_loss,
+            val_accuracy,
+            samples_per_s: (done.seen as f64 / done.seconds.max(1e-9)) as f32,
+        };
+        self.epoch = epoch;
+        self.history.epochs.push(logs.clone());
+        let event = Event::EpochEnd(logs.clone());
+        let mut stop = false;
+        for c in callbacks.iter_mut() {
+            stop |= c.on_event(&event, model) == Control::Stop;
+        }
+        if stop {
+            self.stop(StopReason::EarlyStopping);
+        }
+        Ok(Some(logs))
     }
 
     /// All epochs done, or stopped by a callback or cancellation.
@@ -257,8 +369,9 @@ impl Trainer {
         self.history
     }
 
-    /// Train one epoch; returns its logs, or `None` when it was cancelled part-way (the
-    /// batches already done are kept, as in Keras).
+    /// Train the rest of the current epoch (a whole one when none is in progress); returns its
+    /// logs, or `None` when it was cancelled part-way (the batches already done are kept, as
+    /// in Keras). `cancelled` is checked before every batch.
     pub fn run_epoch(
         &mut self,
         model: &Sequential,
@@ -266,84 +379,16 @@ impl Trainer {
         callbacks: &mut [&mut dyn Callback],
         cancelled: &dyn Fn() -> bool,
     ) -> Result<Option<EpochLogs>> {
-        if self.finished() {
-            return Ok(None);
-        }
-        let epoch = self.epoch + 1;
-        let vars = model.trainable_variables();
-        let start = Instant::now();
-        if self.options.shuffle {
-            self.order.shuffle(&mut self.rng);
-        }
-        let batch_size = self.options.batch_size;
-        let batches = self.order.len().div_ceil(batch_size);
-        let (mut loss_sum, mut correct, mut seen) = (0f64, 0f64, 0usize);
-        for b in 0..batches {
+        while !self.finished() {
             if cancelled() {
                 self.stop(StopReason::Cancelled);
                 return Ok(None);
             }
-            let chunk = &self.order[b * batch_size..((b + 1) * batch_size).min(self.order.len())];
-            let batch = self.train.select(chunk)?;
-            let (value, probs) = loss_and_output(model, self.loss, &batch.x, &batch.y)?;
-            let batch_loss = value.to_scalar::<f32>()?;
-            if !batch_loss.is_finite() {
-                self.stopped = true;
-                return Err(NnError::NonFiniteLoss {
-                    epoch,
-                    batch: b + 1,
-                    loss: batch_loss,
-                });
-            }
-            let grads = value.backward()?;
-            optimizer.step(&vars, &grads)?;
-            let acc = self.loss.accuracy(&batch.y, &probs.detach())?;
-            loss_sum += batch_loss as f64 * chunk.len() as f64;
-            correct += acc as f64 * chunk.len() as f64;
-            seen += chunk.len();
-            self.history.batch_loss.push(batch_loss);
-            let event = Event::BatchEnd {
-                epoch,
-                batch: b + 1,
-                batches,
-                loss: (loss_sum / seen as f64) as f32,
-                accuracy: (correct / seen as f64) as f32,
-            };
-            if callbacks
-                .iter_mut()
-                .any(|c| c.on_event(&event, model) == Control::Stop)
-            {
-                self.stop(StopReason::Cancelled);
-                return Ok(None);
+            if let Some(logs) = self.run_batch(model, optimizer, callbacks)? {
+                return Ok(Some(logs));
             }
         }
-        let elapsed = start.elapsed().as_secs_f32().max(1e-9);
-        let (val_loss, val_accuracy) = match &self.val {
-            Some(v) => {
-                let (l, a) = evaluate(model, self.loss, v, batch_size)?;
-                (Some(l), Some(a))
-            }
-            None => (None, None),
-        };
-        let logs = EpochLogs {
-            epoch,
-            loss: (loss_sum / seen as f64) as f32,
-            accuracy: (correct / seen as f64) as f32,
-            val_loss,
-            val_accuracy,
-            samples_per_s: seen as f32 / elapsed,
-        };
-        self.epoch = epoch;
-        self.history.epochs.push(logs.clone());
-        let event = Event::EpochEnd(logs.clone());
-        let mut stop = false;
-        for c in callbacks.iter_mut() {
-            stop |= c.on_event(&event, model) == Control::Stop;
-        }
-        if stop {
-            self.stop(StopReason::EarlyStopping);
-        }
-        Ok(Some(logs))
+        Ok(None)
     }
 
     /// Stop here (the page's Stop button); `resume` continues with the next epoch.

@@ -12,8 +12,8 @@ use crate::teacher_forcing::{Seq2SeqConfig, Seq2SeqSession, StepView, first_dive
 use crate::textgen::{Session, TextgenConfig, TrainedTextgen};
 use crate::train::EpochLogs;
 
-/// The worker trains one epoch per task and yields between tasks, so a Stop is seen after
-/// the epoch in progress (one batch for the lecture's corpus). Progress is sent at most every
+/// The worker trains one batch per task and yields between tasks, so a Stop is seen after
+/// at most one batch. Progress is sent at most every
 /// `REPORT_MS`, which bounds the message rate to about 40 per second.
 const REPORT_MS: f64 = 25.0;
 
@@ -260,7 +260,7 @@ impl Worker for TrainWorker {
         };
         let start = Instant::now();
         let mut error = None;
-        match session.run_epoch() {
+        match session.run_batch() {
             Ok(Some(logs)) => self.pending.push(logs),
             Ok(None) => {}
             Err(e) => error = Some(e.to_string()),
