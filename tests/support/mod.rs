@@ -181,6 +181,13 @@ impl Chromedriver {
 impl Drop for Chromedriver {
     fn drop(&mut self) {
         let _ = self.child.kill();
+        // The browsers it started outlive chromedriver when a test fails part-way (one kept a
+        // worker training for an hour here): end every process using this driver's profile.
+        let _ = Command::new("pkill")
+            .args(["-KILL", "-f"])
+            .arg(self.profile_dir())
+            .stderr(Stdio::null())
+            .status();
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(self.profile_dir());
     }
