@@ -35,13 +35,7 @@ pub fn next_word_probabilities(
     maxlen: usize,
 ) -> Result<Vec<(String, f32)>> {
     let probs = next_probs(model, tokenizer, text, maxlen)?;
-    let mut ranked: Vec<(String, f32)> = probs
-        .iter()
-        .enumerate()
-        .filter_map(|(i, &p)| tokenizer.index_word().get(&i).map(|w| (w.clone(), p)))
-        .collect();
-    ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
-    Ok(ranked)
+    Ok(top_candidates(tokenizer, &probs, usize::MAX))
 }
 
 fn next_probs(
@@ -148,21 +142,7 @@ pub fn generate_with_trace(
                 .cloned()
                 .unwrap_or_default(),
         };
-        let mut ranked: Vec<(String, f32)> = Vec::new();
-        if top > 0 {
-            let mut order: Vec<usize> = (0..probs.len()).collect();
-            order.sort_by(|a, b| probs[*b].total_cmp(&probs[*a]));
-            ranked = order
-                .into_iter()
-                .filter_map(|i| {
-                    tokenizer
-                        .index_word()
-                        .get(&i)
-                        .map(|w| (w.clone(), probs[i]))
-                })
-                .take(top)
-                .collect();
-        }
+        let ranked = top_candidates(tokenizer, &probs, top);
         current.push_str(separator);
         current.push_str(&word);
         steps.push(GenerationStep { word, top: ranked });
@@ -171,6 +151,22 @@ pub fn generate_with_trace(
         text: current,
         steps,
     })
+}
+
+/// The `top` most probable words (best first, ties in index order) with their probabilities.
+fn top_candidates(tokenizer: &Tokenizer, probs: &[f32], top: usize) -> Vec<(String, f32)> {
+    let mut order: Vec<usize> = (0..probs.len()).collect();
+    order.sort_by(|a, b| probs[*b].total_cmp(&probs[*a]));
+    order
+        .into_iter()
+        .filter_map(|i| {
+            tokenizer
+                .index_word()
+                .get(&i)
+                .map(|w| (w.clone(), probs[i]))
+        })
+        .take(top)
+        .collect()
 }
 
 /// Index of the largest probability (first on ties, as numpy).
@@ -268,18 +264,7 @@ pub fn stateful_generation(
             .get(&index)
             .cloned()
             .unwrap_or_default();
-        let mut order: Vec<usize> = (0..probs.len()).collect();
-        order.sort_by(|a, b| probs[*b].total_cmp(&probs[*a]));
-        let ranked = order
-            .into_iter()
-            .filter_map(|i| {
-                tokenizer
-                    .index_word()
-                    .get(&i)
-                    .map(|w| (w.clone(), probs[i]))
-            })
-            .take(top)
-            .collect();
+        let ranked = top_candidates(tokenizer, &probs, top);
         text.push_str(separator);
         text.push_str(&word);
         steps.push(GenerationStep { word, top: ranked });
