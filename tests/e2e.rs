@@ -85,13 +85,7 @@ async fn tokenizer_panel_shows_the_lecture_word_index_and_follows_edits() {
     assert_eq!(vocab.text().await.unwrap(), "12");
 
     // Lecture 8's prefix samples: eleven rows, y as the lecture prints it.
-    client
-        .find(Locator::Css("#ngrams"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, "#ngrams").await;
     eventually("prefix samples and y", || async {
         match client.find(Locator::Css("#y-values")).await {
             Ok(y) => y
@@ -134,13 +128,7 @@ async fn tokenizer_panel_shows_the_lecture_word_index_and_follows_edits() {
     assert_eq!(vocab.text().await.unwrap(), "5");
 
     // Back to the lecture text for the screenshot, with the n-gram view on.
-    client
-        .find(Locator::Css("button.link"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, "button.link").await;
     eventually("lecture text restored", || async {
         word_index(&client).await.len() == 11
     })
@@ -182,6 +170,16 @@ async fn set_field(client: &Client, css: &str, value: &str) {
         .unwrap();
 }
 
+async fn click(client: &Client, css: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
 fn save_screenshot(name: &str, png: Vec<u8>) {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e");
     std::fs::create_dir_all(&dir).unwrap();
@@ -216,13 +214,7 @@ async fn studio_trains_in_a_worker_and_generates_the_lecture_sentence() {
         )
         .await
         .unwrap();
-    client
-        .find(Locator::Css("#train"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, "#train").await;
     eventually("training finishes", || async {
         attr_of(&client, "#status", "data-state").await.as_deref() == Some("done")
     })
@@ -250,13 +242,7 @@ async fn studio_trains_in_a_worker_and_generates_the_lecture_sentence() {
             .contains("simple_rnn (SimpleRNN)")
     );
 
-    client
-        .find(Locator::Css("#generate"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, "#generate").await;
     eventually("generation", || async {
         !text_of(&client, "#generated").await.is_empty()
     })
@@ -289,20 +275,8 @@ async fn studio_trains_in_a_worker_and_generates_the_lecture_sentence() {
     );
 
     // Stateful generation (one token at a time, carrying h) also writes the lecture's sentence.
-    client
-        .find(Locator::Css("#stateful"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    client
-        .find(Locator::Css("#generate"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, "#stateful").await;
+    click(&client, "#generate").await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     eventually("stateful generation", || async {
         text_of(&client, "#generated")
@@ -310,61 +284,25 @@ async fn studio_trains_in_a_worker_and_generates_the_lecture_sentence() {
             .starts_with("가는 말이")
     })
     .await;
-    client
-        .find(Locator::Css("#stateful"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, "#stateful").await;
 
     // Lecture 7's "hell" → "o" is one click away (character level).
-    client
-        .find(Locator::Css("#preset-hello"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    client
-        .find(Locator::Css("#train"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, "#preset-hello").await;
+    click(&client, "#train").await;
     eventually("hello trains", || async {
         attr_of(&client, "#status", "data-state").await.as_deref() == Some("done")
             && text_of(&client, "#status").await.contains("100 epochs")
     })
     .await;
-    client
-        .find(Locator::Css("#generate"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, "#generate").await;
     eventually("hello generated", || async {
         text_of(&client, "#generated").await == "hello"
     })
     .await;
-    client
-        .find(Locator::Css("#preset-lecture"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, "#preset-lecture").await;
 
     // Lecture 7 side by side: train the many-to-many model, then both columns render.
-    client
-        .find(Locator::Css("#tf-train"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, "#tf-train").await;
     eventually("the comparison renders", || async {
         client
             .find_all(Locator::Css("#tf-free tbody tr"))
@@ -394,13 +332,7 @@ async fn studio_trains_in_a_worker_and_generates_the_lecture_sentence() {
             .as_deref(),
         Some("150")
     );
-    client
-        .find(Locator::Css("#tf-sentence-3"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, "#tf-sentence-3").await;
     eventually("sentence 3", || async {
         client
             .find_all(Locator::Css("#tf-forced tbody tr"))
@@ -463,13 +395,7 @@ async fn studio_trains_in_a_worker_and_generates_the_lecture_sentence() {
         attr_of(&client, "#status", "data-state").await.as_deref() == Some("loaded")
     })
     .await;
-    client
-        .find(Locator::Css("#generate"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, "#generate").await;
     eventually("generation with the loaded model", || async {
         text_of(&client, "#generated").await == "가는 말이 고와야 오는 말이 곱다"
     })
@@ -478,25 +404,13 @@ async fn studio_trains_in_a_worker_and_generates_the_lecture_sentence() {
 
     // Stop halts a long run; Resume continues it.
     set_field(&client, "#epochs", "100000").await;
-    client
-        .find(Locator::Css("#train"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, "#train").await;
     eventually("a long run is under way", || async {
         text_of(&client, "#status").await.contains("epoch 5")
             || text_of(&client, "#status").await.contains("/100000")
     })
     .await;
-    client
-        .find(Locator::Css("#stop"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, "#stop").await;
     eventually("stopped", || async {
         attr_of(&client, "#status", "data-state").await.as_deref() == Some("stopped")
     })
@@ -512,13 +426,7 @@ async fn studio_trains_in_a_worker_and_generates_the_lecture_sentence() {
     // Bad input: a learning rate of zero and an empty corpus are explained on the page.
     set_field(&client, "#epochs", "10").await;
     set_field(&client, "#learning-rate", "0").await;
-    client
-        .find(Locator::Css("#train"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, "#train").await;
     eventually("learning-rate error", || async {
         text_of(&client, "#studio-error")
             .await
@@ -527,13 +435,7 @@ async fn studio_trains_in_a_worker_and_generates_the_lecture_sentence() {
     .await;
     set_field(&client, "#learning-rate", "0.001").await;
     set_field(&client, "#studio-text", "").await;
-    client
-        .find(Locator::Css("#train"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, "#train").await;
     eventually("empty-corpus error", || async {
         text_of(&client, "#studio-error")
             .await
@@ -544,13 +446,7 @@ async fn studio_trains_in_a_worker_and_generates_the_lecture_sentence() {
     set_field(&client, "#studio-text", "가 나 다\n라 마 바").await;
     set_field(&client, "#epochs", "123").await;
     set_field(&client, "#cell", "gru").await;
-    client
-        .find(Locator::Css("#share"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, "#share").await;
     let url: String = serde_json::from_value(
         client
             .execute("return document.querySelector('#share-url').value", vec![])
@@ -583,5 +479,52 @@ async fn studio_trains_in_a_worker_and_generates_the_lecture_sentence() {
     assert_eq!(value("#studio-text").await, "가 나 다\n라 마 바");
     assert_eq!(value("#epochs").await, "123");
     assert_eq!(value("#cell").await, "gru");
+    client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn studio_reports_a_worker_panic_and_starts_a_new_worker() {
+    let site = std::env::var("RNN_PLAYGROUND_SITE").expect("RNN_PLAYGROUND_SITE");
+    let server = StaticServer::start(site.as_ref());
+    let driver = Chromedriver::start().await;
+    let client = driver.client(1280, 1800).await;
+    // `?test-hooks` shows the button that makes the worker panic.
+    client.goto(&server.url("/?test-hooks")).await.unwrap();
+    eventually("the worker is ready", || async {
+        attr_of(&client, "#status", "data-state").await.as_deref() == Some("idle")
+    })
+    .await;
+    click(&client, "#train").await;
+    eventually("training finishes", || async {
+        attr_of(&client, "#status", "data-state").await.as_deref() == Some("done")
+    })
+    .await;
+
+    click(&client, "#test-panic").await;
+    eventually("the crash is reported", || async {
+        text_of(&client, "#studio-error").await.contains("crashed")
+    })
+    .await;
+    let message = text_of(&client, "#studio-error").await;
+    println!("after a worker panic: {message}");
+    assert!(
+        message.contains("test hook"),
+        "the panic's own message: {message}"
+    );
+
+    // A new worker is started on the next request and gets the last trained model.
+    click(&client, "#generate").await;
+    eventually("generation from the new worker", || async {
+        text_of(&client, "#generated").await == "가는 말이 고와야 오는 말이 곱다"
+    })
+    .await;
+    // And it trains again.
+    set_field(&client, "#epochs", "20").await;
+    click(&client, "#train").await;
+    eventually("training again finishes", || async {
+        attr_of(&client, "#status", "data-state").await.as_deref() == Some("done")
+    })
+    .await;
+    assert!(text_of(&client, "#status").await.contains("20 epochs"));
     client.close().await.unwrap();
 }

@@ -75,6 +75,14 @@ impl SharedState {
     }
 }
 
+/// `?test-hooks` in the address shows controls that only the end-to-end tests use.
+fn test_hooks() -> bool {
+    window()
+        .location()
+        .search()
+        .is_ok_and(|q| q.contains("test-hooks"))
+}
+
 /// Runs kept on the chart for comparison.
 const MAX_RUNS: usize = 4;
 
@@ -203,16 +211,31 @@ pub fn StudioPanel() -> impl IntoView {
             divergence,
         })),
         FromWorker::Error { message } => status.set(Status::Failed(message)),
+        FromWorker::Crashed { message } => {
+            status.set(Status::Failed(format!(
+                "학습 워커가 내부 오류로 멈췄습니다 · the training worker crashed: {message}. \
+                 A new worker starts with your next request: press Train to try again."
+            )));
+            // This callback runs inside the dead worker's bridge, so the bridge is dropped
+            // only after it returns; `send` then starts a fresh worker.
+            wasm_bindgen_futures::spawn_local(async move { bridge.set_value(None) });
+        }
     };
     let send = move |msg: ToWorker| {
         bridge.update_value(|b| {
             if b.is_none() {
                 // Relative, so the site also works under a sub-path.
-                *b = Some(
-                    TrainWorker::spawner()
-                        .callback(on_message)
-                        .spawn("./worker.js"),
-                );
+                let fresh = TrainWorker::spawner()
+                    .callback(on_message)
+                    .spawn("./worker.js");
+                // A replaced (crashed) worker took the trained model with it: hand the new
+                // one the last model file, so that Generate still works.
+                if !matches!(msg, ToWorker::Train { .. } | ToWorker::Load { .. })
+                    && let Some(bytes) = trained_model.get_untracked()
+                {
+                    fresh.send(ToWorker::Load { bytes });
+                }
+                *b = Some(fresh);
             }
             if let Some(b) = b {
                 b.send(msg);
@@ -431,6 +454,9 @@ pub fn StudioPanel() -> impl IntoView {
                                 let _ = location.set_hash(&hash);
                                 share_url.set(location.href().unwrap_or_default());
                             }>"링크 · Share link"</button>
+                            {test_hooks().then(|| view! {
+                                <button id="test-panic" on:click=move |_| send(ToWorker::PanicForTest)>"test: panic in the worker"</button>
+                            })}
                             <button id="reset" on:click=move |_| { runs.set(Vec::new()); summary.set(String::new()); generated.set(String::new()); status.set(Status::Idle); }>"초기화 · Reset"</button>
                         </div>
                     </div>

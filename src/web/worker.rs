@@ -59,6 +59,9 @@ pub enum ToWorker {
     Compare {
         index: usize,
     },
+    /// Panic on purpose. Only the end-to-end test sends it (the page shows its button with
+    /// `?test-hooks`): it checks that a crashed worker is reported and replaced.
+    PanicForTest,
     /// Generate from the model as trained so far.
     Generate {
         seed_text: String,
@@ -119,6 +122,50 @@ pub enum FromWorker {
     Error {
         message: String,
     },
+    /// The worker panicked (a bug, not bad input): it reports the panic and then closes
+    /// itself, because its state may be half-updated. The page starts a new worker.
+    Crashed {
+        message: String,
+    },
+}
+
+thread_local! {
+    /// Where the panic hook reports: the worker's scope and the page's handler, set when the
+    /// page connects.
+    static CRASH_REPORT: std::cell::RefCell<Option<(WorkerScope<TrainWorker>, HandlerId)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// A panic in wasm ends in a trap that leaves the page waiting forever, so the hook tells
+/// the page first (postMessage is synchronous to send) and then closes this worker: after a
+/// trap its `RefCell`s may still be borrowed and every later message would trap again.
+fn report_panics_to_page() {
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        let message = match info.payload().downcast_ref::<&str>() {
+            Some(s) => (*s).to_string(),
+            None => info
+                .payload()
+                .downcast_ref::<String>()
+                .cloned()
+                .unwrap_or_else(|| "unknown panic".into()),
+        };
+        let message = match info.location() {
+            Some(at) => format!("{message} (at {}:{})", at.file(), at.line()),
+            None => message,
+        };
+        CRASH_REPORT.with(|report| {
+            if let Ok(report) = report.try_borrow()
+                && let Some((scope, id)) = report.as_ref()
+            {
+                scope.respond(*id, FromWorker::Crashed { message });
+            }
+        });
+        use wasm_bindgen::JsCast;
+        if let Ok(global) = js_sys::global().dyn_into::<web_sys::DedicatedWorkerGlobalScope>() {
+            global.close();
+        }
+    }));
 }
 
 /// The worker's state.
@@ -232,7 +279,7 @@ impl Worker for TrainWorker {
     type Output = FromWorker;
 
     fn create(_scope: &WorkerScope<Self>) -> Self {
-        console_error_panic_hook::set_once();
+        report_panics_to_page();
         Self {
             session: None,
             pending: Vec::new(),
@@ -287,6 +334,7 @@ impl Worker for TrainWorker {
 
     fn connected(&mut self, scope: &WorkerScope<Self>, id: HandlerId) {
         self.client = Some(id);
+        CRASH_REPORT.with(|report| *report.borrow_mut() = Some((scope.clone(), id)));
         scope.respond(id, FromWorker::Ready);
     }
 
@@ -360,6 +408,7 @@ impl Worker for TrainWorker {
                 ),
             },
             ToWorker::Compare { index } => self.compare(scope, index),
+            ToWorker::PanicForTest => panic!("a panic requested by the page's test hook"),
             ToWorker::Load { bytes } => {
                 let loaded = Sequential::from_single_file(&bytes)
                     .and_then(|(model, extras)| TrainedTextgen::from_parts(model, extras));
