@@ -76,10 +76,7 @@ fn fused_matches_reference(
     outs_f.extend(fused.states.clone());
     let mut outs_r = vec![reference.output.clone()];
     outs_r.extend(reference.states.clone());
-    let weights: Vec<Tensor> = outs_f
-        .iter()
-        .map(|o| random(rng, o.dims(), 1.0))
-        .collect();
+    let weights: Vec<Tensor> = outs_f.iter().map(|o| random(rng, o.dims(), 1.0)).collect();
     for (f, r) in outs_f.iter().zip(&outs_r) {
         assert!(
             max_diff(f, r) < tol,
@@ -242,6 +239,34 @@ fn gradients_agree_with_finite_differences() {
                     analytic[idx]
                 );
             }
+        }
+    }
+}
+
+/// The backward pass uses the gate activations kept by the forward pass; a second backward
+/// over the same graph finds none and recomputes them, with the same gradients.
+#[test]
+fn second_backward_recomputes_the_activations() {
+    let mut rng = StdRng::seed_from_u64(11);
+    for kind in [CellKind::SimpleRnn, CellKind::Lstm, CellKind::Gru] {
+        let layer = Recurrent::new(kind, 3, 6, 4)
+            .with_return_sequences(true)
+            .with_go_backwards(kind == CellKind::Gru);
+        if let Some(b) = &layer.bias {
+            b.set(&random(&mut rng, b.dims(), 0.5)).unwrap();
+        }
+        let x = Var::from_tensor(&random(&mut rng, &[16, 9, 3], 1.0)).unwrap();
+        let out = layer.forward_from(&x, None, None).unwrap();
+        let w = random(&mut rng, out.output.dims(), 1.0);
+        let loss = loss_of(&[out.output.clone()], &[w]);
+        let first = loss.backward().unwrap();
+        let second = loss.backward().unwrap();
+        for v in [&layer.kernel, &layer.recurrent_kernel, &x] {
+            let (a, b) = (
+                first.get(v.as_tensor()).unwrap(),
+                second.get(v.as_tensor()).unwrap(),
+            );
+            assert!(max_diff(a, b) < 1e-6, "{kind:?}: {}", max_diff(a, b));
         }
     }
 }

@@ -97,7 +97,7 @@ pub fn forward(
         units: u,
         go_backwards: layer.go_backwards,
         mask: mask_values,
-        rec_cache: Mutex::new(None),
+        act_cache: Mutex::new(None),
     };
     let out = xp.apply_op3(&ua, &state0, op)?;
     let hseq = out.narrow(2, 0, u)?;
@@ -285,16 +285,65 @@ fn split_groups<'a>(
     out
 }
 
-#[inline]
-fn sigmoid(x: f32) -> f32 {
-    1.0 / (1.0 + (-x).exp())
+/// `e^x`. Natively, libm's `expf` (glibc picks an FMA version at run time) is faster than
+/// anything portable; in wasm, `f32::exp` is a scalar software routine, and [`fast_exp`],
+/// which the compiler vectorises with simd128, is faster.
+#[inline(always)]
+fn exp(x: f32) -> f32 {
+    #[cfg(target_arch = "wasm32")]
+    return fast_exp(x);
+    #[cfg(not(target_arch = "wasm32"))]
+    x.exp()
 }
 
-/// tanh through one `exp` (libm's `tanhf` goes through the slower `expm1f`); absolute error
-/// below 1e-7, saturating correctly at ±1 for large |x|.
-#[inline]
+/// `e^x` in plain arithmetic that vectorises: Cephes' range reduction `x = n·ln 2 + r` and a
+/// degree-7 polynomial for `e^r`; relative error below 2e-7 (`fast_exp_matches_std` checks
+/// it). Saturates to 0 and `f32::MAX`-ish beyond ±87.
+#[inline(always)]
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+fn fast_exp(x: f32) -> f32 {
+    const LOG2E: f32 = std::f32::consts::LOG2_E;
+    const LN2_HI: f32 = 0.693_359_4;
+    const LN2_LO: f32 = -2.121_944_4e-4;
+    // 1.5 · 2^23: adding it rounds to an integer kept in the low mantissa bits.
+    const ROUND: f32 = 12_582_912.0;
+    let x = x.clamp(-87.0, 88.0);
+    let t = x * LOG2E + ROUND;
+    let n = t - ROUND;
+    let r = x - n * LN2_HI - n * LN2_LO;
+    let mut p = 1.987_569_2e-4_f32;
+    p = p * r + 1.398_2e-3;
+    p = p * r + 8.333_452e-3;
+    p = p * r + 4.166_579_6e-2;
+    p = p * r + 0.166_666_65;
+    p = p * r + 0.5;
+    let e_r = p * r * r + r + 1.0;
+    // 2^n from n's bits: t's low mantissa bits hold n + 2^22 (ROUND's offset).
+    let n_bits = (t.to_bits() as i32).wrapping_sub(ROUND.to_bits() as i32);
+    e_r * f32::from_bits(((n_bits + 127) << 23) as u32)
+}
+
+#[inline(always)]
+fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + exp(-x))
+}
+
+/// tanh through one `exp`; absolute error below 3e-7, saturating at ±1 for large |x|.
+#[inline(always)]
 fn tanh(x: f32) -> f32 {
-    1.0 - 2.0 / ((2.0 * x).exp() + 1.0)
+    1.0 - 2.0 / (exp(2.0 * x) + 1.0)
+}
+
+/// The `N` gate blocks (`units` wide) of a pre-activation row.
+#[inline(always)]
+fn blocks<const N: usize>(row: &[f32], units: usize) -> [&[f32]; N] {
+    std::array::from_fn(|k| &row[k * units..(k + 1) * units])
+}
+
+#[inline(always)]
+fn blocks_mut<const N: usize>(row: &mut [f32], units: usize) -> [&mut [f32]; N] {
+    let mut parts = row.chunks_exact_mut(units);
+    std::array::from_fn(|_| parts.next().expect("a row holds N gate blocks"))
 }
 
 fn slice<'a>(s: &'a CpuStorage, l: &Layout, what: &str) -> candle_core::Result<&'a [f32]> {
@@ -313,9 +362,33 @@ struct RnnSeq {
     go_backwards: bool,
     /// `[batch, time]` in time order, 0/1.
     mask: Option<Arc<Vec<f32>>>,
-    /// `h_prev · U` of every step from the forward pass (`[batch, time, gates·units]`, in
-    /// processing order), so the backward pass does not recompute it.
-    rec_cache: Mutex<Option<Vec<f32>>>,
+    /// The gate activations of every step from the forward pass (`[batch, time, act]`, in
+    /// processing order; see [`RnnSeq::act_width`]), so that the backward pass computes no
+    /// `exp` and no recurrent product twice.
+    act_cache: Mutex<Option<Vec<f32>>>,
+}
+
+/// The biases every step adds, split as the cells use them.
+struct Biases {
+    /// Input plus recurrent bias: every block outside a GRU's reset product.
+    sum: Vec<f32>,
+    /// A GRU's candidate block: the input bias, and the recurrent bias inside the product.
+    gru_input_h: Vec<f32>,
+    gru_recurrent_h: Vec<f32>,
+}
+
+impl Biases {
+    fn new(ua: &[f32], units: usize, gates_units: usize) -> Self {
+        let (u, gu) = (units, gates_units);
+        let rec_bias = &ua[u * gu..(u + 1) * gu];
+        let in_bias = &ua[(u + 1) * gu..(u + 2) * gu];
+        let candidate = gu.saturating_sub(u)..gu;
+        Self {
+            sum: in_bias.iter().zip(rec_bias).map(|(a, b)| a + b).collect(),
+            gru_input_h: in_bias[candidate.clone()].to_vec(),
+            gru_recurrent_h: rec_bias[candidate].to_vec(),
+        }
+    }
 }
 
 /// One group of batch rows for the forward pass: its slices of every buffer.
@@ -324,7 +397,7 @@ struct ForwardGroup<'a> {
     state0: &'a [f32],
     mask: Option<&'a [f32]>,
     out: &'a mut [f32],
-    rec: &'a mut [f32],
+    act: &'a mut [f32],
 }
 
 /// One group of batch rows for the backward pass.
@@ -334,7 +407,7 @@ struct BackwardGroup<'a> {
     mask: Option<&'a [f32]>,
     out: &'a [f32],
     dout: &'a [f32],
-    rec: Option<&'a [f32]>,
+    act: Option<&'a [f32]>,
     h_prev: &'a mut [f32],
     dxp: &'a mut [f32],
     drec: &'a mut [f32],
@@ -358,43 +431,106 @@ impl RnnSeq {
         }
     }
 
-    /// The forward recurrence; returns `[batch, time, state]` and keeps `h_prev · U`.
+    /// Activations kept per step: an LSTM's i, f, g, o and tanh(c); a GRU's z, r, the
+    /// candidate h̃ and its recurrent term (h_prev · U_h + b_h); nothing for a SimpleRNN,
+    /// whose backward pass needs only its output.
+    fn act_width(&self) -> usize {
+        match self.kind {
+            CellKind::SimpleRnn => 0,
+            CellKind::Lstm => 5 * self.units,
+            CellKind::Gru => 4 * self.units,
+        }
+    }
+
+    /// One step of one batch row: the activations from `x` (input projection) and `r`
+    /// (recurrent product), and the new state in `h` (and `c`).
+    #[inline(always)]
+    fn cell(
+        &self,
+        x: &[f32],
+        r: &[f32],
+        bias: &Biases,
+        act: &mut [f32],
+        h: &mut [f32],
+        c: &mut [f32],
+    ) {
+        let u = self.units;
+        match self.kind {
+            CellKind::SimpleRnn => {
+                let (x, r, bias) = (&x[..u], &r[..u], &bias.sum[..u]);
+                for j in 0..u {
+                    h[j] = tanh(x[j] + r[j] + bias[j]);
+                }
+            }
+            CellKind::Lstm => {
+                let [xi, xf, xg, xo] = blocks(x, u);
+                let [ri, rf, rg, ro] = blocks(r, u);
+                let [bi, bf, bg, bo] = blocks(&bias.sum, u);
+                let [ai, af, ag, ao, atc] = blocks_mut(act, u);
+                let (h, c) = (&mut h[..u], &mut c[..u]);
+                for j in 0..u {
+                    let i = sigmoid(xi[j] + ri[j] + bi[j]);
+                    let f = sigmoid(xf[j] + rf[j] + bf[j]);
+                    let g = tanh(xg[j] + rg[j] + bg[j]);
+                    let o = sigmoid(xo[j] + ro[j] + bo[j]);
+                    c[j] = f * c[j] + i * g;
+                    let tc = tanh(c[j]);
+                    h[j] = o * tc;
+                    (ai[j], af[j], ag[j], ao[j], atc[j]) = (i, f, g, o, tc);
+                }
+            }
+            CellKind::Gru => {
+                let [xz, xr, xh] = blocks(x, u);
+                let [rz, rr, rh] = blocks(r, u);
+                let [bz, br, _] = blocks(&bias.sum, u);
+                let (ibh, rbh) = (&bias.gru_input_h[..u], &bias.gru_recurrent_h[..u]);
+                let [az, ar, ahh, arh] = blocks_mut(act, u);
+                let h = &mut h[..u];
+                for j in 0..u {
+                    let z = sigmoid(xz[j] + rz[j] + bz[j]);
+                    let reset = sigmoid(xr[j] + rr[j] + br[j]);
+                    let rhb = rh[j] + rbh[j];
+                    let hh = tanh(xh[j] + ibh[j] + reset * rhb);
+                    h[j] = z * h[j] + (1.0 - z) * hh;
+                    (az[j], ar[j], ahh[j], arh[j]) = (z, reset, hh, rhb);
+                }
+            }
+        }
+    }
+
+    /// The forward recurrence; returns `[batch, time, state]` and keeps the activations.
     fn run(&self, xp: &[f32], ua: &[f32], state0: &[f32], batch: usize, time: usize) -> Vec<f32> {
         let gu = self.kind.gates() * self.units;
-        let sw = self.state_width();
-        let mut rec_all = vec![0f32; batch * time * gu];
+        let (sw, aw) = (self.state_width(), self.act_width());
+        let mut act = vec![0f32; batch * time * aw];
         let mut out = vec![0f32; batch * time * sw];
         let ranges = group_ranges(batch, batch_groups(batch, time, self.units, gu));
         let groups: Vec<ForwardGroup> = split_groups(&mut out, &ranges, time * sw)
             .into_iter()
-            .zip(split_groups(&mut rec_all, &ranges, time * gu))
+            .zip(split_groups(&mut act, &ranges, time * aw))
             .zip(&ranges)
-            .map(|((out, rec), r)| ForwardGroup {
+            .map(|((out, act), r)| ForwardGroup {
                 xp: &xp[r.start * time * gu..r.end * time * gu],
                 state0: &state0[r.start * sw..r.end * sw],
-                mask: self
-                    .mask
-                    .as_ref()
-                    .map(|m| &m[r.start * time..r.end * time]),
+                mask: self.mask.as_ref().map(|m| &m[r.start * time..r.end * time]),
                 out,
-                rec,
+                act,
             })
             .collect();
-        for_each_group(groups, |g| self.run_group(g, ua, time));
-        if let Ok(mut cache) = self.rec_cache.lock() {
-            *cache = Some(rec_all);
+        let bias = Biases::new(ua, self.units, gu);
+        for_each_group(groups, |g| self.run_group(g, ua, &bias, time));
+        if let Ok(mut cache) = self.act_cache.lock() {
+            *cache = Some(act);
         }
         out
     }
 
     /// The forward recurrence of one group of batch rows.
-    fn run_group(&self, g: ForwardGroup, ua: &[f32], time: usize) {
+    fn run_group(&self, g: ForwardGroup, ua: &[f32], bias: &Biases, time: usize) {
         let u = self.units;
         let gu = self.kind.gates() * u;
-        let sw = self.state_width();
+        let (sw, aw) = (self.state_width(), self.act_width());
         let nb = g.state0.len() / sw;
-        let rec_bias = &ua[u * gu..(u + 1) * gu];
-        let in_bias = &ua[(u + 1) * gu..(u + 2) * gu];
         let mut h: Vec<f32> = (0..nb)
             .flat_map(|b| g.state0[b * sw..b * sw + u].iter().copied())
             .collect();
@@ -403,60 +539,27 @@ impl RnnSeq {
                 .flat_map(|b| g.state0[b * sw + u..(b + 1) * sw].iter().copied())
                 .collect()
         } else {
-            Vec::new()
+            vec![0f32; nb * u]
         };
+        let mut rec = vec![0f32; nb * gu];
         for s in 0..time {
             let t = self.time_of(s, time);
-            // This step's rows of every batch row, `time · gu` apart.
-            gemm_strided(
-                nb,
-                u,
-                gu,
-                Strided::new(&h, u, 1),
-                Strided::new(&ua[..u * gu], gu, 1),
-                &mut g.rec[s * gu..],
-                time * gu,
-                false,
-            );
+            gemm(nb, u, gu, &h, false, &ua[..u * gu], false, &mut rec, false);
             for b in 0..nb {
-                let m = g.mask.map_or(1.0, |m| m[b * time + t]);
-                let x = &g.xp[(b * time + t) * gu..(b * time + t + 1) * gu];
-                let r = &g.rec[(b * time + s) * gu..(b * time + s + 1) * gu];
-                let hb = &mut h[b * u..(b + 1) * u];
-                if m != 0.0 {
-                    let a = |k: usize| x[k] + in_bias[k] + r[k] + rec_bias[k];
-                    match self.kind {
-                        CellKind::SimpleRnn => {
-                            for j in 0..u {
-                                hb[j] = tanh(a(j));
-                            }
-                        }
-                        CellKind::Lstm => {
-                            let cb = &mut c[b * u..(b + 1) * u];
-                            for j in 0..u {
-                                let i = sigmoid(a(j));
-                                let f = sigmoid(a(u + j));
-                                let gg = tanh(a(2 * u + j));
-                                let o = sigmoid(a(3 * u + j));
-                                cb[j] = f * cb[j] + i * gg;
-                                hb[j] = o * tanh(cb[j]);
-                            }
-                        }
-                        CellKind::Gru => {
-                            for j in 0..u {
-                                let (jh, h2) = (2 * u + j, 2 * u + j);
-                                let z = sigmoid(a(j));
-                                let rr = sigmoid(a(u + j));
-                                let hh =
-                                    tanh(x[jh] + in_bias[jh] + rr * (r[h2] + rec_bias[h2]));
-                                hb[j] = z * hb[j] + (1.0 - z) * hh;
-                            }
-                        }
-                    }
-                }
+                let row = b * time + s;
                 // A masked step (m = 0) keeps h and c as they were.
-                let o = &mut g.out[(b * time + s) * sw..(b * time + s + 1) * sw];
-                o[..u].copy_from_slice(hb);
+                if g.mask.is_none_or(|m| m[b * time + t] != 0.0) {
+                    self.cell(
+                        &g.xp[(b * time + t) * gu..(b * time + t + 1) * gu],
+                        &rec[b * gu..(b + 1) * gu],
+                        bias,
+                        &mut g.act[row * aw..(row + 1) * aw],
+                        &mut h[b * u..(b + 1) * u],
+                        &mut c[b * u..(b + 1) * u],
+                    );
+                }
+                let o = &mut g.out[row * sw..(row + 1) * sw];
+                o[..u].copy_from_slice(&h[b * u..(b + 1) * u]);
                 if self.kind == CellKind::Lstm {
                     o[u..].copy_from_slice(&c[b * u..(b + 1) * u]);
                 }
@@ -466,14 +569,12 @@ impl RnnSeq {
 
     /// Backpropagation through time for one group of batch rows: fills its `dxp` and `drec`
     /// (`[rows, time, gu]`, processing order), `h_prev` and the initial state's gradient.
-    fn backward_group(&self, g: BackwardGroup, ua: &[f32], time: usize) {
+    fn backward_group(&self, g: BackwardGroup, ua: &[f32], bias: &Biases, time: usize) {
         let u = self.units;
         let gu = self.kind.gates() * u;
-        let sw = self.state_width();
+        let (sw, aw) = (self.state_width(), self.act_width());
         let nb = g.state0.len() / sw;
         let is_lstm = self.kind == CellKind::Lstm;
-        let rec_bias = &ua[u * gu..(u + 1) * gu];
-        let in_bias = &ua[(u + 1) * gu..(u + 2) * gu];
         let mut c_prev = if is_lstm {
             vec![0f32; nb * time * u]
         } else {
@@ -493,11 +594,11 @@ impl RnnSeq {
                 }
             }
         }
-        // The recurrent pre-activations of every step in one GEMM, unless the forward pass
-        // kept them.
+        // The activations, unless the forward pass kept them: the recurrent products of
+        // every step in one GEMM, then the cells again (only the activations are used).
         let recomputed;
-        let rec = match g.rec {
-            Some(rec) => rec,
+        let act = match g.act {
+            Some(act) => act,
             None => {
                 let mut rec = vec![0f32; nb * time * gu];
                 gemm(
@@ -511,7 +612,26 @@ impl RnnSeq {
                     &mut rec,
                     false,
                 );
-                recomputed = rec;
+                let mut act = vec![0f32; nb * time * aw];
+                let (mut h, mut c) = (vec![0f32; u], vec![0f32; u]);
+                for b in 0..nb {
+                    for s in 0..time {
+                        let (t, row) = (self.time_of(s, time), b * time + s);
+                        h.copy_from_slice(&g.h_prev[row * u..(row + 1) * u]);
+                        if is_lstm {
+                            c.copy_from_slice(&c_prev[row * u..(row + 1) * u]);
+                        }
+                        self.cell(
+                            &g.xp[(b * time + t) * gu..(b * time + t + 1) * gu],
+                            &rec[row * gu..(row + 1) * gu],
+                            bias,
+                            &mut act[row * aw..(row + 1) * aw],
+                            &mut h,
+                            &mut c,
+                        );
+                    }
+                }
+                recomputed = act;
                 &recomputed
             }
         };
@@ -540,64 +660,53 @@ impl RnnSeq {
                     // Masked: the state passed through unchanged, and so does its gradient.
                     continue;
                 }
-                let x = &g.xp[(b * time + t) * gu..(b * time + t + 1) * gu];
-                let r = &rec[row * gu..(row + 1) * gu];
-                let a = |k: usize| x[k] + in_bias[k] + r[k] + rec_bias[k];
-                let hp = &g.h_prev[row * u..(row + 1) * u];
+                let a = &act[row * aw..(row + 1) * aw];
                 let dx = &mut g.dxp[row * gu..(row + 1) * gu];
                 let dr = &mut g.drec[row * gu..(row + 1) * gu];
-                let h_new = &g.out[row * sw..row * sw + u];
+                let dh = &dh_carry[b * u..(b + 1) * u];
                 match self.kind {
                     CellKind::SimpleRnn => {
+                        let h_new = &g.out[row * sw..row * sw + u];
+                        let (dx, dr) = (&mut dx[..u], &mut dr[..u]);
                         for j in 0..u {
-                            let da = dh_carry[b * u + j] * (1.0 - h_new[j] * h_new[j]);
+                            let da = dh[j] * (1.0 - h_new[j] * h_new[j]);
                             dx[j] = da;
                             dr[j] = da;
                         }
                     }
                     CellKind::Lstm => {
                         let cp = &c_prev[row * u..(row + 1) * u];
+                        let dcb = &mut dc_carry[b * u..(b + 1) * u];
+                        let [i, f, gg, o, tc] = blocks(a, u);
+                        let [dxi, dxf, dxg, dxo] = blocks_mut(dx, u);
                         for j in 0..u {
-                            let i = sigmoid(a(j));
-                            let f = sigmoid(a(u + j));
-                            let gg = tanh(a(2 * u + j));
-                            let o = sigmoid(a(3 * u + j));
-                            let c = f * cp[j] + i * gg;
-                            let tc = tanh(c);
-                            let dh = dh_carry[b * u + j];
-                            let dc = dc_carry[b * u + j] + dh * o * (1.0 - tc * tc);
-                            let (di, df, dg, do_) = (dc * gg, dc * cp[j], dc * i, dh * tc);
-                            let dzi = di * i * (1.0 - i);
-                            let dzf = df * f * (1.0 - f);
-                            let dzg = dg * (1.0 - gg * gg);
-                            let dzo = do_ * o * (1.0 - o);
-                            for (k, d) in [dzi, dzf, dzg, dzo].into_iter().enumerate() {
-                                dx[k * u + j] = d;
-                                dr[k * u + j] = d;
-                            }
+                            let dc = dcb[j] + dh[j] * o[j] * (1.0 - tc[j] * tc[j]);
+                            dxi[j] = dc * gg[j] * i[j] * (1.0 - i[j]);
+                            dxf[j] = dc * cp[j] * f[j] * (1.0 - f[j]);
+                            dxg[j] = dc * i[j] * (1.0 - gg[j] * gg[j]);
+                            dxo[j] = dh[j] * tc[j] * o[j] * (1.0 - o[j]);
                             // The carried c gradient for the previous step (before masking).
-                            dc_carry[b * u + j] = dc * f;
+                            dcb[j] = dc * f[j];
                         }
+                        dr.copy_from_slice(dx);
                     }
                     CellKind::Gru => {
+                        let hp = &g.h_prev[row * u..(row + 1) * u];
+                        let [z, reset, hh, rhb] = blocks(a, u);
+                        let [dxz, dxr, dxh] = blocks_mut(dx, u);
+                        let [drz, drr, drh] = blocks_mut(dr, u);
+                        let direct = &mut dh_direct[b * u..(b + 1) * u];
                         for j in 0..u {
-                            let jh = 2 * u + j;
-                            let z = sigmoid(a(j));
-                            let rr = sigmoid(a(u + j));
-                            let rh = r[jh] + rec_bias[jh];
-                            let hh = tanh(x[jh] + in_bias[jh] + rr * rh);
-                            let dh = dh_carry[b * u + j];
-                            let dz = dh * (hp[j] - hh);
-                            let da_h = dh * (1.0 - z) * (1.0 - hh * hh);
-                            let da_r = da_h * rh * rr * (1.0 - rr);
-                            let da_z = dz * z * (1.0 - z);
-                            dx[j] = da_z;
-                            dx[u + j] = da_r;
-                            dx[jh] = da_h;
-                            dr[j] = da_z;
-                            dr[u + j] = da_r;
-                            dr[jh] = da_h * rr;
-                            dh_direct[b * u + j] = dh * z;
+                            let da_h = dh[j] * (1.0 - z[j]) * (1.0 - hh[j] * hh[j]);
+                            let da_r = da_h * rhb[j] * reset[j] * (1.0 - reset[j]);
+                            let da_z = dh[j] * (hp[j] - hh[j]) * z[j] * (1.0 - z[j]);
+                            dxz[j] = da_z;
+                            dxr[j] = da_r;
+                            dxh[j] = da_h;
+                            drz[j] = da_z;
+                            drr[j] = da_r;
+                            drh[j] = da_h * reset[j];
+                            direct[j] = dh[j] * z[j];
                         }
                     }
                 }
@@ -683,12 +792,13 @@ impl CustomOp3 for RnnSeq {
         let v = |t: &Tensor| t.flatten_all()?.to_vec1::<f32>();
         let (xpv, uav, s0, out, dout) = (v(xp)?, v(ua)?, v(state0)?, v(res)?, v(grad_res)?);
         let tb = time * batch;
+        let aw = self.act_width();
         let cached = self
-            .rec_cache
+            .act_cache
             .lock()
             .ok()
             .and_then(|mut c| c.take())
-            .filter(|rec| rec.len() == tb * gu);
+            .filter(|act| act.len() == tb * aw);
         let mut h_prev = vec![0f32; tb * u];
         let mut dxp = vec![0f32; tb * gu]; // d loss / d xp, [batch, time, gu], processing order
         let mut drec = vec![0f32; tb * gu]; // d loss / d (h_prev · U + bias), same layout
@@ -703,22 +813,20 @@ impl CustomOp3 for RnnSeq {
             .map(|((((h_prev, dxp), drec), dstate), r)| BackwardGroup {
                 xp: &xpv[r.start * time * gu..r.end * time * gu],
                 state0: &s0[r.start * sw..r.end * sw],
-                mask: self
-                    .mask
-                    .as_ref()
-                    .map(|m| &m[r.start * time..r.end * time]),
+                mask: self.mask.as_ref().map(|m| &m[r.start * time..r.end * time]),
                 out: &out[r.start * time * sw..r.end * time * sw],
                 dout: &dout[r.start * time * sw..r.end * time * sw],
-                rec: cached
+                act: cached
                     .as_ref()
-                    .map(|c| &c[r.start * time * gu..r.end * time * gu]),
+                    .map(|c| &c[r.start * time * aw..r.end * time * aw]),
                 h_prev,
                 dxp,
                 drec,
                 dstate,
             })
             .collect();
-        for_each_group(groups, |g| self.backward_group(g, &uav, time));
+        let bias = Biases::new(&uav, u, gu);
+        for_each_group(groups, |g| self.backward_group(g, &uav, &bias, time));
         // d U_aug: rows 0..u = H_prevᵀ · dREC; row u (recurrent bias) = Σ dREC; row u + 1
         // (input bias) = Σ dXP. H_prev and dREC share their row order, so one GEMM does it.
         let mut dua = vec![0f32; (u + 2) * gu];
@@ -751,5 +859,30 @@ impl CustomOp3 for RnnSeq {
             Some(Tensor::from_vec(dua, (u + 2, gu), dev)?),
             Some(Tensor::from_vec(dstate, (batch, sw), dev)?),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fast_exp_matches_std() {
+        let mut worst = 0f32;
+        let mut x = -87.0f32;
+        while x < 88.0 {
+            let (got, want) = (fast_exp(x), x.exp());
+            worst = worst.max(((got - want) / want).abs());
+            x += 0.0137;
+        }
+        assert!(worst < 2e-7, "relative error {worst}");
+        assert!(fast_exp(-1000.0) >= 0.0 && fast_exp(-1000.0) < 1e-37);
+        assert!(fast_exp(1000.0).is_finite());
+        assert!((sigmoid(-200.0)).abs() < 1e-30 && (sigmoid(200.0) - 1.0).abs() < 1e-7);
+        assert_eq!(tanh(50.0), 1.0);
+        assert_eq!(tanh(-50.0), -1.0);
+        for x in [-3.0f32, -0.5, 0.0, 1e-4, 0.7, 2.5] {
+            assert!((tanh(x) - x.tanh()).abs() < 3e-7, "tanh({x})");
+        }
     }
 }
