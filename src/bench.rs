@@ -156,6 +156,28 @@ pub fn classifier_train(
     Ok(out)
 }
 
+/// The segmenter on the forty reviews of [`crate::lecture::EXAMPLE_REVIEWS`] (cleaning
+/// included, one thread, no word cache, so every review is segmented from scratch).
+pub fn segment_reviews(place: &str, quick: bool) -> Result<Vec<BenchRecord>> {
+    let segmenter = crate::segment::Segmenter::shipped();
+    let reviews: Vec<&str> = crate::lecture::EXAMPLE_REVIEWS.lines().collect();
+    let reps = if quick { 100 } else { 500 };
+    let mut count = 0usize;
+    let start = Instant::now();
+    for _ in 0..reps {
+        for review in &reviews {
+            count += std::hint::black_box(segmenter.segment(review)).len().min(1);
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    Ok(vec![record(
+        "segment-reviews",
+        place,
+        "reviews_per_s",
+        count as f64 / secs,
+    )])
+}
+
 /// Every case. `quick` runs fewer steps (the wasm run in a browser).
 ///
 /// In the browser every case first runs once unmeasured: V8 starts wasm in its baseline
@@ -176,6 +198,9 @@ pub fn run_matching(place: &str, quick: bool, filter: &str) -> Result<Vec<BenchR
 fn run_cases(place: &str, steps: usize, filter: &str) -> Result<Vec<BenchRecord>> {
     let quick = steps < 30;
     let mut out = Vec::new();
+    if "segment-reviews".contains(filter) {
+        out.extend(segment_reviews(place, quick)?);
+    }
     if "lecture8-200-epochs".contains(filter) {
         out.extend(lecture8_200_epochs(place, if quick { 3 } else { 5 })?);
     }

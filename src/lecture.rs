@@ -5,6 +5,32 @@
 /// included, as the lecture writes it).
 pub const NEXT_WORD_TEXT: &str = include_str!("../data/lecture/next_word.txt");
 
+/// Forty short shopping and movie reviews written for this project (not taken from any
+/// dataset): the segmenter's benchmark input and the page's examples.
+pub const EXAMPLE_REVIEWS: &str = include_str!("../data/examples/reviews_we_wrote.txt");
+
+/// Lecture 11's segmentation example and Okt's answer for it.
+pub const OKT_EXAMPLE: (&str, &[&str]) = (
+    "택배가 엉망이네용 저희집 밑에층에 말도없이 놔두고가고",
+    &[
+        "택배",
+        "가",
+        "엉망",
+        "이네",
+        "용",
+        "저희",
+        "집",
+        "밑",
+        "에",
+        "층",
+        "에",
+        "말",
+        "도",
+        "없이",
+        "놔두고가고",
+    ],
+);
+
 #[cfg(test)]
 mod tests {
     #[test]

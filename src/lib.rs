@@ -17,6 +17,7 @@ pub mod generate;
 pub mod lecture;
 pub mod nn;
 pub mod plot;
+pub mod segment;
 pub mod teacher_forcing;
 pub mod text;
 pub mod textgen;

@@ -528,3 +528,77 @@ async fn studio_reports_a_worker_panic_and_starts_a_new_worker() {
     assert!(text_of(&client, "#status").await.contains("20 epochs"));
     client.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokenizer_panel_korean_mode_shows_cleaning_morphemes_and_stopwords() {
+    let site = std::env::var("RNN_PLAYGROUND_SITE").expect("RNN_PLAYGROUND_SITE");
+    let server = StaticServer::start(site.as_ref());
+    let driver = Chromedriver::start().await;
+    let client = driver.client(1280, 1400).await;
+    client.goto(&server.url("/")).await.unwrap();
+    client
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css("#korean-mode"))
+        .await
+        .expect("the panel renders");
+    // A review we wrote, with emoji and punctuation the cleaning removes.
+    set_field(
+        &client,
+        "#text-input",
+        "배송이 빨라서 좋아요!! 👍\nㅋㅋㅋ 포장도 꼼꼼해요",
+    )
+    .await;
+    click(&client, "#korean-mode").await;
+    eventually("the Korean stages", || async {
+        text_of(&client, "#korean-lines").await.contains("re.sub")
+    })
+    .await;
+    let cleaned = text_of(&client, "#korean-lines li:first-child .clean").await;
+    assert!(
+        cleaned.trim_end().ends_with("배송이 빨라서 좋아요"),
+        "{cleaned}"
+    );
+    assert!(
+        !cleaned.contains('!') && !cleaned.contains('👍'),
+        "{cleaned}"
+    );
+    // Every word of the second line is a box of morphemes that joins back to the word.
+    let words = client
+        .find_all(Locator::Css("#korean-lines li:nth-child(2) .eojeol"))
+        .await
+        .unwrap();
+    let mut joined = Vec::new();
+    for w in &words {
+        joined.push(
+            w.text()
+                .await
+                .unwrap()
+                .split_whitespace()
+                .collect::<String>(),
+        );
+    }
+    assert_eq!(joined, vec!["ㅋㅋㅋ", "포장도", "꼼꼼해요"]);
+    // '도' is one of the lecture's stopwords: struck through and not in word_index.
+    let stops = client
+        .find_all(Locator::Css("#korean-lines .morph.stop"))
+        .await
+        .unwrap();
+    let mut stop_texts = Vec::new();
+    for s in &stops {
+        stop_texts.push(s.text().await.unwrap());
+    }
+    assert!(stop_texts.contains(&"도".to_string()), "{stop_texts:?}");
+    let index = word_index(&client).await;
+    assert!(index.iter().any(|(_, w)| w == "포장"), "{index:?}");
+    assert!(!index.iter().any(|(_, w)| w == "도"), "{index:?}");
+    // The lecture's example sentence, one click away.
+    click(&client, "#korean-example").await;
+    eventually("the lecture example", || async {
+        text_of(&client, "#korean-lines").await.contains("놔두고")
+    })
+    .await;
+    let element = client.find(Locator::Css("#tokenizer-panel")).await.unwrap();
+    save_screenshot("tokenizer-korean.png", element.screenshot().await.unwrap());
+    client.close().await.unwrap();
+}

@@ -45,9 +45,9 @@ fn fused_matches_reference(
     tol: f32,
 ) -> bool {
     let layer = Recurrent::new(kind, input, units, trial)
-        .with_return_sequences(trial % 2 == 0)
+        .with_return_sequences(trial.is_multiple_of(2))
         .with_return_state(true)
-        .with_go_backwards(trial % 3 == 0);
+        .with_go_backwards(trial.is_multiple_of(3));
     // Non-zero biases so that every bias path is exercised.
     if let Some(b) = &layer.bias {
         b.set(&random(rng, b.dims(), 0.5)).unwrap();
@@ -258,7 +258,7 @@ fn second_backward_recomputes_the_activations() {
         let x = Var::from_tensor(&random(&mut rng, &[16, 9, 3], 1.0)).unwrap();
         let out = layer.forward_from(&x, None, None).unwrap();
         let w = random(&mut rng, out.output.dims(), 1.0);
-        let loss = loss_of(&[out.output.clone()], &[w]);
+        let loss = loss_of(std::slice::from_ref(&out.output), &[w]);
         let first = loss.backward().unwrap();
         let second = loss.backward().unwrap();
         for v in [&layer.kernel, &layer.recurrent_kernel, &x] {

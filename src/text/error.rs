@@ -23,6 +23,11 @@ pub enum TextError {
         "the prefix samples of this text would have {cells} cells (limit {limit}): split long lines into sentences, one per line"
     )]
     TooLarge { cells: usize, limit: usize },
+    /// The page segments a bounded amount of text at once.
+    #[error(
+        "the text has {chars} characters; the page segments up to {limit} at once: use `rnn-playground segment FILE` for more"
+    )]
+    TooLongToSegment { chars: usize, limit: usize },
     /// `pad_sequences` was given a fill value it cannot store.
     #[error("the padding value {value} is not a finite number: use an integer such as 0")]
     BadPadValue { value: f64 },

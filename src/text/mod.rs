@@ -20,10 +20,12 @@
 
 mod categorical;
 mod error;
+pub mod korean;
 mod ngrams;
 mod pad;
 pub mod pipeline;
 mod pyjson;
+pub mod reviews;
 mod tokenizer;
 
 pub use categorical::to_categorical;

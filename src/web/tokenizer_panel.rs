@@ -6,8 +6,13 @@
 
 use leptos::prelude::*;
 
+use crate::segment::{PreprocessedLine, Segmenter, preprocess_lines};
+use crate::text::korean::{LECTURE_STOPWORDS, parse_stopwords};
 use crate::text::pipeline::{PipelineOptions, PipelineOutput, tokenize_lines};
 use crate::text::{Side, TextError};
+
+/// A review in the lecture's style for the Korean mode (lecture 11's segmentation example).
+const KOREAN_EXAMPLE: &str = "택배가 엉망이네용 저희집 밑에층에 말도없이 놔두고가고\n이 상품 진짜 좋아요... 저는 강추합니다. 대박\n";
 
 /// The three sentences of lecture 8 ("경마장에 있는 말이 뛰고 있다", …).
 pub const LECTURE_TEXT: &str = crate::lecture::NEXT_WORD_TEXT;
@@ -17,6 +22,17 @@ pub const LECTURE_TEXT: &str = crate::lecture::NEXT_WORD_TEXT;
 struct PanelState {
     text: String,
     options: PipelineOptions,
+    /// Lectures 9 and 11: clean, split into morphemes and drop stopwords before the tokenizer.
+    korean: bool,
+    /// The stopword list as the user edits it.
+    stopwords: String,
+}
+
+/// What the panel shows: the Korean stages (in Korean mode) and the Keras pipeline.
+#[derive(Clone, Debug, PartialEq)]
+struct PanelOutput {
+    korean: Option<Vec<PreprocessedLine>>,
+    pipeline: PipelineOutput,
 }
 
 impl PanelState {
@@ -24,13 +40,28 @@ impl PanelState {
         Self {
             text: LECTURE_TEXT.to_string(),
             options: PipelineOptions::default(),
+            korean: false,
+            stopwords: LECTURE_STOPWORDS.join(", "),
         }
     }
 
     /// One text per line, as the lecture splits its corpus with `text.split('\n')`.
-    fn run(&self) -> Result<PipelineOutput, TextError> {
+    fn run(&self) -> Result<PanelOutput, TextError> {
         let lines: Vec<&str> = self.text.lines().collect();
-        tokenize_lines(&lines, &self.options)
+        if !self.korean {
+            return Ok(PanelOutput {
+                korean: None,
+                pipeline: tokenize_lines(&lines, &self.options)?,
+            });
+        }
+        let stopwords = parse_stopwords(&self.stopwords);
+        let stages = preprocess_lines(Segmenter::shipped(), &lines, &stopwords)?;
+        // The tokenizer gets each line's morphemes, as the lecture's X_train holds them.
+        let joined: Vec<String> = stages.iter().map(|l| l.tokens.join(" ")).collect();
+        Ok(PanelOutput {
+            pipeline: tokenize_lines(&joined, &self.options)?,
+            korean: Some(stages),
+        })
     }
 }
 
@@ -49,12 +80,16 @@ pub fn TokenizerPanel() -> impl IntoView {
             <div class="panel-body">
                 <div class="controls">
                     <CorpusInput state/>
+                    <KoreanOptions state/>
                     <TokenizerOptions state/>
                     <PaddingOptions state output/>
                 </div>
                 <div class="results">
                     {move || match output.get() {
-                        Ok(out) => view! { <Results out/> }.into_any(),
+                        Ok(out) => view! {
+                            {out.korean.map(|lines| view! { <KoreanStages lines/> })}
+                            <Results out=out.pipeline/>
+                        }.into_any(),
                         Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
                     }}
                 </div>
@@ -79,6 +114,84 @@ fn CorpusInput(state: RwSignal<PanelState>) -> impl IntoView {
         <button class="link" on:click=move |_| state.update(|s| s.text = LECTURE_TEXT.to_string())>
             "강의 예문으로 되돌리기 · lecture text"
         </button>
+    }
+}
+
+#[component]
+fn KoreanOptions(state: RwSignal<PanelState>) -> impl IntoView {
+    view! {
+        <fieldset>
+            <legend>"한국어 전처리 · Korean (lectures 9, 11)"</legend>
+            <label class="check">
+                <input
+                    id="korean-mode"
+                    type="checkbox"
+                    prop:checked=move || state.with(|s| s.korean)
+                    on:change=move |ev| state.update(|s| s.korean = event_target_checked(&ev))
+                />
+                "정제 → 형태소 → 불용어 " <span class="en">"· clean, morphemes (Okt-like), stopwords"</span>
+            </label>
+            <button id="korean-example" class="link" on:click=move |_| state.update(|s| {
+                s.text = KOREAN_EXAMPLE.to_string();
+                s.korean = true;
+            })>"리뷰 예문 · review example"</button>
+            <label class="field">
+                <span>"불용어 " <span class="en">"· stopwords"</span></span>
+                <textarea
+                    id="stopwords"
+                    rows="2"
+                    spellcheck="false"
+                    prop:value=move || state.with(|s| s.stopwords.clone())
+                    on:input=move |ev| state.update(|s| s.stopwords = event_target_value(&ev))
+                ></textarea>
+            </label>
+        </fieldset>
+    }
+}
+
+/// Each line's stages: the cleaned text, then every word with its morpheme boundaries, the
+/// stopwords struck through.
+#[component]
+fn KoreanStages(lines: Vec<PreprocessedLine>) -> impl IntoView {
+    let rows = lines
+        .into_iter()
+        .map(|line| {
+            let stop: std::collections::HashSet<String> = line
+                .words
+                .iter()
+                .flatten()
+                .filter(|m| !line.tokens.contains(m))
+                .cloned()
+                .collect();
+            let words = line
+                .words
+                .into_iter()
+                .map(|morphs| {
+                    let parts = morphs
+                        .into_iter()
+                        .map(|m| {
+                            let is_stop = stop.contains(&m);
+                            view! { <span class="morph" class:stop=is_stop>{m}</span> }
+                        })
+                        .collect_view();
+                    view! { <span class="eojeol">{parts}</span> }
+                })
+                .collect_view();
+            view! {
+                <li>
+                    <div class="clean"><code>"re.sub → "</code>{line.clean}</div>
+                    <div class="morphs">{words}</div>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <h3>"정제와 형태소 " <span class="en">"· cleaned text and morphemes"</span></h3>
+        <ol id="korean-lines" class="korean-lines">{rows}</ol>
+        <p class="legend">
+            <span class="morph">"형태소"</span>" 경계 · boundaries inside each word; "
+            <span class="morph stop">"불용어"</span>" · stopwords removed before the tokenizer"
+        </p>
     }
 }
 
@@ -188,9 +301,9 @@ fn SideToggle(
 #[component]
 fn PaddingOptions(
     state: RwSignal<PanelState>,
-    output: Memo<Result<PipelineOutput, TextError>>,
+    output: Memo<Result<PanelOutput, TextError>>,
 ) -> impl IntoView {
-    let longest = move || output.with(|o| o.as_ref().map_or(0, |o| o.max_len));
+    let longest = move || output.with(|o| o.as_ref().map_or(0, |o| o.pipeline.max_len));
     let maxlen = move || state.with(|s| s.options.pad.maxlen);
     let slider_max = move || longest().max(maxlen().unwrap_or(0)).max(1) + 4;
     view! {

@@ -172,8 +172,17 @@ fn test(args: &[String]) -> Result {
 }
 
 /// Keras 2.21 on the 2-core machine this project is developed on (from the nn-core issue), and
-/// the targets: `(case, metric, keras low, keras high, native target, wasm target)`.
-const BENCH_TARGETS: [(&str, &str, f64, f64, f64, f64); 3] = [
+/// the targets: `(case, metric, keras low, keras high, native target, wasm target)`. For
+/// `segment-reviews` the reference is Okt (konlpy) on the same machine.
+const BENCH_TARGETS: [(&str, &str, f64, f64, f64, f64); 4] = [
+    (
+        "segment-reviews",
+        "reviews_per_s",
+        700.0,
+        1100.0,
+        35000.0,
+        10000.0,
+    ),
     ("lecture8-200-epochs", "seconds", 1.8, 2.6, 0.15, 0.15),
     (
         "lecture9-simplernn-train",

@@ -1,0 +1,56 @@
+//! The lectures' preprocessing of reviews, line by line, with every stage kept so the page
+//! can show it: cleaning, morphemes per word, stopwords removed.
+
+use serde::{Deserialize, Serialize};
+
+use super::Segmenter;
+use crate::text::TextError;
+use crate::text::korean::clean_korean;
+
+/// Characters the page segments at once on its main thread (the direct computation costs
+/// about 50k multiply-adds per syllable); the CLI and the worker have no such limit.
+pub const MAX_PAGE_CHARS: usize = 20_000;
+
+/// One line through the lecture's preprocessing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PreprocessedLine {
+    /// `re.sub('[^ㄱ-ㅎㅏ-ㅣ가-힣 ]', '', line)`.
+    pub clean: String,
+    /// The morphemes of each word of `clean`.
+    pub words: Vec<Vec<String>>,
+    /// The morphemes that are not stopwords, in order: what the Keras tokenizer gets.
+    pub tokens: Vec<String>,
+}
+
+/// Clean, segment and drop stopwords, for each line.
+pub fn preprocess_lines<S: AsRef<str>, T: AsRef<str>>(
+    segmenter: &Segmenter,
+    lines: &[S],
+    stopwords: &[T],
+) -> Result<Vec<PreprocessedLine>, TextError> {
+    let chars: usize = lines.iter().map(|l| l.as_ref().chars().count()).sum();
+    if chars > MAX_PAGE_CHARS {
+        return Err(TextError::TooLongToSegment {
+            chars,
+            limit: MAX_PAGE_CHARS,
+        });
+    }
+    Ok(lines
+        .iter()
+        .map(|line| {
+            let clean = clean_korean(line.as_ref());
+            let words = segmenter.segment_direct(&clean);
+            let tokens = words
+                .iter()
+                .flatten()
+                .filter(|m| !stopwords.iter().any(|s| s.as_ref() == m.as_str()))
+                .cloned()
+                .collect();
+            PreprocessedLine {
+                clean,
+                words,
+                tokens,
+            }
+        })
+        .collect())
+}
