@@ -38,6 +38,12 @@ def main():
     ap.add_argument("--train", type=int, default=150000)
     ap.add_argument("--test", type=int, default=5000)
     ap.add_argument("--seed", type=int, default=20261127)
+    ap.add_argument(
+        "--skip",
+        type=int,
+        default=0,
+        help="leave out the first N training reviews (already labeled) and the test file",
+    )
     args = ap.parse_args()
 
     from konlpy.tag import Okt
@@ -63,7 +69,10 @@ def main():
     import os
 
     os.makedirs(args.out, exist_ok=True)
-    for name, rows, n in (("test", test, args.test), ("train", train, args.train)):
+    jobs = [("test", test, args.test), ("train", train, args.train)]
+    if args.skip:
+        jobs = [(f"train-from-{args.skip}", train[args.skip :], args.train)]
+    for name, rows, n in jobs:
         kept = broken = 0
         start = time.time()
         with open(os.path.join(args.out, f"{name}.jsonl"), "w", encoding="utf-8") as out:

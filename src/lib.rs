@@ -18,6 +18,7 @@ pub mod lecture;
 pub mod nn;
 pub mod plot;
 pub mod segment;
+pub mod sentiment;
 pub mod teacher_forcing;
 pub mod text;
 pub mod textgen;

@@ -162,3 +162,21 @@ fn training_is_deterministic_in_wasm() {
     let b = train(LECTURE_TEXT, &config, |_| {}).unwrap();
     assert_eq!(a.history.batch_loss, b.history.batch_loss);
 }
+
+/// The segmenter gives Okt's answer for the lecture's example in wasm too, through the folded
+/// tables and through the direct computation the page uses; and the review example file is
+/// segmented the same way by both.
+#[wasm_bindgen_test]
+fn segmenter_in_wasm() {
+    use rnn_playground::lecture::{EXAMPLE_REVIEWS, OKT_EXAMPLE};
+    use rnn_playground::segment::Segmenter;
+    use rnn_playground::text::korean::clean_korean;
+    let s = Segmenter::shipped();
+    assert_eq!(s.segment(OKT_EXAMPLE.0), OKT_EXAMPLE.1);
+    assert_eq!(s.segment_direct(OKT_EXAMPLE.0).concat(), OKT_EXAMPLE.1);
+    for review in EXAMPLE_REVIEWS.lines() {
+        let clean = clean_korean(review);
+        assert_eq!(s.segment_direct(&clean).concat(), s.segment_clean(&clean));
+    }
+    assert!(s.segment("😀 !!").is_empty());
+}

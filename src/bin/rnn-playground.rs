@@ -61,6 +61,74 @@ mod cli {
         TrainSegmenter(TrainSegmenterArgs),
         /// Span F1 against Okt's labels and the speed (reviews/s, one thread) of a segmenter.
         SegmentEval(SegmentEvalArgs),
+        /// Train a review-sentiment classifier (lectures 9 and 11) on one or more review files;
+        /// writes the model folder and a model card to --out.
+        TrainSentiment(TrainSentimentArgs),
+        /// Print {"text", "probability", "label"} for each line of FILE (or stdin).
+        Classify(ClassifyArgs),
+        /// The lecture's sentiment_predict: "99.95% 확률로 긍정 리뷰입니다."
+        SentimentPredict(SentimentPredictArgs),
+    }
+
+    #[derive(Args)]
+    struct TrainSentimentArgs {
+        /// Review files (shopping `rating<TAB>review`, `label<TAB>review`, NSMC, raw movie
+        /// reviews); the format of each is detected.
+        #[arg(long, value_name = "FILE", num_args = 1.., required = true)]
+        data: Vec<PathBuf>,
+        /// simplernn, lstm, gru, or bisimplernn/bilstm/bigru for a Bidirectional layer.
+        #[arg(long, default_value = "simplernn")]
+        model: String,
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        #[arg(long, default_value_t = 15)]
+        epochs: usize,
+        /// 128 for simplernn, 100 for gru (the lectures') when absent.
+        #[arg(long)]
+        embedding_dim: Option<usize>,
+        /// 64 for simplernn, 128 for gru (the lectures') when absent.
+        #[arg(long)]
+        hidden: Option<usize>,
+        #[arg(long, default_value_t = 8000)]
+        num_words: usize,
+        #[arg(long, default_value_t = 60)]
+        maxlen: usize,
+        /// 32 for simplernn, 64 for gru (the lectures') when absent.
+        #[arg(long)]
+        batch_size: Option<usize>,
+        /// adam or rmsprop.
+        #[arg(long, default_value = "rmsprop")]
+        optimizer: String,
+        #[arg(long, default_value_t = 0.001)]
+        learning_rate: f32,
+        /// Early stopping on val_loss.
+        #[arg(long, default_value_t = 4)]
+        patience: usize,
+        /// Fraction of each file held out as its test split (seeded, deterministic).
+        #[arg(long, default_value_t = 0.1)]
+        test_fraction: f64,
+        /// Use at most N reviews of each file (after the test split).
+        #[arg(long)]
+        max_per_file: Option<usize>,
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+    }
+
+    #[derive(Args)]
+    struct ClassifyArgs {
+        /// A model folder (or .safetensors file) written by train-sentiment.
+        #[arg(long, value_name = "DIR")]
+        model: PathBuf,
+        /// One review per line; stdin when absent.
+        file: Option<PathBuf>,
+    }
+
+    #[derive(Args)]
+    struct SentimentPredictArgs {
+        #[arg(long, value_name = "DIR")]
+        model: PathBuf,
+        /// The review.
+        text: String,
     }
 
     #[derive(Args)]
@@ -96,6 +164,9 @@ mod cli {
         epochs: usize,
         #[arg(long, default_value_t = 128)]
         hidden: usize,
+        /// Units of a second hidden layer (none when 0).
+        #[arg(long, default_value_t = 0)]
+        hidden2: usize,
         #[arg(long, default_value_t = 32)]
         embedding_dim: usize,
         /// Most frequent characters kept (others are "unknown").
@@ -259,6 +330,9 @@ mod cli {
             Command::Segment(args) => segment(args),
             Command::TrainSegmenter(args) => train_segmenter(args),
             Command::SegmentEval(args) => segment_eval(args),
+            Command::TrainSentiment(args) => sentiment_cli::train(args),
+            Command::Classify(args) => sentiment_cli::classify(args),
+            Command::SentimentPredict(args) => sentiment_cli::predict(args),
         };
         match result {
             Ok(()) => ExitCode::SUCCESS,
@@ -351,6 +425,7 @@ mod cli {
             max_chars: args.chars,
             embedding_dim: args.embedding_dim,
             hidden: args.hidden,
+            hidden2: args.hidden2,
             left: args.left,
             right: args.right,
             epochs: args.epochs,
@@ -396,6 +471,258 @@ mod cli {
         });
         println!("{json}");
         Ok(())
+    }
+
+    mod sentiment_cli {
+        use super::*;
+        use rnn_playground::sentiment::{self, SentimentConfig, SentimentModel};
+        use rnn_playground::text::reviews::{Review, read_reviews};
+        use rnn_playground::train::Event;
+
+        /// Each file's reviews split into (train, test) by a seeded shuffle.
+        fn split(mut reviews: Vec<Review>, fraction: f64, seed: u64) -> (Vec<Review>, Vec<Review>) {
+            use rand::SeedableRng;
+            use rand::seq::SliceRandom;
+            reviews.shuffle(&mut rand::rngs::StdRng::seed_from_u64(seed));
+            let n_test = ((reviews.len() as f64) * fraction).round() as usize;
+            let test = reviews.split_off(reviews.len() - n_test.min(reviews.len()));
+            (reviews, test)
+        }
+
+        pub fn train(args: TrainSentimentArgs) -> Result<(), String> {
+            let (bidirectional, cell) = match args.model.strip_prefix("bi") {
+                Some(rest) => (true, rest),
+                None => (false, args.model.as_str()),
+            };
+            let cell: CellKind = cell.parse()?;
+            let lecture = if cell == CellKind::Gru {
+                SentimentConfig::lecture11_gru()
+            } else {
+                SentimentConfig::default()
+            };
+            let config = SentimentConfig {
+                cell,
+                bidirectional,
+                embedding_dim: args.embedding_dim.unwrap_or(lecture.embedding_dim),
+                hidden: args.hidden.unwrap_or(lecture.hidden),
+                num_words: args.num_words,
+                maxlen: args.maxlen,
+                epochs: args.epochs,
+                batch_size: args.batch_size.unwrap_or(lecture.batch_size),
+                optimizer: args.optimizer.clone(),
+                learning_rate: args.learning_rate,
+                patience: args.patience,
+                seed: args.seed,
+                ..lecture
+            };
+            let mut train = Vec::new();
+            let mut tests: Vec<(String, Vec<Review>)> = Vec::new();
+            let mut sources = Vec::new();
+            let mut held_ids = std::collections::HashSet::new();
+            for path in &args.data {
+                let set = read_reviews(&read_file(path)?, None);
+                eprintln!("{}: {}", path.display(), set.report());
+                if set.reviews.is_empty() {
+                    return Err(format!("{}: no reviews could be read", path.display()));
+                }
+                let (mut tr, te) = split(set.reviews, args.test_fraction, args.seed);
+                if let Some(n) = args.max_per_file {
+                    tr.truncate(n);
+                }
+                held_ids.extend(te.iter().filter_map(|r| r.id.clone()));
+                let name = path
+                    .file_name()
+                    .map_or_else(String::new, |n| n.to_string_lossy().into());
+                sources.push(serde_json::json!({
+                    "file": name, "format": format!("{:?}", set.format),
+                    "train": tr.len(), "test": te.len(),
+                }));
+                tests.push((name, te));
+                train.extend(tr);
+            }
+            // A review held out in one file (NSMC) must not be trained on from another (the raw
+            // crawl holds the same ids).
+            let before = train.len();
+            train.retain(|r| r.id.as_ref().is_none_or(|id| !held_ids.contains(id)));
+            if before != train.len() {
+                eprintln!(
+                    "left out {} training reviews whose id is in a test split",
+                    before - train.len()
+                );
+            }
+            // Keras' validation_split takes the end of the data: mix the files first.
+            {
+                use rand::SeedableRng;
+                use rand::seq::SliceRandom;
+                train.shuffle(&mut rand::rngs::StdRng::seed_from_u64(args.seed ^ 0x5eed));
+            }
+            eprintln!("training {} on {} reviews", args.model, train.len());
+            let start = std::time::Instant::now();
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "epoch {prefix} [{bar:30}] {pos}/{len} batches · {msg} · {eta}",
+                )
+                .map_err(|e| e.to_string())?
+                .progress_chars("=> "),
+            );
+            let mut stdout = std::io::stdout().lock();
+            let (model, history) =
+                sentiment::train_sentiment(&train, &config, &mut |event| match event {
+                    Event::BatchEnd {
+                        epoch,
+                        batch,
+                        batches,
+                        loss,
+                        accuracy,
+                    } => {
+                        if bar.length() != Some(*batches as u64) {
+                            bar.set_length(*batches as u64);
+                        }
+                        bar.set_prefix(epoch.to_string());
+                        bar.set_position(*batch as u64);
+                        bar.set_message(format!("loss {loss:.4} accuracy {accuracy:.4}"));
+                    }
+                    Event::EpochEnd(logs) => {
+                        bar.suspend(|| {
+                            let _ = writeln!(
+                                stdout,
+                                "{}",
+                                serde_json::to_string(logs).unwrap_or_default()
+                            );
+                        });
+                        bar.reset();
+                    }
+                })
+                .map_err(|e| e.to_string())?;
+            bar.finish_and_clear();
+            let seconds = start.elapsed().as_secs_f64();
+            let mut results = Vec::new();
+            for (name, test) in &tests {
+                let acc = sentiment::accuracy(&model, test).map_err(|e| e.to_string())?;
+                eprintln!(
+                    "test accuracy on {name}: {:.4} ({} reviews)",
+                    acc,
+                    test.len()
+                );
+                results.push(
+                    serde_json::json!({"file": name, "reviews": test.len(), "accuracy": acc}),
+                );
+            }
+            model.save(&args.out).map_err(|e| e.to_string())?;
+            let weights =
+                std::fs::metadata(args.out.join("model.safetensors")).map_or(0, |m| m.len());
+            let card = model_card(
+                &args, &config, &sources, &results, &history, &model, weights, seconds,
+            );
+            std::fs::write(args.out.join("MODEL_CARD.md"), card)
+                .map_err(|e| format!("cannot write the model card: {e}"))?;
+            eprintln!(
+                "saved the model and MODEL_CARD.md to {}",
+                args.out.display()
+            );
+            Ok(())
+        }
+
+        #[allow(clippy::too_many_arguments)]
+        fn model_card(
+            args: &TrainSentimentArgs,
+            config: &SentimentConfig,
+            sources: &[serde_json::Value],
+            results: &[serde_json::Value],
+            history: &rnn_playground::train::History,
+            model: &SentimentModel,
+            weights: u64,
+            seconds: f64,
+        ) -> String {
+            let mut card = format!("# Review-sentiment model: {}\n\n", args.model);
+            card += "Made by `rnn-playground train-sentiment` (see the README).\n\n## Data\n\n";
+            card += "| file | format | train reviews | test reviews |\n| --- | --- | --- | --- |\n";
+            for s in sources {
+                card += &format!(
+                    "| {} | {} | {} | {} |\n",
+                    s["file"].as_str().unwrap_or(""),
+                    s["format"].as_str().unwrap_or(""),
+                    s["train"],
+                    s["test"]
+                );
+            }
+            card += &format!(
+                "\nEach file is split by a shuffle seeded with {}: the last {:.0}% is its test split. \
+                 Training reviews whose id is in any test split are left out. The last {:.0}% of the \
+                 training reviews validate (Keras' validation_split).\n\n",
+                args.seed,
+                args.test_fraction * 100.0,
+                config.validation_split * 100.0
+            );
+            card += "## Test accuracy\n\n| file | reviews | accuracy |\n| --- | --- | --- |\n";
+            for r in results {
+                card += &format!(
+                    "| {} | {} | {:.4} |\n",
+                    r["file"].as_str().unwrap_or(""),
+                    r["reviews"],
+                    r["accuracy"].as_f64().unwrap_or(0.0)
+                );
+            }
+            card += &format!(
+                "\n## Model\n\n{} parameters, {} bytes of weights (`model.safetensors`), trained in {:.0} s on 2 cores.\n\n```text\n{}\n```\n\n",
+                model.model.param_count(),
+                weights,
+                seconds,
+                model.model.summary()
+            );
+            card += &format!(
+                "Config: `{}`\n\n## History\n\n| epoch | loss | accuracy | val_loss | val_accuracy |\n| --- | --- | --- | --- | --- |\n",
+                serde_json::to_string(config).unwrap_or_default()
+            );
+            for e in &history.epochs {
+                card += &format!(
+                    "| {} | {:.4} | {:.4} | {} | {} |\n",
+                    e.epoch,
+                    e.loss,
+                    e.accuracy,
+                    e.val_loss.map_or("–".into(), |v| format!("{v:.4}")),
+                    e.val_accuracy.map_or("–".into(), |v| format!("{v:.4}")),
+                );
+            }
+            card
+        }
+
+        fn load(path: &std::path::Path) -> Result<SentimentModel, String> {
+            SentimentModel::load(path).map_err(|e| format!("{}: {e}", path.display()))
+        }
+
+        pub fn classify(args: ClassifyArgs) -> Result<(), String> {
+            let model = load(&args.model)?;
+            let input = read_input(args.file.as_ref())?;
+            let lines: Vec<&str> = input.lines().collect();
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            for chunk in lines.chunks(1024) {
+                let p = model.predict(chunk).map_err(|e| e.to_string())?;
+                for (text, p) in chunk.iter().zip(p) {
+                    let line = serde_json::json!({
+                        "text": text,
+                        "probability": p,
+                        "label": if p > 0.5 { "긍정" } else { "부정" },
+                    });
+                    writeln!(stdout, "{line}").map_err(|e| format!("cannot write output: {e}"))?;
+                }
+            }
+            stdout
+                .flush()
+                .map_err(|e| format!("cannot write output: {e}"))
+        }
+
+        pub fn predict(args: SentimentPredictArgs) -> Result<(), String> {
+            let model = load(&args.model)?;
+            println!(
+                "{}",
+                model
+                    .sentiment_predict(&args.text)
+                    .map_err(|e| e.to_string())?
+            );
+            Ok(())
+        }
     }
 
     fn tokenize(args: TokenizeArgs) -> Result<(), String> {

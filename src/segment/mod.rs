@@ -32,7 +32,7 @@ pub const SHIPPED_MODEL: &[u8] = include_bytes!("../../data/segmenter/okt-segmen
 #[derive(Debug, thiserror::Error)]
 pub enum SegmentError {
     #[error(
-        "this file is not a segmenter model (expected Embedding → Flatten → Dense(relu) → Dense(1, sigmoid) with a character list): train one with `rnn-playground train-segmenter`"
+        "this file is not a segmenter model (expected Embedding → Flatten → Dense(relu) layers → Dense(1, sigmoid), with a character list): train one with `rnn-playground train-segmenter`"
     )]
     NotASegmenter,
     #[error(transparent)]

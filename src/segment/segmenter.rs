@@ -85,6 +85,12 @@ pub fn windows(word_ids: &[u32], left: usize, right: usize, out: &mut Vec<u32>) 
     }
 }
 
+/// Per-call buffers of the hidden layers.
+struct Scratch {
+    first: Vec<f32>,
+    layers: Vec<Vec<f32>>,
+}
+
 /// A loaded segmenter: the trained model's weights, and its folded tables once built.
 #[derive(Debug)]
 pub struct Segmenter {
@@ -98,6 +104,8 @@ pub struct Segmenter {
     /// `[window · dim, hidden]`.
     w1: Vec<f32>,
     b1: Vec<f32>,
+    /// Further `Dense(relu)` layers after the first: `(kernel [in, out], bias [out])`.
+    deeper: Vec<(Vec<f32>, Vec<f32>)>,
     w2: Vec<f32>,
     b2: f32,
     /// `[window][vocab][hidden]`, built on first use by [`Segmenter::segment`] (tens of MB
@@ -118,6 +126,7 @@ impl Clone for Segmenter {
             embeddings: self.embeddings.clone(),
             w1: self.w1.clone(),
             b1: self.b1.clone(),
+            deeper: self.deeper.clone(),
             w2: self.w2.clone(),
             b2: self.b2,
             table: self.table.get().cloned().map_or_else(OnceLock::new, |t| {
@@ -135,20 +144,31 @@ impl Segmenter {
     pub fn from_model(model: &Sequential, extras: &ModelExtras) -> Result<Self, SegmentError> {
         let config = SegmenterConfig::from_extras(extras)?;
         let layers = model.layers();
-        let (e, d1, d2) = match layers {
-            [
-                (_, Layer::Embedding(e)),
-                (_, Layer::Flatten),
-                (_, Layer::Dense(d1)),
-                (_, Layer::Dense(d2)),
-            ] if d1.activation == Activation::Relu
-                && d2.units == 1
-                && d2.activation == Activation::Sigmoid =>
-            {
-                (e, d1, d2)
+        // Embedding → Flatten → Dense(relu) → any more Dense(relu) → Dense(1, sigmoid).
+        let (e, dense) = match layers {
+            [(_, Layer::Embedding(e)), (_, Layer::Flatten), rest @ ..] if rest.len() >= 2 => {
+                let dense: Vec<&crate::nn::Dense> = rest
+                    .iter()
+                    .filter_map(|(_, l)| match l {
+                        Layer::Dense(d) => Some(d),
+                        _ => None,
+                    })
+                    .collect();
+                (e, dense)
             }
             _ => return Err(SegmentError::NotASegmenter),
         };
+        let (d1, d2) = (dense[0], dense[dense.len() - 1]);
+        let hidden_ok = dense[..dense.len() - 1]
+            .iter()
+            .all(|d| d.activation == Activation::Relu);
+        if dense.len() != layers.len() - 2
+            || !hidden_ok
+            || d2.units != 1
+            || d2.activation != Activation::Sigmoid
+        {
+            return Err(SegmentError::NotASegmenter);
+        }
         let (vocab, dim) = (e.input_dim, e.output_dim);
         if vocab != config.vocab_size() || d1.input_dim != config.window() * dim {
             return Err(SegmentError::NotASegmenter);
@@ -157,6 +177,16 @@ impl Segmenter {
         let flat = |t: &candle_core::Tensor| -> Result<Vec<f32>, SegmentError> {
             Ok(t.flatten_all()?.to_vec1::<f32>()?)
         };
+        let bias = |d: &crate::nn::Dense| -> Result<Vec<f32>, SegmentError> {
+            match &d.bias {
+                Some(b) => flat(b.as_tensor()),
+                None => Ok(vec![0.0; d.units]),
+            }
+        };
+        let mut deeper = Vec::new();
+        for d in &dense[1..dense.len() - 1] {
+            deeper.push((flat(d.kernel.as_tensor())?, bias(d)?));
+        }
         Ok(Self {
             ids: config.ids(),
             config,
@@ -165,10 +195,8 @@ impl Segmenter {
             vocab,
             embeddings: flat(e.embeddings.as_tensor())?,
             w1: flat(d1.kernel.as_tensor())?,
-            b1: match &d1.bias {
-                Some(b) => flat(b.as_tensor())?,
-                None => vec![0.0; hidden],
-            },
+            b1: bias(d1)?,
+            deeper,
             w2: flat(d2.kernel.as_tensor())?,
             b2: match &d2.bias {
                 Some(b) => flat(b.as_tensor())?[0],
@@ -217,7 +245,7 @@ impl Segmenter {
         let ids: Vec<u32> = word.chars().map(|c| self.id(c)).collect();
         let mut win = Vec::new();
         windows(&ids, self.config.left, self.config.right, &mut win);
-        let mut h = vec![0f32; self.hidden];
+        let mut h = self.scratch();
         let table = self.table();
         win.chunks_exact(self.config.window().max(1))
             .map(|w| {
@@ -229,7 +257,8 @@ impl Segmenter {
 
     /// The gap's logit from the folded tables.
     #[inline]
-    fn logit(&self, table: &[f32], window: &[u32], h: &mut [f32]) -> f32 {
+    fn logit(&self, table: &[f32], window: &[u32], scratch: &mut Scratch) -> f32 {
+        let h = &mut scratch.first;
         h.copy_from_slice(&self.b1);
         for (p, &c) in window.iter().enumerate() {
             let c = (c as usize).min(self.vocab - 1);
@@ -238,11 +267,12 @@ impl Segmenter {
                 *a += b;
             }
         }
-        self.output(h)
+        self.output(scratch)
     }
 
     /// The same logit straight from the weights (no tables).
-    fn logit_direct(&self, window: &[u32], h: &mut [f32]) -> f32 {
+    fn logit_direct(&self, window: &[u32], scratch: &mut Scratch) -> f32 {
+        let h = &mut scratch.first;
         h.copy_from_slice(&self.b1);
         for (p, &c) in window.iter().enumerate() {
             let c = (c as usize).min(self.vocab - 1);
@@ -254,16 +284,43 @@ impl Segmenter {
                 }
             }
         }
-        self.output(h)
+        self.output(scratch)
     }
 
+    fn scratch(&self) -> Scratch {
+        Scratch {
+            first: vec![0.0; self.hidden],
+            layers: self
+                .deeper
+                .iter()
+                .map(|(_, b)| vec![0.0; b.len()])
+                .collect(),
+        }
+    }
+
+    /// From the first layer's pre-activations (in `scratch.first`) to the logit.
     #[inline]
-    fn output(&self, h: &[f32]) -> f32 {
-        self.b2
-            + h.iter()
-                .zip(&self.w2)
-                .map(|(a, w)| a.max(0.0) * w)
-                .sum::<f32>()
+    fn output(&self, scratch: &mut Scratch) -> f32 {
+        for h in scratch.first.iter_mut() {
+            *h = h.max(0.0);
+        }
+        let mut input = &scratch.first;
+        for ((kernel, bias), out) in self.deeper.iter().zip(scratch.layers.iter_mut()) {
+            out.copy_from_slice(bias);
+            // Rows of ReLU zeros are skipped: about half of them.
+            for (xi, row) in input.iter().zip(kernel.chunks_exact(bias.len())) {
+                if *xi != 0.0 {
+                    for (o, w) in out.iter_mut().zip(row) {
+                        *o += xi * w;
+                    }
+                }
+            }
+            for o in out.iter_mut() {
+                *o = o.max(0.0);
+            }
+            input = out;
+        }
+        self.b2 + input.iter().zip(&self.w2).map(|(a, w)| a * w).sum::<f32>()
     }
 
     /// The morphemes of one word (no spaces inside): split where the model says a morpheme
@@ -277,7 +334,7 @@ impl Segmenter {
         &self,
         word: &str,
         out: &mut Vec<String>,
-        logit: impl Fn(&[u32], &mut [f32]) -> f32,
+        logit: impl Fn(&[u32], &mut Scratch) -> f32,
     ) {
         let chars: Vec<char> = word.chars().collect();
         if chars.len() < 2 {
@@ -289,7 +346,7 @@ impl Segmenter {
         let ids: Vec<u32> = chars.iter().map(|&c| self.id(c)).collect();
         let mut win = Vec::with_capacity((chars.len() - 1) * self.config.window());
         windows(&ids, self.config.left, self.config.right, &mut win);
-        let mut h = vec![0f32; self.hidden];
+        let mut h = self.scratch();
         let mut start = 0;
         for (gap, w) in win.chunks_exact(self.config.window().max(1)).enumerate() {
             // A change between Hangul and anything else always ends a piece.

@@ -42,6 +42,8 @@ pub struct SegmenterTraining {
     pub max_chars: usize,
     pub embedding_dim: usize,
     pub hidden: usize,
+    /// Units of a second hidden layer (none when 0).
+    pub hidden2: usize,
     pub left: usize,
     pub right: usize,
     pub epochs: usize,
@@ -59,6 +61,7 @@ impl Default for SegmenterTraining {
             max_chars: 3000,
             embedding_dim: 32,
             hidden: 128,
+            hidden2: 0,
             left: 4,
             right: 3,
             epochs: 4,
@@ -159,28 +162,25 @@ pub fn train_segmenter(
         right: t.right,
     };
     let data = gap_samples(train, &config)?;
-    let model = Sequential::from_config(
-        &[
-            LayerConfig::Embedding {
-                input_dim: config.vocab_size(),
-                output_dim: t.embedding_dim,
-                mask_zero: false,
-            },
-            LayerConfig::Flatten,
-            LayerConfig::Dense {
-                units: t.hidden,
-                activation: Activation::Relu,
-                use_bias: true,
-            },
-            LayerConfig::Dense {
-                units: 1,
-                activation: Activation::Sigmoid,
-                use_bias: true,
-            },
-        ],
-        Some(config.window()),
-        t.seed,
-    )?;
+    let dense = |units, activation| LayerConfig::Dense {
+        units,
+        activation,
+        use_bias: true,
+    };
+    let mut layers = vec![
+        LayerConfig::Embedding {
+            input_dim: config.vocab_size(),
+            output_dim: t.embedding_dim,
+            mask_zero: false,
+        },
+        LayerConfig::Flatten,
+        dense(t.hidden, Activation::Relu),
+    ];
+    if t.hidden2 > 0 {
+        layers.push(dense(t.hidden2, Activation::Relu));
+    }
+    layers.push(dense(1, Activation::Sigmoid));
+    let model = Sequential::from_config(&layers, Some(config.window()), t.seed)?;
     let extras = config.to_extras();
     struct Report<'a> {
         extras: &'a crate::nn::ModelExtras,

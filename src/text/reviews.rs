@@ -45,6 +45,9 @@ pub struct Review {
     pub label: u8,
     /// The star rating when the file has one.
     pub rating: Option<u8>,
+    /// The review id when the file has one (NSMC's formats).
+    #[serde(default)]
+    pub id: Option<String>,
 }
 
 /// What a file held.
@@ -177,6 +180,7 @@ pub fn read_reviews(text: &str, format: Option<ReviewFormat>) -> ReviewSet {
                                 text: text.to_string(),
                                 label,
                                 rating,
+                                id: None,
                             })
                         }),
                         None => Err(format!("'{}' is not a number", value.trim())),
@@ -185,22 +189,24 @@ pub fn read_reviews(text: &str, format: Option<ReviewFormat>) -> ReviewSet {
                 }
             }
             ReviewFormat::NsmcLabel => match parts.as_slice() {
-                [_, text, label, ..] => match number(label) {
+                [id, text, label, ..] => match number(label) {
                     Some(l @ 0..=1) => Ok(Some(Review {
                         text: text.to_string(),
                         label: l,
                         rating: None,
+                        id: Some(id.trim().to_string()),
                     })),
                     _ => Err(format!("label '{}' is not 0 or 1", label.trim())),
                 },
                 _ => Err("expected id, document, label".into()),
             },
             ReviewFormat::NsmcRaw => match parts.as_slice() {
-                [_, text, rating, ..] => match number(rating) {
+                [id, text, rating, ..] => match number(rating) {
                     Some(r @ 1..=10) => Ok(nsmc_label(r).map(|label| Review {
                         text: text.to_string(),
                         label,
                         rating: Some(r),
+                        id: Some(id.trim().to_string()),
                     })),
                     _ => Err(format!("rating '{}' is not 1–10", rating.trim())),
                 },

@@ -1,0 +1,192 @@
+//! The review-sentiment pipeline on reviews we wrote: it learns a separable toy corpus, answers
+//! in the lecture's words, survives bad input, and round-trips through files and the CLI.
+
+use std::process::Command;
+
+use rnn_playground::sentiment::{
+    SentimentConfig, SentimentModel, accuracy, lecture_sentence, train_sentiment,
+};
+use rnn_playground::text::reviews::Review;
+
+fn corpus() -> (Vec<Review>, Vec<Review>) {
+    let subjects = [
+        "배송이",
+        "포장이",
+        "품질이",
+        "디자인이",
+        "가격이",
+        "색상이",
+        "사이즈가",
+    ];
+    let good = ["정말 좋아요", "최고예요", "만족합니다", "마음에 들어요"];
+    let bad = ["너무 별로예요", "실망했어요", "최악이에요", "엉망이에요"];
+    let mut train = Vec::new();
+    let mut test = Vec::new();
+    for (i, s) in subjects.iter().enumerate() {
+        for (j, (g, b)) in good.iter().zip(&bad).enumerate() {
+            let review = |text: String, label| Review {
+                text,
+                label,
+                rating: None,
+                id: None,
+            };
+            // One (subject, predicate) pair of each kind is held out.
+            let target = if (i + j) % 7 == 0 {
+                &mut test
+            } else {
+                &mut train
+            };
+            target.push(review(format!("{s} {g}"), 1));
+            target.push(review(format!("{s} {b}"), 0));
+        }
+    }
+    (train, test)
+}
+
+fn small_config() -> SentimentConfig {
+    SentimentConfig {
+        embedding_dim: 16,
+        hidden: 16,
+        num_words: 100,
+        maxlen: 10,
+        epochs: 40,
+        batch_size: 8,
+        validation_split: 0.0,
+        optimizer: "adam".into(),
+        learning_rate: 0.01,
+        seed: 3,
+        ..SentimentConfig::default()
+    }
+}
+
+#[test]
+fn lecture_sentence_as_the_lecture_prints_it() {
+    assert_eq!(lecture_sentence(0.999_5), "99.95% 확률로 긍정 리뷰입니다.");
+    assert_eq!(lecture_sentence(0.3), "70.00% 확률로 부정 리뷰입니다.");
+    // The lecture tests `score > 0.5`: exactly 0.5 is negative.
+    assert_eq!(lecture_sentence(0.5), "50.00% 확률로 부정 리뷰입니다.");
+}
+
+#[test]
+fn learns_a_toy_corpus_and_survives_bad_input() {
+    let (train, test) = corpus();
+    let mut epochs = 0;
+    let (model, history) = train_sentiment(&train, &small_config(), &mut |_| epochs += 1).unwrap();
+    assert!(epochs > 0);
+    let last = history.epochs.last().unwrap();
+    assert!(last.accuracy > 0.95, "{last:?}");
+    assert!(accuracy(&model, &test).unwrap() >= 0.9);
+    assert!(
+        model
+            .sentiment_predict("배송이 최고예요")
+            .unwrap()
+            .contains("긍정")
+    );
+    assert!(
+        model
+            .sentiment_predict("배송이 최악이에요")
+            .unwrap()
+            .contains("부정")
+    );
+
+    // Every stage is there for the page, with OOV (index 1) for unseen words.
+    let stages = model.stages("배송이 최고예요!! 👍 처음보는단어").unwrap();
+    assert_eq!(stages.clean.trim(), "배송이 최고예요  처음보는단어".trim());
+    assert!(stages.sequence.contains(&1), "{stages:?}");
+    assert_eq!(stages.padded.len(), 10);
+    let p = model
+        .predict(&["배송이 최고예요!! 👍 처음보는단어"])
+        .unwrap()[0];
+    assert!((stages.probability - p).abs() < 1e-6, "{stages:?} vs {p}");
+
+    // Bad input gets an answer, never a panic.
+    let long = "좋아요 ".repeat(20_000);
+    let odd = [
+        "",
+        "😀😀",
+        "ㅁㄴㅇㄻㄴㅇ리뷰쓰기도 귀찮아",
+        long.as_str(),
+        "!!!",
+    ];
+    let p = model.predict(&odd).unwrap();
+    assert_eq!(p.len(), odd.len());
+    assert!(
+        p.iter().all(|p| p.is_finite() && (0.0..=1.0).contains(p)),
+        "{p:?}"
+    );
+
+    // Files: a folder round trip gives the same probabilities; the CLI reads it.
+    let dir = std::env::temp_dir().join(format!("rnn-playground-sent-{}", std::process::id()));
+    model.save(&dir).unwrap();
+    let loaded = SentimentModel::load(&dir).unwrap();
+    let texts = ["포장이 최고예요", "가격이 실망했어요"];
+    assert_eq!(
+        model.predict(&texts).unwrap(),
+        loaded.predict(&texts).unwrap()
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_rnn-playground"))
+        .args([
+            "sentiment-predict",
+            "--model",
+            dir.to_str().unwrap(),
+            "포장이 최고예요",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let printed = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        printed.trim(),
+        loaded.sentiment_predict("포장이 최고예요").unwrap()
+    );
+    let file = dir.join("reviews.txt");
+    std::fs::write(&file, "포장이 최고예요\n\n가격이 실망했어요\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_rnn-playground"))
+        .args([
+            "classify",
+            "--model",
+            dir.to_str().unwrap(),
+            file.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0]["text"], "포장이 최고예요");
+    assert_eq!(rows[0]["label"], "긍정");
+    assert_eq!(rows[2]["label"], "부정");
+    assert!(rows[1]["probability"].as_f64().is_some());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn wrong_files_are_explained() {
+    assert!(SentimentModel::load(std::path::Path::new("/nonexistent/model")).is_err());
+    let (train, _) = corpus();
+    let err = train_sentiment(&train[..3], &small_config(), &mut |_| {}).unwrap_err();
+    assert!(err.to_string().contains("too few"), "{err}");
+    // A next-word model is not a sentiment model.
+    let dir = std::env::temp_dir().join(format!("rnn-playground-notsent-{}", std::process::id()));
+    let trained = rnn_playground::textgen::train(
+        rnn_playground::lecture::NEXT_WORD_TEXT,
+        &rnn_playground::textgen::TextgenConfig {
+            epochs: 1,
+            ..Default::default()
+        },
+        |_| {},
+    )
+    .unwrap();
+    trained.save(&dir).unwrap();
+    let err = SentimentModel::load(&dir).unwrap_err().to_string();
+    assert!(err.contains("not a review-sentiment model"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
