@@ -1,0 +1,31 @@
+#!/bin/sh
+# How the shipped models in data/ were made (run from the repository root; takes about an hour
+# on 2 cores). The review files come from ../shared/data (see its PROVENANCE.md); none of their
+# text is committed, only what our code derived from them.
+set -eu
+DATA=${DATA:-../shared/data}
+cargo build --release --bin rnn-playground
+BIN=target/release/rnn-playground
+
+# 1. The morpheme segmenter: silver labels from real Okt (konlpy; Java 17), then our trainer.
+if [ ! -f target/segmenter/big/train.jsonl ]; then
+    python3 -m venv ~/.venvs/okt && ~/.venvs/okt/bin/pip install konlpy
+    ~/.venvs/okt/bin/python scripts/okt_silver_labels.py --raw "$DATA/nsmc_raw_reviews.txt" \
+        --out target/segmenter/big --train 400000 --test 5000
+fi
+$BIN train-segmenter --train target/segmenter/big/train.jsonl --test target/segmenter/big/test.jsonl \
+    --out data/segmenter/okt-segmenter.safetensors --epochs 8 --hidden 256 --hidden2 64 \
+    --embedding-dim 40 --left 5 --right 4 --learning-rate 0.002 --batch-size 512 \
+    --lecture-example-copies 200
+$BIN segment-eval --test target/segmenter/big/test.jsonl
+cargo build --release --bin rnn-playground   # the segmenter is compiled in
+
+# 2. Review sentiment: the lectures' two models, then the best one.
+REVIEWS="$DATA/nsmc_parts.txt $DATA/naver_shopping_labeled.txt $DATA/naver_shopping_parts.txt"
+$BIN train-sentiment --data $REVIEWS "$DATA/nsmc_raw_reviews.txt" --max-per-file 150000 \
+    --model simplernn --out data/models/lecture9-simplernn
+$BIN train-sentiment --data $REVIEWS "$DATA/nsmc_raw_reviews.txt" --max-per-file 150000 \
+    --model gru --out data/models/lecture11-gru
+$BIN train-sentiment --data $REVIEWS "$DATA/nsmc_raw_reviews.txt" \
+    --model bigru --hidden 64 --embedding-dim 100 --batch-size 64 --optimizer adam --epochs 6 \
+    --out data/models/best-bigru
