@@ -110,6 +110,10 @@ mod cli {
         /// Use at most N reviews of each file (after the test split).
         #[arg(long)]
         max_per_file: Option<usize>,
+        /// Keep as many positive as negative training reviews of each file (the raw movie
+        /// reviews are 76% positive; NSMC is balanced).
+        #[arg(long)]
+        balance: bool,
         #[arg(long, default_value_t = 0)]
         seed: u64,
     }
@@ -526,6 +530,17 @@ mod cli {
                     return Err(format!("{}: no reviews could be read", path.display()));
                 }
                 let (mut tr, te) = split(set.reviews, args.test_fraction, args.seed);
+                if args.balance {
+                    let positive = tr.iter().filter(|r| r.label == 1).count();
+                    let keep = positive.min(tr.len() - positive);
+                    let (mut pos, mut neg) = (0, 0);
+                    // The order is already a seeded shuffle: keep the first of each class.
+                    tr.retain(|r| {
+                        let count = if r.label == 1 { &mut pos } else { &mut neg };
+                        *count += 1;
+                        *count <= keep
+                    });
+                }
                 if let Some(n) = args.max_per_file {
                     tr.truncate(n);
                 }
@@ -535,7 +550,7 @@ mod cli {
                     .map_or_else(String::new, |n| n.to_string_lossy().into());
                 sources.push(serde_json::json!({
                     "file": name, "format": format!("{:?}", set.format),
-                    "train": tr.len(), "test": te.len(),
+                    "train": tr.len(), "test": te.len(), "balanced": args.balance,
                 }));
                 tests.push((name, te));
                 train.extend(tr);
