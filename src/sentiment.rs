@@ -202,6 +202,32 @@ impl SentimentModel {
         })
     }
 
+    /// How much each token pushed the decision: the probability of "positive" with every token,
+    /// minus the probability with that one token left out (positive = pushed towards 긍정).
+    pub fn contributions(&self, stages: &Stages) -> Result<Vec<(String, f32)>> {
+        let n = stages.tokens.len();
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        let without: Vec<Vec<String>> = (0..n)
+            .map(|i| {
+                let mut t = stages.tokens.clone();
+                t.remove(i);
+                t
+            })
+            .collect();
+        let (_, x) = self.encode(&without)?;
+        let p = crate::train::predict(&self.model, &x, 256)?
+            .flatten_all()?
+            .to_vec1::<f32>()?;
+        Ok(stages
+            .tokens
+            .iter()
+            .zip(p)
+            .map(|(t, p)| (t.clone(), stages.probability - p))
+            .collect())
+    }
+
     /// The lecture's `sentiment_predict`: "99.95% 확률로 긍정 리뷰입니다."
     pub fn sentiment_predict(&self, text: &str) -> Result<String> {
         let p = self.predict(&[text])?[0];
@@ -321,6 +347,8 @@ pub fn train_sentiment(
     })
     .map_err(|e| NnError::Config(e.to_string()))?;
     tokenizer.fit_on_texts(tokens.iter());
+    // Same sequences; the saved model.json stays small (num_words entries, not every word).
+    let tokenizer = tokenizer.truncated_to_num_words();
     let model = Sequential::from_config(&config.layers(), Some(config.maxlen), config.seed)?;
     let trained = SentimentModel {
         model,

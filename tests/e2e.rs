@@ -602,3 +602,73 @@ async fn tokenizer_panel_korean_mode_shows_cleaning_morphemes_and_stopwords() {
     save_screenshot("tokenizer-korean.png", element.screenshot().await.unwrap());
     client.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sentiment_panel_classifies_a_review_with_every_stage() {
+    let site = std::env::var("RNN_PLAYGROUND_SITE").expect("RNN_PLAYGROUND_SITE");
+    let server = StaticServer::start(site.as_ref());
+    let driver = Chromedriver::start().await;
+    let client = driver.client(1280, 1600).await;
+    client.goto(&server.url("/")).await.unwrap();
+    client
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css("#sentiment-panel #review-input"))
+        .await
+        .expect("the sentiment panel renders");
+    // The shipped models load lazily, each with its progress bar, then the lecture's example
+    // is classified on its own.
+    eventually("a model is ready", || async {
+        text_of(&client, "#sentiment-models")
+            .await
+            .contains("ready")
+    })
+    .await;
+    eventually("the lecture example is classified", || async {
+        text_of(&client, "#sentiment-verdicts")
+            .await
+            .contains("확률로")
+    })
+    .await;
+    // A review we wrote.
+    set_field(
+        &client,
+        "#review-input",
+        "포장이 꼼꼼하고 배송도 빨라서 정말 만족합니다!! 👍",
+    )
+    .await;
+    eventually("our review is classified", || async {
+        text_of(&client, "#sentiment-stages").await.contains("꼼꼼")
+    })
+    .await;
+    let stages = text_of(&client, "#sentiment-stages").await;
+    println!("sentiment stages:\n{stages}");
+    assert!(
+        stages.contains("포장이 꼼꼼하고 배송도 빨라서 정말 만족합니다"),
+        "{stages}"
+    );
+    assert!(!stages.contains('👍'), "{stages}");
+    let padded = text_of(&client, "#sentiment-padded").await;
+    assert_eq!(padded.matches(',').count(), 59, "60 padded ids: {padded}");
+    let verdict = text_of(&client, "#sentiment-verdicts .verdict .sentence").await;
+    println!("verdict: {verdict}");
+    assert!(verdict.contains("긍정 리뷰입니다"), "{verdict}");
+    let contributions = client
+        .find_all(Locator::Css(
+            "#sentiment-verdicts .verdict:first-child .contribution",
+        ))
+        .await
+        .unwrap();
+    assert!(!contributions.is_empty());
+    let element = client.find(Locator::Css("#sentiment-panel")).await.unwrap();
+    save_screenshot("sentiment-panel.png", element.screenshot().await.unwrap());
+    // Emoji only: an answer and a note, not an error.
+    set_field(&client, "#review-input", "😀😀!!").await;
+    eventually("the no-words note", || async {
+        text_of(&client, "#sentiment-empty")
+            .await
+            .contains("no Korean words")
+    })
+    .await;
+    client.close().await.unwrap();
+}

@@ -99,6 +99,25 @@ fn learns_a_toy_corpus_and_survives_bad_input() {
         .unwrap()[0];
     assert!((stages.probability - p).abs() < 1e-6, "{stages:?} vs {p}");
 
+    // Leaving out "최고" lowers the probability of 긍정 more than leaving out the subject.
+    let stages = model.stages("포장이 최고예요").unwrap();
+    let contributions = model.contributions(&stages).unwrap();
+    assert_eq!(contributions.len(), stages.tokens.len());
+    let of = |t: &str| {
+        contributions
+            .iter()
+            .find(|(w, _)| w.starts_with(t))
+            .map(|c| c.1)
+    };
+    let (best, subject) = (of("최고").unwrap(), of("포장").unwrap());
+    assert!(best > 0.0 && best > subject, "{contributions:?}");
+    assert!(
+        model
+            .contributions(&model.stages("").unwrap())
+            .unwrap()
+            .is_empty()
+    );
+
     // Bad input gets an answer, never a panic.
     let long = "좋아요 ".repeat(20_000);
     let odd = [
@@ -189,4 +208,26 @@ fn wrong_files_are_explained() {
     let err = SentimentModel::load(&dir).unwrap_err().to_string();
     assert!(err.contains("not a review-sentiment model"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_truncated_tokenizer_encodes_the_same() {
+    use rnn_playground::text::{Tokenizer, TokenizerConfig};
+    let texts = [
+        "배송 빠름 최고 최고",
+        "배송 느림 별로",
+        "포장 꼼꼼 최고",
+        "색상 예쁨",
+    ];
+    let mut t = Tokenizer::new(TokenizerConfig {
+        num_words: Some(4),
+        oov_token: Some("OOV".into()),
+        ..TokenizerConfig::default()
+    })
+    .unwrap();
+    t.fit_on_texts(texts);
+    let small = t.truncated_to_num_words();
+    assert_eq!(small.word_index().len(), 3, "OOV, 최고, 배송");
+    assert_eq!(t.texts_to_sequences(texts), small.texts_to_sequences(texts));
+    assert!(small.to_json().len() < t.to_json().len());
 }

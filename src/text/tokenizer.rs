@@ -265,6 +265,50 @@ impl Tokenizer {
             .and_then(|t| self.word_index.get(t).copied())
     }
 
+    /// The same tokenizer without the words that `num_words` already leaves out of every
+    /// sequence: `texts_to_sequences` gives the same result, and a model trained on hundreds
+    /// of thousands of reviews ships a vocabulary of `num_words` entries instead of all of them.
+    /// Without `num_words` it is a plain copy.
+    pub fn truncated_to_num_words(&self) -> Tokenizer {
+        let keep = |index: usize| !self.limited(index);
+        let word_index: IndexMap<String, usize> = self
+            .word_index
+            .iter()
+            .filter(|(_, i)| keep(**i))
+            .map(|(w, i)| (w.clone(), *i))
+            .collect();
+        let kept = |w: &String| word_index.contains_key(w);
+        Tokenizer {
+            config: self.config.clone(),
+            document_count: self.document_count,
+            word_counts: self
+                .word_counts
+                .iter()
+                .filter(|(w, _)| kept(w))
+                .map(|(w, c)| (w.clone(), *c))
+                .collect(),
+            word_docs: self
+                .word_docs
+                .iter()
+                .filter(|(w, _)| kept(w))
+                .map(|(w, c)| (w.clone(), *c))
+                .collect(),
+            index_docs: self
+                .index_docs
+                .iter()
+                .filter(|(i, _)| keep(**i))
+                .map(|(i, c)| (*i, *c))
+                .collect(),
+            index_word: self
+                .index_word
+                .iter()
+                .filter(|(i, _)| keep(**i))
+                .map(|(i, w)| (*i, w.clone()))
+                .collect(),
+            word_index,
+        }
+    }
+
     fn limited(&self, index: usize) -> bool {
         matches!(self.config.num_words, Some(n) if n > 0 && index >= n)
     }

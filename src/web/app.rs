@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use super::{StudioPanel, TokenizerPanel};
+use super::{SentimentPanel, StudioPanel, TokenizerPanel};
 
 /// The page: a header and the panels. More panels (generation studio, labs) join here.
 #[component]
@@ -16,6 +16,7 @@ pub fn App() -> impl IntoView {
         <main>
             <TokenizerPanel/>
             <StudioPanel/>
+            <SentimentPanel/>
         </main>
     }
 }

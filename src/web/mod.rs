@@ -4,11 +4,13 @@
 //! model or text results themselves.
 
 mod app;
+mod sentiment_panel;
 mod studio;
 mod tokenizer_panel;
 pub mod worker;
 
 pub use app::App;
+pub use sentiment_panel::SentimentPanel;
 pub use studio::StudioPanel;
 pub use tokenizer_panel::{LECTURE_TEXT, TokenizerPanel};
 pub use worker::TrainWorker;

@@ -211,6 +211,8 @@ pub fn StudioPanel() -> impl IntoView {
             divergence,
         })),
         FromWorker::Error { message } => status.set(Status::Failed(message)),
+        // The review-sentiment panel's messages (it has its own worker).
+        FromWorker::SentimentLoaded { .. } | FromWorker::Classified { .. } => {}
         FromWorker::Crashed { message } => {
             status.set(Status::Failed(format!(
                 "학습 워커가 내부 오류로 멈췄습니다 · the training worker crashed: {message}. \

@@ -8,6 +8,7 @@ use web_time::Instant;
 
 use crate::generate::{GenerationStep, Sampling};
 use crate::nn::Sequential;
+use crate::sentiment::{SentimentModel, Stages, lecture_sentence};
 use crate::teacher_forcing::{Seq2SeqConfig, Seq2SeqSession, StepView, first_divergence};
 use crate::textgen::{Session, TextgenConfig, TrainedTextgen};
 use crate::train::EpochLogs;
@@ -58,6 +59,16 @@ pub enum ToWorker {
     /// Teacher forcing vs free running over sentence `index` of the corpus.
     Compare {
         index: usize,
+    },
+    /// A shipped review-sentiment model (the files of its folder).
+    LoadSentiment {
+        name: String,
+        config_json: String,
+        weights: Vec<u8>,
+    },
+    /// Classify one review with every loaded sentiment model.
+    Classify {
+        text: String,
     },
     /// Panic on purpose. Only the end-to-end test sends it (the page shows its button with
     /// `?test-hooks`): it checks that a crashed worker is reported and replaced.
@@ -122,11 +133,32 @@ pub enum FromWorker {
     Error {
         message: String,
     },
+    SentimentLoaded {
+        name: String,
+    },
+    /// One review through every loaded sentiment model.
+    Classified {
+        text: String,
+        results: Vec<SentimentResult>,
+    },
     /// The worker panicked (a bug, not bad input): it reports the panic and then closes
     /// itself, because its state may be half-updated. The page starts a new worker.
     Crashed {
         message: String,
     },
+}
+
+/// What one model made of one review.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SentimentResult {
+    pub name: String,
+    pub stages: Stages,
+    /// Each token's push towards 긍정 (probability with it minus without it).
+    pub contributions: Vec<(String, f32)>,
+    /// The lecture's sentence ("99.95% 확률로 긍정 리뷰입니다.").
+    pub sentence: String,
+    /// Worker time for clean + segment + pad + forward (the contributions not included).
+    pub millis: f64,
 }
 
 thread_local! {
@@ -181,6 +213,8 @@ pub struct TrainWorker {
     running: bool,
     seconds: f64,
     epochs: usize,
+    /// Loaded review-sentiment models, in load order.
+    sentiment: Vec<(String, SentimentModel)>,
 }
 
 pub enum Tick {
@@ -291,6 +325,7 @@ impl Worker for TrainWorker {
             running: false,
             seconds: 0.0,
             epochs: 0,
+            sentiment: Vec::new(),
         }
     }
 
@@ -409,6 +444,55 @@ impl Worker for TrainWorker {
             },
             ToWorker::Compare { index } => self.compare(scope, index),
             ToWorker::PanicForTest => panic!("a panic requested by the page's test hook"),
+            ToWorker::LoadSentiment {
+                name,
+                config_json,
+                weights,
+            } => {
+                let loaded = Sequential::from_files(&config_json, &weights)
+                    .and_then(|(model, extras)| SentimentModel::from_parts(model, extras));
+                let msg = match loaded {
+                    Ok(model) => {
+                        // Build the segmenter's tables now, not on the first review.
+                        crate::segment::Segmenter::shipped().segment_clean("가나");
+                        self.sentiment.retain(|(n, _)| *n != name);
+                        self.sentiment.push((name.clone(), model));
+                        FromWorker::SentimentLoaded { name }
+                    }
+                    Err(e) => FromWorker::Error {
+                        message: format!("{name}: {e}"),
+                    },
+                };
+                self.respond(scope, msg);
+            }
+            ToWorker::Classify { text } => {
+                let mut results = Vec::new();
+                let mut error = None;
+                for (name, model) in &self.sentiment {
+                    let start = Instant::now();
+                    let stages = match model.stages(&text) {
+                        Ok(s) => s,
+                        Err(e) => {
+                            error = Some(e.to_string());
+                            break;
+                        }
+                    };
+                    let millis = start.elapsed().as_secs_f64() * 1000.0;
+                    let contributions = model.contributions(&stages).unwrap_or_default();
+                    results.push(SentimentResult {
+                        name: name.clone(),
+                        sentence: lecture_sentence(stages.probability),
+                        stages,
+                        contributions,
+                        millis,
+                    });
+                }
+                let msg = match error {
+                    Some(message) => FromWorker::Error { message },
+                    None => FromWorker::Classified { text, results },
+                };
+                self.respond(scope, msg);
+            }
             ToWorker::Load { bytes } => {
                 let loaded = Sequential::from_single_file(&bytes)
                     .and_then(|(model, extras)| TrainedTextgen::from_parts(model, extras));

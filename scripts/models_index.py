@@ -1,0 +1,26 @@
+"""Write data/models/index.json (the page's list of shipped sentiment models) from the model
+cards that `rnn-playground train-sentiment` wrote beside each model."""
+import json, os, re, sys
+
+root = sys.argv[1] if len(sys.argv) > 1 else "data/models"
+titles = {
+    "lecture9-simplernn": "9강 SimpleRNN (Embedding 128 → SimpleRNN 64)",
+    "lecture11-gru": "11강 GRU (Embedding 100 → GRU 128)",
+    "best-bigru": "Best: Bidirectional GRU",
+}
+order = ["best-bigru", "lecture11-gru", "lecture9-simplernn"]
+models = []
+for name in sorted(os.listdir(root), key=lambda n: order.index(n) if n in order else 99):
+    card = os.path.join(root, name, "MODEL_CARD.md")
+    if not os.path.isfile(card):
+        continue
+    text = open(card, encoding="utf-8").read()
+    section = text.split("## Test accuracy", 1)[1].split("##", 1)[0]
+    accuracy = [
+        [m.group(1).replace(".txt", ""), float(m.group(3))]
+        for m in re.finditer(r"^\| (\S+) \| (\d+) \| ([0-9.]+) \|$", section, re.M)
+    ]
+    size = os.path.getsize(os.path.join(root, name, "model.safetensors"))
+    models.append({"name": name, "title": titles.get(name, name), "accuracy": accuracy, "bytes": size})
+json.dump(models, open(os.path.join(root, "index.json"), "w", encoding="utf-8"), ensure_ascii=False, indent=1)
+print(json.dumps(models, ensure_ascii=False))

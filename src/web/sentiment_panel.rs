@@ -1,0 +1,343 @@
+//! "리뷰 감성 분류 · Review sentiment" (lectures 9 and 11): the shipped classifiers answer as
+//! the student types, with every preprocessing stage, the models side by side, and which
+//! words pushed the decision.
+//!
+//! The models are fetched lazily (XMLHttpRequest, for its progress events) from the site's
+//! `models/` folder, which Trunk copies from `data/models/`, and handed to a worker of their
+//! own; the worker runs the core's [`crate::sentiment::SentimentModel`].
+
+use gloo_worker::{Spawnable, WorkerBridge};
+use leptos::prelude::*;
+use serde::Deserialize;
+use wasm_bindgen::{JsCast, closure::Closure};
+
+use super::worker::{FromWorker, SentimentResult, ToWorker, TrainWorker};
+
+/// The lecture's example review.
+const LECTURE_REVIEW: &str = "이 상품 진짜 좋아요... 저는 강추합니다. 대박";
+
+/// One entry of `models/index.json`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+struct ModelInfo {
+    /// The folder under `models/`.
+    name: String,
+    title: String,
+    /// Test accuracy per source, as the model card reports it.
+    accuracy: Vec<(String, f64)>,
+    bytes: u64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Load {
+    /// Bytes received, of `total` when known.
+    Fetching(f64, f64),
+    Ready,
+    Failed(String),
+}
+
+type Shared<T> = StoredValue<T, leptos::prelude::LocalStorage>;
+
+/// GET `url` as bytes, reporting progress; `done` gets the bytes or a message.
+fn fetch_bytes(
+    url: &str,
+    progress: impl Fn(f64, f64) + 'static,
+    done: impl FnOnce(Result<Vec<u8>, String>) + 'static,
+) {
+    let Ok(xhr) = web_sys::XmlHttpRequest::new() else {
+        done(Err("this browser cannot fetch files".into()));
+        return;
+    };
+    if xhr.open("GET", url).is_err() {
+        done(Err(format!("cannot open {url}")));
+        return;
+    }
+    xhr.set_response_type(web_sys::XmlHttpRequestResponseType::Arraybuffer);
+    let on_progress =
+        Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+            progress(
+                e.loaded(),
+                if e.length_computable() {
+                    e.total()
+                } else {
+                    0.0
+                },
+            );
+        });
+    xhr.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+    on_progress.forget();
+    let request = xhr.clone();
+    let url_owned = url.to_string();
+    let on_load = Closure::once(move || {
+        let status = request.status().unwrap_or(0);
+        if status != 200 {
+            done(Err(format!("{url_owned}: HTTP {status}")));
+            return;
+        }
+        match request.response() {
+            Ok(buffer) => done(Ok(js_sys::Uint8Array::new(&buffer).to_vec())),
+            Err(_) => done(Err(format!("{url_owned}: no response"))),
+        }
+    });
+    xhr.set_onloadend(Some(on_load.as_ref().unchecked_ref()));
+    on_load.forget();
+    let _ = xhr.send();
+}
+
+#[component]
+pub fn SentimentPanel() -> impl IntoView {
+    let text = RwSignal::new(LECTURE_REVIEW.to_string());
+    let models = RwSignal::new(Vec::<(ModelInfo, Load)>::new());
+    let results = RwSignal::new(None::<(String, Vec<SentimentResult>)>);
+    let error = RwSignal::new(None::<String>);
+    let bridge: Shared<Option<WorkerBridge<TrainWorker>>> = StoredValue::new_local(None);
+
+    let classify = move || {
+        let ready = models.with(|m| m.iter().any(|(_, l)| *l == Load::Ready));
+        if ready {
+            let text = text.get_untracked();
+            bridge.with_value(|b| {
+                if let Some(b) = b {
+                    b.send(ToWorker::Classify { text });
+                }
+            });
+        }
+    };
+    let on_message = move |msg: FromWorker| match msg {
+        FromWorker::SentimentLoaded { name } => {
+            models.update(|m| {
+                if let Some(entry) = m.iter_mut().find(|(i, _)| i.name == name) {
+                    entry.1 = Load::Ready;
+                }
+            });
+            classify();
+        }
+        FromWorker::Classified {
+            text: t,
+            results: r,
+        } => {
+            error.set(None);
+            results.set(Some((t, r)));
+        }
+        FromWorker::Error { message } => error.set(Some(message)),
+        FromWorker::Crashed { message } => error.set(Some(format!(
+            "the classifier's worker crashed: {message}. Reload the page to start it again."
+        ))),
+        _ => {}
+    };
+    bridge.set_value(Some(
+        TrainWorker::spawner()
+            .callback(on_message)
+            .spawn("./worker.js"),
+    ));
+
+    // The list of shipped models, then each model's two files.
+    let load_model = move |info: ModelInfo| {
+        let name = info.name.clone();
+        let base = format!("./models/{name}");
+        let progress_name = name.clone();
+        let config_url = format!("{base}/model.json");
+        let weights_url = format!("{base}/model.safetensors");
+        let fail = move |name: String, message: String| {
+            models.update(|m| {
+                if let Some(entry) = m.iter_mut().find(|(i, _)| i.name == name) {
+                    entry.1 = Load::Failed(message);
+                }
+            })
+        };
+        fetch_bytes(
+            &config_url,
+            |_, _| {},
+            move |config| match config.and_then(|b| String::from_utf8(b).map_err(|e| e.to_string()))
+            {
+                Err(e) => fail(name, e),
+                Ok(config_json) => fetch_bytes(
+                    &weights_url,
+                    move |got, total| {
+                        models.update(|m| {
+                            if let Some(entry) = m.iter_mut().find(|(i, _)| i.name == progress_name)
+                            {
+                                entry.1 = Load::Fetching(got, total);
+                            }
+                        })
+                    },
+                    move |weights| match weights {
+                        Err(e) => fail(name, e),
+                        Ok(weights) => bridge.with_value(|b| {
+                            if let Some(b) = b {
+                                b.send(ToWorker::LoadSentiment {
+                                    name,
+                                    config_json,
+                                    weights,
+                                });
+                            }
+                        }),
+                    },
+                ),
+            },
+        );
+    };
+    fetch_bytes(
+        "./models/index.json",
+        |_, _| {},
+        move |index| {
+            let parsed = index.and_then(|b| {
+                serde_json::from_slice::<Vec<ModelInfo>>(&b)
+                    .map_err(|e| format!("models/index.json: {e}"))
+            });
+            match parsed {
+                Ok(list) => {
+                    models.set(
+                        list.iter()
+                            .cloned()
+                            .map(|i| (i, Load::Fetching(0.0, 0.0)))
+                            .collect(),
+                    );
+                    for info in list {
+                        load_model(info);
+                    }
+                }
+                Err(e) => error.set(Some(format!("the shipped models could not be listed: {e}"))),
+            }
+        },
+    );
+
+    view! {
+        <section class="panel" id="sentiment-panel">
+            <h2>"리뷰 감성 분류 " <span class="en">"· Review sentiment"</span></h2>
+            <p class="lede">
+                "9·11강: 리뷰를 입력하면 전처리의 모든 단계와 모델별 판단, 판단을 움직인 단어가 바로 보입니다."
+            </p>
+            <div class="panel-body">
+                <div class="controls">
+                    <label class="field">
+                        <span>"리뷰 " <span class="en">"· a review"</span></span>
+                        <textarea
+                            id="review-input"
+                            rows="4"
+                            spellcheck="false"
+                            prop:value=move || text.get()
+                            on:input=move |ev| {
+                                text.set(event_target_value(&ev));
+                                classify();
+                            }
+                        ></textarea>
+                    </label>
+                    <ul id="sentiment-models" class="model-list">
+                        {move || models.get().into_iter().map(|(info, load)| view! { <ModelRow info load/> }).collect_view()}
+                    </ul>
+                </div>
+                <div class="results">
+                    {move || error.get().map(|e| view! { <p id="sentiment-error" class="error" role="alert">{e}</p> })}
+                    {move || results.get().map(|(t, r)| view! { <Verdicts text=t results=r/> })}
+                </div>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn ModelRow(info: ModelInfo, load: Load) -> impl IntoView {
+    let accuracy = info
+        .accuracy
+        .iter()
+        .map(|(source, a)| format!("{source} {:.1}%", a * 100.0))
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let state = match load {
+        Load::Ready => view! { <span class="ready">"준비됨 · ready"</span> }.into_any(),
+        Load::Failed(e) => view! { <span class="error">{e}</span> }.into_any(),
+        Load::Fetching(got, total) => {
+            let total = if total > 0.0 {
+                total
+            } else {
+                info.bytes as f64
+            };
+            let pct = if total > 0.0 {
+                (100.0 * got / total).min(100.0)
+            } else {
+                0.0
+            };
+            view! {
+                <progress max="100" value=pct.to_string()></progress>
+                <span class="dim">{format!(" {:.0}%", pct)}</span>
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <li data-model=info.name.clone()>
+            <strong>{info.title.clone()}</strong>
+            <span class="dim">{format!(" · test accuracy {accuracy}")}</span>
+            <div>{state}</div>
+        </li>
+    }
+}
+
+/// The first model's stages, then every model's verdict with its bar and word contributions.
+#[component]
+fn Verdicts(text: String, results: Vec<SentimentResult>) -> impl IntoView {
+    let _ = text;
+    let stages = results.first().map(|r| {
+        let s = r.stages.clone();
+        let sequence = s
+            .sequence
+            .iter()
+            .map(|&id| {
+                let oov = id == 1;
+                view! { <span class="cell" class:oov=oov title=if oov { "OOV" } else { "" }>{if oov { "OOV(1)".to_string() } else { id.to_string() }}</span> }
+            })
+            .collect_view();
+        let empty = s.tokens.is_empty();
+        view! {
+            <ol id="sentiment-stages" class="stages">
+                <li><span class="stage">"정제 · cleaned"</span><span class="clean">{s.clean.clone()}</span></li>
+                <li><span class="stage">"형태소 · morphemes"</span><span>{s.morphs.join(" · ")}</span></li>
+                <li><span class="stage">"불용어 제거 · without stopwords"</span><span id="sentiment-tokens">{s.tokens.join(" · ")}</span></li>
+                <li><span class="stage">"정수 인코딩 · sequence"</span><span id="sentiment-sequence" class="seq">{sequence}</span></li>
+                <li><span class="stage">"패딩 · padded (maxlen "{s.padded.len()}")"</span><code id="sentiment-padded">{format!("{:?}", s.padded)}</code></li>
+            </ol>
+            {empty.then(|| view! { <p class="hint" id="sentiment-empty">"정제 후 남은 한국어 단어가 없습니다: 모델은 패딩만 봅니다 · no Korean words are left after cleaning, so the models see only padding."</p> })}
+        }
+    });
+    let cards = results
+        .into_iter()
+        .map(|r| {
+            let p = r.stages.probability;
+            let positive = p > 0.5;
+            let max = r
+                .contributions
+                .iter()
+                .map(|(_, c)| c.abs())
+                .fold(1e-6f32, f32::max);
+            let words = r
+                .contributions
+                .iter()
+                .map(|(w, c)| {
+                    let alpha = (c.abs() / max).clamp(0.0, 1.0) * 0.8;
+                    let colour = if *c >= 0.0 { "46, 160, 67" } else { "218, 54, 51" };
+                    let style = format!("background: rgba({colour}, {alpha:.2})");
+                    view! { <span class="contribution" style=style title=format!("{c:+.3}")>{w.clone()}</span> }
+                })
+                .collect_view();
+            view! {
+                <div class="verdict" data-model=r.name.clone() class:positive=positive>
+                    <h4>{r.name.clone()}</h4>
+                    <p class="sentence">{r.sentence.clone()}</p>
+                    <div class="bar"><div class="fill" style=format!("width: {:.1}%", p * 100.0)></div></div>
+                    <p class="dim">{format!("P(긍정) = {p:.4} · {:.2} ms in the worker", r.millis)}</p>
+                    <p class="contributions">{words}</p>
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        {stages}
+        <div id="sentiment-verdicts" class="verdicts">{cards}</div>
+        <p class="legend">
+            <span class="contribution" style="background: rgba(46, 160, 67, 0.6)">"긍정"</span>
+            " / "
+            <span class="contribution" style="background: rgba(218, 54, 51, 0.6)">"부정"</span>
+            " 쪽으로 민 단어 · words that pushed towards positive / negative (the change in probability when the word is left out)"
+        </p>
+    }
+}
