@@ -1,6 +1,12 @@
 //! Native benchmark run (`cargo xtask bench` runs it in release mode): prints one JSON record
 //! per line, `{"case", "where": "native", "metric", "value"}`.
 
+/// The shipped lecture-11 GRU classifier (model.json, weights).
+const SHIPPED_GRU: (&str, &[u8]) = (
+    include_str!("../data/models/lecture9-simplernn/model.json"),
+    include_bytes!("../data/models/lecture9-simplernn/model.safetensors"),
+);
+
 fn main() {
     rnn_playground::init_native();
     let args: Vec<String> = std::env::args().collect();
@@ -12,7 +18,25 @@ fn main() {
         .and_then(|i| args.get(i + 1))
         .cloned()
         .unwrap_or_default();
-    match rnn_playground::bench::run_matching("native", quick, &filter) {
+    let mut result = rnn_playground::bench::run_matching("native", quick, &filter);
+    if "classify-one-review".contains(filter.as_str())
+        && let Ok(records) = result.as_mut()
+    {
+        match rnn_playground::bench::classify_one_review(
+            "native",
+            "classify-one-review",
+            SHIPPED_GRU.0,
+            SHIPPED_GRU.1,
+            if quick { 200 } else { 1000 },
+        ) {
+            Ok(r) => records.extend(r),
+            Err(e) => {
+                eprintln!("benchmark failed: {e}");
+                std::process::exit(1);
+            }
+        }
+    }
+    match result {
         Ok(records) => {
             for r in records {
                 println!("{}", serde_json::to_string(&r).expect("plain data"));

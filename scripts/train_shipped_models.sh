@@ -26,6 +26,7 @@ $BIN train-sentiment --data $REVIEWS "$DATA/nsmc_raw_reviews.txt" --max-per-file
     --model simplernn --out data/models/lecture9-simplernn
 $BIN train-sentiment --data $REVIEWS "$DATA/nsmc_raw_reviews.txt" --max-per-file 150000 \
     --model gru --out data/models/lecture11-gru
-$BIN train-sentiment --data $REVIEWS "$DATA/nsmc_raw_reviews.txt" \
-    --model bigru --hidden 64 --embedding-dim 100 --batch-size 64 --optimizer adam --epochs 6 \
-    --out data/models/best-bigru
+$BIN train-sentiment --data $REVIEWS "$DATA/nsmc_raw_reviews.txt" --balance \
+    --model bigru --hidden 64 --embedding-dim 64 --num-words 12000 --batch-size 64 \
+    --optimizer adam --epochs 8 --patience 2 --out data/models/best-bigru
+python3 scripts/models_index.py   # the page's list of models (data/models/index.json)

@@ -6,9 +6,25 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// The shipped lecture-11 GRU classifier (model.json, weights).
+const SHIPPED_GRU: (&str, &[u8]) = (
+    include_str!("../data/models/lecture9-simplernn/model.json"),
+    include_bytes!("../data/models/lecture9-simplernn/model.safetensors"),
+);
+
 #[wasm_bindgen_test]
 fn bench_in_the_browser() {
-    let records = rnn_playground::bench::run_all("wasm", true).expect("benchmark");
+    let mut records = rnn_playground::bench::run_all("wasm", true).expect("benchmark");
+    records.extend(
+        rnn_playground::bench::classify_one_review(
+            "wasm",
+            "classify-one-review",
+            SHIPPED_GRU.0,
+            SHIPPED_GRU.1,
+            200,
+        )
+        .expect("classify benchmark"),
+    );
     for r in records {
         web_sys::console::log_1(&format!("BENCH {}", serde_json::to_string(&r).unwrap()).into());
     }
