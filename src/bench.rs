@@ -199,7 +199,12 @@ pub fn classify_one_review(
         times.push(start.elapsed().as_secs_f64() * 1000.0);
     }
     times.sort_by(f64::total_cmp);
-    Ok(vec![record(case, place, "ms_median", times[times.len() / 2])])
+    Ok(vec![record(
+        case,
+        place,
+        "ms_median",
+        times[times.len() / 2],
+    )])
 }
 
 /// Every case. `quick` runs fewer steps (the wasm run in a browser).

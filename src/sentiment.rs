@@ -12,13 +12,14 @@
 //! ```
 
 use std::path::Path;
+use std::sync::OnceLock;
 
 use candle_core::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 
 use crate::nn::{
-    Activation, CellKind, LayerConfig, Loss, ModelExtras, NnError, Optimizer, OptimizerConfig,
-    Result, Sequential,
+    Activation, CellKind, Layer, LayerConfig, Loss, ModelExtras, NnError, Optimizer,
+    OptimizerConfig, Result, RnnState, Sequential,
 };
 use crate::segment::Segmenter;
 use crate::text::korean::LECTURE_STOPWORDS;
@@ -137,6 +138,8 @@ pub struct SentimentModel {
     pub tokenizer: Tokenizer,
     pub maxlen: usize,
     pub stopwords: Vec<String>,
+    /// See [`SentimentModel::padding_states`].
+    padding: OnceLock<Option<Vec<RnnState>>>,
 }
 
 /// What each stage made of one review (the page shows all of them).
@@ -166,10 +169,74 @@ impl SentimentModel {
         Ok((sequences, x))
     }
 
+    /// A model of the lectures' shape (Embedding → one forward SimpleRNN/LSTM/GRU → Dense)
+    /// reads pre-padded input, so every review starts with the same run of padding ids and the
+    /// recurrent state after `k` of them is the same for every review: computed once here for
+    /// k = 0..=maxlen. A review of n tokens then costs n steps instead of maxlen (the page
+    /// classifies while the user types). `None` for other shapes (a Bidirectional layer reads
+    /// the padding last).
+    fn padding_states(&self) -> Option<&[RnnState]> {
+        self.padding
+            .get_or_init(|| {
+                let [
+                    (_, Layer::Embedding(e)),
+                    (_, Layer::Recurrent(r)),
+                    (_, Layer::Dense(_)),
+                ] = self.model.layers()
+                else {
+                    return None;
+                };
+                if e.mask_zero || r.go_backwards || r.return_sequences || r.return_state {
+                    return None;
+                }
+                let pad = Tensor::zeros((1, 1), candle_core::DType::U32, &Device::Cpu).ok()?;
+                let x = e.forward(&pad).ok()?.squeeze(1).ok()?;
+                let mut states = vec![r.zero_state(1, &Device::Cpu).ok()?];
+                for _ in 0..self.maxlen {
+                    let (next, _) = r.step(&x, states.last()?).ok()?;
+                    states.push(next);
+                }
+                Some(states)
+            })
+            .as_deref()
+    }
+
+    /// The probability for one review's tokens, starting from the cached padding state.
+    fn predict_tokens(&self, tokens: &[String]) -> Result<f32> {
+        let (
+            Some(states),
+            [
+                (_, Layer::Embedding(e)),
+                (_, Layer::Recurrent(r)),
+                (_, Layer::Dense(d)),
+            ],
+        ) = (self.padding_states(), self.model.layers())
+        else {
+            let (_, x) = self.encode(&[tokens.to_vec()])?;
+            return Ok(self.model.forward(&x)?.flatten_all()?.to_vec1::<f32>()?[0]);
+        };
+        let sequence = self.tokenizer.text_to_sequence(&tokens.to_vec());
+        // pad_sequences' default truncating='pre' keeps the last maxlen ids.
+        let kept = &sequence[sequence.len().saturating_sub(self.maxlen)..];
+        let state = states[self.maxlen - kept.len()].clone();
+        let h = if kept.is_empty() {
+            state.h
+        } else {
+            let ids: Vec<u32> = kept.iter().map(|&i| i as u32).collect();
+            let ids = Tensor::from_vec(ids, (1, kept.len()), &Device::Cpu)?;
+            r.forward_from(&e.forward(&ids)?, None, Some(state))?.output
+        };
+        Ok(d.forward(&h)?.flatten_all()?.to_vec1::<f32>()?[0])
+    }
+
     /// The probability that each review is positive.
     pub fn predict<S: AsRef<str>>(&self, texts: &[S]) -> Result<Vec<f32>> {
         if texts.is_empty() {
             return Ok(Vec::new());
+        }
+        if let [text] = texts {
+            let tokens = preprocess(Segmenter::shipped(), &[text.as_ref()], &self.stopwords);
+            return Ok(vec![self.predict_tokens(&tokens[0])?]);
         }
         let tokens = preprocess(Segmenter::shipped(), texts, &self.stopwords);
         let (_, x) = self.encode(&tokens)?;
@@ -216,10 +283,18 @@ impl SentimentModel {
                 t
             })
             .collect();
-        let (_, x) = self.encode(&without)?;
-        let p = crate::train::predict(&self.model, &x, 256)?
-            .flatten_all()?
-            .to_vec1::<f32>()?;
+        let p = match self.padding_states() {
+            Some(_) => without
+                .iter()
+                .map(|t| self.predict_tokens(t))
+                .collect::<Result<Vec<f32>>>()?,
+            None => {
+                let (_, x) = self.encode(&without)?;
+                crate::train::predict(&self.model, &x, 256)?
+                    .flatten_all()?
+                    .to_vec1::<f32>()?
+            }
+        };
         Ok(stages
             .tokens
             .iter()
@@ -290,6 +365,7 @@ impl SentimentModel {
             tokenizer,
             maxlen,
             stopwords,
+            padding: OnceLock::new(),
         })
     }
 
@@ -355,6 +431,7 @@ pub fn train_sentiment(
         tokenizer,
         maxlen: config.maxlen,
         stopwords: config.stopwords.clone(),
+        padding: OnceLock::new(),
     };
     let (_, x) = trained.encode(&tokens)?;
     let y: Vec<f32> = reviews.iter().map(|r| f32::from(r.label)).collect();

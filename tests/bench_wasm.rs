@@ -8,8 +8,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 /// The shipped lecture-11 GRU classifier (model.json, weights).
 const SHIPPED_GRU: (&str, &[u8]) = (
-    include_str!("../data/models/lecture9-simplernn/model.json"),
-    include_bytes!("../data/models/lecture9-simplernn/model.safetensors"),
+    include_str!("../data/models/lecture11-gru/model.json"),
+    include_bytes!("../data/models/lecture11-gru/model.safetensors"),
 );
 
 #[wasm_bindgen_test]

@@ -231,3 +231,50 @@ fn a_truncated_tokenizer_encodes_the_same() {
     assert_eq!(t.texts_to_sequences(texts), small.texts_to_sequences(texts));
     assert!(small.to_json().len() < t.to_json().len());
 }
+
+/// One review at a time starts from the cached state after the leading padding; a batch runs
+/// the whole padded sequence. Both must give the same probability (the shipped lecture-11 GRU,
+/// on the reviews we wrote, a long one cut to maxlen, and an empty one).
+#[test]
+fn one_review_from_the_padding_cache_equals_the_full_forward() {
+    let dir = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/models/lecture11-gru"
+    ));
+    let model = SentimentModel::load(dir).unwrap();
+    let long = "배송 빠르고 좋아요 ".repeat(40);
+    let mut texts: Vec<&str> = rnn_playground::lecture::EXAMPLE_REVIEWS.lines().collect();
+    texts.push(&long);
+    texts.push("");
+    texts.push("이 상품 진짜 좋아요... 저는 강추합니다. 대박");
+    let batch = model.predict(&texts).unwrap();
+    for (text, want) in texts.iter().zip(&batch) {
+        let one = model.predict(&[*text]).unwrap()[0];
+        assert!((one - want).abs() < 1e-5, "{text}: {one} vs {want}");
+    }
+    // The lecture's sentences (issue 6's "done when"), through the shipped GRU.
+    assert!(
+        model
+            .sentiment_predict("이 상품 진짜 좋아요... 저는 강추합니다. 대박")
+            .unwrap()
+            .contains("긍정")
+    );
+    assert!(
+        model
+            .sentiment_predict("판매자님... 너무 짱이에요.. 대박나삼")
+            .unwrap()
+            .contains("긍정")
+    );
+    assert!(
+        model
+            .sentiment_predict("진짜 배송도 늦고 개짜증나네요. 뭐 이런 걸 상품이라고 만듬?")
+            .unwrap()
+            .contains("부정")
+    );
+    assert!(
+        model
+            .sentiment_predict("ㅁㄴㅇㄻㄴㅇ리뷰쓰기도 귀찮아")
+            .unwrap()
+            .contains("확률로")
+    );
+}
