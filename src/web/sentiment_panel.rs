@@ -288,7 +288,9 @@ fn Verdicts(text: String, results: Vec<SentimentResult>) -> impl IntoView {
             })
             .collect_view();
         let empty = s.tokens.is_empty();
+        let name = r.name.clone();
         view! {
+            <p class="dim">{format!("전처리 · preprocessing ({name}'s tokenizer)")}</p>
             <ol id="sentiment-stages" class="stages">
                 <li><span class="stage">"정제 · cleaned"</span><span class="clean">{s.clean.clone()}</span></li>
                 <li><span class="stage">"형태소 · morphemes"</span><span>{s.morphs.join(" · ")}</span></li>
