@@ -26,7 +26,8 @@ use crate::text::korean::LECTURE_STOPWORDS;
 use crate::text::reviews::Review;
 use crate::text::{PadOptions, Tokenizer, TokenizerConfig, pad_sequences};
 use crate::train::{
-    Callback, Control, Dataset, EarlyStopping, Event, FitOptions, History, Monitor, fit,
+    Callback, Control, Dataset, EarlyStopping, EpochLogs, Event, FitOptions, History, Monitor,
+    Trainer,
 };
 
 /// The model and how it is trained; the defaults are lecture 9's.
@@ -400,6 +401,122 @@ pub fn accuracy(model: &SentimentModel, reviews: &[Review]) -> Result<f64> {
     Ok(right as f64 / reviews.len() as f64)
 }
 
+/// Training advanced one batch at a time (the page's worker yields between batches), with the
+/// lecture's early stopping. [`train_sentiment`] runs one to the end.
+pub struct SentimentSession {
+    model: SentimentModel,
+    optimizer: Optimizer,
+    trainer: Trainer,
+    early: EarlyStopping,
+    reviews: usize,
+}
+
+impl SentimentSession {
+    /// From reviews already preprocessed ([`preprocess`]) and their 0/1 labels.
+    pub fn new(tokens: &[Vec<String>], labels: &[u8], config: &SentimentConfig) -> Result<Self> {
+        if tokens.len() != labels.len() {
+            return Err(NnError::Config("one label per review is needed".into()));
+        }
+        if tokens.len() < 10 {
+            return Err(NnError::Config(format!(
+                "{} reviews are too few to train on: give a file with at least 10",
+                tokens.len()
+            )));
+        }
+        if !(config.learning_rate.is_finite() && config.learning_rate > 0.0) {
+            return Err(NnError::Config(format!(
+                "the learning rate must be a positive number, got {}",
+                config.learning_rate
+            )));
+        }
+        // The lecture fits the tokenizer on its training reviews (validation_split then takes
+        // the end of them, as Keras does).
+        let mut tokenizer = Tokenizer::new(TokenizerConfig {
+            num_words: Some(config.num_words),
+            oov_token: Some("OOV".into()),
+            ..TokenizerConfig::default()
+        })
+        .map_err(|e| NnError::Config(e.to_string()))?;
+        tokenizer.fit_on_texts(tokens.iter());
+        // Same sequences; the saved model.json stays small (num_words entries, not every word).
+        let tokenizer = tokenizer.truncated_to_num_words();
+        let model = SentimentModel {
+            model: Sequential::from_config(&config.layers(), Some(config.maxlen), config.seed)?,
+            tokenizer,
+            maxlen: config.maxlen,
+            stopwords: config.stopwords.clone(),
+            padding: OnceLock::new(),
+        };
+        let (_, x) = model.encode(tokens)?;
+        let y: Vec<f32> = labels.iter().map(|&l| f32::from(l)).collect();
+        let data = Dataset {
+            x,
+            y: Tensor::from_vec(y, labels.len(), &Device::Cpu)?,
+        };
+        let optimizer = match config.optimizer.as_str() {
+            "adam" => OptimizerConfig::adam(config.learning_rate),
+            "rmsprop" => OptimizerConfig::rmsprop(config.learning_rate),
+            other => {
+                return Err(NnError::Config(format!(
+                    "unknown optimizer '{other}': use adam or rmsprop"
+                )));
+            }
+        };
+        let trainer = Trainer::new(
+            Loss::BinaryCrossentropy,
+            &data,
+            &FitOptions {
+                epochs: config.epochs,
+                batch_size: config.batch_size,
+                validation_split: config.validation_split,
+                shuffle: true,
+                seed: config.seed,
+            },
+        )?;
+        Ok(Self {
+            model,
+            optimizer: Optimizer::new(optimizer),
+            trainer,
+            early: EarlyStopping::new(Monitor::ValLoss, config.patience, true),
+            reviews: tokens.len(),
+        })
+    }
+
+    /// One batch; the epoch's logs when it ended one. `callbacks` see every event.
+    pub fn run_batch(&mut self, callbacks: &mut [&mut dyn Callback]) -> Result<Option<EpochLogs>> {
+        let mut all: Vec<&mut dyn Callback> = Vec::with_capacity(callbacks.len() + 1);
+        for c in callbacks.iter_mut() {
+            all.push(&mut **c);
+        }
+        all.push(&mut self.early);
+        self.trainer
+            .run_batch(&self.model.model, &mut self.optimizer, &mut all)
+    }
+
+    pub fn finished(&self) -> bool {
+        self.trainer.finished()
+    }
+
+    pub fn history(&self) -> &History {
+        self.trainer.history()
+    }
+
+    pub fn reviews(&self) -> usize {
+        self.reviews
+    }
+
+    pub fn summary(&self) -> String {
+        self.model.model.summary()
+    }
+
+    /// The trained model (the best epoch's weights when early stopping kept them).
+    pub fn into_model(mut self) -> Result<(SentimentModel, History)> {
+        self.early.on_train_end(&self.model.model)?;
+        let history = self.trainer.into_history();
+        Ok((self.model, history))
+    }
+}
+
 /// Train on `reviews` (the last `validation_split` of them validate, as Keras takes it).
 pub fn train_sentiment(
     reviews: &[Review],
@@ -414,42 +531,8 @@ pub fn train_sentiment(
     }
     let texts: Vec<&str> = reviews.iter().map(|r| r.text.as_str()).collect();
     let tokens = preprocess(Segmenter::shipped(), &texts, &config.stopwords);
-    // The lecture fits the tokenizer on the training part only (before validation_split,
-    // which Keras takes from the end of it).
-    let mut tokenizer = Tokenizer::new(TokenizerConfig {
-        num_words: Some(config.num_words),
-        oov_token: Some("OOV".into()),
-        ..TokenizerConfig::default()
-    })
-    .map_err(|e| NnError::Config(e.to_string()))?;
-    tokenizer.fit_on_texts(tokens.iter());
-    // Same sequences; the saved model.json stays small (num_words entries, not every word).
-    let tokenizer = tokenizer.truncated_to_num_words();
-    let model = Sequential::from_config(&config.layers(), Some(config.maxlen), config.seed)?;
-    let trained = SentimentModel {
-        model,
-        tokenizer,
-        maxlen: config.maxlen,
-        stopwords: config.stopwords.clone(),
-        padding: OnceLock::new(),
-    };
-    let (_, x) = trained.encode(&tokens)?;
-    let y: Vec<f32> = reviews.iter().map(|r| f32::from(r.label)).collect();
-    let data = Dataset {
-        x,
-        y: Tensor::from_vec(y, reviews.len(), &Device::Cpu)?,
-    };
-    let optimizer = match config.optimizer.as_str() {
-        "adam" => OptimizerConfig::adam(config.learning_rate),
-        "rmsprop" => OptimizerConfig::rmsprop(config.learning_rate),
-        other => {
-            return Err(NnError::Config(format!(
-                "unknown optimizer '{other}': use adam or rmsprop"
-            )));
-        }
-    };
-    let mut optimizer = Optimizer::new(optimizer);
-    let mut early = EarlyStopping::new(Monitor::ValLoss, config.patience, true);
+    let labels: Vec<u8> = reviews.iter().map(|r| r.label).collect();
+    let mut session = SentimentSession::new(&tokens, &labels, config)?;
     struct Forward<'a>(&'a mut dyn FnMut(&Event));
     impl Callback for Forward<'_> {
         fn on_event(&mut self, event: &Event, _model: &Sequential) -> Control {
@@ -458,19 +541,8 @@ pub fn train_sentiment(
         }
     }
     let mut forward = Forward(on_event);
-    let history = fit(
-        &trained.model,
-        &mut optimizer,
-        Loss::BinaryCrossentropy,
-        &data,
-        &FitOptions {
-            epochs: config.epochs,
-            batch_size: config.batch_size,
-            validation_split: config.validation_split,
-            shuffle: true,
-            seed: config.seed,
-        },
-        &mut [&mut forward, &mut early],
-    )?;
-    Ok((trained, history))
+    while !session.finished() {
+        session.run_batch(&mut [&mut forward])?;
+    }
+    session.into_model()
 }

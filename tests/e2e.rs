@@ -672,3 +672,147 @@ async fn sentiment_panel_classifies_a_review_with_every_stage() {
     .await;
     client.close().await.unwrap();
 }
+
+/// Reviews we write for the retraining test: rating<TAB>review, the shopping file's format.
+fn review_file() -> String {
+    let subjects = [
+        "배송",
+        "포장",
+        "품질",
+        "디자인",
+        "가격",
+        "색상",
+        "사이즈",
+        "마감",
+    ];
+    let good = [
+        "정말 좋아요",
+        "최고예요",
+        "만족합니다",
+        "마음에 들어요",
+        "추천합니다",
+    ];
+    let bad = [
+        "너무 별로예요",
+        "실망했어요",
+        "최악이에요",
+        "엉망이에요",
+        "비추합니다",
+    ];
+    let mut out = String::new();
+    for (i, s) in subjects.iter().enumerate() {
+        for (j, (g, b)) in good.iter().zip(&bad).enumerate() {
+            out += &format!("{}\t{s}이 {g}\n", 4 + (i + j) % 2);
+            out += &format!("{}\t{s}이 {b}\n", 1 + (i + j) % 2);
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sentiment_panel_retrains_lecture9_on_a_review_file() {
+    let site = std::env::var("RNN_PLAYGROUND_SITE").expect("RNN_PLAYGROUND_SITE");
+    // The page fetches review files by URL, as the lecture does; here from 127.0.0.1.
+    std::fs::write(
+        std::path::Path::new(&site).join("test-reviews.txt"),
+        review_file(),
+    )
+    .unwrap();
+    std::fs::write(
+        std::path::Path::new(&site).join("test-garbage.txt"),
+        "이건 리뷰 파일이 아닙니다\n그냥 문장\n\u{1}\u{2}\n",
+    )
+    .unwrap();
+    let server = StaticServer::start(site.as_ref());
+    let driver = Chromedriver::start().await;
+    let client = driver.client(1280, 1800).await;
+    client.goto(&server.url("/")).await.unwrap();
+    client
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css("#retrain-url"))
+        .await
+        .expect("the retrain controls render");
+    eventually("a model is ready", || async {
+        text_of(&client, "#sentiment-models")
+            .await
+            .contains("ready")
+    })
+    .await;
+    // A file that is not a review file is explained.
+    set_field(&client, "#data-url", &server.url("/test-garbage.txt")).await;
+    click(&client, "#retrain-url").await;
+    eventually("the garbage-file message", || async {
+        text_of(&client, "#sentiment-error")
+            .await
+            .contains("not hold enough reviews")
+    })
+    .await;
+    // Our review file trains lecture 9's SimpleRNN in the worker to the end.
+    set_field(&client, "#data-url", &server.url("/test-reviews.txt")).await;
+    click(&client, "#retrain-url").await;
+    for _ in 0..6 {
+        if attr_of(&client, "#retrain-status", "data-state")
+            .await
+            .as_deref()
+            == Some("done")
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_secs(10)).await;
+    }
+    eventually("retraining finishes", || async {
+        attr_of(&client, "#retrain-status", "data-state")
+            .await
+            .as_deref()
+            == Some("done")
+    })
+    .await;
+    let status = text_of(&client, "#retrain-status").await;
+    println!("retraining: {status}");
+    let points = |name: &'static str| {
+        let client = client.clone();
+        async move {
+            attr_of(
+                &client,
+                &format!("#retrain-curve polyline[data-name='{name}']"),
+                "data-points",
+            )
+            .await
+            .and_then(|p| p.parse::<usize>().ok())
+            .unwrap_or(0)
+        }
+    };
+    let (loss, val_loss) = (points("loss").await, points("val_loss").await);
+    assert!(
+        loss >= 1 && loss == val_loss,
+        "train and validation curves: {loss} / {val_loss}"
+    );
+    assert!(status.contains(&format!("{loss} epochs")), "{status}");
+    // The retrained model joins the panel and classifies.
+    eventually("the retrained model is ready", || async {
+        text_of(
+            &client,
+            "#sentiment-models li[data-model='retrained-simplernn']",
+        )
+        .await
+        .contains("ready")
+    })
+    .await;
+    set_field(&client, "#review-input", "가격이 정말 좋아요").await;
+    eventually("a verdict from the retrained model", || async {
+        text_of(
+            &client,
+            "#sentiment-verdicts .verdict[data-model='retrained-simplernn']",
+        )
+        .await
+        .contains("확률로")
+    })
+    .await;
+    let element = client.find(Locator::Css("#sentiment-panel")).await.unwrap();
+    save_screenshot(
+        "sentiment-retrained.png",
+        element.screenshot().await.unwrap(),
+    );
+    client.close().await.unwrap();
+}

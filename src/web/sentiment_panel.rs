@@ -12,6 +12,59 @@ use serde::Deserialize;
 use wasm_bindgen::{JsCast, closure::Closure};
 
 use super::worker::{FromWorker, SentimentResult, ToWorker, TrainWorker};
+use crate::plot::{LineChart, Series};
+use crate::sentiment::SentimentConfig;
+use crate::train::EpochLogs;
+
+/// The lecture's review file (bab2min's corpus): what "retrain" fetches by default.
+const LECTURE_DATA_URL: &str =
+    "https://raw.githubusercontent.com/bab2min/corpus/master/sentiment/naver_shopping.txt";
+
+/// The in-browser retraining, as the worker reports it.
+#[derive(Clone, Debug, PartialEq)]
+enum Retrain {
+    Idle,
+    Fetching(f64, f64),
+    Segmenting {
+        done: usize,
+        total: usize,
+        report: String,
+    },
+    Training {
+        epoch: usize,
+        batch: usize,
+        batches: usize,
+        reviews: usize,
+    },
+    Done {
+        epochs: usize,
+        val_accuracy: Option<f32>,
+        seconds: f64,
+    },
+}
+
+/// Train and validation curves of the retraining (loss solid, accuracy dashed).
+fn retrain_chart(epochs: &[EpochLogs]) -> String {
+    let series = |name: &str, dashed, f: fn(&EpochLogs) -> Option<f32>| Series {
+        name: name.into(),
+        points: epochs
+            .iter()
+            .filter_map(|e| f(e).map(|v| (e.epoch as f32, v)))
+            .collect(),
+        dashed,
+    };
+    LineChart {
+        x_label: "epoch".into(),
+        y_label: "loss / accuracy".into(),
+        series: vec![
+            series("loss", false, |e| Some(e.loss)),
+            series("val_loss", false, |e| e.val_loss),
+            series("accuracy", true, |e| Some(e.accuracy)),
+            series("val_accuracy", true, |e| e.val_accuracy),
+        ],
+    }
+    .to_svg(560.0, 260.0)
+}
 
 /// The lecture's example review.
 const LECTURE_REVIEW: &str = "이 상품 진짜 좋아요... 저는 강추합니다. 대박";
@@ -89,6 +142,9 @@ pub fn SentimentPanel() -> impl IntoView {
     let models = RwSignal::new(Vec::<(ModelInfo, Load)>::new());
     let results = RwSignal::new(None::<(String, Vec<SentimentResult>)>);
     let error = RwSignal::new(None::<String>);
+    let retrain = RwSignal::new(Retrain::Idle);
+    let retrain_epochs = RwSignal::new(Vec::<EpochLogs>::new());
+    let data_url = RwSignal::new(LECTURE_DATA_URL.to_string());
     let bridge: Shared<Option<WorkerBridge<TrainWorker>>> = StoredValue::new_local(None);
 
     let classify = move || {
@@ -118,7 +174,72 @@ pub fn SentimentPanel() -> impl IntoView {
             error.set(None);
             results.set(Some((t, r)));
         }
-        FromWorker::Error { message } => error.set(Some(message)),
+        FromWorker::SentimentPrep {
+            done,
+            total,
+            report,
+        } => retrain.set(Retrain::Segmenting {
+            done,
+            total,
+            report,
+        }),
+        FromWorker::SentimentStarted { reviews, .. } => retrain.set(Retrain::Training {
+            epoch: 1,
+            batch: 0,
+            batches: 0,
+            reviews,
+        }),
+        FromWorker::SentimentBatch {
+            epoch,
+            batch,
+            batches,
+        } => retrain.update(|r| {
+            if let Retrain::Training { reviews, .. } = *r {
+                *r = Retrain::Training {
+                    epoch,
+                    batch,
+                    batches,
+                    reviews,
+                };
+            }
+        }),
+        FromWorker::SentimentEpoch { logs } => retrain_epochs.update(|e| e.push(logs)),
+        FromWorker::SentimentTrained {
+            name,
+            epochs,
+            val_accuracy,
+            seconds,
+        } => {
+            retrain.set(Retrain::Done {
+                epochs,
+                val_accuracy,
+                seconds,
+            });
+            models.update(|m| {
+                m.retain(|(i, _)| i.name != name);
+                m.push((
+                    ModelInfo {
+                        name: name.clone(),
+                        title: "브라우저에서 다시 학습한 9강 SimpleRNN · retrained here".into(),
+                        accuracy: val_accuracy
+                            .map(|a| vec![("best val_accuracy".to_string(), a as f64)])
+                            .unwrap_or_default(),
+                        bytes: 0,
+                    },
+                    Load::Fetching(0.0, 0.0),
+                ));
+            });
+        }
+        FromWorker::Error { message } => {
+            // A failed retraining leaves the panel ready for another try.
+            if !matches!(
+                retrain.get_untracked(),
+                Retrain::Idle | Retrain::Done { .. }
+            ) {
+                retrain.set(Retrain::Idle);
+            }
+            error.set(Some(message))
+        }
         FromWorker::Crashed { message } => error.set(Some(format!(
             "the classifier's worker crashed: {message}. Reload the page to start it again."
         ))),
@@ -201,6 +322,48 @@ pub fn SentimentPanel() -> impl IntoView {
         },
     );
 
+    let start_training = move |text: String| {
+        retrain_epochs.set(Vec::new());
+        error.set(None);
+        bridge.with_value(|b| {
+            if let Some(b) = b {
+                // Lecture 9: 15 epochs, batch 32, validation_split 0.2, early stopping.
+                b.send(ToWorker::TrainSentimentFile {
+                    text,
+                    config: SentimentConfig::default(),
+                });
+            }
+        });
+    };
+    let fetch_and_train = move |_| {
+        let url = data_url.get_untracked();
+        retrain.set(Retrain::Fetching(0.0, 0.0));
+        fetch_bytes(
+            &url,
+            move |got, total| retrain.set(Retrain::Fetching(got, total)),
+            move |bytes| match bytes {
+                Ok(b) => start_training(String::from_utf8_lossy(&b).into_owned()),
+                Err(e) => {
+                    retrain.set(Retrain::Idle);
+                    error.set(Some(format!("the review file could not be fetched: {e}")));
+                }
+            },
+        );
+    };
+    let read_file = move |file: web_sys::File| {
+        retrain.set(Retrain::Fetching(0.0, file.size()));
+        wasm_bindgen_futures::spawn_local(async move {
+            match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                Ok(text) => start_training(text.as_string().unwrap_or_default()),
+                Err(_) => {
+                    retrain.set(Retrain::Idle);
+                    error.set(Some("the file could not be read".into()));
+                }
+            }
+        });
+    };
+    let busy = move || !matches!(retrain.get(), Retrain::Idle | Retrain::Done { .. });
+
     view! {
         <section class="panel" id="sentiment-panel">
             <h2>"리뷰 감성 분류 " <span class="en">"· Review sentiment"</span></h2>
@@ -225,6 +388,45 @@ pub fn SentimentPanel() -> impl IntoView {
                     <ul id="sentiment-models" class="model-list">
                         {move || models.get().into_iter().map(|(info, load)| view! { <ModelRow info load/> }).collect_view()}
                     </ul>
+                    <fieldset id="retrain">
+                        <legend>"9강 SimpleRNN 다시 학습 · retrain in this browser"</legend>
+                        <label class="field">
+                            <span>"리뷰 파일 주소 " <span class="en">"· review file URL"</span></span>
+                            <input id="data-url" type="text" prop:value=move || data_url.get()
+                                on:input=move |ev| data_url.set(event_target_value(&ev))/>
+                        </label>
+                        <button id="retrain-url" class="primary" on:click=fetch_and_train disabled=busy>"불러와 학습 · fetch and train"</button>
+                        <label
+                            class="drop"
+                            on:dragover=move |ev: web_sys::DragEvent| ev.prevent_default()
+                            on:drop=move |ev: web_sys::DragEvent| {
+                                ev.prevent_default();
+                                if let Some(file) = ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) {
+                                    read_file(file);
+                                }
+                            }
+                        >
+                            "또는 파일을 끌어다 놓거나 고르세요 · or drop / pick a file "
+                            <input id="retrain-file" type="file" accept=".txt,.tsv,.csv"
+                                on:change=move |ev| {
+                                    let input: web_sys::HtmlInputElement = event_target(&ev);
+                                    if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                                        read_file(file);
+                                    }
+                                }/>
+                        </label>
+                        <p id="retrain-status" class="status" data-state=move || match retrain.get() {
+                            Retrain::Idle => "idle",
+                            Retrain::Fetching(..) => "fetching",
+                            Retrain::Segmenting { .. } => "segmenting",
+                            Retrain::Training { .. } => "training",
+                            Retrain::Done { .. } => "done",
+                        }>{move || retrain_status(&retrain.get())}</p>
+                        {move || retrain_progress(&retrain.get()).map(|pct| view! {
+                            <progress id="retrain-progress" max="100" value=format!("{pct:.1}")></progress>
+                        })}
+                        <div id="retrain-curve" class="chart" inner_html=move || retrain_epochs.with(|e| retrain_chart(e))></div>
+                    </fieldset>
                 </div>
                 <div class="results">
                     {move || error.get().map(|e| view! { <p id="sentiment-error" class="error" role="alert">{e}</p> })}
@@ -232,6 +434,52 @@ pub fn SentimentPanel() -> impl IntoView {
                 </div>
             </div>
         </section>
+    }
+}
+
+fn retrain_status(r: &Retrain) -> String {
+    match r {
+        Retrain::Idle => {
+            "15 epochs, batch 32, validation_split 0.2, early stopping (patience 4)".into()
+        }
+        Retrain::Fetching(got, _) => format!("파일을 받는 중 · fetching ({:.0} KB)", got / 1024.0),
+        Retrain::Segmenting {
+            done,
+            total,
+            report,
+        } => {
+            format!("형태소 분석 중 · segmenting {done}/{total} · {report}")
+        }
+        Retrain::Training {
+            epoch,
+            batch,
+            batches,
+            reviews,
+        } => format!(
+            "학습 중 · training on {reviews} reviews · epoch {epoch} · batch {batch}/{batches}"
+        ),
+        Retrain::Done {
+            epochs,
+            val_accuracy,
+            seconds,
+        } => format!(
+            "완료 · done: {epochs} epochs in {seconds:.1} s of worker time{}",
+            val_accuracy.map_or(String::new(), |a| format!(" · best val_accuracy {a:.4}"))
+        ),
+    }
+}
+
+/// The progress bar's percentage while fetching, segmenting or training.
+fn retrain_progress(r: &Retrain) -> Option<f64> {
+    match r {
+        Retrain::Fetching(got, total) if *total > 0.0 => Some(100.0 * got / total),
+        Retrain::Segmenting { done, total, .. } if *total > 0 => {
+            Some(100.0 * *done as f64 / *total as f64)
+        }
+        Retrain::Training { batch, batches, .. } if *batches > 0 => {
+            Some(100.0 * *batch as f64 / *batches as f64)
+        }
+        _ => None,
     }
 }
 
@@ -267,7 +515,7 @@ fn ModelRow(info: ModelInfo, load: Load) -> impl IntoView {
     view! {
         <li data-model=info.name.clone()>
             <strong>{info.title.clone()}</strong>
-            <span class="dim">{format!(" · test accuracy {accuracy}")}</span>
+            <span class="dim">{format!(" · {}{accuracy}", if info.bytes > 0 { "test accuracy " } else { "" })}</span>
             <div>{state}</div>
         </li>
     }

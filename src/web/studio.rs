@@ -212,7 +212,13 @@ pub fn StudioPanel() -> impl IntoView {
         })),
         FromWorker::Error { message } => status.set(Status::Failed(message)),
         // The review-sentiment panel's messages (it has its own worker).
-        FromWorker::SentimentLoaded { .. } | FromWorker::Classified { .. } => {}
+        FromWorker::SentimentLoaded { .. }
+        | FromWorker::Classified { .. }
+        | FromWorker::SentimentPrep { .. }
+        | FromWorker::SentimentStarted { .. }
+        | FromWorker::SentimentBatch { .. }
+        | FromWorker::SentimentEpoch { .. }
+        | FromWorker::SentimentTrained { .. } => {}
         FromWorker::Crashed { message } => {
             status.set(Status::Failed(format!(
                 "학습 워커가 내부 오류로 멈췄습니다 · the training worker crashed: {message}. \

@@ -8,8 +8,11 @@ use web_time::Instant;
 
 use crate::generate::{GenerationStep, Sampling};
 use crate::nn::Sequential;
-use crate::sentiment::{SentimentModel, Stages, lecture_sentence};
+use crate::sentiment::{
+    SentimentConfig, SentimentModel, SentimentSession, Stages, lecture_sentence, preprocess,
+};
 use crate::teacher_forcing::{Seq2SeqConfig, Seq2SeqSession, StepView, first_divergence};
+use crate::text::reviews::{Review, read_reviews};
 use crate::textgen::{Session, TextgenConfig, TrainedTextgen};
 use crate::train::EpochLogs;
 
@@ -69,6 +72,12 @@ pub enum ToWorker {
     /// Classify one review with every loaded sentiment model.
     Classify {
         text: String,
+    },
+    /// Lecture 9's retraining: read a review file, segment it, train, and add the model to
+    /// the loaded ones.
+    TrainSentimentFile {
+        text: String,
+        config: SentimentConfig,
     },
     /// Panic on purpose. Only the end-to-end test sends it (the page shows its button with
     /// `?test-hooks`): it checks that a crashed worker is reported and replaced.
@@ -136,6 +145,33 @@ pub enum FromWorker {
     SentimentLoaded {
         name: String,
     },
+    /// Reviews read and segmented so far.
+    SentimentPrep {
+        done: usize,
+        total: usize,
+        report: String,
+    },
+    /// Training of the retrained model started.
+    SentimentStarted {
+        summary: String,
+        reviews: usize,
+    },
+    /// The batch in progress (at most about four times a second).
+    SentimentBatch {
+        epoch: usize,
+        batch: usize,
+        batches: usize,
+    },
+    SentimentEpoch {
+        logs: EpochLogs,
+    },
+    /// The retrained model is ready (and loaded for classification).
+    SentimentTrained {
+        name: String,
+        epochs: usize,
+        val_accuracy: Option<f32>,
+        seconds: f64,
+    },
     /// One review through every loaded sentiment model.
     Classified {
         text: String,
@@ -200,6 +236,20 @@ fn report_panics_to_page() {
     }));
 }
 
+/// Lecture 9's retraining in the browser, a slice per task.
+enum SentimentJob {
+    Segmenting {
+        reviews: Vec<Review>,
+        tokens: Vec<Vec<String>>,
+        config: SentimentConfig,
+        report: String,
+    },
+    Training(Box<SentimentSession>),
+}
+
+/// The name the retrained model gets in the panel.
+pub const RETRAINED_MODEL: &str = "retrained-simplernn";
+
 /// The worker's state.
 pub struct TrainWorker {
     session: Option<Session>,
@@ -215,6 +265,9 @@ pub struct TrainWorker {
     epochs: usize,
     /// Loaded review-sentiment models, in load order.
     sentiment: Vec<(String, SentimentModel)>,
+    sentiment_job: Option<SentimentJob>,
+    sentiment_seconds: f64,
+    sentiment_report: Option<Instant>,
 }
 
 pub enum Tick {
@@ -307,6 +360,149 @@ impl TrainWorker {
     }
 }
 
+impl TrainWorker {
+    /// Segment 500 reviews, or train one batch, of the retraining job.
+    fn sentiment_slice(&mut self, scope: &WorkerScope<Self>) {
+        let start = Instant::now();
+        match self.sentiment_job.take() {
+            Some(SentimentJob::Segmenting {
+                reviews,
+                mut tokens,
+                config,
+                report,
+            }) => {
+                let end = (tokens.len() + 500).min(reviews.len());
+                let texts: Vec<&str> = reviews[tokens.len()..end]
+                    .iter()
+                    .map(|r| r.text.as_str())
+                    .collect();
+                tokens.extend(preprocess(
+                    crate::segment::Segmenter::shipped(),
+                    &texts,
+                    &config.stopwords,
+                ));
+                self.respond(
+                    scope,
+                    FromWorker::SentimentPrep {
+                        done: tokens.len(),
+                        total: reviews.len(),
+                        report: report.clone(),
+                    },
+                );
+                if tokens.len() < reviews.len() {
+                    self.sentiment_job = Some(SentimentJob::Segmenting {
+                        reviews,
+                        tokens,
+                        config,
+                        report,
+                    });
+                } else {
+                    let labels: Vec<u8> = reviews.iter().map(|r| r.label).collect();
+                    match SentimentSession::new(&tokens, &labels, &config) {
+                        Ok(session) => {
+                            self.respond(
+                                scope,
+                                FromWorker::SentimentStarted {
+                                    summary: session.summary(),
+                                    reviews: session.reviews(),
+                                },
+                            );
+                            self.sentiment_seconds = 0.0;
+                            self.sentiment_job = Some(SentimentJob::Training(Box::new(session)));
+                        }
+                        Err(e) => self.respond(
+                            scope,
+                            FromWorker::Error {
+                                message: e.to_string(),
+                            },
+                        ),
+                    }
+                }
+            }
+            Some(SentimentJob::Training(mut session)) => {
+                let mut last_batch = None;
+                let mut watch = |event: &crate::train::Event| {
+                    if let crate::train::Event::BatchEnd {
+                        epoch,
+                        batch,
+                        batches,
+                        ..
+                    } = event
+                    {
+                        last_batch = Some((*epoch, *batch, *batches));
+                    }
+                    crate::train::Control::Continue
+                };
+                let result = session.run_batch(&mut [&mut watch]);
+                self.sentiment_seconds += start.elapsed().as_secs_f64();
+                match result {
+                    Ok(Some(logs)) => self.respond(scope, FromWorker::SentimentEpoch { logs }),
+                    Ok(None) => {}
+                    Err(e) => {
+                        self.respond(
+                            scope,
+                            FromWorker::Error {
+                                message: e.to_string(),
+                            },
+                        );
+                        return;
+                    }
+                }
+                let due = self
+                    .sentiment_report
+                    .is_none_or(|t| t.elapsed().as_secs_f64() > 0.25);
+                if let (true, Some((epoch, batch, batches))) = (due, last_batch) {
+                    self.sentiment_report = Some(Instant::now());
+                    self.respond(
+                        scope,
+                        FromWorker::SentimentBatch {
+                            epoch,
+                            batch,
+                            batches,
+                        },
+                    );
+                }
+                if !session.finished() {
+                    self.sentiment_job = Some(SentimentJob::Training(session));
+                } else {
+                    match session.into_model() {
+                        Ok((model, history)) => {
+                            let name = RETRAINED_MODEL.to_string();
+                            self.sentiment.retain(|(n, _)| *n != name);
+                            self.sentiment.push((name.clone(), model));
+                            let best = history
+                                .epochs
+                                .iter()
+                                .filter_map(|e| e.val_accuracy)
+                                .fold(None, |m: Option<f32>, v| Some(m.map_or(v, |m| m.max(v))));
+                            self.respond(
+                                scope,
+                                FromWorker::SentimentTrained {
+                                    name: name.clone(),
+                                    epochs: history.epochs.len(),
+                                    val_accuracy: best,
+                                    seconds: self.sentiment_seconds,
+                                },
+                            );
+                            self.respond(scope, FromWorker::SentimentLoaded { name });
+                        }
+                        Err(e) => self.respond(
+                            scope,
+                            FromWorker::Error {
+                                message: e.to_string(),
+                            },
+                        ),
+                    }
+                }
+            }
+            None => {}
+        }
+        if self.sentiment_job.is_some() {
+            Self::schedule(scope);
+        }
+    }
+}
+
 impl Worker for TrainWorker {
     type Message = Tick;
     type Input = ToWorker;
@@ -326,10 +522,17 @@ impl Worker for TrainWorker {
             seconds: 0.0,
             epochs: 0,
             sentiment: Vec::new(),
+            sentiment_job: None,
+            sentiment_seconds: 0.0,
+            sentiment_report: None,
         }
     }
 
     fn update(&mut self, scope: &WorkerScope<Self>, _msg: Tick) {
+        if self.sentiment_job.is_some() {
+            self.sentiment_slice(scope);
+            return;
+        }
         if self.seq2seq_left > 0 {
             self.seq2seq_slice(scope);
             return;
@@ -464,6 +667,39 @@ impl Worker for TrainWorker {
                     },
                 };
                 self.respond(scope, msg);
+            }
+            ToWorker::TrainSentimentFile { text, config } => {
+                let set = read_reviews(&text, None);
+                if set.reviews.len() < 10 {
+                    self.respond(
+                        scope,
+                        FromWorker::Error {
+                            message: format!(
+                                "this file does not hold enough reviews to train on: {}. \
+                                 Expected lines like `5<TAB>리뷰` (rating 1–5), `1<TAB>리뷰` \
+                                 (label 0/1) or NSMC's `id<TAB>document<TAB>label`.",
+                                set.report()
+                            ),
+                        },
+                    );
+                    return;
+                }
+                let report = set.report();
+                self.respond(
+                    scope,
+                    FromWorker::SentimentPrep {
+                        done: 0,
+                        total: set.reviews.len(),
+                        report: report.clone(),
+                    },
+                );
+                self.sentiment_job = Some(SentimentJob::Segmenting {
+                    reviews: set.reviews,
+                    tokens: Vec::new(),
+                    config,
+                    report,
+                });
+                Self::schedule(scope);
             }
             ToWorker::Classify { text } => {
                 let mut results = Vec::new();
