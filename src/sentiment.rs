@@ -277,10 +277,14 @@ impl SentimentModel {
         if n == 0 {
             return Ok(Vec::new());
         }
-        let without: Vec<Vec<String>> = (0..n)
+        // Only the last `maxlen` tokens reach the model (pad_sequences cuts the front), so
+        // leaving out an earlier one changes nothing: those get 0 without a forward pass, and a
+        // 100,000-character review costs at most `maxlen` of them.
+        let first = n.saturating_sub(self.maxlen);
+        let without: Vec<Vec<String>> = (first..n)
             .map(|i| {
-                let mut t = stages.tokens.clone();
-                t.remove(i);
+                let mut t = stages.tokens[first.saturating_sub(1)..].to_vec();
+                t.remove(i - first.saturating_sub(1));
                 t
             })
             .collect();
@@ -299,8 +303,15 @@ impl SentimentModel {
         Ok(stages
             .tokens
             .iter()
-            .zip(p)
-            .map(|(t, p)| (t.clone(), stages.probability - p))
+            .enumerate()
+            .map(|(i, t)| {
+                let delta = if i < first {
+                    0.0
+                } else {
+                    stages.probability - p[i - first]
+                };
+                (t.clone(), delta)
+            })
             .collect())
     }
 

@@ -278,3 +278,27 @@ fn one_review_from_the_padding_cache_equals_the_full_forward() {
             .contains("확률로")
     );
 }
+
+/// Contributions of a 100,000-character review: only the last maxlen tokens reach the model,
+/// so only they can change the probability (and only they are computed).
+#[test]
+fn contributions_of_a_very_long_review() {
+    let dir = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/models/lecture11-gru"
+    ));
+    let model = SentimentModel::load(dir).unwrap();
+    let long = "배송이 빠르고 포장도 꼼꼼해서 좋아요 ".repeat(5000);
+    assert!(long.chars().count() > 100_000);
+    let stages = model.stages(&long).unwrap();
+    let c = model.contributions(&stages).unwrap();
+    assert_eq!(c.len(), stages.tokens.len());
+    let first = stages.tokens.len() - model.maxlen;
+    assert!(c[..first].iter().all(|(_, d)| *d == 0.0));
+    assert!(c[first..].iter().any(|(_, d)| *d != 0.0));
+    // Short reviews: the same as before (every token computed).
+    let short = model.stages("배송이 빠르고 좋아요").unwrap();
+    let c = model.contributions(&short).unwrap();
+    assert_eq!(c.len(), short.tokens.len());
+    assert!(c.iter().all(|(_, d)| d.is_finite()));
+}
