@@ -140,3 +140,21 @@ fn direct_computation_segments_as_the_tables_do() {
         assert_eq!(direct, s.segment_clean(&clean), "{review}");
     }
 }
+
+#[test]
+fn the_pages_korean_mode_refuses_too_much_text_with_a_message() {
+    use rnn_playground::segment::lines::MAX_PAGE_CHARS;
+    use rnn_playground::segment::preprocess_lines;
+    let s = Segmenter::shipped();
+    let lines = ["택배가 엉망이네용", "저희집 밑에층에"];
+    let out = preprocess_lines(s, &lines, &["가", "에"]).unwrap();
+    assert_eq!(out[0].clean, "택배가 엉망이네용");
+    assert_eq!(out[0].words[0], vec!["택배", "가"]);
+    assert!(!out[0].tokens.contains(&"가".to_string()));
+    assert_eq!(out[1].tokens.concat(), "저희집밑층");
+    let long = "가".repeat(MAX_PAGE_CHARS + 1);
+    let err = preprocess_lines(s, &[long.as_str()], &[""; 0])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("rnn-playground segment"), "{err}");
+}

@@ -7,9 +7,10 @@ use super::Segmenter;
 use crate::text::TextError;
 use crate::text::korean::clean_korean;
 
-/// Characters the page segments at once on its main thread (the direct computation costs
-/// about 50k multiply-adds per syllable); the CLI and the worker have no such limit.
-pub const MAX_PAGE_CHARS: usize = 20_000;
+/// Characters the page segments at once on its main thread: the direct computation costs
+/// about 110k multiply-adds per syllable with the shipped model, so 3,000 characters stay near
+/// a frame's worth of work per keystroke. The CLI and the worker have no such limit.
+pub const MAX_PAGE_CHARS: usize = 3_000;
 
 /// One line through the lecture's preprocessing.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
