@@ -42,6 +42,43 @@ async fn word_index(client: &Client) -> Vec<(String, String)> {
     out
 }
 
+/// The built site (`RNN_PLAYGROUND_SITE`, set by `cargo xtask test`).
+fn site_dir() -> std::path::PathBuf {
+    std::env::var("RNN_PLAYGROUND_SITE")
+        .expect("RNN_PLAYGROUND_SITE must point at the built site (run `cargo xtask test`)")
+        .into()
+}
+
+/// The built site served on 127.0.0.1 and a headless Chromium showing it. Tests destructure
+/// it so that the server and the browser live as long as the test.
+struct Page {
+    server: StaticServer,
+    /// Dropping it ends the browser.
+    _driver: Chromedriver,
+    client: Client,
+}
+
+impl Page {
+    /// Open `path` in a window of `size` and wait until `ready` (a CSS selector) is there.
+    async fn open(path: &str, (width, height): (u32, u32), ready: &str) -> Page {
+        let server = StaticServer::start(&site_dir());
+        let driver = Chromedriver::start().await;
+        let client = driver.client(width, height).await;
+        client.goto(&server.url(path)).await.expect("open the page");
+        client
+            .wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(Locator::Css(ready))
+            .await
+            .unwrap_or_else(|e| panic!("{ready} never appeared (did the wasm load?): {e}"));
+        Page {
+            server,
+            _driver: driver,
+            client,
+        }
+    }
+}
+
 /// Poll until `check` holds (the page updates asynchronously after an input event).
 async fn eventually<F, Fut>(what: &str, mut check: F)
 where
@@ -59,19 +96,11 @@ where
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tokenizer_panel_shows_the_lecture_word_index_and_follows_edits() {
-    let site = std::env::var("RNN_PLAYGROUND_SITE")
-        .expect("RNN_PLAYGROUND_SITE must point at the built site (run `cargo xtask test`)");
-    let server = StaticServer::start(site.as_ref());
-    let driver = Chromedriver::start().await;
-    let client = driver.client(1280, 1500).await;
-
-    client.goto(&server.url("/")).await.expect("open the page");
-    client
-        .wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css("#word-index tbody tr"))
-        .await
-        .expect("the tokenizer panel renders (did the wasm load?)");
+    let Page {
+        server: _server,
+        _driver,
+        client,
+    } = Page::open("/", (1280, 1500), "#word-index tbody tr").await;
 
     // The lecture's word_index, in index order.
     let rows = word_index(&client).await;
@@ -188,17 +217,11 @@ fn save_screenshot(name: &str, png: Vec<u8>) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn studio_trains_in_a_worker_and_generates_the_lecture_sentence() {
-    let site = std::env::var("RNN_PLAYGROUND_SITE").expect("RNN_PLAYGROUND_SITE");
-    let server = StaticServer::start(site.as_ref());
-    let driver = Chromedriver::start().await;
-    let client = driver.client(1280, 1800).await;
-    client.goto(&server.url("/")).await.unwrap();
-    client
-        .wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css("#studio-panel #train"))
-        .await
-        .expect("the studio renders");
+    let Page {
+        server: _server,
+        _driver,
+        client,
+    } = Page::open("/", (1280, 1800), "#studio-panel #train").await;
     eventually("the worker is ready", || async {
         attr_of(&client, "#status", "data-state").await.as_deref() == Some("idle")
     })
@@ -484,12 +507,12 @@ async fn studio_trains_in_a_worker_and_generates_the_lecture_sentence() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn studio_reports_a_worker_panic_and_starts_a_new_worker() {
-    let site = std::env::var("RNN_PLAYGROUND_SITE").expect("RNN_PLAYGROUND_SITE");
-    let server = StaticServer::start(site.as_ref());
-    let driver = Chromedriver::start().await;
-    let client = driver.client(1280, 1800).await;
     // `?test-hooks` shows the button that makes the worker panic.
-    client.goto(&server.url("/?test-hooks")).await.unwrap();
+    let Page {
+        server: _server,
+        _driver,
+        client,
+    } = Page::open("/?test-hooks", (1280, 1800), "#studio-panel #train").await;
     eventually("the worker is ready", || async {
         attr_of(&client, "#status", "data-state").await.as_deref() == Some("idle")
     })
@@ -531,17 +554,11 @@ async fn studio_reports_a_worker_panic_and_starts_a_new_worker() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tokenizer_panel_korean_mode_shows_cleaning_morphemes_and_stopwords() {
-    let site = std::env::var("RNN_PLAYGROUND_SITE").expect("RNN_PLAYGROUND_SITE");
-    let server = StaticServer::start(site.as_ref());
-    let driver = Chromedriver::start().await;
-    let client = driver.client(1280, 1400).await;
-    client.goto(&server.url("/")).await.unwrap();
-    client
-        .wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css("#korean-mode"))
-        .await
-        .expect("the panel renders");
+    let Page {
+        server: _server,
+        _driver,
+        client,
+    } = Page::open("/", (1280, 1400), "#korean-mode").await;
     // A review we wrote, with emoji and punctuation the cleaning removes.
     set_field(
         &client,
@@ -605,17 +622,11 @@ async fn tokenizer_panel_korean_mode_shows_cleaning_morphemes_and_stopwords() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sentiment_panel_classifies_a_review_with_every_stage() {
-    let site = std::env::var("RNN_PLAYGROUND_SITE").expect("RNN_PLAYGROUND_SITE");
-    let server = StaticServer::start(site.as_ref());
-    let driver = Chromedriver::start().await;
-    let client = driver.client(1280, 1600).await;
-    client.goto(&server.url("/")).await.unwrap();
-    client
-        .wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css("#sentiment-panel #review-input"))
-        .await
-        .expect("the sentiment panel renders");
+    let Page {
+        server: _server,
+        _driver,
+        client,
+    } = Page::open("/", (1280, 1600), "#sentiment-panel #review-input").await;
     // The shipped models load lazily, each with its progress bar, then the lecture's example
     // is classified on its own.
     eventually("a model is ready", || async {
@@ -711,7 +722,7 @@ fn review_file() -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sentiment_panel_retrains_lecture9_on_a_review_file() {
-    let site = std::env::var("RNN_PLAYGROUND_SITE").expect("RNN_PLAYGROUND_SITE");
+    let site = site_dir();
     // The page fetches review files by URL, as the lecture does; here from 127.0.0.1.
     std::fs::write(
         std::path::Path::new(&site).join("test-reviews.txt"),
@@ -723,16 +734,11 @@ async fn sentiment_panel_retrains_lecture9_on_a_review_file() {
         "이건 리뷰 파일이 아닙니다\n그냥 문장\n\u{1}\u{2}\n",
     )
     .unwrap();
-    let server = StaticServer::start(site.as_ref());
-    let driver = Chromedriver::start().await;
-    let client = driver.client(1280, 1800).await;
-    client.goto(&server.url("/")).await.unwrap();
-    client
-        .wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css("#retrain-url"))
-        .await
-        .expect("the retrain controls render");
+    let Page {
+        server,
+        _driver,
+        client,
+    } = Page::open("/", (1280, 1800), "#retrain-url").await;
     eventually("a model is ready", || async {
         text_of(&client, "#sentiment-models")
             .await
