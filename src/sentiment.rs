@@ -534,12 +534,7 @@ pub fn train_sentiment(
     config: &SentimentConfig,
     on_event: &mut dyn FnMut(&Event),
 ) -> Result<(SentimentModel, History)> {
-    if reviews.len() < 10 {
-        return Err(NnError::Config(format!(
-            "{} reviews are too few to train on: give a file with at least 10",
-            reviews.len()
-        )));
-    }
+    // SentimentSession::new checks the number of reviews and the settings.
     let texts: Vec<&str> = reviews.iter().map(|r| r.text.as_str()).collect();
     let tokens = preprocess(Segmenter::shipped(), &texts, &config.stopwords);
     let labels: Vec<u8> = reviews.iter().map(|r| r.label).collect();

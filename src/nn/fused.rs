@@ -54,12 +54,8 @@ pub fn forward(
         (_, None, Some(b)) => (b.reshape((1, gu))?, zeros()?),
         (_, _, None) => (zeros()?, zeros()?),
     };
-    let (b, t, f) = xs.dims3()?;
-    let xp = xs
-        .reshape((b * t, f))?
-        .matmul(layer.kernel.as_tensor())?
-        .reshape((b, t, gu))?;
-    let xp = xp.contiguous()?;
+    // Without the input bias: the op adds it (above).
+    let xp = layer.input_matmul(xs)?.contiguous()?;
     let ua = Tensor::cat(
         &[layer.recurrent_kernel.as_tensor(), &rec_bias, &in_bias],
         0,

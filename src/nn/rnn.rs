@@ -253,15 +253,20 @@ impl Recurrent {
         })
     }
 
-    /// `x · kernel + input bias` for every step at once: `[batch, time, gates·units]`.
-    pub fn input_projection(&self, xs: &Tensor) -> Result<Tensor> {
+    /// `x · kernel` for every step at once: `[batch, time, gates·units]`.
+    pub(crate) fn input_matmul(&self, xs: &Tensor) -> Result<Tensor> {
         // One 2-D matmul over all batch rows and steps (a broadcast matmul would make candle
         // compute and then sum a kernel gradient per batch row).
         let (b, t, f) = xs.dims3()?;
-        let xp = xs
+        Ok(xs
             .reshape((b * t, f))?
             .matmul(self.kernel.as_tensor())?
-            .reshape((b, t, self.kernel.dim(1)?))?;
+            .reshape((b, t, self.kernel.dim(1)?))?)
+    }
+
+    /// `x · kernel + input bias` for every step at once: `[batch, time, gates·units]`.
+    pub fn input_projection(&self, xs: &Tensor) -> Result<Tensor> {
+        let xp = self.input_matmul(xs)?;
         Ok(match self.input_bias()? {
             Some(b) => xp.broadcast_add(&b)?,
             None => xp,

@@ -283,6 +283,16 @@ impl TrainWorker {
         });
     }
 
+    /// Tell the page what went wrong (shown in its error paragraph).
+    fn fail(&self, scope: &WorkerScope<Self>, message: impl ToString) {
+        self.respond(
+            scope,
+            FromWorker::Error {
+                message: message.to_string(),
+            },
+        );
+    }
+
     fn respond(&self, scope: &WorkerScope<Self>, msg: FromWorker) {
         if let Some(id) = self.client {
             scope.respond(id, msg);
@@ -319,12 +329,7 @@ impl TrainWorker {
                 Ok(loss) => losses.push((s.epoch, loss)),
                 Err(e) => {
                     self.seq2seq_left = 0;
-                    self.respond(
-                        scope,
-                        FromWorker::Error {
-                            message: e.to_string(),
-                        },
-                    );
+                    self.fail(scope, e);
                     return;
                 }
             }
@@ -410,12 +415,7 @@ impl TrainWorker {
                             self.sentiment_seconds = 0.0;
                             self.sentiment_job = Some(SentimentJob::Training(Box::new(session)));
                         }
-                        Err(e) => self.respond(
-                            scope,
-                            FromWorker::Error {
-                                message: e.to_string(),
-                            },
-                        ),
+                        Err(e) => self.fail(scope, e),
                     }
                 }
             }
@@ -439,12 +439,7 @@ impl TrainWorker {
                     Ok(Some(logs)) => self.respond(scope, FromWorker::SentimentEpoch { logs }),
                     Ok(None) => {}
                     Err(e) => {
-                        self.respond(
-                            scope,
-                            FromWorker::Error {
-                                message: e.to_string(),
-                            },
-                        );
+                        self.fail(scope, e);
                         return;
                     }
                 }
@@ -486,12 +481,7 @@ impl TrainWorker {
                             );
                             self.respond(scope, FromWorker::SentimentLoaded { name });
                         }
-                        Err(e) => self.respond(
-                            scope,
-                            FromWorker::Error {
-                                message: e.to_string(),
-                            },
-                        ),
+                        Err(e) => self.fail(scope, e),
                     }
                 }
             }
@@ -599,12 +589,7 @@ impl Worker for TrainWorker {
                 }
                 Err(e) => {
                     self.running = false;
-                    self.respond(
-                        scope,
-                        FromWorker::Error {
-                            message: e.to_string(),
-                        },
-                    );
+                    self.fail(scope, e);
                 }
             },
             ToWorker::Stop => {
@@ -638,12 +623,7 @@ impl Worker for TrainWorker {
                     self.seq2seq_left = epochs.max(1);
                     Self::schedule(scope);
                 }
-                Err(e) => self.respond(
-                    scope,
-                    FromWorker::Error {
-                        message: e.to_string(),
-                    },
-                ),
+                Err(e) => self.fail(scope, e),
             },
             ToWorker::Compare { index } => self.compare(scope, index),
             ToWorker::PanicForTest => panic!("a panic requested by the page's test hook"),
