@@ -29,4 +29,8 @@ $BIN train-sentiment --data $REVIEWS "$DATA/nsmc_raw_reviews.txt" --max-per-file
 $BIN train-sentiment --data $REVIEWS "$DATA/nsmc_raw_reviews.txt" --balance \
     --model bigru --hidden 64 --embedding-dim 64 --num-words 12000 --batch-size 64 \
     --optimizer adam --epochs 8 --patience 2 --out data/models/best-bigru
+# The gate inspector's LSTM (lecture 10's gates; not listed in the review panel).
+$BIN train-sentiment --data $REVIEWS "$DATA/nsmc_raw_reviews.txt" --max-per-file 60000 \
+    --model lstm --embedding-dim 64 --hidden 64 --batch-size 64 --epochs 8 --patience 2 \
+    --out data/models/lecture-lstm
 python3 scripts/models_index.py   # the page's list of models (data/models/index.json)

@@ -9,11 +9,14 @@
 //! - [`generate`]: greedy and sampled text generation.
 //! - [`textgen`]: lecture 8's next-word model from text to trained model.
 //! - [`teacher_forcing`]: lecture 7's teacher forcing vs free running on a many-to-many model.
+//! - [`lab`]: the concept labs of lectures 7 and 10 (recurrence stepper, weather → menu,
+//!   vanishing gradients, gates, embeddings, shapes).
 //!
 //! The `web` module (the Leptos front end) exists only on `wasm32`.
 
 pub mod bench;
 pub mod generate;
+pub mod lab;
 pub mod lecture;
 pub mod nn;
 pub mod plot;

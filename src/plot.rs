@@ -33,6 +33,8 @@ pub struct LineChart {
     pub x_label: String,
     pub y_label: String,
     pub series: Vec<Series>,
+    /// Logarithmic y axis (ticks at powers of ten); points with y ≤ 0 are left out.
+    pub log_y: bool,
 }
 
 /// At most this many vertices are drawn per series.
@@ -92,6 +94,9 @@ impl LineChart {
             (width - left - right).max(10.0),
             (height - top - bottom).max(10.0),
         );
+        let log_y = self.log_y;
+        // On a log axis every y is drawn as its log10; the ticks are then whole powers.
+        let ty = |y: f32| if log_y { y.log10() } else { y };
         let finite = |v: &f32| v.is_finite();
         let xs: Vec<f32> = self
             .series
@@ -102,7 +107,7 @@ impl LineChart {
         let ys: Vec<f32> = self
             .series
             .iter()
-            .flat_map(|s| s.points.iter().map(|p| p.1))
+            .flat_map(|s| s.points.iter().map(|p| ty(p.1)))
             .filter(finite)
             .collect();
         let (x_lo, x_hi) = (
@@ -110,7 +115,10 @@ impl LineChart {
             xs.iter().cloned().fold(f32::NEG_INFINITY, f32::max),
         );
         let (y_lo, y_hi) = (
-            ys.iter().cloned().fold(f32::INFINITY, f32::min).min(0.0),
+            ys.iter()
+                .cloned()
+                .fold(f32::INFINITY, f32::min)
+                .min(if log_y { f32::INFINITY } else { 0.0 }),
             ys.iter().cloned().fold(f32::NEG_INFINITY, f32::max),
         );
         let (x_lo, x_hi) = if xs.is_empty() {
@@ -124,7 +132,19 @@ impl LineChart {
             (y_lo, y_hi.max(y_lo + 1e-3))
         };
         let xt = nice_ticks(x_lo, x_hi, 6);
-        let yt = nice_ticks(y_lo, y_hi, 5);
+        let yt = if log_y {
+            let (lo, hi) = (
+                y_lo.floor() as i32,
+                y_hi.ceil().max(y_lo.floor() + 1.0) as i32,
+            );
+            let stride = ((hi - lo) / 6 + 1).max(1);
+            (lo..=hi)
+                .filter(|k| (k - lo) % stride == 0 || *k == hi)
+                .map(|k| k as f32)
+                .collect()
+        } else {
+            nice_ticks(y_lo, y_hi, 5)
+        };
         let (x0, x1) = (
             xt[0].min(x_lo),
             xt.last().copied().unwrap_or(x_hi).max(x_hi),
@@ -151,7 +171,11 @@ impl LineChart {
                 left + pw,
                 left - 6.0,
                 y + 4.0,
-                label(*t)
+                if log_y {
+                    format!("1e{}", *t as i32)
+                } else {
+                    label(*t)
+                }
             );
         }
         for t in &xt {
@@ -187,7 +211,7 @@ impl LineChart {
             let finite: Vec<&(f32, f32)> = s
                 .points
                 .iter()
-                .filter(|(x, y)| x.is_finite() && y.is_finite())
+                .filter(|(x, y)| x.is_finite() && ty(*y).is_finite())
                 .collect();
             // Long runs (100,000 epochs) are thinned to at most MAX_DRAWN points, always
             // keeping the last, so redrawing stays cheap for the page.
@@ -196,7 +220,7 @@ impl LineChart {
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| i % step == 0 || *i + 1 == finite.len())
-                .map(|(_, (x, y))| format!("{:.1},{:.1}", sx(*x), sy(*y)))
+                .map(|(_, (x, y))| format!("{:.1},{:.1}", sx(*x), sy(ty(*y))))
                 .collect();
             let dash = if s.dashed {
                 r#" stroke-dasharray="5 3""#
@@ -250,6 +274,238 @@ impl LineChart {
     }
 }
 
+/// How values map to colours in a [`Heatmap`] and in the labs' number cells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Palette {
+    /// Negative blue, zero white, positive orange (hidden states, weights: −1 … 1).
+    #[default]
+    Diverging,
+    /// Zero white to one dark blue (gate activations: 0 … 1).
+    Sequential,
+}
+
+/// The background colour of a cell holding `v` on a scale `[-limit, limit]` (diverging) or
+/// `[0, limit]` (sequential), as `rgb(r, g, b)`, and whether its text should be white.
+pub fn cell_colour(v: f32, palette: Palette, limit: f32) -> (String, bool) {
+    let limit = if limit.is_finite() && limit > 0.0 {
+        limit
+    } else {
+        1.0
+    };
+    let t = if v.is_finite() { v / limit } else { 0.0 };
+    let mix = |from: [f32; 3], to: [f32; 3], a: f32| {
+        let a = a.clamp(0.0, 1.0);
+        let c: Vec<u8> = (0..3)
+            .map(|i| (from[i] + (to[i] - from[i]) * a).round() as u8)
+            .collect();
+        format!("rgb({}, {}, {})", c[0], c[1], c[2])
+    };
+    const WHITE: [f32; 3] = [255.0, 255.0, 255.0];
+    match palette {
+        Palette::Diverging if t < 0.0 => (mix(WHITE, [0.0, 90.0, 160.0], -t), t < -0.6),
+        Palette::Diverging => (mix(WHITE, [190.0, 80.0, 0.0], t), t > 0.6),
+        Palette::Sequential => (mix(WHITE, [12.0, 44.0, 132.0], t), t > 0.55),
+    }
+}
+
+/// A grid of coloured cells (e.g. the hidden state over time: one row per unit, one column
+/// per step). Every cell carries its value in `data-value` and a tooltip.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Heatmap {
+    pub row_labels: Vec<String>,
+    pub col_labels: Vec<String>,
+    /// `values[row][col]`.
+    pub values: Vec<Vec<f32>>,
+    pub palette: Palette,
+    /// The value drawn at full colour (the largest |value| when `None`).
+    pub limit: Option<f32>,
+    /// Column drawn with a frame (the current step), if any.
+    pub highlight_col: Option<usize>,
+}
+
+impl Heatmap {
+    /// The grid as an `<svg>`: cells of `cell` × `cell` CSS pixels plus room for the labels.
+    pub fn to_svg(&self, cell: f32) -> String {
+        let longest = |labels: &[String]| labels.iter().map(|l| l.chars().count()).max();
+        let left = 8.0 + 7.5 * longest(&self.row_labels).unwrap_or(0) as f32;
+        let top = 8.0 + 11.0 * longest(&self.col_labels).unwrap_or(0).min(8) as f32;
+        let cols = self.values.iter().map(Vec::len).max().unwrap_or(0);
+        let (width, height) = (
+            left + cell * cols as f32 + 4.0,
+            top + cell * self.values.len() as f32 + 4.0,
+        );
+        let limit = self.limit.unwrap_or_else(|| {
+            self.values
+                .iter()
+                .flatten()
+                .filter(|v| v.is_finite())
+                .fold(0f32, |m, v| m.max(v.abs()))
+        });
+        let mut svg = String::new();
+        let _ = write!(
+            svg,
+            r#"<svg class="heatmap" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" font-size="11">"#
+        );
+        for (c, l) in self.col_labels.iter().enumerate() {
+            let x = left + cell * (c as f32 + 0.5);
+            let _ = write!(
+                svg,
+                r##"<text x="{x:.1}" y="{:.1}" transform="rotate(-45 {x:.1} {:.1})" fill="#1d2330">{}</text>"##,
+                top - 4.0,
+                top - 4.0,
+                escape(l)
+            );
+        }
+        for (r, row) in self.values.iter().enumerate() {
+            let y = top + cell * r as f32;
+            if let Some(l) = self.row_labels.get(r) {
+                let _ = write!(
+                    svg,
+                    r##"<text x="{:.1}" y="{:.1}" text-anchor="end" fill="#1d2330">{}</text>"##,
+                    left - 4.0,
+                    y + cell / 2.0 + 4.0,
+                    escape(l)
+                );
+            }
+            for (c, v) in row.iter().enumerate() {
+                let (fill, _) = cell_colour(*v, self.palette, limit);
+                let x = left + cell * c as f32;
+                let col = self.col_labels.get(c).map_or("", String::as_str);
+                let row_label = self.row_labels.get(r).map_or("", String::as_str);
+                let _ = write!(
+                    svg,
+                    r##"<rect class="cell" x="{x:.1}" y="{y:.1}" width="{cell}" height="{cell}" fill="{fill}" stroke="#ffffff" data-value="{v}"><title>{} · {}: {v:.3}</title></rect>"##,
+                    escape(row_label),
+                    escape(col),
+                );
+            }
+        }
+        if let Some(c) = self.highlight_col.filter(|c| *c < cols) {
+            let _ = write!(
+                svg,
+                r##"<rect x="{:.1}" y="{top}" width="{cell}" height="{:.1}" fill="none" stroke="#1d2330" stroke-width="2"/>"##,
+                left + cell * c as f32,
+                cell * self.values.len() as f32
+            );
+        }
+        svg.push_str("</svg>");
+        svg
+    }
+}
+
+/// One labelled point of a [`Scatter`]; `note` is its hover text (e.g. nearest neighbours).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ScatterPoint {
+    pub label: String,
+    pub x: f32,
+    pub y: f32,
+    pub note: String,
+    pub highlight: bool,
+}
+
+/// Labelled points in the plane (embeddings in 2-D).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Scatter {
+    pub x_label: String,
+    pub y_label: String,
+    pub points: Vec<ScatterPoint>,
+}
+
+impl Scatter {
+    pub fn to_svg(&self, width: f32, height: f32) -> String {
+        let (left, right, top, bottom) = (48.0, 16.0, 12.0, 40.0);
+        let (pw, ph) = (
+            (width - left - right).max(10.0),
+            (height - top - bottom).max(10.0),
+        );
+        let pts: Vec<&ScatterPoint> = self
+            .points
+            .iter()
+            .filter(|p| p.x.is_finite() && p.y.is_finite())
+            .collect();
+        let range = |f: fn(&ScatterPoint) -> f32| {
+            let lo = pts.iter().map(|p| f(p)).fold(f32::INFINITY, f32::min);
+            let hi = pts.iter().map(|p| f(p)).fold(f32::NEG_INFINITY, f32::max);
+            if pts.is_empty() {
+                (-1.0, 1.0)
+            } else {
+                let pad = ((hi - lo) * 0.08).max(1e-3);
+                (lo - pad, hi + pad)
+            }
+        };
+        let (x_lo, x_hi) = range(|p| p.x);
+        let (y_lo, y_hi) = range(|p| p.y);
+        let xt = nice_ticks(x_lo, x_hi, 6);
+        let yt = nice_ticks(y_lo, y_hi, 5);
+        let (x0, x1) = (
+            xt[0].min(x_lo),
+            xt.last().copied().unwrap_or(x_hi).max(x_hi),
+        );
+        let (y0, y1) = (
+            yt[0].min(y_lo),
+            yt.last().copied().unwrap_or(y_hi).max(y_hi),
+        );
+        let sx = |x: f32| left + (x - x0) / (x1 - x0) * pw;
+        let sy = |y: f32| top + ph - (y - y0) / (y1 - y0) * ph;
+        let mut svg = String::new();
+        let _ = write!(
+            svg,
+            r#"<svg class="scatter" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" font-size="12">"#
+        );
+        for t in &yt {
+            let y = sy(*t);
+            let _ = write!(
+                svg,
+                r##"<line x1="{left}" x2="{}" y1="{y:.1}" y2="{y:.1}" stroke="#e3e6ee"/><text x="{}" y="{:.1}" text-anchor="end" fill="#5b6475">{}</text>"##,
+                left + pw,
+                left - 6.0,
+                y + 4.0,
+                label(*t)
+            );
+        }
+        for t in &xt {
+            let x = sx(*t);
+            let _ = write!(
+                svg,
+                r##"<line x1="{x:.1}" x2="{x:.1}" y1="{top}" y2="{}" stroke="#f0f2f6"/><text x="{x:.1}" y="{}" text-anchor="middle" fill="#5b6475">{}</text>"##,
+                top + ph,
+                top + ph + 16.0,
+                label(*t)
+            );
+        }
+        let _ = write!(
+            svg,
+            r##"<rect x="{left}" y="{top}" width="{pw}" height="{ph}" fill="none" stroke="#9aa3b5"/><text x="{}" y="{}" text-anchor="middle" fill="#1d2330">{}</text><text transform="translate(12 {}) rotate(-90)" text-anchor="middle" fill="#1d2330">{}</text>"##,
+            left + pw / 2.0,
+            top + ph + 32.0,
+            escape(&self.x_label),
+            top + ph / 2.0,
+            escape(&self.y_label)
+        );
+        for p in pts {
+            let (x, y) = (sx(p.x), sy(p.y));
+            let (r, fill) = if p.highlight {
+                (5.0, "#D55E00")
+            } else {
+                (3.5, "#0072B2")
+            };
+            let _ = write!(
+                svg,
+                r##"<g class="point" data-label="{}" data-x="{}" data-y="{}"><title>{}</title><circle cx="{x:.1}" cy="{y:.1}" r="{r}" fill="{fill}"/><text x="{:.1}" y="{:.1}" fill="#1d2330">{}</text></g>"##,
+                escape(&p.label),
+                p.x,
+                p.y,
+                escape(if p.note.is_empty() { &p.label } else { &p.note }),
+                x + 6.0,
+                y - 4.0,
+                escape(&p.label)
+            );
+        }
+        svg.push_str("</svg>");
+        svg
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -282,6 +538,7 @@ mod tests {
                     dashed: true,
                 },
             ],
+            log_y: false,
         };
         let svg = chart.to_svg(480.0, 280.0);
         assert!(svg.contains(r#"data-name="loss" data-points="200""#));
@@ -315,5 +572,69 @@ mod tests {
             .split(' ')
             .count();
         assert!(drawn <= 601, "{drawn} vertices");
+    }
+
+    #[test]
+    fn log_axis_ticks_are_powers_of_ten_and_skip_non_positive_points() {
+        let chart = LineChart {
+            series: vec![Series {
+                name: "‖∂h/∂h‖".into(),
+                points: vec![(1.0, 1.0), (2.0, 1e-3), (3.0, 0.0), (4.0, 1e-6)],
+                dashed: false,
+            }],
+            log_y: true,
+            ..LineChart::default()
+        };
+        let svg = chart.to_svg(480.0, 280.0);
+        assert!(svg.contains(">1e0<") && svg.contains(">1e-6<"), "{svg}");
+        assert!(svg.contains(r#"data-points="3""#), "the zero is left out");
+    }
+
+    #[test]
+    fn cell_colours_run_from_blue_through_white_to_orange() {
+        assert_eq!(
+            cell_colour(0.0, Palette::Diverging, 1.0).0,
+            "rgb(255, 255, 255)"
+        );
+        assert_eq!(
+            cell_colour(-1.0, Palette::Diverging, 1.0),
+            ("rgb(0, 90, 160)".into(), true)
+        );
+        assert_eq!(
+            cell_colour(2.0, Palette::Diverging, 1.0).0,
+            "rgb(190, 80, 0)",
+            "clamped"
+        );
+        assert_eq!(
+            cell_colour(f32::NAN, Palette::Sequential, 1.0).0,
+            "rgb(255, 255, 255)"
+        );
+    }
+
+    #[test]
+    fn heatmap_and_scatter_carry_their_values() {
+        let map = Heatmap {
+            row_labels: vec!["h1".into(), "h2".into()],
+            col_labels: vec!["h".into(), "e".into(), "l".into()],
+            values: vec![vec![0.5, -0.25, 1.0], vec![0.0, 0.1, -1.0]],
+            highlight_col: Some(1),
+            ..Heatmap::default()
+        };
+        let svg = map.to_svg(20.0);
+        assert_eq!(svg.matches(r#"class="cell""#).count(), 6);
+        assert!(svg.contains(r#"data-value="-0.25""#));
+        let scatter = Scatter {
+            points: vec![ScatterPoint {
+                label: "그루트".into(),
+                x: 0.3,
+                y: -0.2,
+                note: "그루트: 나는".into(),
+                highlight: false,
+            }],
+            ..Scatter::default()
+        };
+        let svg = scatter.to_svg(400.0, 300.0);
+        assert!(svg.contains(r#"data-label="그루트" data-x="0.3" data-y="-0.2""#));
+        assert!(svg.contains("<title>그루트: 나는</title>"));
     }
 }

@@ -171,6 +171,9 @@ pub struct Sequential {
     /// The sequence length the model was built for (Keras' `Input(shape=(T,))`); `None` shows
     /// as `None` in the summary.
     pub input_length: Option<usize>,
+    /// Feature size of float inputs `[batch, time, features]` (Keras' `Input(shape=(T, F))`)
+    /// for a model without an Embedding; `None` when the model starts with an Embedding.
+    pub input_features: Option<usize>,
 }
 
 /// What the forward pass gives: probabilities, and the logits of a final softmax/sigmoid
@@ -188,10 +191,27 @@ impl Sequential {
         input_length: Option<usize>,
         seed: u64,
     ) -> Result<Self> {
+        Self::from_config_with_input(configs, input_length, None, seed)
+    }
+
+    /// [`Sequential::from_config`] for float inputs `[batch, time, input_features]` (one-hot
+    /// characters, weather codes…) when `input_features` is given: then the first layer is a
+    /// recurrent or Dense layer instead of an Embedding.
+    pub fn from_config_with_input(
+        configs: &[LayerConfig],
+        input_length: Option<usize>,
+        input_features: Option<usize>,
+        seed: u64,
+    ) -> Result<Self> {
         let mut layers: Vec<(String, Layer)> = Vec::new();
         let mut counts: HashMap<&'static str, usize> = HashMap::new();
+        if input_features == Some(0) {
+            return Err(NnError::Config(
+                "the input needs at least one feature".into(),
+            ));
+        }
         // The feature size flowing out of the previous layer, and whether it has a time axis.
-        let mut features: Option<usize> = None;
+        let mut features: Option<usize> = input_features;
         let mut has_time = true;
         for (i, config) in configs.iter().enumerate() {
             let layer_seed = seed
@@ -210,9 +230,9 @@ impl Sequential {
                     output_dim,
                     mask_zero,
                 } => {
-                    if i != 0 {
+                    if i != 0 || input_features.is_some() {
                         return Err(NnError::Config(
-                            "an Embedding must be the first layer".into(),
+                            "an Embedding must be the first layer, and takes token ids (no input features)".into(),
                         ));
                     }
                     if *input_dim == 0 || *output_dim == 0 {
@@ -314,15 +334,19 @@ impl Sequential {
             *n += 1;
             layers.push((name, layer));
         }
-        if !matches!(layers.first(), Some((_, Layer::Embedding(_)))) {
+        if input_features.is_none() && !matches!(layers.first(), Some((_, Layer::Embedding(_)))) {
             return Err(NnError::Config(
                 "a model starts with an Embedding layer".into(),
             ));
+        }
+        if layers.is_empty() {
+            return Err(NnError::Config("the model has no layers".into()));
         }
         Ok(Self {
             layers,
             configs: configs.to_vec(),
             input_length,
+            input_features,
         })
     }
 
@@ -392,6 +416,18 @@ impl Sequential {
 
     /// The forward pass, keeping the last Dense's logits when it ends in softmax/sigmoid.
     pub fn forward_with_logits(&self, ids: &Tensor) -> Result<ModelOutput> {
+        self.run(ids, None)
+    }
+
+    /// Every layer's output for `input` (token ids, or `[batch, time, features]` floats for a
+    /// model built with input features), in order: what the shapes lab shows.
+    pub fn layer_outputs(&self, input: &Tensor) -> Result<Vec<Tensor>> {
+        let mut outputs = Vec::with_capacity(self.layers.len());
+        self.run(input, Some(&mut outputs))?;
+        Ok(outputs)
+    }
+
+    fn run(&self, ids: &Tensor, mut outputs: Option<&mut Vec<Tensor>>) -> Result<ModelOutput> {
         let mut x = ids.clone();
         let mut mask: Option<Tensor> = None;
         let last = self.layers.len().saturating_sub(1);
@@ -427,12 +463,15 @@ impl Sequential {
                 }
                 Layer::Flatten => x.flatten_from(1)?,
             };
+            if let Some(outputs) = outputs.as_deref_mut() {
+                outputs.push(x.clone());
+            }
         }
         Ok(ModelOutput { output: x, logits })
     }
 
     /// Keras' output shape strings, e.g. `(None, 60, 128)`.
-    fn output_shapes(&self) -> Vec<String> {
+    pub fn output_shapes(&self) -> Vec<String> {
         let t = self
             .input_length
             .map_or("None".to_string(), |t| t.to_string());
@@ -620,6 +659,7 @@ impl Sequential {
         let file = ModelFile {
             format: MODEL_FORMAT.into(),
             input_length: self.input_length,
+            input_features: self.input_features,
             layers: self.configs.clone(),
             extras: extra.clone(),
         };
@@ -650,7 +690,12 @@ impl Sequential {
                 file.format
             )));
         }
-        let model = Sequential::from_config(&file.layers, file.input_length, 0)?;
+        let model = Sequential::from_config_with_input(
+            &file.layers,
+            file.input_length,
+            file.input_features,
+            0,
+        )?;
         model.load_safetensors(weights)?;
         Ok((model, file.extras))
     }
@@ -695,6 +740,8 @@ pub struct ModelExtras {
 struct ModelFile {
     format: String,
     input_length: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    input_features: Option<usize>,
     layers: Vec<LayerConfig>,
     #[serde(flatten)]
     extras: ModelExtras,

@@ -62,6 +62,7 @@ fn retrain_chart(epochs: &[EpochLogs]) -> String {
             series("accuracy", true, |e| Some(e.accuracy)),
             series("val_accuracy", true, |e| e.val_accuracy),
         ],
+        log_y: false,
     }
     .to_svg(560.0, 260.0)
 }

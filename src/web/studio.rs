@@ -122,6 +122,7 @@ fn chart(runs: &[Run]) -> String {
         x_label: "epoch".into(),
         y_label: "loss / accuracy".into(),
         series,
+        log_y: false,
     }
     .to_svg(640.0, 300.0)
 }
@@ -601,6 +602,7 @@ fn TeacherForcing(
                 x_label: "epoch".into(),
                 y_label: "loss".into(),
                 series,
+                log_y: false,
             }
             .to_svg(560.0, 240.0)
         })
