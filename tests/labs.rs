@@ -3,7 +3,9 @@
 use std::path::Path;
 
 use candle_core::{Device, Tensor};
-use rnn_playground::lab::{LabReply, LabRequest, embeddings, gates, gradients, run};
+use rnn_playground::lab::{
+    LabReply, LabRequest, embeddings, gates, gradients, run, shapes, stepper, weather,
+};
 use rnn_playground::nn::Layer;
 use rnn_playground::sentiment::SentimentModel;
 
@@ -111,13 +113,88 @@ fn embedding_projection_neighbours_are_cosine_similarities() {
 
 #[test]
 fn the_worker_requests_run_natively() {
-    let reply = run(&LabRequest::Gradients(gradients::GradientConfig {
-        scale: 0.5,
-        ..Default::default()
-    }))
+    let reply = run(
+        &LabRequest::Gradients(gradients::GradientConfig {
+            scale: 0.5,
+            ..Default::default()
+        }),
+        &[],
+    )
     .unwrap();
     let LabReply::Gradients(c) = reply else {
         panic!("gradients asked")
     };
     assert!(c.curves[0].factor_per_step < 0.6);
+    let models = vec![("gru".to_string(), model("lecture11-gru"))];
+    let gates = LabRequest::Gates {
+        model: "gru".into(),
+        text: REVIEW.into(),
+    };
+    assert!(matches!(run(&gates, &models), Ok(LabReply::Gates(_))));
+    let err = run(&gates, &[]).unwrap_err().to_string();
+    assert!(err.contains("not loaded"), "{err}");
+    // A week for a model file that is not a weather model is refused with a message.
+    let week = LabRequest::WeatherWeek {
+        model_file: b"not a model".to_vec(),
+        yesterday: 0,
+        week: "맑음 비".into(),
+    };
+    assert!(run(&week, &[]).is_err());
+}
+
+/// The page and the worker exchange these in bincode (gloo-worker's codec), which cannot
+/// decode everything serde can (internally tagged enums, skipped fields): every request and
+/// reply must come back equal.
+#[test]
+fn every_lab_message_survives_the_worker_codec() {
+    let models = vec![("gru".to_string(), model("lecture11-gru"))];
+    let trained = weather::train(&weather::WeatherConfig {
+        epochs: 5,
+        ..Default::default()
+    })
+    .unwrap();
+    let mut requests = vec![
+        LabRequest::TrainStepper(stepper::StepperConfig {
+            epochs: 3,
+            ..Default::default()
+        }),
+        LabRequest::TrainWeather(weather::WeatherConfig {
+            epochs: 2,
+            ..Default::default()
+        }),
+        LabRequest::WeatherWeek {
+            model_file: trained.model_file,
+            yesterday: 1,
+            week: "☀☂".into(),
+        },
+        LabRequest::Gradients(Default::default()),
+        LabRequest::Lookup {
+            table: vec![("groot".into(), [0.5, -0.5])],
+            sentence: "I am groot".into(),
+        },
+        LabRequest::Gates {
+            model: "gru".into(),
+            text: REVIEW.into(),
+        },
+        LabRequest::Projection {
+            model: "gru".into(),
+            fit: 200,
+            show: 20,
+            neighbours: 3,
+        },
+    ];
+    requests.extend(
+        shapes::presets()
+            .into_iter()
+            .map(|(_, config)| LabRequest::Shapes(config)),
+    );
+    for request in requests {
+        let bytes = bincode::serialize(&request).unwrap();
+        let back: LabRequest = bincode::deserialize(&bytes).unwrap();
+        assert_eq!(back, request);
+        let reply = run(&back, &models).unwrap();
+        let bytes = bincode::serialize(&reply).unwrap();
+        let back: LabReply = bincode::deserialize(&bytes).unwrap();
+        assert_eq!(back, reply);
+    }
 }

@@ -55,7 +55,7 @@ pub fn lookup(table: &[(String, [f32; 2])], sentence: &str) -> Result<Lookup> {
         Tokenizer::new(TokenizerConfig::default()).map_err(|e| LabError::Input(e.to_string()))?;
     let words: Vec<&str> = table.iter().map(|(w, _)| w.as_str()).collect();
     tokenizer.fit_on_texts(&[words.join(" ")]);
-    let ids: Vec<u32> = tokenizer.texts_to_sequences(&[sentence])[0]
+    let ids: Vec<u32> = tokenizer.texts_to_sequences([sentence])[0]
         .iter()
         .map(|&i| i as u32)
         .collect();

@@ -114,7 +114,7 @@ pub fn trace(model: &SentimentModel, text: &str) -> Result<GateTrace> {
     let ids = Tensor::from_vec(ids, (1, stages.padded.len()), &Device::Cpu)?;
     let xs = embedding.forward(&ids)?.squeeze(0)?; // [time, dim]
     let collected = step_through(rnn, &xs, &positions)?;
-    let (names, values): (Vec<(&str, bool)>, Vec<Vec<Vec<f32>>>) = collected.into_iter().unzip();
+    let (names, values): (Vec<_>, Vec<_>) = collected.into_iter().unzip();
     // The most active units: largest spread of the state map over the sentence.
     let state = values.last().expect("the hidden state is always kept");
     let mut order: Vec<usize> = (0..rnn.units).collect();

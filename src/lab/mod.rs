@@ -29,6 +29,7 @@ use candle_core::{D, Device, Tensor};
 use serde::{Deserialize, Serialize};
 
 use crate::nn::{Loss, NnError, Optimizer, OptimizerConfig, Sequential};
+use crate::sentiment::SentimentModel;
 
 /// What went wrong in a lab, in words a student can act on.
 #[derive(Debug, thiserror::Error)]
@@ -47,31 +48,107 @@ impl From<candle_core::Error> for LabError {
 
 pub type Result<T> = std::result::Result<T, LabError>;
 
-/// A lab computation the page hands to the worker (the ones that train or backpropagate).
-#[derive(Clone, Debug, Serialize, Deserialize)]
+/// A lab computation the page hands to the worker. Every number a lab page shows comes back
+/// in a [`LabReply`]; the page itself only formats.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum LabRequest {
-    /// Train the "hell" → "ello" stepper from its initial weights.
+    /// Train the "hell" → "ello" stepper for `config.epochs` epochs (0: the untrained view).
     TrainStepper(stepper::StepperConfig),
     /// Train the weather → menu model.
     TrainWeather(weather::WeatherConfig),
+    /// The trained weather model's menus for a typed week.
+    WeatherWeek {
+        model_file: Vec<u8>,
+        yesterday: usize,
+        week: String,
+    },
     /// The gradient-norm curves for these settings.
     Gradients(gradients::GradientConfig),
+    /// Output shapes and `summary()` of a stack.
+    Shapes(#[serde(with = "json_text")] shapes::ShapesConfig),
+    /// A sentence through the editable "I am groot" table.
+    Lookup {
+        table: Vec<(String, [f32; 2])>,
+        sentence: String,
+    },
+    /// The gates of a loaded review classifier on a sentence.
+    Gates { model: String, text: String },
+    /// A loaded classifier's Embedding in 2-D.
+    Projection {
+        model: String,
+        fit: usize,
+        show: usize,
+        neighbours: usize,
+    },
+}
+
+/// Layer configs are an internally tagged enum (`{"type": "Dense", …}`, as `model.json`
+/// stores them), which bincode, the worker's wire format, cannot decode: they cross as JSON text.
+mod json_text {
+    use serde::de::{DeserializeOwned, Error as _};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<T: Serialize, S: Serializer>(value: &T, s: S) -> Result<S::Ok, S::Error> {
+        let text = serde_json::to_string(value).map_err(serde::ser::Error::custom)?;
+        s.serialize_str(&text)
+    }
+
+    pub fn deserialize<'de, T: DeserializeOwned, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<T, D::Error> {
+        let text = String::deserialize(d)?;
+        serde_json::from_str(&text).map_err(D::Error::custom)
+    }
 }
 
 /// The worker's answer to a [`LabRequest`].
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum LabReply {
     Stepper(stepper::StepperTraining),
     Weather(weather::WeatherTraining),
+    Week(weather::WeekView),
     Gradients(gradients::GradientCurves),
+    Shapes(shapes::ShapesView),
+    Lookup(embeddings::Lookup),
+    Gates(gates::GateTrace),
+    Projection(embeddings::Projection),
 }
 
-/// Run one request (in the worker, or natively in tests).
-pub fn run(request: &LabRequest) -> Result<LabReply> {
+/// Run one request (in the worker, or natively in tests). `models` are the loaded review
+/// classifiers by name, for the gate inspector and the projection.
+pub fn run(request: &LabRequest, models: &[(String, SentimentModel)]) -> Result<LabReply> {
+    let model = |name: &str| {
+        models
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, m)| m)
+            .ok_or_else(|| LabError::Input(format!("the model {name:?} is not loaded yet")))
+    };
     Ok(match request {
         LabRequest::TrainStepper(config) => LabReply::Stepper(stepper::train(config)?),
         LabRequest::TrainWeather(config) => LabReply::Weather(weather::train(config)?),
+        LabRequest::WeatherWeek {
+            model_file,
+            yesterday,
+            week,
+        } => {
+            let days = weather::parse_week(week)?;
+            LabReply::Week(weather::WeatherModel::from_file(model_file)?.week(*yesterday, &days)?)
+        }
         LabRequest::Gradients(config) => LabReply::Gradients(gradients::curves(config)?),
+        LabRequest::Shapes(config) => LabReply::Shapes(shapes::describe(config)?),
+        LabRequest::Lookup { table, sentence } => {
+            LabReply::Lookup(embeddings::lookup(table, sentence)?)
+        }
+        LabRequest::Gates { model: name, text } => {
+            LabReply::Gates(gates::trace(model(name)?, text)?)
+        }
+        LabRequest::Projection {
+            model: name,
+            fit,
+            show,
+            neighbours,
+        } => LabReply::Projection(embeddings::project(model(name)?, *fit, *show, *neighbours)?),
     })
 }
 

@@ -89,12 +89,15 @@ pub struct StepperView {
     pub output: String,
 }
 
+/// `(epoch, output)` pairs: the output string whenever it changed during training.
+pub type OutputHistory = Vec<(usize, String)>;
+
 /// What training returns to the page: losses, the output after some epochs, the final view.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StepperTraining {
     pub losses: Vec<f32>,
     /// `(epoch, output)` whenever the output string changed: how "ello" appears.
-    pub outputs: Vec<(usize, String)>,
+    pub outputs: OutputHistory,
     pub view: StepperView,
 }
 
@@ -151,7 +154,7 @@ impl StepperLab {
     }
 
     /// Train for `epochs` full-batch Adam steps; returns the losses and the outputs seen.
-    pub fn train(&mut self, epochs: usize) -> Result<(Vec<f32>, Vec<(usize, String)>)> {
+    pub fn train(&mut self, epochs: usize) -> Result<(Vec<f32>, OutputHistory)> {
         let (x, y) = Self::data()?;
         let mut losses = Vec::with_capacity(epochs);
         let mut outputs = vec![(0, self.view()?.output)];

@@ -350,9 +350,9 @@ mod tests {
         let model = WeatherModel::from_file(&trained.model_file).unwrap();
         // A week of sunshine: every day the same dish as the day before the week.
         let sunny = parse_week("맑음 맑음 맑음 맑음 맑음 맑음 맑음").unwrap();
-        for yesterday in 0..3 {
+        for (yesterday, dish) in DISHES.iter().enumerate() {
             let week = model.week(yesterday, &sunny).unwrap();
-            assert_eq!(week.correct, 7, "yesterday {}", DISHES[yesterday]);
+            assert_eq!(week.correct, 7, "yesterday {dish}");
         }
         let mixed = parse_week("비 맑음 비 비 맑음 맑음 비").unwrap();
         let week = model.week(2, &mixed).unwrap();

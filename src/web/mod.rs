@@ -4,6 +4,8 @@
 //! model or text results themselves.
 
 mod app;
+mod labs;
+pub mod route;
 mod sentiment_panel;
 mod studio;
 mod tokenizer_panel;

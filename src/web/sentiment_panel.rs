@@ -92,7 +92,7 @@ enum Load {
 type Shared<T> = StoredValue<T, leptos::prelude::LocalStorage>;
 
 /// GET `url` as bytes, reporting progress; `done` gets the bytes or a message.
-fn fetch_bytes(
+pub(crate) fn fetch_bytes(
     url: &str,
     progress: impl Fn(f64, f64) + 'static,
     done: impl FnOnce(Result<Vec<u8>, String>) + 'static,

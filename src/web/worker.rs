@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use web_time::Instant;
 
 use crate::generate::{GenerationStep, Sampling};
+use crate::lab::{LabReply, LabRequest};
 use crate::nn::Sequential;
 use crate::sentiment::{
     SentimentConfig, SentimentModel, SentimentSession, Stages, lecture_sentence, preprocess,
@@ -82,6 +83,10 @@ pub enum ToWorker {
     /// Panic on purpose. Only the end-to-end test sends it (the page shows its button with
     /// `?test-hooks`): it checks that a crashed worker is reported and replaced.
     PanicForTest,
+    /// A concept-lab computation (see [`crate::lab`]).
+    Lab {
+        request: LabRequest,
+    },
     /// Generate from the model as trained so far.
     Generate {
         seed_text: String,
@@ -181,6 +186,10 @@ pub enum FromWorker {
     /// itself, because its state may be half-updated. The page starts a new worker.
     Crashed {
         message: String,
+    },
+    /// The answer to a [`ToWorker::Lab`] request.
+    Lab {
+        reply: LabReply,
     },
 }
 
@@ -627,6 +636,10 @@ impl Worker for TrainWorker {
             },
             ToWorker::Compare { index } => self.compare(scope, index),
             ToWorker::PanicForTest => panic!("a panic requested by the page's test hook"),
+            ToWorker::Lab { request } => match crate::lab::run(&request, &self.sentiment) {
+                Ok(reply) => self.respond(scope, FromWorker::Lab { reply }),
+                Err(e) => self.fail(scope, e),
+            },
             ToWorker::LoadSentiment {
                 name,
                 config_json,

@@ -1,0 +1,204 @@
+//! "임베딩" (lecture 10): the "I am groot" table as an editable lookup table, and a trained
+//! model's word vectors projected to 2-D with their nearest neighbours.
+
+use leptos::prelude::*;
+
+use super::{Cells, LabError, LabHeading, LabWorker, load_shipped_model};
+use crate::lab::embeddings::{GROOT_TABLE, Lookup, Projection};
+use crate::lab::{LabReply, LabRequest};
+use crate::plot::{Scatter, ScatterPoint};
+use crate::web::route::{LabId, Location};
+use crate::web::worker::FromWorker;
+
+/// The model whose Embedding is projected.
+const PROJECTED_MODEL: &str = "lecture11-gru";
+const SHOWN_WORDS: usize = 120;
+
+#[component]
+pub fn EmbeddingsLab(location: Location) -> impl IntoView {
+    let table = RwSignal::new(
+        GROOT_TABLE
+            .iter()
+            .map(|(w, v)| (w.to_string(), *v))
+            .collect::<Vec<_>>(),
+    );
+    let sentence = RwSignal::new(
+        location
+            .param("sentence")
+            .map_or("I am groot".to_string(), str::to_string),
+    );
+    let lookup = RwSignal::new(None::<Lookup>);
+    let projection = RwSignal::new(None::<Projection>);
+    let model_state = RwSignal::new("loading".to_string());
+    let search = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+
+    let worker_cell = StoredValue::new_local(None::<LabWorker>);
+    let worker = LabWorker::spawn(move |msg| match msg {
+        FromWorker::Lab { reply } => {
+            error.set(None);
+            match reply {
+                LabReply::Lookup(l) => lookup.set(Some(l)),
+                LabReply::Projection(p) => {
+                    model_state.set("ready".into());
+                    projection.set(Some(p));
+                }
+                _ => {}
+            }
+        }
+        FromWorker::SentimentLoaded { name } => {
+            if let Some(w) = worker_cell.get_value() {
+                w.lab(LabRequest::Projection {
+                    model: name,
+                    fit: 1000,
+                    show: SHOWN_WORDS,
+                    neighbours: 5,
+                });
+            }
+        }
+        FromWorker::Error { message } => error.set(Some(message)),
+        FromWorker::Crashed { message } => {
+            error.set(Some(format!("the lab's worker crashed: {message}")))
+        }
+        _ => {}
+    });
+    worker_cell.set_value(Some(worker));
+    Effect::new(move |_| {
+        worker.lab(LabRequest::Lookup {
+            table: table.get(),
+            sentence: sentence.get(),
+        });
+    });
+    load_shipped_model(
+        worker,
+        PROJECTED_MODEL,
+        |_, _| {},
+        move |e| model_state.set(format!("failed: {e}")),
+    );
+
+    let edit = move |row: usize, col: usize, value: String| {
+        if let Ok(v) = value.trim().parse::<f32>() {
+            table.update(|t| t[row].1[col] = v);
+        }
+    };
+    let scatter = move || {
+        let used = lookup.with(|l| l.as_ref().map(|l| l.words.clone()).unwrap_or_default());
+        table
+            .with(|t| Scatter {
+                x_label: "E1".into(),
+                y_label: "E2".into(),
+                points: t
+                    .iter()
+                    .map(|(w, v)| ScatterPoint {
+                        label: w.clone(),
+                        x: v[0],
+                        y: v[1],
+                        note: format!("{w}: ({:.2}, {:.2})", v[0], v[1]),
+                        highlight: used.contains(w),
+                    })
+                    .collect(),
+            })
+            .to_svg(360.0, 300.0)
+    };
+    let projected = move || {
+        let query = search.get();
+        projection.with(|p| {
+            p.as_ref().map(|p| {
+                Scatter {
+                    x_label: format!("PC1 ({:.1}%)", p.explained[0] * 100.0),
+                    y_label: format!("PC2 ({:.1}%)", p.explained[1] * 100.0),
+                    points: p
+                        .words
+                        .iter()
+                        .map(|w| ScatterPoint {
+                            label: w.word.clone(),
+                            x: w.x,
+                            y: w.y,
+                            note: format!(
+                                "{} ≈ {}",
+                                w.word,
+                                w.neighbours
+                                    .iter()
+                                    .map(|(n, s)| format!("{n} ({s:.2})"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                            highlight: !query.is_empty() && w.word == query.trim(),
+                        })
+                        .collect(),
+                }
+                .to_svg(640.0, 460.0)
+            })
+        })
+    };
+
+    view! {
+        <section class="panel lab" id="lab-embeddings">
+            <LabHeading lab=LabId::Embeddings/>
+            <div class="panel-body">
+                <div class="controls">
+                    <h3>"임베딩 = 찾아보기 표 · an Embedding is a lookup table"</h3>
+                    <table class="data" id="groot-table">
+                        <thead><tr><th>"id"</th><th>"단어 · word"</th><th>"E1"</th><th>"E2"</th></tr></thead>
+                        <tbody>
+                            {move || table.get().into_iter().enumerate().map(|(i, (w, v))| { let key = w.clone(); view! {
+                                <tr data-word=key>
+                                    <td class="num">{i + 1}</td>
+                                    <td>{w}</td>
+                                    {(0..2).map(|c| view! {
+                                        <td><input type="number" step="0.05" class="cell-input" aria-label=format!("row {} E{}", i + 1, c + 1)
+                                            prop:value=v[c].to_string()
+                                            on:change=move |ev| edit(i, c, event_target_value(&ev))/></td>
+                                    }).collect_view()}
+                                </tr>
+                            }}).collect_view()}
+                        </tbody>
+                    </table>
+                    <div class="field">
+                        <label for="groot-sentence">"문장 · sentence"</label>
+                        <input id="groot-sentence" type="text" prop:value=move || sentence.get()
+                            on:input=move |ev| sentence.set(event_target_value(&ev))/>
+                    </div>
+                    <LabError error/>
+                    {move || lookup.get().map(|l| view! {
+                        <p>"texts_to_sequences → " <code id="groot-ids">{format!("{:?}", l.ids)}</code></p>
+                        <p>{format!("Embedding 출력 · output shape ({}, 2):", l.vectors.len())}</p>
+                        <table class="lab-matrix" id="groot-vectors">
+                            <tbody>
+                                {l.words.iter().zip(&l.vectors).map(|(w, v)| view! {
+                                    <tr data-word=w.clone()><th>{w.clone()}</th><Cells values=v.clone()/></tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    })}
+                    <div id="groot-scatter" class="chart" inner_html=scatter></div>
+                </div>
+                <div class="results">
+                    <h3>"학습된 임베딩 · learned embeddings (11강 GRU, PCA)"</h3>
+                    <p id="embedding-status" class="status" data-state=move || model_state.get()>
+                        {move || match model_state.get().as_str() {
+                            "ready" => projection.with(|p| p.as_ref().map(|p| format!(
+                                "가장 자주 나온 {} 단어 중 {}개 · {} of the {} most frequent words, {}-dimensional vectors projected to 2-D. 점 위에 마우스를 올리면 가까운 단어 · hover a point for its nearest neighbours (cosine).",
+                                p.fitted_on, p.words.len(), p.words.len(), p.fitted_on, p.dim
+                            )).unwrap_or_default()),
+                            "loading" => "모델 내려받는 중 · downloading the model".to_string(),
+                            other => other.to_string(),
+                        }}
+                    </p>
+                    <div class="field inline">
+                        <label for="embedding-search">"단어 찾기 · find a word"</label>
+                        <input id="embedding-search" type="text" prop:value=move || search.get()
+                            on:input=move |ev| search.set(event_target_value(&ev))/>
+                    </div>
+                    {move || {
+                        let q = search.get();
+                        projection.with(|p| p.as_ref().and_then(|p| p.words.iter().find(|w| w.word == q.trim()).map(|w| view! {
+                            <p id="embedding-neighbours">{format!("{} ≈ {}", w.word, w.neighbours.iter().map(|(n, s)| format!("{n} ({s:.2})")).collect::<Vec<_>>().join(", "))}</p>
+                        })))
+                    }}
+                    <div id="embedding-scatter" class="chart" inner_html=projected></div>
+                </div>
+            </div>
+        </section>
+    }
+}

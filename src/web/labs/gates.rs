@@ -1,0 +1,184 @@
+//! "게이트 들여다보기" (lecture 10): the gates of a shipped LSTM or GRU review classifier on a
+//! sentence the student types.
+
+use leptos::prelude::*;
+
+use super::{LabHeading, LabWorker, load_shipped_model};
+use crate::lab::gates::GateTrace;
+use crate::lab::{LabReply, LabRequest};
+use crate::plot::{Heatmap, Palette};
+use crate::sentiment::lecture_sentence;
+use crate::web::route::{LabId, Location, write_settings};
+use crate::web::worker::FromWorker;
+
+/// The classifiers the inspector offers: (folder, label).
+const MODELS: [(&str, &str); 2] = [
+    ("lecture-lstm", "LSTM (Embedding 64 → LSTM 64)"),
+    ("lecture11-gru", "GRU (11강: Embedding 100 → GRU 128)"),
+];
+const DEFAULT_TEXT: &str = "이 상품 진짜 좋아요... 저는 강추합니다. 대박";
+
+#[derive(Clone, Debug, PartialEq)]
+enum Load {
+    Fetching(f64, f64),
+    Ready,
+    Failed(String),
+}
+
+#[component]
+pub fn GatesLab(location: Location) -> impl IntoView {
+    let model = RwSignal::new(
+        location
+            .param("model")
+            .and_then(|m| MODELS.iter().find(|(n, _)| *n == m))
+            .map_or(MODELS[0].0, |(n, _)| *n),
+    );
+    let text = RwSignal::new(
+        location
+            .param("text")
+            .map_or(DEFAULT_TEXT.to_string(), str::to_string),
+    );
+    let loads = RwSignal::new(Vec::<(&'static str, Load)>::new());
+    let trace = RwSignal::new(None::<GateTrace>);
+    let error = RwSignal::new(None::<String>);
+    let set_load = move |name: &str, load: Load| {
+        loads.update(|l| {
+            if let Some(entry) = l.iter_mut().find(|(n, _)| *n == name) {
+                entry.1 = load;
+            }
+        })
+    };
+    let ready =
+        move |name: &str| loads.with(|l| l.iter().any(|(n, s)| *n == name && *s == Load::Ready));
+    let worker_cell = StoredValue::new_local(None::<LabWorker>);
+    let inspect = move || {
+        let name = model.get_untracked();
+        write_settings(
+            LabId::Gates,
+            &[("model", name.to_string()), ("text", text.get_untracked())],
+        );
+        if ready(name)
+            && let Some(w) = worker_cell.get_value()
+        {
+            w.lab(LabRequest::Gates {
+                model: name.to_string(),
+                text: text.get_untracked(),
+            });
+        }
+    };
+    let worker = LabWorker::spawn(move |msg| match msg {
+        FromWorker::SentimentLoaded { name } => {
+            if let Some((n, _)) = MODELS.iter().find(|(n, _)| *n == name) {
+                set_load(n, Load::Ready);
+            }
+            inspect();
+        }
+        FromWorker::Lab {
+            reply: LabReply::Gates(t),
+        } => {
+            error.set(None);
+            trace.set(Some(t));
+        }
+        FromWorker::Error { message } => {
+            trace.set(None);
+            error.set(Some(message));
+        }
+        FromWorker::Crashed { message } => error.set(Some(format!(
+            "the lab's worker crashed: {message}. Reload the page."
+        ))),
+        _ => {}
+    });
+    worker_cell.set_value(Some(worker));
+    let choose = move |name: &'static str| {
+        model.set(name);
+        trace.set(None);
+        if loads.with(|l| l.iter().any(|(n, _)| *n == name)) {
+            inspect();
+            return;
+        }
+        loads.update(|l| l.push((name, Load::Fetching(0.0, 0.0))));
+        load_shipped_model(
+            worker,
+            name,
+            move |got, total| set_load(name, Load::Fetching(got, total)),
+            move |e| set_load(name, Load::Failed(e)),
+        );
+    };
+    choose(model.get_untracked());
+
+    let status = move || {
+        let name = model.get();
+        loads.with(|l| l.iter().find(|(n, _)| *n == name).map(|(_, s)| s.clone()))
+    };
+
+    view! {
+        <section class="panel lab" id="lab-gates">
+            <LabHeading lab=LabId::Gates/>
+            <p class="formula">
+                "LSTM: i = σ(…) 입력, f = σ(…) 망각, o = σ(…) 출력, c_t = f·c_(t−1) + i·c̃_t, h_t = o·tanh(c_t). GRU: z 업데이트, r 리셋, h_t = z·h_(t−1) + (1−z)·h̃_t. "
+                <span class="en">"0 = gate shut (white), 1 = gate open (dark blue)."</span>
+            </p>
+            <div class="panel-body">
+                <div class="controls">
+                    <div class="field">
+                        <span>"모델 · model"</span>
+                        <div class="toggles" role="group" aria-label="model">
+                            {MODELS.iter().map(|(name, label)| view! {
+                                <button class="toggle" id=format!("gates-{name}")
+                                    class:active=move || model.get() == *name
+                                    aria-pressed=move || (model.get() == *name).to_string()
+                                    on:click=move |_| choose(name)>{*label}</button>
+                            }).collect_view()}
+                        </div>
+                    </div>
+                    <div class="field">
+                        <label for="gates-text">"문장 · sentence"</label>
+                        <textarea id="gates-text" rows="3" prop:value=move || text.get()
+                            on:input=move |ev| { text.set(event_target_value(&ev)); inspect(); }></textarea>
+                    </div>
+                    <p id="gates-status" class="status" data-state=move || match status() {
+                        Some(Load::Ready) => "ready",
+                        Some(Load::Failed(_)) => "failed",
+                        _ => "loading",
+                    }>
+                        {move || match status() {
+                            Some(Load::Fetching(got, total)) if total > 0.0 => format!("모델 내려받는 중 · downloading {:.0}%", got / total * 100.0),
+                            Some(Load::Fetching(..)) | None => "모델 내려받는 중 · downloading".to_string(),
+                            Some(Load::Ready) => trace.with(|t| t.as_ref().map(|t| lecture_sentence(t.probability)).unwrap_or_default()),
+                            Some(Load::Failed(e)) => format!("모델을 불러오지 못했습니다 · could not load the model: {e}"),
+                        }}
+                    </p>
+                    <div id="gates-state-chart" class="chart" inner_html=move || trace.with(|t| t.as_ref().map(|t| t.state_chart(5).to_svg(320.0, 240.0)).unwrap_or_default())></div>
+                    <p class="hint">"가장 활발한 유닛 5개의 상태 · the state of the 5 most active units across the sentence."</p>
+                </div>
+                <div class="results" id="gates-maps">
+                    {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                    {move || trace.get().map(|t| {
+                        let tokens = t.tokens.clone();
+                        let units: Vec<String> = t.units.iter().map(|u| format!("#{u}")).collect();
+                        view! {
+                            <p class="hint">{format!("{} · {} of {} units shown (the most active){}", t.cell, t.units.len(), t.total_units,
+                                t.note.as_ref().map(|n| format!(" · {n}")).unwrap_or_default())}</p>
+                            {t.maps.into_iter().map(|m| {
+                                let svg = Heatmap {
+                                    row_labels: units.clone(),
+                                    col_labels: tokens.clone(),
+                                    palette: if m.is_gate { Palette::Sequential } else { Palette::Diverging },
+                                    limit: m.is_gate.then_some(1.0),
+                                    values: m.values,
+                                    highlight_col: None,
+                                }.to_svg(16.0);
+                                view! {
+                                    <figure class="gate-map" data-name=m.name.clone()>
+                                        <figcaption>{m.name.clone()}</figcaption>
+                                        <div class="chart" inner_html=svg></div>
+                                    </figure>
+                                }
+                            }).collect_view()}
+                        }
+                    })}
+                </div>
+            </div>
+        </section>
+    }
+}

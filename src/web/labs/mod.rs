@@ -1,0 +1,231 @@
+//! The concept labs of lectures 7 and 10 (one route each, see [`super::route`]).
+//!
+//! Every lab sends [`LabRequest`]s to its own worker and draws the [`LabReply`]: all numbers
+//! come from [`crate::lab`]; these components only format them (and pick cell colours through
+//! [`crate::plot::cell_colour`]).
+
+mod embeddings;
+mod gates;
+mod gradients;
+mod shapes;
+mod stepper;
+mod weather;
+
+use std::rc::Rc;
+
+use gloo_worker::{Spawnable, WorkerBridge};
+use leptos::prelude::*;
+
+use super::route::{LabId, Location};
+use super::worker::{FromWorker, ToWorker, TrainWorker};
+use crate::lab::{LabReply, LabRequest};
+use crate::plot::{Palette, cell_colour};
+
+pub use embeddings::EmbeddingsLab;
+pub use gates::GatesLab;
+pub use gradients::GradientsLab;
+pub use shapes::ShapesLab;
+pub use stepper::StepperLab;
+pub use weather::WeatherLab;
+
+type Local<T> = StoredValue<T, LocalStorage>;
+
+/// A lab's worker: started at once (so its module compiles while the student reads), and
+/// started again on the next request if it crashed.
+#[derive(Clone, Copy)]
+pub(crate) struct LabWorker {
+    bridge: Local<Option<WorkerBridge<TrainWorker>>>,
+    callback: Local<Rc<dyn Fn(FromWorker)>>,
+}
+
+impl LabWorker {
+    /// `on_message` gets every message; [`LabWorker::replies`] is the usual one.
+    pub(crate) fn spawn(on_message: impl Fn(FromWorker) + 'static) -> Self {
+        let worker = Self {
+            bridge: StoredValue::new_local(None),
+            callback: StoredValue::new_local(Rc::new(on_message) as Rc<dyn Fn(FromWorker)>),
+        };
+        worker.start();
+        worker
+    }
+
+    /// A worker whose lab replies go to `on_reply` and whose errors go to `error`.
+    pub(crate) fn replies(
+        error: RwSignal<Option<String>>,
+        on_reply: impl Fn(LabReply) + 'static,
+    ) -> Self {
+        Self::spawn(move |msg| match msg {
+            FromWorker::Lab { reply } => {
+                error.set(None);
+                on_reply(reply);
+            }
+            FromWorker::Error { message } => error.set(Some(message)),
+            FromWorker::Crashed { message } => error.set(Some(format!(
+                "the lab's worker crashed: {message}. It starts again with your next change."
+            ))),
+            _ => {}
+        })
+    }
+
+    fn start(self) {
+        let callback = self.callback.get_value();
+        let bridge = self.bridge;
+        let fresh = TrainWorker::spawner()
+            .callback(move |msg| {
+                if matches!(msg, FromWorker::Crashed { .. }) {
+                    // Dropped after this callback returns; the next send starts a new one.
+                    wasm_bindgen_futures::spawn_local(async move { bridge.set_value(None) });
+                }
+                callback(msg)
+            })
+            // Relative, so the site also works under a sub-path.
+            .spawn("./worker.js");
+        self.bridge.set_value(Some(fresh));
+    }
+
+    pub(crate) fn send(self, msg: ToWorker) {
+        if self.bridge.with_value(Option::is_none) {
+            self.start();
+        }
+        self.bridge.with_value(|b| {
+            if let Some(b) = b {
+                b.send(msg);
+            }
+        });
+    }
+
+    pub(crate) fn lab(self, request: LabRequest) {
+        self.send(ToWorker::Lab { request });
+    }
+}
+
+/// Fetch a shipped model folder (`models/<name>/`) and load it into `worker` as `name`.
+pub(crate) fn load_shipped_model(
+    worker: LabWorker,
+    name: &str,
+    progress: impl Fn(f64, f64) + 'static,
+    failed: impl Fn(String) + Clone + 'static,
+) {
+    let base = format!("./models/{name}");
+    let name = name.to_string();
+    let weights_url = format!("{base}/model.safetensors");
+    let failed_config = failed.clone();
+    super::sentiment_panel::fetch_bytes(
+        &format!("{base}/model.json"),
+        |_, _| {},
+        move |config| match config.and_then(|b| String::from_utf8(b).map_err(|e| e.to_string())) {
+            Err(e) => failed_config(e),
+            Ok(config_json) => {
+                super::sentiment_panel::fetch_bytes(&weights_url, progress, move |weights| {
+                    match weights {
+                        Err(e) => failed(e),
+                        Ok(weights) => worker.send(ToWorker::LoadSentiment {
+                            name,
+                            config_json,
+                            weights,
+                        }),
+                    }
+                })
+            }
+        },
+    );
+}
+
+/// Numbers as coloured cells (`<td class="cell" data-value=…>`), for vectors and matrices.
+#[component]
+pub(crate) fn Cells(
+    values: Vec<f32>,
+    #[prop(default = Palette::Diverging)] palette: Palette,
+    #[prop(default = 1.0)] limit: f32,
+) -> impl IntoView {
+    values
+        .into_iter()
+        .map(|v| {
+            let (background, light) = cell_colour(v, palette, limit);
+            let style = format!(
+                "background:{background};color:{}",
+                if light { "#fff" } else { "#1d2330" }
+            );
+            view! { <td class="cell num" data-value=v.to_string() style=style>{format!("{v:.3}")}</td> }
+        })
+        .collect_view()
+}
+
+/// A matrix with row labels and column labels.
+#[component]
+pub(crate) fn Matrix(
+    id: &'static str,
+    rows: Vec<(String, Vec<f32>)>,
+    columns: Vec<String>,
+) -> impl IntoView {
+    view! {
+        <table id=id class="lab-matrix">
+            <thead><tr><th></th>{columns.into_iter().map(|c| view! { <th>{c}</th> }).collect_view()}</tr></thead>
+            <tbody>
+                {rows.into_iter().map(|(label, values)| {
+                    let key = label.clone();
+                    view! { <tr data-row=key><th>{label}</th><Cells values/></tr> }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// The error line every lab shows (or nothing).
+#[component]
+pub(crate) fn LabError(error: RwSignal<Option<String>>) -> impl IntoView {
+    move || {
+        error
+            .get()
+            .map(|e| view! { <p class="error" role="alert">{e}</p> })
+    }
+}
+
+/// The labs' index page: a card per lab.
+#[component]
+pub fn LabsIndex() -> impl IntoView {
+    view! {
+        <section class="panel" id="labs-index">
+            <h2>"개념 실험실 " <span class="en">"· Concept labs (lectures 7 and 10)"</span></h2>
+            <p class="lede">"강의의 그림을 실제 모델로 계산합니다. 슬라이더를 움직이면 수식의 값이 바뀝니다. · Each lecture picture, computed by the real layers."</p>
+            <ul class="lab-cards">
+                {LabId::ALL.iter().map(|lab| {
+                    let (ko, en, what) = lab.titles();
+                    view! {
+                        <li class="lab-card">
+                            <a href=lab.href()>
+                                <strong>{ko}</strong>
+                                <span class="en">{en}</span>
+                                <span class="what">{what}</span>
+                            </a>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+/// The lab at `location` (its settings are in the location's parameters).
+pub fn lab_view(lab: LabId, location: &Location) -> AnyView {
+    let location = location.clone();
+    match lab {
+        LabId::Stepper => view! { <StepperLab location/> }.into_any(),
+        LabId::Weather => view! { <WeatherLab location/> }.into_any(),
+        LabId::Gradients => view! { <GradientsLab location/> }.into_any(),
+        LabId::Gates => view! { <GatesLab location/> }.into_any(),
+        LabId::Embeddings => view! { <EmbeddingsLab location/> }.into_any(),
+        LabId::Shapes => view! { <ShapesLab location/> }.into_any(),
+    }
+}
+
+/// The lab's heading with its Korean and English titles.
+#[component]
+pub(crate) fn LabHeading(lab: LabId) -> impl IntoView {
+    let (ko, en, what) = lab.titles();
+    view! {
+        <p class="crumbs"><a href="#/labs">"← 개념 실험실 · Labs"</a></p>
+        <h2>{ko} " " <span class="en">{format!("· {en}")}</span></h2>
+        <p class="lede">{what}</p>
+    }
+}
