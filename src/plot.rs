@@ -324,15 +324,27 @@ pub struct Heatmap {
 }
 
 impl Heatmap {
-    /// The grid as an `<svg>`: cells of `cell` × `cell` CSS pixels plus room for the labels.
-    pub fn to_svg(&self, cell: f32) -> String {
-        let longest = |labels: &[String]| labels.iter().map(|l| l.chars().count()).max();
-        let left = 8.0 + 7.5 * longest(&self.row_labels).unwrap_or(0) as f32;
-        let top = 8.0 + 11.0 * longest(&self.col_labels).unwrap_or(0).min(8) as f32;
+    /// The grid as an `<svg>`: cells of `cell_w` × `cell_h` CSS pixels plus room for the
+    /// labels. Column labels are written upright when they fit the cell, slanted otherwise.
+    pub fn to_svg(&self, cell_w: f32, cell_h: f32) -> String {
+        // Hangul is about twice as wide as Latin text at the same size.
+        let text_width = |l: &str| {
+            l.chars()
+                .map(|c| if c.is_ascii() { 6.5 } else { 11.5 })
+                .sum::<f32>()
+        };
+        let widest = |labels: &[String]| labels.iter().map(|l| text_width(l)).fold(0f32, f32::max);
+        let upright = widest(&self.col_labels) <= cell_w - 2.0;
+        let left = 8.0 + widest(&self.row_labels);
+        let top = if upright {
+            18.0
+        } else {
+            8.0 + 0.72 * widest(&self.col_labels).min(90.0)
+        };
         let cols = self.values.iter().map(Vec::len).max().unwrap_or(0);
         let (width, height) = (
-            left + cell * cols as f32 + 4.0,
-            top + cell * self.values.len() as f32 + 4.0,
+            left + cell_w * cols as f32 + 4.0 + if upright { 0.0 } else { 40.0 },
+            top + cell_h * self.values.len() as f32 + 4.0,
         );
         let limit = self.limit.unwrap_or_else(|| {
             self.values
@@ -347,34 +359,43 @@ impl Heatmap {
             r#"<svg class="heatmap" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" font-size="11">"#
         );
         for (c, l) in self.col_labels.iter().enumerate() {
-            let x = left + cell * (c as f32 + 0.5);
-            let _ = write!(
-                svg,
-                r##"<text x="{x:.1}" y="{:.1}" transform="rotate(-45 {x:.1} {:.1})" fill="#1d2330">{}</text>"##,
-                top - 4.0,
-                top - 4.0,
-                escape(l)
-            );
+            let x = left + cell_w * (c as f32 + 0.5);
+            if upright {
+                let _ = write!(
+                    svg,
+                    r##"<text x="{x:.1}" y="{:.1}" text-anchor="middle" fill="#1d2330">{}</text>"##,
+                    top - 5.0,
+                    escape(l)
+                );
+            } else {
+                let _ = write!(
+                    svg,
+                    r##"<text x="{x:.1}" y="{:.1}" transform="rotate(-45 {x:.1} {:.1})" fill="#1d2330">{}</text>"##,
+                    top - 4.0,
+                    top - 4.0,
+                    escape(l)
+                );
+            }
         }
         for (r, row) in self.values.iter().enumerate() {
-            let y = top + cell * r as f32;
+            let y = top + cell_h * r as f32;
             if let Some(l) = self.row_labels.get(r) {
                 let _ = write!(
                     svg,
                     r##"<text x="{:.1}" y="{:.1}" text-anchor="end" fill="#1d2330">{}</text>"##,
                     left - 4.0,
-                    y + cell / 2.0 + 4.0,
+                    y + cell_h / 2.0 + 4.0,
                     escape(l)
                 );
             }
             for (c, v) in row.iter().enumerate() {
                 let (fill, _) = cell_colour(*v, self.palette, limit);
-                let x = left + cell * c as f32;
+                let x = left + cell_w * c as f32;
                 let col = self.col_labels.get(c).map_or("", String::as_str);
                 let row_label = self.row_labels.get(r).map_or("", String::as_str);
                 let _ = write!(
                     svg,
-                    r##"<rect class="cell" x="{x:.1}" y="{y:.1}" width="{cell}" height="{cell}" fill="{fill}" stroke="#ffffff" data-value="{v}"><title>{} · {}: {v:.3}</title></rect>"##,
+                    r##"<rect class="cell" x="{x:.1}" y="{y:.1}" width="{cell_w}" height="{cell_h}" fill="{fill}" stroke="#ffffff" data-value="{v}"><title>{} · {}: {v:.3}</title></rect>"##,
                     escape(row_label),
                     escape(col),
                 );
@@ -383,9 +404,9 @@ impl Heatmap {
         if let Some(c) = self.highlight_col.filter(|c| *c < cols) {
             let _ = write!(
                 svg,
-                r##"<rect x="{:.1}" y="{top}" width="{cell}" height="{:.1}" fill="none" stroke="#1d2330" stroke-width="2"/>"##,
-                left + cell * c as f32,
-                cell * self.values.len() as f32
+                r##"<rect x="{:.1}" y="{top}" width="{cell_w}" height="{:.1}" fill="none" stroke="#1d2330" stroke-width="2"/>"##,
+                left + cell_w * c as f32,
+                cell_h * self.values.len() as f32
             );
         }
         svg.push_str("</svg>");
@@ -413,7 +434,8 @@ pub struct Scatter {
 
 impl Scatter {
     pub fn to_svg(&self, width: f32, height: f32) -> String {
-        let (left, right, top, bottom) = (48.0, 16.0, 12.0, 40.0);
+        // Room on the right for the labels of the rightmost points.
+        let (left, right, top, bottom) = (48.0, 56.0, 12.0, 40.0);
         let (pw, ph) = (
             (width - left - right).max(10.0),
             (height - top - bottom).max(10.0),
@@ -482,23 +504,53 @@ impl Scatter {
             top + ph / 2.0,
             escape(&self.y_label)
         );
-        for p in pts {
+        // Labels are written in the points' order (most important first; highlighted points
+        // before all), each only where it overlaps no label already written. Every point keeps
+        // its hover text.
+        let mut order: Vec<usize> = (0..pts.len()).collect();
+        order.sort_by_key(|&i| !pts[i].highlight);
+        let mut taken: Vec<[f32; 4]> = Vec::new();
+        let mut labelled = vec![false; pts.len()];
+        for &i in &order {
+            let (x, y) = (sx(pts[i].x) + 6.0, sy(pts[i].y) - 4.0);
+            let w: f32 = pts[i]
+                .label
+                .chars()
+                .map(|c| if c.is_ascii() { 7.0 } else { 14.0 })
+                .sum();
+            let b = [x, y - 11.0, x + w, y + 2.0];
+            let free = taken
+                .iter()
+                .all(|t| b[2] < t[0] || t[2] < b[0] || b[3] < t[1] || t[3] < b[1]);
+            if free || pts[i].highlight {
+                taken.push(b);
+                labelled[i] = true;
+            }
+        }
+        for (p, labelled) in pts.iter().zip(labelled) {
             let (x, y) = (sx(p.x), sy(p.y));
             let (r, fill) = if p.highlight {
                 (5.0, "#D55E00")
             } else {
                 (3.5, "#0072B2")
             };
+            let text = if labelled {
+                format!(
+                    r##"<text x="{:.1}" y="{:.1}" fill="#1d2330">{}</text>"##,
+                    x + 6.0,
+                    y - 4.0,
+                    escape(&p.label)
+                )
+            } else {
+                String::new()
+            };
             let _ = write!(
                 svg,
-                r##"<g class="point" data-label="{}" data-x="{}" data-y="{}"><title>{}</title><circle cx="{x:.1}" cy="{y:.1}" r="{r}" fill="{fill}"/><text x="{:.1}" y="{:.1}" fill="#1d2330">{}</text></g>"##,
+                r##"<g class="point" data-label="{}" data-x="{}" data-y="{}"><title>{}</title><circle cx="{x:.1}" cy="{y:.1}" r="{r}" fill="{fill}"/>{text}</g>"##,
                 escape(&p.label),
                 p.x,
                 p.y,
                 escape(if p.note.is_empty() { &p.label } else { &p.note }),
-                x + 6.0,
-                y - 4.0,
-                escape(&p.label)
             );
         }
         svg.push_str("</svg>");
@@ -620,7 +672,7 @@ mod tests {
             highlight_col: Some(1),
             ..Heatmap::default()
         };
-        let svg = map.to_svg(20.0);
+        let svg = map.to_svg(20.0, 20.0);
         assert_eq!(svg.matches(r#"class="cell""#).count(), 6);
         assert!(svg.contains(r#"data-value="-0.25""#));
         let scatter = Scatter {
@@ -636,5 +688,41 @@ mod tests {
         let svg = scatter.to_svg(400.0, 300.0);
         assert!(svg.contains(r#"data-label="그루트" data-x="0.3" data-y="-0.2""#));
         assert!(svg.contains("<title>그루트: 나는</title>"));
+    }
+
+    #[test]
+    fn scatter_labels_do_not_overlap_but_every_point_keeps_its_hover_text() {
+        let point = |label: &str, x: f32, highlight: bool| ScatterPoint {
+            label: label.into(),
+            x,
+            y: 0.0,
+            note: format!("{label}!"),
+            highlight,
+        };
+        let scatter = Scatter {
+            points: vec![
+                point("영화", 0.0, false),
+                point("영화관", 0.001, false),
+                point("배우", 0.002, true),
+                point("멀리", 1.0, false),
+            ],
+            ..Scatter::default()
+        };
+        let svg = scatter.to_svg(400.0, 300.0);
+        assert_eq!(svg.matches("<title>").count(), 4);
+        let labels: Vec<&str> = svg
+            .split(r##"fill="#1d2330">"##)
+            .skip(1)
+            .map(|t| t.split('<').next().unwrap())
+            .collect();
+        // The highlighted point is labelled first; the two close to it lose their labels.
+        assert!(
+            labels.contains(&"배우") && labels.contains(&"멀리"),
+            "{labels:?}"
+        );
+        assert!(
+            !labels.contains(&"영화관") && !labels.contains(&"영화"),
+            "{labels:?}"
+        );
     }
 }

@@ -159,6 +159,7 @@ pub fn GatesLab(location: Location) -> impl IntoView {
                         view! {
                             <p class="hint">{format!("{} · {} of {} units shown (the most active){}", t.cell, t.units.len(), t.total_units,
                                 t.note.as_ref().map(|n| format!(" · {n}")).unwrap_or_default())}</p>
+                            <div class="gate-maps">
                             {t.maps.into_iter().map(|m| {
                                 let svg = Heatmap {
                                     row_labels: units.clone(),
@@ -167,7 +168,7 @@ pub fn GatesLab(location: Location) -> impl IntoView {
                                     limit: m.is_gate.then_some(1.0),
                                     values: m.values,
                                     highlight_col: None,
-                                }.to_svg(16.0);
+                                }.to_svg(46.0, 11.0);
                                 view! {
                                     <figure class="gate-map" data-name=m.name.clone()>
                                         <figcaption>{m.name.clone()}</figcaption>
@@ -175,6 +176,7 @@ pub fn GatesLab(location: Location) -> impl IntoView {
                                     </figure>
                                 }
                             }).collect_view()}
+                            </div>
                         }
                     })}
                 </div>

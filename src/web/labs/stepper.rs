@@ -159,7 +159,7 @@ pub fn StepperLab(location: Location) -> impl IntoView {
                         limit: Some(1.0),
                         highlight_col: Some(step.get()),
                         ..Heatmap::default()
-                    }.to_svg(34.0)).unwrap_or_default()></div>
+                    }.to_svg(40.0, 30.0)).unwrap_or_default()></div>
                     <h3>"가중치 · weights"</h3>
                     {move || view_of().map(|v| {
                         let labels = unit_labels();

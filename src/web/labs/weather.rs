@@ -176,7 +176,7 @@ pub fn WeatherLab(location: Location) -> impl IntoView {
                                 }).collect(),
                                 limit: Some(1.0),
                                 ..Heatmap::default()
-                            }.to_svg(28.0)></div>
+                            }.to_svg(44.0, 22.0)></div>
                             <p class="hint">"같은 음식이 나오는 날에는 은닉 상태의 색 패턴도 비슷합니다 · days with the same dish have similar hidden-state colours: that is the memory of yesterday's dish."</p>
                         }
                     })}
