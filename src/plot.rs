@@ -11,6 +11,7 @@
 //!     x_label: "epoch".into(),
 //!     y_label: "loss".into(),
 //!     series: vec![Series { name: "SimpleRNN".into(), points: vec![(1.0, 2.5), (2.0, 1.0)], dashed: false }],
+//!     log_y: false,
 //! };
 //! let svg = chart.to_svg(400.0, 240.0);
 //! assert!(svg.starts_with("<svg") && svg.contains("SimpleRNN"));
