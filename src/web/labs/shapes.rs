@@ -121,6 +121,10 @@ pub fn ShapesLab(location: Location) -> impl IntoView {
                     <div class="field">
                         <span>"층 추가 · add a layer"</span>
                         <div class="buttons">
+                            <button id="shapes-add-embedding"
+                                disabled=move || config.with(|c| matches!(c.layers.first(), Some(LayerConfig::Embedding { .. })))
+                                on:click=move |_| config.update(|c| c.layers.insert(0, LayerConfig::Embedding { input_dim: 8000, output_dim: 128, mask_zero: false }))>
+                                "+ Embedding (first)"</button>
                             <button on:click=move |_| add(rnn(CellKind::SimpleRnn))>"+ SimpleRNN"</button>
                             <button on:click=move |_| add(rnn(CellKind::Lstm))>"+ LSTM"</button>
                             <button on:click=move |_| add(rnn(CellKind::Gru))>"+ GRU"</button>
@@ -141,6 +145,10 @@ pub fn ShapesLab(location: Location) -> impl IntoView {
                                     LayerConfig::Recurrent { units, .. } | LayerConfig::Dense { units, .. } | LayerConfig::TimeDistributed { units, .. } => Some(*units),
                                     _ => None,
                                 };
+                                let embedding = match &layer {
+                                    LayerConfig::Embedding { input_dim, output_dim, .. } => Some((*input_dim, *output_dim)),
+                                    _ => None,
+                                };
                                 let seq = match &layer {
                                     LayerConfig::Recurrent { return_sequences, .. } => Some(*return_sequences),
                                     _ => None,
@@ -149,6 +157,16 @@ pub fn ShapesLab(location: Location) -> impl IntoView {
                                     <tr data-layer=i.to_string()>
                                         <td>{layer_name(&layer)}</td>
                                         <td class="layer-settings">
+                                            {embedding.map(|(vocab, dim)| view! {
+                                                <label>"input_dim "<input type="number" min="1" class="units vocab" prop:value=vocab.to_string()
+                                                    on:change=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<usize>() {
+                                                        config.update(|c| if let LayerConfig::Embedding { input_dim, .. } = &mut c.layers[i] { *input_dim = v; });
+                                                    } }/></label>
+                                                <label>"output_dim "<input type="number" min="1" class="units" prop:value=dim.to_string()
+                                                    on:change=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<usize>() {
+                                                        config.update(|c| if let LayerConfig::Embedding { output_dim, .. } = &mut c.layers[i] { *output_dim = v; });
+                                                    } }/></label>
+                                            })}
                                             {units.map(|u| view! {
                                                 <label>"units "<input type="number" min="1" max="1024" class="units" prop:value=u.to_string()
                                                     on:change=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<usize>() {
