@@ -7,6 +7,8 @@
 
 #[path = "e2e/labs.rs"]
 mod labs;
+#[path = "e2e/site.rs"]
+mod site;
 mod support;
 
 use std::time::Duration;
@@ -62,8 +64,17 @@ struct Page {
 
 impl Page {
     /// Open `path` in a window of `size` and wait until `ready` (a CSS selector) is there.
-    async fn open(path: &str, (width, height): (u32, u32), ready: &str) -> Page {
-        let server = StaticServer::start(&site_dir());
+    async fn open(path: &str, size: (u32, u32), ready: &str) -> Page {
+        Self::open_on(StaticServer::start(&site_dir()), path, size, ready).await
+    }
+
+    /// [`Page::open`] on a given server (e.g. one serving the site under a sub-path).
+    async fn open_on(
+        server: StaticServer,
+        path: &str,
+        (width, height): (u32, u32),
+        ready: &str,
+    ) -> Page {
         let driver = Chromedriver::start().await;
         let client = driver.client(width, height).await;
         client.goto(&server.url(path)).await.expect("open the page");

@@ -4,6 +4,7 @@
 //! model or text results themselves.
 
 mod app;
+mod fetch;
 mod labs;
 pub mod route;
 mod sentiment_panel;

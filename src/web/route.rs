@@ -1,8 +1,12 @@
-//! Hash routes: `#/` (the panels), `#/labs` (the lab index) and `#/labs/<lab>?key=value…`,
-//! so that every lab has its own link and a link can carry the lab's settings. Hash routes
-//! work on any static host and under any sub-path (the server never sees them).
+//! Hash routes: `#/` (the three lecture panels together), `#/tokenizer`, `#/studio`,
+//! `#/sentiment` (one panel each), `#/labs` (the lab index) and `#/labs/<lab>`, each with
+//! `?key=value…` settings, so that a link restores the same view. Hash routes work on any
+//! static host and under any sub-path (the server never sees them).
 //!
-//! The studio's share links (`#studio=…`) are not routes: they open the panels page.
+//! `embed=1` (in the page's query, `index.html?embed=1#/labs/stepper`, or in the route's
+//! settings) drops the site chrome for an iframe in a slide.
+//!
+//! The studio's older share links (`#studio=…`) are not routes: they open the panels page.
 
 use leptos::prelude::*;
 
@@ -79,10 +83,44 @@ impl LabId {
     }
 }
 
+/// The lecture panels, each also at its own route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PanelId {
+    Tokenizer,
+    Studio,
+    Sentiment,
+}
+
+impl PanelId {
+    pub const ALL: [PanelId; 3] = [PanelId::Tokenizer, PanelId::Studio, PanelId::Sentiment];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            PanelId::Tokenizer => "tokenizer",
+            PanelId::Studio => "studio",
+            PanelId::Sentiment => "sentiment",
+        }
+    }
+
+    /// Korean and English titles.
+    pub fn titles(self) -> (&'static str, &'static str) {
+        match self {
+            PanelId::Tokenizer => ("토크나이저와 패딩", "Tokenizer & padding"),
+            PanelId::Studio => ("문장 생성 스튜디오", "Text-generation studio"),
+            PanelId::Sentiment => ("리뷰 감성 분류", "Review sentiment"),
+        }
+    }
+
+    pub fn href(self) -> String {
+        format!("#/{}", self.slug())
+    }
+}
+
 /// Where the page is.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Route {
     Panels,
+    Panel(PanelId),
     Labs,
     Lab(LabId),
     /// An unknown `#/…` route (shown as a message with links).
@@ -138,6 +176,12 @@ pub fn parse(hash: &str) -> Location {
     let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
     let route = match parts.as_slice() {
         [] => Route::Panels,
+        [slug] if PanelId::ALL.iter().any(|p| p.slug() == *slug) => Route::Panel(
+            *PanelId::ALL
+                .iter()
+                .find(|p| p.slug() == *slug)
+                .expect("just found"),
+        ),
         ["labs"] => Route::Labs,
         ["labs", slug] => LabId::ALL
             .iter()
@@ -148,8 +192,19 @@ pub fn parse(hash: &str) -> Location {
     Location { route, params }
 }
 
-fn current() -> Location {
+/// The location now (for a panel's starting settings).
+pub fn current() -> Location {
     parse(&window().location().hash().unwrap_or_default())
+}
+
+/// Embed mode: `embed=1` in the page's query or in the route's settings.
+pub fn embed_mode() -> bool {
+    let search = window().location().search().unwrap_or_default();
+    let in_query = search
+        .trim_start_matches('?')
+        .split('&')
+        .any(|p| p == "embed=1" || p == "embed");
+    in_query || current().param("embed") == Some("1")
 }
 
 /// The current location, updated on every `hashchange`.
@@ -169,6 +224,24 @@ pub fn use_location() -> ReadSignal<Location> {
 /// Write a lab's settings into the address bar without reloading or adding history entries,
 /// so that copying the link restores the same view.
 pub fn write_settings(lab: LabId, params: &[(&str, String)]) {
+    write_route(&lab.href(), params);
+}
+
+/// [`write_settings`] for a panel, only while the panel has the page to itself (on the
+/// panels page the address stays `#/`).
+pub fn write_panel_settings(panel: PanelId, params: &[(&str, String)]) {
+    if current().route == Route::Panel(panel) {
+        write_route(&panel.href(), params);
+    }
+}
+
+fn write_route(href: &str, params: &[(&str, String)]) {
+    // Embed mode given in the route's settings stays there.
+    let embed = current().param("embed") == Some("1");
+    let mut params: Vec<(&str, String)> = params.to_vec();
+    if embed {
+        params.push(("embed", "1".into()));
+    }
     let query: Vec<String> = params
         .iter()
         .map(|(k, v)| {
@@ -179,9 +252,9 @@ pub fn write_settings(lab: LabId, params: &[(&str, String)]) {
         })
         .collect();
     let hash = if query.is_empty() {
-        lab.href()
+        href.to_string()
     } else {
-        format!("{}?{}", lab.href(), query.join("&"))
+        format!("{href}?{}", query.join("&"))
     };
     if let Ok(history) = window().history() {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&hash));

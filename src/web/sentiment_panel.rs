@@ -9,8 +9,9 @@
 use gloo_worker::{Spawnable, WorkerBridge};
 use leptos::prelude::*;
 use serde::Deserialize;
-use wasm_bindgen::{JsCast, closure::Closure};
 
+use super::fetch;
+use super::route;
 use super::worker::{FromWorker, SentimentResult, ToWorker, TrainWorker};
 use crate::plot::{LineChart, Series};
 use crate::sentiment::SentimentConfig;
@@ -91,56 +92,19 @@ enum Load {
 
 type Shared<T> = StoredValue<T, leptos::prelude::LocalStorage>;
 
-/// GET `url` as bytes, reporting progress; `done` gets the bytes or a message.
-pub(crate) fn fetch_bytes(
-    url: &str,
-    progress: impl Fn(f64, f64) + 'static,
-    done: impl FnOnce(Result<Vec<u8>, String>) + 'static,
-) {
-    let Ok(xhr) = web_sys::XmlHttpRequest::new() else {
-        done(Err("this browser cannot fetch files".into()));
-        return;
-    };
-    if xhr.open("GET", url).is_err() {
-        done(Err(format!("cannot open {url}")));
-        return;
-    }
-    xhr.set_response_type(web_sys::XmlHttpRequestResponseType::Arraybuffer);
-    let on_progress =
-        Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
-            progress(
-                e.loaded(),
-                if e.length_computable() {
-                    e.total()
-                } else {
-                    0.0
-                },
-            );
-        });
-    xhr.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
-    on_progress.forget();
-    let request = xhr.clone();
-    let url_owned = url.to_string();
-    let on_load = Closure::once(move || {
-        let status = request.status().unwrap_or(0);
-        if status != 200 {
-            done(Err(format!("{url_owned}: HTTP {status}")));
-            return;
-        }
-        match request.response() {
-            Ok(buffer) => done(Ok(js_sys::Uint8Array::new(&buffer).to_vec())),
-            Err(_) => done(Err(format!("{url_owned}: no response"))),
-        }
-    });
-    xhr.set_onloadend(Some(on_load.as_ref().unchecked_ref()));
-    on_load.forget();
-    let _ = xhr.send();
-}
-
 #[component]
 pub fn SentimentPanel() -> impl IntoView {
-    let text = RwSignal::new(LECTURE_REVIEW.to_string());
+    let text = RwSignal::new(
+        route::current()
+            .param("text")
+            .map_or(LECTURE_REVIEW.to_string(), str::to_string),
+    );
+    Effect::new(move |_| {
+        route::write_panel_settings(route::PanelId::Sentiment, &[("text", text.get())]);
+    });
     let models = RwSignal::new(Vec::<(ModelInfo, Load)>::new());
+    // Models whose weights came from the browser's cache (a second visit).
+    let cached_models = RwSignal::new(Vec::<String>::new());
     let results = RwSignal::new(None::<(String, Vec<SentimentResult>)>);
     let error = RwSignal::new(None::<String>);
     let retrain = RwSignal::new(Retrain::Idle);
@@ -255,50 +219,31 @@ pub fn SentimentPanel() -> impl IntoView {
     // The list of shipped models, then each model's two files.
     let load_model = move |info: ModelInfo| {
         let name = info.name.clone();
-        let base = format!("./models/{name}");
-        let progress_name = name.clone();
-        let config_url = format!("{base}/model.json");
-        let weights_url = format!("{base}/model.safetensors");
-        let fail = move |name: String, message: String| {
+        let set = move |name: &str, load: Load| {
             models.update(|m| {
                 if let Some(entry) = m.iter_mut().find(|(i, _)| i.name == name) {
-                    entry.1 = Load::Failed(message);
+                    entry.1 = load;
                 }
             })
         };
-        fetch_bytes(
-            &config_url,
-            |_, _| {},
-            move |config| match config.and_then(|b| String::from_utf8(b).map_err(|e| e.to_string()))
-            {
-                Err(e) => fail(name, e),
-                Ok(config_json) => fetch_bytes(
-                    &weights_url,
-                    move |got, total| {
-                        models.update(|m| {
-                            if let Some(entry) = m.iter_mut().find(|(i, _)| i.name == progress_name)
-                            {
-                                entry.1 = Load::Fetching(got, total);
-                            }
-                        })
-                    },
-                    move |weights| match weights {
-                        Err(e) => fail(name, e),
-                        Ok(weights) => bridge.with_value(|b| {
-                            if let Some(b) = b {
-                                b.send(ToWorker::LoadSentiment {
-                                    name,
-                                    config_json,
-                                    weights,
-                                });
-                            }
-                        }),
-                    },
-                ),
+        let (progress_name, fail_name) = (name.clone(), name.clone());
+        fetch::load_shipped_model(
+            &info.name,
+            move |got, total| set(&progress_name, Load::Fetching(got, total)),
+            move |e| set(&fail_name, Load::Failed(e)),
+            move |message, cached| {
+                if cached {
+                    cached_models.update(|c| c.push(name));
+                }
+                bridge.with_value(|b| {
+                    if let Some(b) = b {
+                        b.send(message);
+                    }
+                })
             },
         );
     };
-    fetch_bytes(
+    fetch::fetch_bytes(
         "./models/index.json",
         |_, _| {},
         move |index| {
@@ -339,7 +284,7 @@ pub fn SentimentPanel() -> impl IntoView {
     let fetch_and_train = move |_| {
         let url = data_url.get_untracked();
         retrain.set(Retrain::Fetching(0.0, 0.0));
-        fetch_bytes(
+        fetch::fetch_bytes(
             &url,
             move |got, total| retrain.set(Retrain::Fetching(got, total)),
             move |bytes| match bytes {
@@ -387,7 +332,10 @@ pub fn SentimentPanel() -> impl IntoView {
                         ></textarea>
                     </label>
                     <ul id="sentiment-models" class="model-list">
-                        {move || models.get().into_iter().map(|(info, load)| view! { <ModelRow info load/> }).collect_view()}
+                        {move || models.get().into_iter().map(|(info, load)| {
+                            let cached = cached_models.with(|c| c.contains(&info.name));
+                            view! { <ModelRow info load cached/> }
+                        }).collect_view()}
                     </ul>
                     <fieldset id="retrain">
                         <legend>"9강 SimpleRNN 다시 학습 · retrain in this browser"</legend>
@@ -485,7 +433,7 @@ fn retrain_progress(r: &Retrain) -> Option<f64> {
 }
 
 #[component]
-fn ModelRow(info: ModelInfo, load: Load) -> impl IntoView {
+fn ModelRow(info: ModelInfo, load: Load, cached: bool) -> impl IntoView {
     let accuracy = info
         .accuracy
         .iter()
@@ -493,6 +441,9 @@ fn ModelRow(info: ModelInfo, load: Load) -> impl IntoView {
         .collect::<Vec<_>>()
         .join(" · ");
     let state = match load {
+        Load::Ready if cached => {
+            view! { <span class="ready">"준비됨 (캐시) · ready (from the cache)"</span> }.into_any()
+        }
         Load::Ready => view! { <span class="ready">"준비됨 · ready"</span> }.into_any(),
         Load::Failed(e) => view! { <span class="error">{e}</span> }.into_any(),
         Load::Fetching(got, total) => {
@@ -514,7 +465,7 @@ fn ModelRow(info: ModelInfo, load: Load) -> impl IntoView {
         }
     };
     view! {
-        <li data-model=info.name.clone()>
+        <li data-model=info.name.clone() data-source=if cached { "cache" } else { "network" }>
             <strong>{info.title.clone()}</strong>
             <span class="dim">{format!(" · {}{accuracy}", if info.bytes > 0 { "test accuracy " } else { "" })}</span>
             <div>{state}</div>

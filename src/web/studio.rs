@@ -7,6 +7,7 @@
 use gloo_worker::{Spawnable, WorkerBridge};
 use leptos::prelude::*;
 
+use super::route;
 use super::worker::{FromWorker, ToWorker, TrainWorker};
 use crate::generate::GenerationStep;
 use crate::plot::{LineChart, Series};
@@ -129,12 +130,17 @@ fn chart(runs: &[Run]) -> String {
 
 #[component]
 pub fn StudioPanel() -> impl IntoView {
-    // A shared link (#studio=…) restores its corpus and settings.
+    // A shared link (#/studio?share=… or the older #studio=…) restores its corpus and settings.
     let shared = window()
         .location()
         .hash()
         .ok()
-        .and_then(|h| SharedState::from_hash(&h));
+        .and_then(|h| SharedState::from_hash(&h))
+        .or_else(|| {
+            route::current()
+                .param("share")
+                .and_then(|json| serde_json::from_str(json).ok())
+        });
     let text = RwSignal::new(
         shared
             .as_ref()
@@ -459,9 +465,15 @@ pub fn StudioPanel() -> impl IntoView {
                             <button id="stop" on:click=move |_| send(ToWorker::Stop) disabled=move || status.get() != Status::Training>"멈춤 · Stop"</button>
                             <button id="resume" on:click=move |_| { status.set(Status::Training); send(ToWorker::Resume) } disabled=move || !matches!(status.get(), Status::Stopped(_))>"계속 · Resume"</button>
                             <button id="share" on:click=move |_| {
-                                let hash = SharedState { text: text.get_untracked(), config: config.get_untracked() }.to_hash();
+                                let state = SharedState { text: text.get_untracked(), config: config.get_untracked() };
                                 let location = window().location();
-                                let _ = location.set_hash(&hash);
+                                if route::current().route == route::Route::Panel(route::PanelId::Studio) {
+                                    // On its own route the settings join the route's (no reload).
+                                    let json = serde_json::to_string(&state).unwrap_or_default();
+                                    route::write_panel_settings(route::PanelId::Studio, &[("share", json)]);
+                                } else {
+                                    let _ = location.set_hash(&state.to_hash());
+                                }
                                 share_url.set(location.href().unwrap_or_default());
                             }>"링크 · Share link"</button>
                             {test_hooks().then(|| view! {

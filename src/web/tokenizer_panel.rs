@@ -6,6 +6,8 @@
 
 use leptos::prelude::*;
 
+use super::route;
+
 use crate::segment::{PreprocessedLine, Segmenter, preprocess_lines};
 use crate::text::korean::{LECTURE_STOPWORDS, parse_stopwords};
 use crate::text::pipeline::{PipelineOptions, PipelineOutput, tokenize_lines};
@@ -45,6 +47,45 @@ impl PanelState {
         }
     }
 
+    /// The lecture's state, changed by the settings of a `#/tokenizer?text=…&korean=1&options=…`
+    /// link.
+    fn from_route() -> Self {
+        let here = route::current();
+        let mut state = Self::lecture();
+        if here.route != route::Route::Panel(route::PanelId::Tokenizer) {
+            return state;
+        }
+        if let Some(text) = here.param("text") {
+            state.text = text.to_string();
+        }
+        state.korean = here.param("korean") == Some("1");
+        if let Some(stopwords) = here.param("stopwords") {
+            state.stopwords = stopwords.to_string();
+        }
+        if let Some(options) = here
+            .param("options")
+            .and_then(|o| serde_json::from_str(o).ok())
+        {
+            state.options = options;
+        }
+        state
+    }
+
+    fn write_route(&self) {
+        route::write_panel_settings(
+            route::PanelId::Tokenizer,
+            &[
+                ("text", self.text.clone()),
+                ("korean", if self.korean { "1" } else { "0" }.into()),
+                ("stopwords", self.stopwords.clone()),
+                (
+                    "options",
+                    serde_json::to_string(&self.options).unwrap_or_default(),
+                ),
+            ],
+        );
+    }
+
     /// One text per line, as the lecture splits its corpus with `text.split('\n')`.
     fn run(&self) -> Result<PanelOutput, TextError> {
         let lines: Vec<&str> = self.text.lines().collect();
@@ -67,7 +108,8 @@ impl PanelState {
 
 #[component]
 pub fn TokenizerPanel() -> impl IntoView {
-    let state = RwSignal::new(PanelState::lecture());
+    let state = RwSignal::new(PanelState::from_route());
+    Effect::new(move |_| state.with(PanelState::write_route));
     let output = Memo::new(move |_| state.with(PanelState::run));
 
     view! {

@@ -22,6 +22,13 @@ pub struct StaticServer {
 
 impl StaticServer {
     pub fn start(root: &Path) -> Self {
+        Self::start_at(root, "")
+    }
+
+    /// Serve `root` under the sub-path `prefix` (e.g. `/playground`): other paths are 404, as
+    /// on a host where the site is one directory among others.
+    pub fn start_at(root: &Path, prefix: &str) -> Self {
+        let prefix = prefix.trim_end_matches('/').to_string();
         assert!(
             root.join("index.html").is_file(),
             "no index.html in {}",
@@ -34,7 +41,13 @@ impl StaticServer {
         let worker = server.clone();
         let thread = std::thread::spawn(move || {
             for request in worker.incoming_requests() {
-                let response = match resolve(&root, request.url()) {
+                let path = request.url().strip_prefix(prefix.as_str()).unwrap_or("");
+                let resolved = if path.starts_with('/') || (path.is_empty() && prefix.is_empty()) {
+                    resolve(&root, path)
+                } else {
+                    None
+                };
+                let response = match resolved {
                     Some(path) => match std::fs::read(&path) {
                         Ok(bytes) => tiny_http::Response::from_data(bytes).with_header(
                             tiny_http::Header::from_bytes("Content-Type", mime_type(&path))
@@ -167,6 +180,13 @@ impl Chromedriver {
         });
         if let Ok(chrome) = std::env::var("CHROME") {
             options["binary"] = json!(chrome);
+        }
+        // Chromium will not make a window narrower than about 500 px: phone widths are
+        // emulated (the page then sees a 390 px viewport, as on a phone).
+        if width < 500 {
+            options["mobileEmulation"] = json!({
+                "deviceMetrics": { "width": width, "height": height, "pixelRatio": 1.0, "touch": true }
+            });
         }
         let mut caps = serde_json::Map::new();
         caps.insert("goog:chromeOptions".into(), options);

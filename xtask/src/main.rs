@@ -26,6 +26,8 @@ commands:
                                  in headless Chromium, and the end-to-end test of the site
   setup                          only install the tools (wasm32 target, trunk, wasm-bindgen)
   site [--release]               build the site into dist/ with Trunk
+  dist                           the static site for any host: release build into dist/ with
+                                 relative URLs (works under a sub-path), hashed assets, models
   bench [--quick]                native (release) and wasm (release, headless Chromium)
                                  benchmarks; prints a table, writes target/bench/bench.json
 ";
@@ -39,6 +41,7 @@ fn main() -> ExitCode {
         Some("test") => test(&args[1..]),
         Some("setup") => setup_web_tools(),
         Some("site") => site(&args[1..]),
+        Some("dist") => dist(&args[1..]),
         Some("bench") => bench(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
@@ -86,6 +89,39 @@ fn site(args: &[String]) -> Result {
         cmd.arg("--release");
     }
     run(cmd)
+}
+
+/// `cargo xtask dist`: the release site in `dist/`, ready for any static host.
+fn dist(args: &[String]) -> Result {
+    if let Some(other) = args.first() {
+        return Err(format!("dist: unknown option `{other}`"));
+    }
+    setup_web_tools()?;
+    let out = root().join("dist");
+    run(dist_build(&out))?;
+    println!("\nthe static site is in {}:", out.display());
+    let mut files: Vec<(String, u64)> = Vec::new();
+    for entry in std::fs::read_dir(&out).map_err(|e| e.to_string())? {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let meta = entry.metadata().map_err(|e| e.to_string())?;
+        if meta.is_file() {
+            files.push((entry.file_name().to_string_lossy().into_owned(), meta.len()));
+        }
+    }
+    files.sort();
+    for (name, bytes) in files {
+        println!("  {bytes:>10}  {name}");
+    }
+    println!("serve it with .wasm as application/wasm and .js as text/javascript (see README)");
+    Ok(())
+}
+
+/// Trunk's release build with relative asset URLs (`./app-….js`), so `out` works from any
+/// static host and under any sub-path. `cargo xtask test` tests exactly this build.
+fn dist_build(out: &std::path::Path) -> Command {
+    let mut cmd = trunk(&["build", "--release", "--public-url", "./", "--dist"]);
+    cmd.arg(out);
+    cmd
 }
 
 fn test(args: &[String]) -> Result {
@@ -145,8 +181,8 @@ fn test(args: &[String]) -> Result {
     let site_dir = root().join("target").join("e2e-site");
     // Release, as users get it: the end-to-end test measures main-thread long tasks and the
     // worker's training time, which a debug build would distort.
-    steps.run("build site (trunk, release)", || {
-        run(trunk(&["build", "--release", "--dist"]).arg(&site_dir))
+    steps.run("build site (cargo xtask dist's build)", || {
+        run(dist_build(&site_dir))
     })?;
     steps.run("end-to-end test (chromedriver)", || {
         // One browser at a time: the long-task check measures wall time on 2 cores.

@@ -99,36 +99,16 @@ impl LabWorker {
     }
 }
 
-/// Fetch a shipped model folder (`models/<name>/`) and load it into `worker` as `name`.
+/// Fetch a shipped model folder and load it into `worker` (through the model cache).
 pub(crate) fn load_shipped_model(
     worker: LabWorker,
     name: &str,
     progress: impl Fn(f64, f64) + 'static,
     failed: impl Fn(String) + Clone + 'static,
 ) {
-    let base = format!("./models/{name}");
-    let name = name.to_string();
-    let weights_url = format!("{base}/model.safetensors");
-    let failed_config = failed.clone();
-    super::sentiment_panel::fetch_bytes(
-        &format!("{base}/model.json"),
-        |_, _| {},
-        move |config| match config.and_then(|b| String::from_utf8(b).map_err(|e| e.to_string())) {
-            Err(e) => failed_config(e),
-            Ok(config_json) => {
-                super::sentiment_panel::fetch_bytes(&weights_url, progress, move |weights| {
-                    match weights {
-                        Err(e) => failed(e),
-                        Ok(weights) => worker.send(ToWorker::LoadSentiment {
-                            name,
-                            config_json,
-                            weights,
-                        }),
-                    }
-                })
-            }
-        },
-    );
+    super::fetch::load_shipped_model(name, progress, failed, move |message, _| {
+        worker.send(message)
+    });
 }
 
 /// Numbers as coloured cells (`<td class="cell" data-value=…>`), for vectors and matrices.

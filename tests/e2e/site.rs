@@ -1,0 +1,265 @@
+//! The site as lecturers use it: routes that carry their settings, embed mode, the example
+//! slide deck, the static build under a sub-path, the model cache, phone widths.
+
+use fantoccini::{Client, Locator};
+
+use super::support::StaticServer;
+use super::{Page, attr_of, click, eventually, save_screenshot, site_dir, text_of};
+
+async fn count(client: &Client, css: &str) -> usize {
+    client
+        .find_all(Locator::Css(css))
+        .await
+        .map_or(0, |v| v.len())
+}
+
+async fn screenshot(client: &Client, name: &str) {
+    let png = client.screenshot().await.expect("screenshot");
+    save_screenshot(name, png);
+    println!("screenshot: target/e2e/{name}");
+}
+
+async fn value_of(client: &Client, css: &str) -> String {
+    client
+        .execute(
+            "const e = document.querySelector(arguments[0]); return e ? e.value : '';",
+            vec![css.into()],
+        )
+        .await
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_route_opens_directly_with_its_settings() {
+    // The tokenizer with its own text, Korean mode off: the word_index follows the link.
+    let Page {
+        server,
+        _driver,
+        client,
+    } = Page::open(
+        "/#/tokenizer?text=%EB%82%98%EB%8A%94%20%EB%82%98%EB%8A%94%20%EA%B7%B8%EB%A3%A8%ED%8A%B8&korean=0",
+        (1280, 1000),
+        "#word-index tbody tr",
+    )
+    .await;
+    eventually("word_index of the linked text", || async {
+        text_of(&client, "#word-index tbody")
+            .await
+            .contains("그루트")
+    })
+    .await;
+    assert_eq!(count(&client, "#tokenizer-panel").await, 1);
+    assert_eq!(count(&client, "#studio-panel, #sentiment-panel").await, 0);
+    assert_eq!(
+        attr_of(&client, ".site-nav a[href='#/tokenizer']", "aria-current")
+            .await
+            .as_deref(),
+        Some("page")
+    );
+    // A review given in the link is classified.
+    client
+        .goto(&server.url("/#/sentiment?text=%EB%B0%B0%EC%86%A1%EC%9D%B4%20%EB%84%88%EB%AC%B4%20%EB%8A%A6%EA%B3%A0%20%EC%B5%9C%EC%95%85"))
+        .await
+        .unwrap();
+    client.refresh().await.unwrap();
+    eventually("the review from the link", || async {
+        value_of(&client, "#review-input").await == "배송이 너무 늦고 최악"
+    })
+    .await;
+    // Edits go back into the address, so that copying it restores the view.
+    client
+        .goto(&server.url("/#/labs/shapes?preset=2"))
+        .await
+        .unwrap();
+    eventually("the lecture's stack from the link", || async {
+        text_of(&client, "#shapes-rows tr[data-layer='0'] td.params").await == "1024000"
+    })
+    .await;
+    click(&client, "#shapes-preset-1").await;
+    eventually("the address follows", || async {
+        client
+            .current_url()
+            .await
+            .is_ok_and(|u| u.as_str().ends_with("#/labs/shapes?preset=1"))
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn embed_mode_shows_the_panel_without_site_chrome() {
+    let Page {
+        server,
+        _driver,
+        client,
+    } = Page::open(
+        "/?embed=1#/labs/gradients?scale=0.5",
+        (800, 600),
+        "#gradients-table tr[data-cell]",
+    )
+    .await;
+    assert_eq!(
+        count(&client, ".site-header, .site-nav, .embed-code").await,
+        0
+    );
+    assert_eq!(count(&client, "body.embed .embed-credit").await, 1);
+    // The panel fits the iframe's width: nothing scrolls sideways.
+    let overflow = client
+        .execute(
+            "return document.documentElement.scrollWidth - window.innerWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(overflow.as_i64().unwrap_or(1) <= 0, "overflow {overflow}");
+    screenshot(&client, "embed-gradients-800.png").await;
+    // The full page offers the iframe line for the current view and settings.
+    client
+        .goto(&server.url("/#/labs/gradients?scale=0.5"))
+        .await
+        .unwrap();
+    client.refresh().await.unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css("#embed-copy"))
+        .await
+        .unwrap();
+    click(&client, "#embed-copy").await;
+    eventually("the embed code", || async {
+        let code = value_of(&client, "#embed-code").await;
+        code.starts_with("<iframe src=\"http://127.0.0.1:")
+            && code.contains("/?embed=1#/labs/gradients?scale=0.5")
+            && code.contains("width=\"960\" height=\"640\"")
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn example_deck_shows_three_working_panels() {
+    let Page {
+        server: _server,
+        _driver,
+        client,
+    } = Page::open("/examples/slides.html", (1280, 900), "iframe").await;
+    assert_eq!(count(&client, "iframe").await, 3);
+    // Inside each iframe: the panel's own content, computed, and no site header.
+    for (i, ready) in [
+        "#stepper-step td.cell",
+        "#gradients-table tr[data-cell]",
+        "#word-index tbody tr",
+    ]
+    .iter()
+    .enumerate()
+    {
+        client
+            .execute(
+                "document.querySelectorAll('iframe')[arguments[0]].scrollIntoView();",
+                vec![i.into()],
+            )
+            .await
+            .unwrap();
+        let frame = client
+            .find_all(Locator::Css("iframe"))
+            .await
+            .unwrap()
+            .remove(i);
+        frame.enter_frame().await.unwrap();
+        eventually(&format!("slide {} shows {ready}", i + 1), || async {
+            count(&client, ready).await > 0
+        })
+        .await;
+        assert_eq!(count(&client, ".site-header").await, 0);
+        if i == 0 {
+            screenshot(&client, "deck-slide-1-frame.png").await;
+        }
+        client.clone().enter_parent_frame().await.unwrap();
+    }
+    client
+        .execute("window.scrollTo(0, 0);", vec![])
+        .await
+        .unwrap();
+    screenshot(&client, "deck.png").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_static_build_works_under_a_sub_path_and_caches_models() {
+    let server = StaticServer::start_at(&site_dir(), "/playground");
+    let Page {
+        server: _server,
+        _driver,
+        client,
+    } = Page::open_on(
+        server,
+        "/playground/#/sentiment",
+        (1280, 1000),
+        "#sentiment-verdicts .verdict",
+    )
+    .await;
+    // The models came over the network (relative URLs under /playground/) …
+    eventually("every model ready", || async {
+        count(&client, ".model-list li[data-source='network'] .ready").await == 3
+    })
+    .await;
+    // … and a second visit takes them from the cache.
+    client.refresh().await.unwrap();
+    eventually("models from the cache", || async {
+        count(&client, ".model-list li[data-source='cache'] .ready").await == 3
+    })
+    .await;
+    assert!(
+        text_of(&client, "#sentiment-verdicts")
+            .await
+            .contains("리뷰입니다")
+    );
+    // The worker (./worker.js) loads under the sub-path too.
+    client
+        .goto(&format!(
+            "{}#/labs/weather",
+            client
+                .current_url()
+                .await
+                .unwrap()
+                .as_str()
+                .split('#')
+                .next()
+                .unwrap()
+        ))
+        .await
+        .unwrap();
+    client.refresh().await.unwrap();
+    eventually("the weather lab trained in its worker", || async {
+        count(&client, "#weather-days tbody tr").await == 7
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn phones_get_one_column_without_sideways_scrolling() {
+    for (path, ready, name) in [
+        ("/#/", "#word-index tbody tr", "phone-home-390.png"),
+        (
+            "/#/labs/stepper",
+            "#stepper-step td.cell",
+            "phone-stepper-390.png",
+        ),
+    ] {
+        let Page {
+            server: _server,
+            _driver,
+            client,
+        } = Page::open(path, (390, 844), ready).await;
+        let overflow = client
+            .execute(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert!(
+            overflow.as_i64().unwrap_or(1) <= 0,
+            "{path}: {overflow}px sideways"
+        );
+        screenshot(&client, name).await;
+    }
+}
