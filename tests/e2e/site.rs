@@ -263,3 +263,51 @@ async fn phones_get_one_column_without_sideways_scrolling() {
         screenshot(&client, name).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pkg_module_works_from_a_plain_page() {
+    // `cargo xtask test` builds pkg/ into the site and copies tests/e2e/pkg-test.html there.
+    let Page {
+        server: _server,
+        _driver,
+        client,
+    } = Page::open("/pkg-test.html", (800, 600), "#result").await;
+    let mut text = String::new();
+    for _ in 0..300 {
+        text = text_of(&client, "#result").await;
+        if text != "running" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(text.starts_with('{'), "the module page says: {text}");
+    let result: serde_json::Value = serde_json::from_str(&text).unwrap();
+    // Keras: OOV is 1, then words by frequency ("말이" twice), then first appearance.
+    assert_eq!(
+        result["word_index"],
+        serde_json::json!({"<OOV>": 1, "말이": 2, "가는": 3, "고와야": 4, "오는": 5, "곱다": 6})
+    );
+    assert_eq!(result["sequences"], serde_json::json!([[5, 2, 4, 6, 1]]));
+    assert_eq!(result["padded"], serde_json::json!([[0, 0, 5, 2, 4, 6, 1]]));
+    // The module's segmenter answers what the core answers natively.
+    let native = rnn_playground::segment::Segmenter::shipped()
+        .segment("이 상품 진짜 좋아요... 저는 강추합니다. 대박");
+    assert_eq!(result["morphs"], serde_json::json!(native));
+    assert_eq!(native[..4], ["이", "상품", "진짜", "좋아요"]);
+    let p = result["probability"].as_f64().unwrap();
+    assert!(p > 0.9, "the lecture's review is positive: {p}");
+    assert!(
+        result["sentence"]
+            .as_str()
+            .unwrap()
+            .ends_with("확률로 긍정 리뷰입니다.")
+    );
+    assert_eq!(result["accuracy"].as_f64(), Some(1.0));
+    assert_eq!(result["generated"], "가는 말이 고와야 오는 말이 곱다");
+    assert!(
+        result["bad"]
+            .as_str()
+            .unwrap()
+            .contains("sequences must be arrays")
+    );
+}

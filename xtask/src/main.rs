@@ -26,6 +26,8 @@ commands:
                                  in headless Chromium, and the end-to-end test of the site
   setup                          only install the tools (wasm32 target, trunk, wasm-bindgen)
   site [--release]               build the site into dist/ with Trunk
+  pkg                            the ES module for other pages: pkg/ (wasm-bindgen --target
+                                 web, TypeScript declarations, README)
   dist                           the static site for any host: release build into dist/ with
                                  relative URLs (works under a sub-path), hashed assets, models
   bench [--quick]                native (release) and wasm (release, headless Chromium)
@@ -42,6 +44,7 @@ fn main() -> ExitCode {
         Some("setup") => setup_web_tools(),
         Some("site") => site(&args[1..]),
         Some("dist") => dist(&args[1..]),
+        Some("pkg") => pkg(&args[1..]),
         Some("bench") => bench(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
@@ -89,6 +92,68 @@ fn site(args: &[String]) -> Result {
         cmd.arg("--release");
     }
     run(cmd)
+}
+
+/// `cargo xtask pkg`: the library module in `pkg/`.
+fn pkg(args: &[String]) -> Result {
+    if let Some(other) = args.first() {
+        return Err(format!("pkg: unknown option `{other}`"));
+    }
+    setup_web_tools()?;
+    let out = root().join("pkg");
+    build_pkg(&out)?;
+    println!(
+        "\nthe ES module is in {} (see its README.md)",
+        out.display()
+    );
+    Ok(())
+}
+
+/// Build `js/` for wasm32 (release) and run wasm-bindgen `--target web` into `out`, with the
+/// README and a package.json.
+fn build_pkg(out: &Path) -> Result {
+    run(cargo(&[
+        "build",
+        "-p",
+        "rnn-playground-js",
+        "--target",
+        WASM_TARGET,
+        "--release",
+    ]))?;
+    let wasm = root()
+        .join("target")
+        .join(WASM_TARGET)
+        .join("release")
+        .join("rnn_playground_js.wasm");
+    let bindgen = which("wasm-bindgen").ok_or("wasm-bindgen is not installed")?;
+    let _ = std::fs::remove_dir_all(out);
+    run(Command::new(bindgen)
+        .args([
+            "--target",
+            "web",
+            "--out-name",
+            "rnn_playground",
+            "--out-dir",
+        ])
+        .arg(out)
+        .arg(&wasm))?;
+    let files = root().join("js").join("pkg-files");
+    std::fs::copy(files.join("README.md"), out.join("README.md")).map_err(|e| e.to_string())?;
+    let version = env!("CARGO_PKG_VERSION");
+    let package = format!(
+        r#"{{
+  "name": "rnn-playground",
+  "version": "{version}",
+  "description": "Recurrent neural networks for Korean text: Keras' Tokenizer, pad_sequences, a Korean segmenter, review classifiers and a next-word model in WebAssembly",
+  "type": "module",
+  "main": "rnn_playground.js",
+  "types": "rnn_playground.d.ts",
+  "files": ["rnn_playground.js", "rnn_playground_bg.wasm", "rnn_playground.d.ts", "rnn_playground_bg.wasm.d.ts", "README.md"],
+  "license": "MIT OR Apache-2.0"
+}}
+"#
+    );
+    std::fs::write(out.join("package.json"), package).map_err(|e| e.to_string())
 }
 
 /// `cargo xtask dist`: the release site in `dist/`, ready for any static host.
@@ -183,6 +248,16 @@ fn test(args: &[String]) -> Result {
     // worker's training time, which a debug build would distort.
     steps.run("build site (cargo xtask dist's build)", || {
         run(dist_build(&site_dir))
+    })?;
+    steps.run("build pkg/ (cargo xtask pkg) into the site", || {
+        // The module test page imports ./pkg/ and fetches ./models/ from the same server.
+        build_pkg(&site_dir.join("pkg"))?;
+        std::fs::copy(
+            root().join("tests").join("e2e").join("pkg-test.html"),
+            site_dir.join("pkg-test.html"),
+        )
+        .map(|_| ())
+        .map_err(|e| e.to_string())
     })?;
     steps.run("end-to-end test (chromedriver)", || {
         // One browser at a time: the long-task check measures wall time on 2 cores.
