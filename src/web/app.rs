@@ -1,8 +1,17 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::i18n::{Lang, LangSwitch, lang, provide_lang, tr};
 use super::labs::{LabsIndex, lab_view};
 use super::route::{LabId, PanelId, Route, embed_mode, use_location};
+
+/// A (Korean, English) title in the page's language.
+fn title((ko, en): (&'static str, &'static str)) -> &'static str {
+    match lang() {
+        Lang::Ko => ko,
+        Lang::En => en,
+    }
+}
 use super::{SentimentPanel, StudioPanel, TokenizerPanel};
 
 /// The page: a header with the navigation, then the route's content. The panels page keeps
@@ -11,6 +20,7 @@ use super::{SentimentPanel, StudioPanel, TokenizerPanel};
 #[component]
 pub fn App() -> impl IntoView {
     let location = use_location();
+    provide_lang();
     let embed = embed_mode();
     if embed && let Some(body) = document().body() {
         let _ = body.class_list().add_1("embed");
@@ -21,21 +31,19 @@ pub fn App() -> impl IntoView {
         view! {
             <header class="site-header">
                 <h1><a href="#/">"rnn-playground"</a></h1>
-                <p class="tagline">
-                    "한국어 텍스트로 배우는 순환 신경망 "
-                    <span class="en">"· Recurrent neural networks for Korean text"</span>
-                </p>
+                <p class="tagline">{tr("한국어 텍스트로 배우는 순환 신경망 · Recurrent neural networks for Korean text")}</p>
+                <LangSwitch/>
                 <nav class="site-nav" aria-label="pages">
-                    <a href="#/" aria-current=move || current(Route::Panels).then_some("page")>"전체 · All panels"</a>
+                    <a href="#/" aria-current=move || current(Route::Panels).then_some("page")>{tr("전체 · All panels")}</a>
                     {PanelId::ALL.iter().map(|panel| {
                         let panel = *panel;
                         view! {
                             <a href=panel.href() aria-current=move || current(Route::Panel(panel)).then_some("page")>
-                                {panel.titles().0}
+                                {move || title(panel.titles())}
                             </a>
                         }
                     }).collect_view()}
-                    <a href="#/labs" aria-current=move || on_labs().then_some("page")>"개념 실험실 · Labs"</a>
+                    <a href="#/labs" aria-current=move || on_labs().then_some("page")>{tr("개념 실험실 · Labs")}</a>
                 </nav>
                 {move || on_labs().then(|| view! {
                     <nav class="site-nav lab-nav" aria-label="labs">
@@ -44,7 +52,7 @@ pub fn App() -> impl IntoView {
                             view! {
                                 <a class="lab-link" href=lab.href()
                                     aria-current=move || current(Route::Lab(lab)).then_some("page")>
-                                    {lab.titles().0}
+                                    {move || { let (ko, en, _) = lab.titles(); title((ko, en)) }}
                                 </a>
                             }
                         }).collect_view()}
@@ -71,7 +79,7 @@ pub fn App() -> impl IntoView {
                     Route::Lab(lab) => lab_view(lab, &here),
                     Route::NotFound(path) => view! {
                         <section class="panel">
-                            <p class="error">{format!("없는 페이지입니다 · no page at #/{path}. ")}<a href="#/">"처음으로 · home"</a></p>
+                            <p class="error">{format!("없는 페이지입니다 · no page at #/{path}. ")}<a href="#/">{tr("처음으로 · home")}</a></p>
                         </section>
                     }.into_any(),
                 }
@@ -156,10 +164,10 @@ fn EmbedCode() -> impl IntoView {
     view! {
         <section class="panel embed-code" aria-label="embed">
             <div class="gen-controls">
-                <button id="embed-copy" on:click=copy>"임베드 코드 복사 · Copy embed code"</button>
+                <button id="embed-copy" on:click=copy>{tr("임베드 코드 복사 · Copy embed code")}</button>
                 {number("embed-width", "width", width)}
                 {number("embed-height", "height", height)}
-                {move || copied.get().then(|| view! { <span class="hint">"복사했습니다 · copied"</span> })}
+                {move || copied.get().then(|| view! { <span class="hint">{tr("복사했습니다 · copied")}</span> })}
             </div>
             {move || (!code.get().is_empty()).then(|| view! {
                 <textarea id="embed-code" readonly rows="3" aria-label="embed code" prop:value=move || code.get()

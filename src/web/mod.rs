@@ -5,6 +5,7 @@
 
 mod app;
 mod fetch;
+pub mod i18n;
 mod labs;
 pub mod route;
 mod sentiment_panel;

@@ -6,6 +6,7 @@
 //! `models/` folder, which Trunk copies from `data/models/`, and handed to a worker of their
 //! own; the worker runs the core's [`crate::sentiment::SentimentModel`].
 
+use super::i18n::tr;
 use gloo_worker::{Spawnable, WorkerBridge};
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -312,14 +313,14 @@ pub fn SentimentPanel() -> impl IntoView {
 
     view! {
         <section class="panel" id="sentiment-panel">
-            <h2>"리뷰 감성 분류 " <span class="en">"· Review sentiment"</span></h2>
+            <h2>{tr("리뷰 감성 분류 · Review sentiment")}</h2>
             <p class="lede">
                 "9·11강: 리뷰를 입력하면 전처리의 모든 단계와 모델별 판단, 판단을 움직인 단어가 바로 보입니다."
             </p>
             <div class="panel-body">
                 <div class="controls">
                     <label class="field">
-                        <span>"리뷰 " <span class="en">"· a review"</span></span>
+                        <span>{tr("리뷰 · a review")}</span>
                         <textarea
                             id="review-input"
                             rows="4"
@@ -338,13 +339,13 @@ pub fn SentimentPanel() -> impl IntoView {
                         }).collect_view()}
                     </ul>
                     <fieldset id="retrain">
-                        <legend>"9강 SimpleRNN 다시 학습 · retrain in this browser"</legend>
+                        <legend>{tr("9강 SimpleRNN 다시 학습 · retrain in this browser")}</legend>
                         <label class="field">
-                            <span>"리뷰 파일 주소 " <span class="en">"· review file URL"</span></span>
+                            <span>{tr("리뷰 파일 주소 · review file URL")}</span>
                             <input id="data-url" type="text" prop:value=move || data_url.get()
                                 on:input=move |ev| data_url.set(event_target_value(&ev))/>
                         </label>
-                        <button id="retrain-url" class="primary" on:click=fetch_and_train disabled=busy>"불러와 학습 · fetch and train"</button>
+                        <button id="retrain-url" class="primary" on:click=fetch_and_train disabled=busy>{tr("불러와 학습 · fetch and train")}</button>
                         <label
                             class="drop"
                             on:dragover=move |ev: web_sys::DragEvent| ev.prevent_default()
@@ -355,7 +356,7 @@ pub fn SentimentPanel() -> impl IntoView {
                                 }
                             }
                         >
-                            "또는 파일을 끌어다 놓거나 고르세요 · or drop / pick a file "
+                            {tr("또는 파일을 끌어다 놓거나 고르세요 · or drop / pick a file ")}
                             <input id="retrain-file" type="file" accept=".txt,.tsv,.csv"
                                 on:change=move |ev| {
                                     let input: web_sys::HtmlInputElement = event_target(&ev);
@@ -442,9 +443,10 @@ fn ModelRow(info: ModelInfo, load: Load, cached: bool) -> impl IntoView {
         .join(" · ");
     let state = match load {
         Load::Ready if cached => {
-            view! { <span class="ready">"준비됨 (캐시) · ready (from the cache)"</span> }.into_any()
+            view! { <span class="ready">{tr("준비됨 (캐시) · ready (from the cache)")}</span> }
+                .into_any()
         }
-        Load::Ready => view! { <span class="ready">"준비됨 · ready"</span> }.into_any(),
+        Load::Ready => view! { <span class="ready">{tr("준비됨 · ready")}</span> }.into_any(),
         Load::Failed(e) => view! { <span class="error">{e}</span> }.into_any(),
         Load::Fetching(got, total) => {
             let total = if total > 0.0 {
@@ -492,13 +494,13 @@ fn Verdicts(text: String, results: Vec<SentimentResult>) -> impl IntoView {
         view! {
             <p class="dim">{format!("전처리 · preprocessing ({name}'s tokenizer)")}</p>
             <ol id="sentiment-stages" class="stages">
-                <li><span class="stage">"정제 · cleaned"</span><span class="clean">{s.clean.clone()}</span></li>
-                <li><span class="stage">"형태소 · morphemes"</span><span>{s.morphs.join(" · ")}</span></li>
-                <li><span class="stage">"불용어 제거 · without stopwords"</span><span id="sentiment-tokens">{s.tokens.join(" · ")}</span></li>
-                <li><span class="stage">"정수 인코딩 · sequence"</span><span id="sentiment-sequence" class="seq">{sequence}</span></li>
+                <li><span class="stage">{tr("정제 · cleaned")}</span><span class="clean">{s.clean.clone()}</span></li>
+                <li><span class="stage">{tr("형태소 · morphemes")}</span><span>{s.morphs.join(" · ")}</span></li>
+                <li><span class="stage">{tr("불용어 제거 · without stopwords")}</span><span id="sentiment-tokens">{s.tokens.join(" · ")}</span></li>
+                <li><span class="stage">{tr("정수 인코딩 · sequence")}</span><span id="sentiment-sequence" class="seq">{sequence}</span></li>
                 <li><span class="stage">"패딩 · padded (maxlen "{s.padded.len()}")"</span><code id="sentiment-padded">{format!("{:?}", s.padded)}</code></li>
             </ol>
-            {empty.then(|| view! { <p class="hint" id="sentiment-empty">"정제 후 남은 한국어 단어가 없습니다: 모델은 패딩만 봅니다 · no Korean words are left after cleaning, so the models see only padding."</p> })}
+            {empty.then(|| view! { <p class="hint" id="sentiment-empty">{tr("정제 후 남은 한국어 단어가 없습니다: 모델은 패딩만 봅니다 · no Korean words are left after cleaning, so the models see only padding.")}</p> })}
         }
     });
     let cards = results
@@ -539,7 +541,7 @@ fn Verdicts(text: String, results: Vec<SentimentResult>) -> impl IntoView {
             <span class="contribution" style="background: rgba(46, 160, 67, 0.6)">"긍정"</span>
             " / "
             <span class="contribution" style="background: rgba(218, 54, 51, 0.6)">"부정"</span>
-            " 쪽으로 민 단어 · words that pushed towards positive / negative (the change in probability when the word is left out)"
+            {tr(" 쪽으로 민 단어 · words that pushed towards positive / negative (the change in probability when the word is left out)")}
         </p>
     }
 }

@@ -4,6 +4,7 @@
 //! The page only holds settings and what the worker reported; training, the chart geometry
 //! ([`crate::plot`]) and generation all run in the core.
 
+use super::i18n::tr;
 use gloo_worker::{Spawnable, WorkerBridge};
 use leptos::prelude::*;
 
@@ -370,7 +371,7 @@ pub fn StudioPanel() -> impl IntoView {
 
     view! {
             <section class="panel" id="studio-panel">
-                <h2>"문장 생성 스튜디오 " <span class="en">"· Text-generation studio"</span></h2>
+                <h2>{tr("문장 생성 스튜디오 · Text-generation studio")}</h2>
                 <p class="lede">
                     "7–8강: 다음 단어를 맞히는 RNN을 웹 워커에서 학습합니다. 학습하는 동안에도 페이지는 멈추지 않습니다."
                 </p>
@@ -382,7 +383,7 @@ pub fn StudioPanel() -> impl IntoView {
                                 config.set(TextgenConfig::default());
                                 seed_text.set("가는".into());
                                 words.set(5);
-                            }>"8강 예문 · lecture 8"</button>
+                            }>{tr("8강 예문 · lecture 8")}</button>
                             <button id="preset-hello" class="link" on:click=move |_| {
                                 // Lecture 7: "hell" → "o", one character at a time.
                                 text.set("hello\n".into());
@@ -397,7 +398,7 @@ pub fn StudioPanel() -> impl IntoView {
                             }>"7강 hell → o"</button>
                         </div>
                         <label class="field">
-                            <span>"코퍼스 " <span class="en">"· one sentence per line"</span></span>
+                            <span>{tr("코퍼스 · one sentence per line")}</span>
                             <textarea
                                 id="studio-text"
                                 rows="5"
@@ -418,8 +419,8 @@ pub fn StudioPanel() -> impl IntoView {
                                         config.update(|c| c.tokenizer.char_level = char_level);
                                     }
                                 >
-                                    <option value="word">"단어 · word"</option>
-                                    <option value="char">"글자 · character"</option>
+                                    <option value="word">{tr("단어 · word")}</option>
+                                    <option value="char">{tr("글자 · character")}</option>
                                 </select>
                             </label>
                             <label class="field inline">
@@ -461,9 +462,9 @@ pub fn StudioPanel() -> impl IntoView {
                             {number("seed", "seed", |c| c.seed.to_string(), |c, v| if let Ok(n) = v.trim().parse() { c.seed = n })}
                         </fieldset>
                         <div class="buttons">
-                            <button id="train" class="primary" on:click=train disabled=move || status.get() == Status::Loading>"학습 · Train"</button>
-                            <button id="stop" on:click=move |_| send(ToWorker::Stop) disabled=move || status.get() != Status::Training>"멈춤 · Stop"</button>
-                            <button id="resume" on:click=move |_| { status.set(Status::Training); send(ToWorker::Resume) } disabled=move || !matches!(status.get(), Status::Stopped(_))>"계속 · Resume"</button>
+                            <button id="train" class="primary" on:click=train disabled=move || status.get() == Status::Loading>{tr("학습 · Train")}</button>
+                            <button id="stop" on:click=move |_| send(ToWorker::Stop) disabled=move || status.get() != Status::Training>{tr("멈춤 · Stop")}</button>
+                            <button id="resume" on:click=move |_| { status.set(Status::Training); send(ToWorker::Resume) } disabled=move || !matches!(status.get(), Status::Stopped(_))>{tr("계속 · Resume")}</button>
                             <button id="share" on:click=move |_| {
                                 let state = SharedState { text: text.get_untracked(), config: config.get_untracked() };
                                 let location = window().location();
@@ -475,11 +476,11 @@ pub fn StudioPanel() -> impl IntoView {
                                     let _ = location.set_hash(&state.to_hash());
                                 }
                                 share_url.set(location.href().unwrap_or_default());
-                            }>"링크 · Share link"</button>
+                            }>{tr("링크 · Share link")}</button>
                             {test_hooks().then(|| view! {
                                 <button id="test-panic" on:click=move |_| send(ToWorker::PanicForTest)>"test: panic in the worker"</button>
                             })}
-                            <button id="reset" on:click=move |_| { runs.set(Vec::new()); summary.set(String::new()); generated.set(String::new()); status.set(Status::Idle); }>"초기화 · Reset"</button>
+                            <button id="reset" on:click=move |_| { runs.set(Vec::new()); summary.set(String::new()); generated.set(String::new()); status.set(Status::Idle); }>{tr("초기화 · Reset")}</button>
                         </div>
                     </div>
                     <div class="results">
@@ -493,7 +494,7 @@ pub fn StudioPanel() -> impl IntoView {
                         }}
                         <div id="curve" class="chart" inner_html=move || runs.with(|r| chart(r))></div>
                         <div class="generate">
-                            <h3>"생성 · Generate"</h3>
+                            <h3>{tr("생성 · Generate")}</h3>
                             <div class="gen-controls">
                                 <input id="seed-text" type="text" prop:value=move || seed_text.get() on:input=move |ev| seed_text.set(event_target_value(&ev))/>
                                 <label class="field inline">
@@ -506,12 +507,12 @@ pub fn StudioPanel() -> impl IntoView {
                                     <input id="temperature" type="text" inputmode="decimal" prop:value=move || temperature.get().to_string()
                                         on:change=move |ev| { if let Ok(t) = event_target_value(&ev).trim().parse::<f32>() { temperature.set(t) } }/>
                                 </label>
-                                <button id="generate" on:click=generate disabled=move || runs.with(|r| r.is_empty()) && status.get() != Status::Loaded>"생성 · Generate"</button>
+                                <button id="generate" on:click=generate disabled=move || runs.with(|r| r.is_empty()) && status.get() != Status::Loaded>{tr("생성 · Generate")}</button>
                             </div>
                             <label class="check">
                                 <input id="stateful" type="checkbox" prop:checked=move || stateful.get()
                                     on:change=move |ev| stateful.set(event_target_checked(&ev))/>
-                                "상태를 이어 가며 한 단어씩 · stateful: feed one token, carry the hidden state"
+                                {tr("상태를 이어 가며 한 단어씩 · stateful: feed one token, carry the hidden state")}
                             </label>
                             <p class="hint">"temperature 0 = greedy (강의의 sentence_generation: 매번 앞부분 전체를 다시 계산)"</p>
                             <p id="generated" class="generated">{move || generated.get()}</p>
@@ -522,12 +523,12 @@ pub fn StudioPanel() -> impl IntoView {
                                 <p class="hint">
                                     <button id="save-model" class="link" on:click=move |_| {
                                         trained_model.with_untracked(|m| if let Some(bytes) = m { download(bytes, "rnn-playground-model.safetensors") });
-                                    }>"모델 저장 · Save model"</button>
+                                    }>{tr("모델 저장 · Save model")}</button>
                                     <span id="weights-size">{format!(" ({size} bytes: weights and model.json in one safetensors file)")}</span>
                                 </p>
                             })}
                             <label class="hint">
-                                "모델 불러오기 · Load a saved model: "
+                                {tr("모델 불러오기 · Load a saved model: ")}
                                 <input id="load-model" type="file" accept=".safetensors" on:change=move |ev| {
                                     let input: web_sys::HtmlInputElement = event_target(&ev);
                                     let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
@@ -625,7 +626,7 @@ fn TeacherForcing(
             <div class="tf-column">
                 <h4>{title}</h4>
                 <table id=id class="data">
-                    <thead><tr><th>"t"</th><th>"입력 · input"</th><th>"예측 · predicted"</th><th>"정답 · expected"</th><th></th></tr></thead>
+                    <thead><tr><th>"t"</th><th>{tr("입력 · input")}</th><th>{tr("예측 · predicted")}</th><th>{tr("정답 · expected")}</th><th></th></tr></thead>
                     <tbody>
                         {move || tf_compare.get().map(|c| {
                             let rows = if forced { c.forced.clone() } else { c.free.clone() };
@@ -649,7 +650,7 @@ fn TeacherForcing(
     };
     view! {
         <div class="tf" id="teacher-forcing">
-            <h3>"교사 강요 vs 자유 생성 " <span class="en">"· Teacher forcing vs free running (7강)"</span></h3>
+            <h3>{tr("교사 강요 vs 자유 생성 · Teacher forcing vs free running (7강)")}</h3>
             <p class="hint">
                 "훈련할 때는 정답 단어를 다음 입력으로 넣고(teacher forcing), 생성할 때는 모델이 예측한 단어를 넣습니다. "
                 "many-to-many 모델(return_sequences + TimeDistributed Dense)로 두 방식을 나란히 봅니다."
@@ -665,7 +666,7 @@ fn TeacherForcing(
                     <input id="tf-epochs" type="text" inputmode="numeric" prop:value=move || tf_epochs.get().to_string()
                         on:change=move |ev| { if let Ok(n) = event_target_value(&ev).trim().parse::<usize>() { tf_epochs.set(n.clamp(1, 10_000)) } }/>
                 </label>
-                <button id="tf-train" on:click=move |ev| train.run(ev)>"학습 · Train"</button>
+                <button id="tf-train" on:click=move |ev| train.run(ev)>{tr("학습 · Train")}</button>
             </div>
             <div id="tf-curve" class="chart" inner_html=curve></div>
             {move || tf_compare.get().map(|c| {
@@ -679,7 +680,7 @@ fn TeacherForcing(
                     None => "두 방식의 예측이 모두 같습니다 · both runs predict the same words".to_string(),
                 };
                 view! {
-                    <div class="field inline"><span>"문장 · sentence"</span><span class="toggles">{buttons}</span></div>
+                    <div class="field inline"><span>{tr("문장 · sentence")}</span><span class="toggles">{buttons}</span></div>
                     <p id="tf-divergence" class="hint">{note}</p>
                 }
             })}

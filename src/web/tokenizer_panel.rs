@@ -4,6 +4,7 @@
 //! [`tokenize_lines`] and every table below reads that single result, so the tables always
 //! agree with each other and with the `rnn-playground tokenize` command.
 
+use super::i18n::tr;
 use leptos::prelude::*;
 
 use super::route;
@@ -114,7 +115,7 @@ pub fn TokenizerPanel() -> impl IntoView {
 
     view! {
         <section class="panel" id="tokenizer-panel">
-            <h2>"토크나이저와 패딩 " <span class="en">"· Tokenizer & padding"</span></h2>
+            <h2>{tr("토크나이저와 패딩 · Tokenizer & padding")}</h2>
             <p class="lede">
                 "Keras의 " <code>"Tokenizer"</code> " 와 " <code>"pad_sequences"</code>
                 "를 그대로 따릅니다. 문장을 고치면 아래 표가 바로 바뀝니다."
@@ -144,7 +145,7 @@ pub fn TokenizerPanel() -> impl IntoView {
 fn CorpusInput(state: RwSignal<PanelState>) -> impl IntoView {
     view! {
         <label class="field">
-            <span>"텍스트 " <span class="en">"· one text per line"</span></span>
+            <span>{tr("텍스트 · one text per line")}</span>
             <textarea
                 id="text-input"
                 rows="6"
@@ -154,7 +155,7 @@ fn CorpusInput(state: RwSignal<PanelState>) -> impl IntoView {
             ></textarea>
         </label>
         <button class="link" on:click=move |_| state.update(|s| s.text = LECTURE_TEXT.to_string())>
-            "강의 예문으로 되돌리기 · lecture text"
+            {tr("강의 예문으로 되돌리기 · lecture text")}
         </button>
     }
 }
@@ -163,7 +164,7 @@ fn CorpusInput(state: RwSignal<PanelState>) -> impl IntoView {
 fn KoreanOptions(state: RwSignal<PanelState>) -> impl IntoView {
     view! {
         <fieldset>
-            <legend>"한국어 전처리 · Korean (lectures 9, 11)"</legend>
+            <legend>{tr("한국어 전처리 · Korean (lectures 9, 11)")}</legend>
             <label class="check">
                 <input
                     id="korean-mode"
@@ -171,14 +172,14 @@ fn KoreanOptions(state: RwSignal<PanelState>) -> impl IntoView {
                     prop:checked=move || state.with(|s| s.korean)
                     on:change=move |ev| state.update(|s| s.korean = event_target_checked(&ev))
                 />
-                "정제 → 형태소 → 불용어 " <span class="en">"· clean, morphemes (Okt-like), stopwords"</span>
+                {tr("정제 → 형태소 → 불용어 · clean, morphemes (Okt-like), stopwords")}
             </label>
             <button id="korean-example" class="link" on:click=move |_| state.update(|s| {
                 s.text = KOREAN_EXAMPLE.to_string();
                 s.korean = true;
-            })>"리뷰 예문 · review example"</button>
+            })>{tr("리뷰 예문 · review example")}</button>
             <label class="field">
-                <span>"불용어 " <span class="en">"· stopwords"</span></span>
+                <span>{tr("불용어 · stopwords")}</span>
                 <textarea
                     id="stopwords"
                     rows="2"
@@ -228,11 +229,11 @@ fn KoreanStages(lines: Vec<PreprocessedLine>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <h3>"정제와 형태소 " <span class="en">"· cleaned text and morphemes"</span></h3>
+        <h3>{tr("정제와 형태소 · cleaned text and morphemes")}</h3>
         <ol id="korean-lines" class="korean-lines">{rows}</ol>
         <p class="legend">
-            <span class="morph">"형태소"</span>" 경계 · boundaries inside each word; "
-            <span class="morph stop">"불용어"</span>" · stopwords removed before the tokenizer"
+            <span class="morph">"형태소"</span>{tr(" 경계 · boundaries inside each word; ")}
+            <span class="morph stop">"불용어"</span>{tr(" · stopwords removed before the tokenizer")}
         </p>
     }
 }
@@ -305,7 +306,7 @@ fn TokenizerOptions(state: RwSignal<PanelState>) -> impl IntoView {
                     prop:checked=move || state.with(|s| s.options.ngrams)
                     on:change=move |ev| state.update(|s| s.options.ngrams = event_target_checked(&ev))
                 />
-                "8강: 앞부분 샘플 " <span class="en">"· prefix samples, X and y"</span>
+                {tr("8강: 앞부분 샘플 · prefix samples, X and y")}
             </label>
         </fieldset>
     }
@@ -390,7 +391,7 @@ fn PaddingOptions(
                 id="maxlen-auto"
                 on:click=move |_| state.update(|s| s.options.pad.maxlen = None)
             >
-                "maxlen = None (가장 긴 길이 · longest)"
+                {tr("maxlen = None (가장 긴 길이 · longest)")}
             </button>
         </fieldset>
     }
@@ -473,9 +474,9 @@ fn Results(out: PipelineOutput) -> impl IntoView {
                 {has_y.then(|| view! {
                     <p class="legend">
                         <span class="swatch label"></span>
-                        " y: 마지막 열, 맞혀야 할 다음 단어 · the last column, the next word to predict. "
+                        {tr(" y: 마지막 열, 맞혀야 할 다음 단어 · the last column, the next word to predict. ")}
                         <span class="swatch pad"></span>
-                        " 0: 패딩 · padding"
+                        {tr(" 0: 패딩 · padding")}
                     </p>
                 })}
             </div>

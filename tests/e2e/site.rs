@@ -311,3 +311,47 @@ async fn the_pkg_module_works_from_a_plain_page() {
             .contains("sequences must be arrays")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn korean_and_english_are_switchable_and_remembered() {
+    for (width, height) in [(1280, 900), (390, 844)] {
+        let Page {
+            server,
+            _driver,
+            client,
+        } = Page::open(
+            "/?lang=en#/labs/stepper",
+            (width, height),
+            "#stepper-step td.cell",
+        )
+        .await;
+        assert_eq!(
+            text_of(&client, "#lab-stepper h2").await,
+            "The recurrence step by step"
+        );
+        assert!(text_of(&client, ".site-nav").await.contains("All panels"));
+        assert_eq!(
+            attr_of(&client, "html", "lang").await.as_deref(),
+            Some("en")
+        );
+        screenshot(&client, &format!("lang-en-{width}.png")).await;
+        click(&client, "#lang-ko").await;
+        eventually("Korean titles", || async {
+            text_of(&client, "#lab-stepper h2").await == "순환 한 단계씩"
+        })
+        .await;
+        assert!(text_of(&client, "#stepper-train").await.contains("학습"));
+        assert!(!text_of(&client, "#stepper-train").await.contains("Train"));
+        screenshot(&client, &format!("lang-ko-{width}.png")).await;
+        // Remembered: English chosen again, then a link without lang= opens in English.
+        click(&client, "#lang-en").await;
+        client.goto(&server.url("/#/labs")).await.unwrap();
+        client.refresh().await.unwrap();
+        eventually("English remembered", || async {
+            text_of(&client, "#labs-index h2")
+                .await
+                .starts_with("Concept labs")
+        })
+        .await;
+    }
+}

@@ -1,6 +1,7 @@
 //! "임베딩" (lecture 10): the "I am groot" table as an editable lookup table, and a trained
 //! model's word vectors projected to 2-D with their nearest neighbours.
 
+use crate::web::i18n::tr;
 use leptos::prelude::*;
 
 use super::{Cells, LabError, LabHeading, LabWorker, load_shipped_model};
@@ -137,9 +138,9 @@ pub fn EmbeddingsLab(location: Location) -> impl IntoView {
             <LabHeading lab=LabId::Embeddings/>
             <div class="panel-body">
                 <div class="controls">
-                    <h3>"임베딩 = 찾아보기 표 · an Embedding is a lookup table"</h3>
+                    <h3>{tr("임베딩 = 찾아보기 표 · an Embedding is a lookup table")}</h3>
                     <table class="data" id="groot-table">
-                        <thead><tr><th>"id"</th><th>"단어 · word"</th><th>"E1"</th><th>"E2"</th></tr></thead>
+                        <thead><tr><th>"id"</th><th>{tr("단어 · word")}</th><th>"E1"</th><th>"E2"</th></tr></thead>
                         <tbody>
                             {move || table.get().into_iter().enumerate().map(|(i, (w, v))| { let key = w.clone(); view! {
                                 <tr data-word=key>
@@ -155,7 +156,7 @@ pub fn EmbeddingsLab(location: Location) -> impl IntoView {
                         </tbody>
                     </table>
                     <div class="field">
-                        <label for="groot-sentence">"문장 · sentence"</label>
+                        <label for="groot-sentence">{tr("문장 · sentence")}</label>
                         <input id="groot-sentence" type="text" prop:value=move || sentence.get()
                             on:input=move |ev| sentence.set(event_target_value(&ev))/>
                     </div>
@@ -174,7 +175,7 @@ pub fn EmbeddingsLab(location: Location) -> impl IntoView {
                     <div id="groot-scatter" class="chart" inner_html=scatter></div>
                 </div>
                 <div class="results">
-                    <h3>"학습된 임베딩 · learned embeddings (11강 GRU, PCA)"</h3>
+                    <h3>{tr("학습된 임베딩 · learned embeddings (11강 GRU, PCA)")}</h3>
                     <p id="embedding-status" class="status" data-state=move || model_state.get()>
                         {move || match model_state.get().as_str() {
                             "ready" => projection.with(|p| p.as_ref().map(|p| format!(
@@ -186,7 +187,7 @@ pub fn EmbeddingsLab(location: Location) -> impl IntoView {
                         }}
                     </p>
                     <div class="field inline">
-                        <label for="embedding-search">"단어 찾기 · find a word"</label>
+                        <label for="embedding-search">{tr("단어 찾기 · find a word")}</label>
                         <input id="embedding-search" type="text" prop:value=move || search.get()
                             on:input=move |ev| search.set(event_target_value(&ev))/>
                     </div>

@@ -1,6 +1,7 @@
 //! "게이트 들여다보기" (lecture 10): the gates of a shipped LSTM or GRU review classifier on a
 //! sentence the student types.
 
+use crate::web::i18n::tr;
 use leptos::prelude::*;
 
 use super::{LabHeading, LabWorker, load_shipped_model};
@@ -116,12 +117,12 @@ pub fn GatesLab(location: Location) -> impl IntoView {
             <LabHeading lab=LabId::Gates/>
             <p class="formula">
                 "LSTM: i = σ(…) 입력, f = σ(…) 망각, o = σ(…) 출력, c_t = f·c_(t−1) + i·c̃_t, h_t = o·tanh(c_t). GRU: z 업데이트, r 리셋, h_t = z·h_(t−1) + (1−z)·h̃_t. "
-                <span class="en">"0 = gate shut (white), 1 = gate open (dark blue)."</span>
+                {tr("0 = 게이트 닫힘 (흰색), 1 = 열림 (진한 파랑). · 0 = gate shut (white), 1 = gate open (dark blue).")}
             </p>
             <div class="panel-body">
                 <div class="controls">
                     <div class="field">
-                        <span>"모델 · model"</span>
+                        <span>{tr("모델 · model")}</span>
                         <div class="toggles" role="group" aria-label="model">
                             {MODELS.iter().map(|(name, label)| view! {
                                 <button class="toggle" id=format!("gates-{name}")
@@ -132,7 +133,7 @@ pub fn GatesLab(location: Location) -> impl IntoView {
                         </div>
                     </div>
                     <div class="field">
-                        <label for="gates-text">"문장 · sentence"</label>
+                        <label for="gates-text">{tr("문장 · sentence")}</label>
                         <textarea id="gates-text" rows="3" prop:value=move || text.get()
                             on:input=move |ev| { text.set(event_target_value(&ev)); inspect(); }></textarea>
                     </div>
@@ -149,7 +150,7 @@ pub fn GatesLab(location: Location) -> impl IntoView {
                         }}
                     </p>
                     <div id="gates-state-chart" class="chart" inner_html=move || trace.with(|t| t.as_ref().map(|t| t.state_chart(5).to_svg(320.0, 240.0)).unwrap_or_default())></div>
-                    <p class="hint">"가장 활발한 유닛 5개의 상태 · the state of the 5 most active units across the sentence."</p>
+                    <p class="hint">{tr("가장 활발한 유닛 5개의 상태 · the state of the 5 most active units across the sentence.")}</p>
                 </div>
                 <div class="results" id="gates-maps">
                     {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}

@@ -1,6 +1,7 @@
 //! "기울기 소실과 폭발" (lecture 10): ‖∂h_T/∂h_t‖ of a vanilla RNN, an LSTM and a GRU, computed
 //! by backpropagation in the worker every time a slider moves.
 
+use crate::web::i18n::tr;
 use leptos::prelude::*;
 
 use super::{LabError, LabHeading, LabWorker};
@@ -71,7 +72,7 @@ pub fn GradientsLab(location: Location) -> impl IntoView {
                        set: fn(&mut GradientConfig, f32)| {
         view! {
             <div class="field">
-                <label for=id>{label} ": " <output>{move || format!("{:.2}", config.with(get))}</output></label>
+                <label for=id>{tr(label)} ": " <output>{move || format!("{:.2}", config.with(get))}</output></label>
                 <input id=id type="range" min=min max=max step=step
                     prop:value=move || config.with(get).to_string()
                     on:input=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<f32>() {
@@ -85,14 +86,14 @@ pub fn GradientsLab(location: Location) -> impl IntoView {
         <section class="panel lab" id="lab-gradients">
             <LabHeading lab=LabId::Gradients/>
             <p class="formula">
-                "∂h_T/∂h_t = ∏ diag(f′)·W_hh: 한 단계마다 W_hh를 한 번씩 곱합니다. W_hh의 크기(스펙트럼 반지름)가 1보다 작으면 기울기가 사라지고, 크면 폭발합니다. "
-                <span class="en">"Backpropagation multiplies by W_hh once per step: a spectral radius below 1 makes the gradient vanish, above 1 explode."</span>
+                "∂h_T/∂h_t = ∏ diag(f′)·W_hh: "
+                {tr("한 단계마다 W_hh를 한 번씩 곱합니다. W_hh의 크기(스펙트럼 반지름)가 1보다 작으면 기울기가 사라지고, 크면 폭발합니다. · Backpropagation multiplies by W_hh once per step: a spectral radius below 1 makes the gradient vanish, above 1 explode.")}
             </p>
             <div class="panel-body">
                 <div class="controls">
                     {slider("gradients-scale", "W_hh 스펙트럼 반지름 · spectral radius", "0.1", "2", "0.05", |c| c.scale, |c, v| c.scale = v)}
                     <div class="field">
-                        <span>"SimpleRNN 활성화 · activation"</span>
+                        <span>{tr("SimpleRNN 활성화 · activation")}</span>
                         <div class="toggles" role="group" aria-label="activation">
                             {[RnnActivation::Tanh, RnnActivation::Relu, RnnActivation::Linear].into_iter().map(|a| view! {
                                 <button class="toggle" id=format!("gradients-{}", a.name())
@@ -119,7 +120,7 @@ pub fn GradientsLab(location: Location) -> impl IntoView {
                         log_y: true,
                     }.to_svg(600.0, 340.0)).unwrap_or_default())></div>
                     <table class="data" id="gradients-table">
-                        <thead><tr><th>"셀 · cell"</th><th>"한 단계당 · per step"</th><th>"10단계 전 · T−t=10"</th><th>"39단계 전 · T−t=39"</th><th></th></tr></thead>
+                        <thead><tr><th>{tr("셀 · cell")}</th><th>{tr("한 단계당 · per step")}</th><th>{tr("10단계 전 · T−t=10")}</th><th>{tr("39단계 전 · T−t=39")}</th><th></th></tr></thead>
                         <tbody>
                             {move || curves.get().map(|c| c.curves.into_iter().map(|curve| {
                                 let f = curve.factor_per_step;

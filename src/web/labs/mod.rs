@@ -20,6 +20,7 @@ use super::route::{LabId, Location};
 use super::worker::{FromWorker, ToWorker, TrainWorker};
 use crate::lab::{LabReply, LabRequest};
 use crate::plot::{Palette, cell_colour};
+use crate::web::i18n::{Lang, lang, pick, tr};
 
 pub use embeddings::EmbeddingsLab;
 pub use gates::GatesLab;
@@ -166,17 +167,17 @@ pub(crate) fn LabError(error: RwSignal<Option<String>>) -> impl IntoView {
 pub fn LabsIndex() -> impl IntoView {
     view! {
         <section class="panel" id="labs-index">
-            <h2>"개념 실험실 " <span class="en">"· Concept labs (lectures 7 and 10)"</span></h2>
-            <p class="lede">"강의의 그림을 실제 모델로 계산합니다. 슬라이더를 움직이면 수식의 값이 바뀝니다. · Each lecture picture, computed by the real layers."</p>
+            <h2>{tr("개념 실험실 · Concept labs (lectures 7 and 10)")}</h2>
+            <p class="lede">{tr("강의의 그림을 실제 모델로 계산합니다. 슬라이더를 움직이면 수식의 값이 바뀝니다. · Each lecture picture, computed by the real layers.")}</p>
             <ul class="lab-cards">
                 {LabId::ALL.iter().map(|lab| {
                     let (ko, en, what) = lab.titles();
                     view! {
                         <li class="lab-card">
                             <a href=lab.href()>
-                                <strong>{ko}</strong>
-                                <span class="en">{en}</span>
-                                <span class="what">{what}</span>
+                                <strong>{move || match lang() { Lang::Ko => ko, Lang::En => en }}</strong>
+                                {move || (lang() == Lang::Ko).then(|| view! { <span class="en">{en}</span> })}
+                                <span class="what">{move || pick(what, lang())}</span>
                             </a>
                         </li>
                     }
@@ -204,8 +205,8 @@ pub fn lab_view(lab: LabId, location: &Location) -> AnyView {
 pub(crate) fn LabHeading(lab: LabId) -> impl IntoView {
     let (ko, en, what) = lab.titles();
     view! {
-        <p class="crumbs"><a href="#/labs">"← 개념 실험실 · Labs"</a></p>
-        <h2>{ko} " " <span class="en">{format!("· {en}")}</span></h2>
-        <p class="lede">{what}</p>
+        <p class="crumbs"><a href="#/labs">{tr("← 개념 실험실 · ← Labs")}</a></p>
+        <h2>{move || match lang() { Lang::Ko => ko, Lang::En => en }}</h2>
+        <p class="lede">{move || pick(what, lang())}</p>
     }
 }

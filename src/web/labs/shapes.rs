@@ -1,6 +1,7 @@
 //! "형태와 파라미터" (lecture 10): build a stack, run a real input through it in the worker, and
 //! read every output shape and the `summary()` table.
 
+use crate::web::i18n::tr;
 use leptos::prelude::*;
 
 use super::{LabError, LabHeading, LabWorker};
@@ -104,7 +105,7 @@ pub fn ShapesLab(location: Location) -> impl IntoView {
             <div class="panel-body">
                 <div class="controls">
                     <div class="field">
-                        <span>"예제 · presets"</span>
+                        <span>{tr("예제 · presets")}</span>
                         <div class="buttons">
                             {all.into_iter().enumerate().map(|(i, (name, preset))| view! {
                                 <button id=format!("shapes-preset-{i}") on:click=move |_| config.set(preset.clone())>{name}</button>
@@ -112,14 +113,14 @@ pub fn ShapesLab(location: Location) -> impl IntoView {
                         </div>
                     </div>
                     <fieldset>
-                        <legend>"입력 · input"</legend>
+                        <legend>{tr("입력 · input")}</legend>
                         {number("shapes-batch", "batch", |c| c.batch, |c, v| c.batch = v)}
                         {number("shapes-time", "time steps", |c| c.time, |c, v| c.time = v)}
                         {move || (!matches!(config.with(|c| c.layers.first().cloned()), Some(LayerConfig::Embedding { .. })))
                             .then(|| number("shapes-features", "features", |c| c.features, |c, v| c.features = v))}
                     </fieldset>
                     <div class="field">
-                        <span>"층 추가 · add a layer"</span>
+                        <span>{tr("층 추가 · add a layer")}</span>
                         <div class="buttons">
                             <button id="shapes-add-embedding"
                                 disabled=move || config.with(|c| matches!(c.layers.first(), Some(LayerConfig::Embedding { .. })))
@@ -135,7 +136,7 @@ pub fn ShapesLab(location: Location) -> impl IntoView {
                 </div>
                 <div class="results">
                     <table class="data" id="shapes-rows">
-                        <thead><tr><th>"층 · layer"</th><th>"설정 · settings"</th><th>"출력 형태 · output shape"</th><th>"Param #"</th><th></th></tr></thead>
+                        <thead><tr><th>{tr("층 · layer")}</th><th>{tr("설정 · settings")}</th><th>{tr("출력 형태 · output shape")}</th><th>"Param #"</th><th></th></tr></thead>
                         <tbody>
                             <tr class="input-row"><td>"input"</td><td></td>
                                 <td class="shape">{move || shown.with(|v| v.as_ref().map(|v| shape_text(&v.input_shape)).unwrap_or_default())}</td><td></td><td></td></tr>

@@ -1,0 +1,134 @@
+//! Korean / English. Every UI string is written once as "한국어 · English" (Korean first, as the
+//! lecture is Korean); [`tr`] shows the half for the chosen language. The choice is kept in
+//! `localStorage` (so embedded panels on the same site follow it) and can be forced with
+//! `lang=ko|en` in a link.
+//!
+//! Messages computed by the core (errors, the lecture's sentences) are shown as they come.
+
+use leptos::prelude::*;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    Ko,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ko => "ko",
+            Lang::En => "en",
+        }
+    }
+
+    fn from_code(code: &str) -> Option<Self> {
+        match code.get(..2)? {
+            "ko" => Some(Lang::Ko),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+}
+
+const STORAGE_KEY: &str = "rnn-playground-lang";
+
+/// `lang=` in the link, else the remembered choice, else the browser's language (Korean
+/// unless the browser prefers English).
+fn initial() -> Lang {
+    let from_link = super::route::current()
+        .param("lang")
+        .and_then(Lang::from_code)
+        .or_else(|| {
+            let search = window().location().search().unwrap_or_default();
+            search
+                .trim_start_matches('?')
+                .split('&')
+                .find_map(|p| p.strip_prefix("lang="))
+                .and_then(Lang::from_code)
+        });
+    let remembered = || {
+        window()
+            .local_storage()
+            .ok()
+            .flatten()
+            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+            .and_then(|c| Lang::from_code(&c))
+    };
+    let browser = || {
+        js_sys::Reflect::get(&window(), &"navigator".into())
+            .ok()
+            .and_then(|n| js_sys::Reflect::get(&n, &"language".into()).ok())
+            .and_then(|l| l.as_string())
+            .and_then(|l| Lang::from_code(&l.to_lowercase()))
+    };
+    from_link
+        .or_else(remembered)
+        .or_else(browser)
+        .unwrap_or(Lang::Ko)
+}
+
+/// Create the language signal for the page (the App calls this once).
+pub fn provide_lang() -> RwSignal<Lang> {
+    let lang = RwSignal::new(initial());
+    provide_context(lang);
+    Effect::new(move |_| {
+        let code = lang.get().code();
+        if let Some(html) = document().document_element() {
+            let _ = html.set_attribute("lang", code);
+        }
+        if let Ok(Some(storage)) = window().local_storage() {
+            let _ = storage.set_item(STORAGE_KEY, code);
+        }
+    });
+    lang
+}
+
+/// The page's language (Korean where no App provided one, e.g. a panel mounted alone).
+pub fn lang() -> Lang {
+    use_context::<RwSignal<Lang>>().map_or(Lang::Ko, |l| l.get())
+}
+
+/// The half of "한국어 · English" for `lang`; text without " · " is the same in both.
+pub fn pick(text: &str, lang: Lang) -> &str {
+    match text.split_once(" · ") {
+        Some((ko, en)) => match lang {
+            Lang::Ko => ko,
+            Lang::En => en,
+        },
+        None => text,
+    }
+}
+
+/// A reactive text node for "한국어 · English".
+pub fn tr(text: &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    move || pick(text, lang())
+}
+
+/// Whole numbers with the locale's digit grouping (1,024,000 in both languages).
+pub fn count(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The language switch in the header.
+#[component]
+pub fn LangSwitch() -> impl IntoView {
+    let current = use_context::<RwSignal<Lang>>().unwrap_or_else(|| RwSignal::new(Lang::Ko));
+    view! {
+        <div class="toggles lang-switch" role="group" aria-label="언어 · language">
+            {[(Lang::Ko, "한국어"), (Lang::En, "English")].into_iter().map(|(l, name)| view! {
+                <button class="toggle" id=format!("lang-{}", l.code()) lang=l.code()
+                    class:active=move || current.get() == l
+                    aria-pressed=move || (current.get() == l).to_string()
+                    on:click=move |_| current.set(l)>{name}</button>
+            }).collect_view()}
+        </div>
+    }
+}
