@@ -158,3 +158,23 @@ fn the_pages_korean_mode_refuses_too_much_text_with_a_message() {
         .to_string();
     assert!(err.contains("rnn-playground segment"), "{err}");
 }
+
+/// The page reads the segmenter file with the safetensors crate alone (no candle on the main
+/// thread); it must give the model that candle's `Sequential` gives.
+#[test]
+fn the_light_reader_loads_what_the_model_reader_loads() {
+    use rnn_playground::segment::SHIPPED_MODEL;
+    let light = Segmenter::from_file_bytes(SHIPPED_MODEL).unwrap();
+    let full = Segmenter::from_file_bytes_via_model(SHIPPED_MODEL).unwrap();
+    assert_eq!(light.param_count, full.param_count);
+    for line in rnn_playground::lecture::EXAMPLE_REVIEWS.lines().take(40) {
+        assert_eq!(light.segment(line), full.segment(line), "{line}");
+        for word in line.split_whitespace() {
+            assert_eq!(light.gap_probabilities(word), full.gap_probabilities(word));
+        }
+    }
+    assert!(Segmenter::from_file_bytes(b"not a model").is_err());
+    let mut broken = SHIPPED_MODEL.to_vec();
+    broken.truncate(broken.len() / 2);
+    assert!(Segmenter::from_file_bytes(&broken).is_err());
+}

@@ -230,8 +230,118 @@ impl Segmenter {
         })
     }
 
-    /// Load a model file (safetensors with `model.json` in its metadata).
+    /// Load a model file (safetensors with `model.json` in its metadata) with the safetensors
+    /// crate alone: the page's main thread segments with it, and reading the file through
+    /// candle would pull candle into the page's own wasm. Same checks as [`Self::from_model`]
+    /// (tested equal on the shipped model).
     pub fn from_file_bytes(bytes: &[u8]) -> Result<Self, SegmentError> {
+        use crate::nn::{LayerConfig, MODEL_JSON_KEY};
+        let bad = |_| SegmentError::NotASegmenter;
+        let (_, metadata) = safetensors::SafeTensors::read_metadata(bytes).map_err(bad)?;
+        let json = metadata
+            .metadata()
+            .as_ref()
+            .and_then(|m| m.get(MODEL_JSON_KEY))
+            .ok_or(SegmentError::NotASegmenter)?;
+        let file: serde_json::Value =
+            serde_json::from_str(json).map_err(|_| SegmentError::NotASegmenter)?;
+        let layers: Vec<LayerConfig> = serde_json::from_value(file["layers"].clone())
+            .map_err(|_| SegmentError::NotASegmenter)?;
+        let extras: ModelExtras =
+            serde_json::from_value(file).map_err(|_| SegmentError::NotASegmenter)?;
+        let config = SegmenterConfig::from_extras(&extras)?;
+        let tensors = safetensors::SafeTensors::deserialize(bytes).map_err(bad)?;
+        let read = |name: &str| -> Result<(Vec<f32>, Vec<usize>), SegmentError> {
+            let t = tensors.tensor(name).map_err(bad)?;
+            if t.dtype() != safetensors::Dtype::F32 {
+                return Err(SegmentError::NotASegmenter);
+            }
+            let values = t
+                .data()
+                .chunks_exact(4)
+                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                .collect();
+            Ok((values, t.shape().to_vec()))
+        };
+        // Embedding → Flatten → Dense(relu)… → Dense(1, sigmoid), named as Keras names them.
+        let mut dense = Vec::new();
+        for (i, layer) in layers.iter().enumerate() {
+            match (i, layer) {
+                (0, LayerConfig::Embedding { .. }) | (1, LayerConfig::Flatten) => {}
+                (
+                    i,
+                    LayerConfig::Dense {
+                        units,
+                        activation,
+                        use_bias,
+                    },
+                ) if i >= 2 => dense.push((*units, *activation, *use_bias)),
+                _ => return Err(SegmentError::NotASegmenter),
+            }
+        }
+        let last = dense.len().checked_sub(1).filter(|l| *l >= 1);
+        let Some(last) = last else {
+            return Err(SegmentError::NotASegmenter);
+        };
+        let shape_ok = dense[..last].iter().all(|d| d.1 == Activation::Relu)
+            && dense[last].0 == 1
+            && dense[last].1 == Activation::Sigmoid;
+        if !shape_ok {
+            return Err(SegmentError::NotASegmenter);
+        }
+        let (embeddings, e_shape) = read("embedding/embeddings")?;
+        let (vocab, dim) = match e_shape[..] {
+            [v, d] => (v, d),
+            _ => return Err(SegmentError::NotASegmenter),
+        };
+        let name = |k: usize| {
+            if k == 0 {
+                "dense".to_string()
+            } else {
+                format!("dense_{k}")
+            }
+        };
+        let mut weights = Vec::new();
+        let mut param_count = embeddings.len();
+        for (k, (units, _, use_bias)) in dense.iter().enumerate() {
+            let (kernel, shape) = read(&format!("{}/kernel", name(k)))?;
+            if shape.get(1) != Some(units) {
+                return Err(SegmentError::NotASegmenter);
+            }
+            let bias = if *use_bias {
+                read(&format!("{}/bias", name(k)))?.0
+            } else {
+                vec![0.0; *units]
+            };
+            param_count += kernel.len() + if *use_bias { *units } else { 0 };
+            weights.push((kernel, bias, shape[0]));
+        }
+        let hidden = dense[0].0;
+        if vocab != config.vocab_size() || weights[0].2 != config.window() * dim {
+            return Err(SegmentError::NotASegmenter);
+        }
+        let (w2, b2, _) = weights.pop().expect("at least two Dense layers");
+        let mut rest = weights.into_iter();
+        let (w1, b1, _) = rest.next().expect("at least two Dense layers");
+        Ok(Self {
+            ids: config.ids(),
+            config,
+            dim,
+            hidden,
+            vocab,
+            embeddings,
+            w1,
+            b1,
+            deeper: rest.map(|(k, b, _)| (k, b)).collect(),
+            w2,
+            b2: b2[0],
+            table: OnceLock::new(),
+            param_count,
+        })
+    }
+
+    /// Through candle's [`Sequential`] (what training produces), for comparison.
+    pub fn from_file_bytes_via_model(bytes: &[u8]) -> Result<Self, SegmentError> {
         let (model, extras) = Sequential::from_single_file(bytes)?;
         Self::from_model(&model, &extras)
     }

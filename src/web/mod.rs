@@ -19,8 +19,19 @@ pub use studio::StudioPanel;
 pub use tokenizer_panel::{LECTURE_TEXT, TokenizerPanel};
 pub use worker::TrainWorker;
 
+use leptos::prelude::window;
+
 /// Mount the whole playground into `<body>`; called by the `app` binary.
 pub fn start() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(App);
+    // When the page became interactive (ms after navigation start), for the end-to-end test
+    // that reports it.
+    if let Some(performance) = window().performance() {
+        let _ = js_sys::Reflect::set(
+            &window(),
+            &"rnnPlaygroundInteractive".into(),
+            &performance.now().into(),
+        );
+    }
 }

@@ -320,11 +320,13 @@ async fn shapes_lab_shows_the_lecture_shapes_and_parameters() {
         let mut params = Vec::new();
         for i in 0..3 {
             params.push(
-                text_of(
+                attr_of(
                     &client,
                     &format!("#shapes-rows tr[data-layer='{i}'] td.params"),
+                    "data-params",
                 )
-                .await,
+                .await
+                .unwrap_or_default(),
             );
         }
         params == ["1024000", "12352", "65"]

@@ -44,6 +44,12 @@ async fn each_route_opens_directly_with_its_settings() {
         "#word-index tbody tr",
     )
     .await;
+    // When the page became interactive after navigation start (reported, not asserted).
+    let interactive = client
+        .execute("return window.rnnPlaygroundInteractive;", vec![])
+        .await
+        .unwrap();
+    println!("interactive after {interactive} ms (tokenizer route, localhost)");
     eventually("word_index of the linked text", || async {
         text_of(&client, "#word-index tbody")
             .await
@@ -74,7 +80,7 @@ async fn each_route_opens_directly_with_its_settings() {
         .await
         .unwrap();
     eventually("the lecture's stack from the link", || async {
-        text_of(&client, "#shapes-rows tr[data-layer='0'] td.params").await == "1024000"
+        text_of(&client, "#shapes-rows tr[data-layer='0'] td.params").await == "1,024,000"
     })
     .await;
     click(&client, "#shapes-preset-1").await;

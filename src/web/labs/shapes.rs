@@ -188,7 +188,8 @@ pub fn ShapesLab(location: Location) -> impl IntoView {
                                             })}
                                         </td>
                                         <td class="shape">{move || row().map(|r| shape_text(&r.shape)).unwrap_or_default()}</td>
-                                        <td class="num params">{move || row().map(|r| r.params.to_string()).unwrap_or_default()}</td>
+                                        <td class="num params" data-params=move || row().map(|r| r.params.to_string()).unwrap_or_default()>
+                                            {move || row().map(|r| crate::web::i18n::count(r.params)).unwrap_or_default()}</td>
                                         <td><button class="link" aria-label=format!("remove layer {}", i + 1)
                                             on:click=move |_| config.update(|c| { c.layers.remove(i); })>"✕"</button></td>
                                     </tr>
