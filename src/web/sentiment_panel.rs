@@ -85,6 +85,8 @@ struct ModelInfo {
 
 #[derive(Clone, Debug, PartialEq)]
 enum Load {
+    /// Not fetched: only the default (first) model loads with the page; the others on a click.
+    NotLoaded,
     /// Bytes received, of `total` when known.
     Fetching(f64, f64),
     Ready,
@@ -254,14 +256,26 @@ pub fn SentimentPanel() -> impl IntoView {
             });
             match parsed {
                 Ok(list) => {
+                    // The first model of the list is the default: it loads now, the others
+                    // when the student asks (each is megabytes of weights).
                     models.set(
                         list.iter()
                             .cloned()
-                            .map(|i| (i, Load::Fetching(0.0, 0.0)))
+                            .enumerate()
+                            .map(|(k, i)| {
+                                (
+                                    i,
+                                    if k == 0 {
+                                        Load::Fetching(0.0, 0.0)
+                                    } else {
+                                        Load::NotLoaded
+                                    },
+                                )
+                            })
                             .collect(),
                     );
-                    for info in list {
-                        load_model(info);
+                    if let Some(first) = list.into_iter().next() {
+                        load_model(first);
                     }
                 }
                 Err(e) => error.set(Some(format!("the shipped models could not be listed: {e}"))),
@@ -335,7 +349,17 @@ pub fn SentimentPanel() -> impl IntoView {
                     <ul id="sentiment-models" class="model-list">
                         {move || models.get().into_iter().map(|(info, load)| {
                             let cached = cached_models.with(|c| c.contains(&info.name));
-                            view! { <ModelRow info load cached/> }
+                            let wanted = info.clone();
+                            let on_load = Callback::new(move |_: ()| {
+                                let name = wanted.name.clone();
+                                models.update(|m| {
+                                    if let Some(entry) = m.iter_mut().find(|(i, _)| i.name == name) {
+                                        entry.1 = Load::Fetching(0.0, 0.0);
+                                    }
+                                });
+                                load_model(wanted.clone());
+                            });
+                            view! { <ModelRow info load cached on_load/> }
                         }).collect_view()}
                     </ul>
                     <fieldset id="retrain">
@@ -434,7 +458,7 @@ fn retrain_progress(r: &Retrain) -> Option<f64> {
 }
 
 #[component]
-fn ModelRow(info: ModelInfo, load: Load, cached: bool) -> impl IntoView {
+fn ModelRow(info: ModelInfo, load: Load, cached: bool, on_load: Callback<()>) -> impl IntoView {
     let accuracy = info
         .accuracy
         .iter()
@@ -442,6 +466,12 @@ fn ModelRow(info: ModelInfo, load: Load, cached: bool) -> impl IntoView {
         .collect::<Vec<_>>()
         .join(" · ");
     let state = match load {
+        Load::NotLoaded => view! {
+            <button class="load-model" on:click=move |_| on_load.run(())>
+                {format!("불러오기 · load ({:.1} MB)", info.bytes as f64 / 1e6)}
+            </button>
+        }
+        .into_any(),
         Load::Ready if cached => {
             view! { <span class="ready">{tr("준비됨 (캐시) · ready (from the cache)")}</span> }
                 .into_any()

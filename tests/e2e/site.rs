@@ -202,15 +202,23 @@ async fn the_static_build_works_under_a_sub_path_and_caches_models() {
         "#sentiment-verdicts .verdict",
     )
     .await;
-    // The models came over the network (relative URLs under /playground/) …
-    eventually("every model ready", || async {
-        count(&client, ".model-list li[data-source='network'] .ready").await == 3
+    // Only the default model loads with the page; the others wait for a click.
+    eventually("the default model ready", || async {
+        count(&client, ".model-list li[data-source='network'] .ready").await == 1
     })
     .await;
-    // … and a second visit takes them from the cache.
+    assert_eq!(count(&client, ".model-list button.load-model").await, 2);
+    click(&client, ".model-list button.load-model").await;
+    // Both came over the network (relative URLs under /playground/) …
+    eventually("a second model on request", || async {
+        count(&client, ".model-list li[data-source='network'] .ready").await == 2
+    })
+    .await;
+    assert_eq!(count(&client, "#sentiment-verdicts .verdict").await, 2);
+    // … and a second visit takes the default from the cache.
     client.refresh().await.unwrap();
-    eventually("models from the cache", || async {
-        count(&client, ".model-list li[data-source='cache'] .ready").await == 3
+    eventually("the default model from the cache", || async {
+        count(&client, ".model-list li[data-source='cache'] .ready").await == 1
     })
     .await;
     assert!(
