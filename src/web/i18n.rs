@@ -1,7 +1,7 @@
 //! Korean / English. Every UI string is written once as "한국어 · English" (Korean first, as the
 //! lecture is Korean); [`tr`] shows the half for the chosen language. The choice is kept in
 //! `localStorage` (so embedded panels on the same site follow it) and can be forced with
-//! `lang=ko|en` in a link.
+//! `lang=ko|en` in a link. Korean is the default.
 //!
 //! Messages computed by the core (errors, the lecture's sentences) are shown as they come.
 
@@ -32,8 +32,7 @@ impl Lang {
 
 const STORAGE_KEY: &str = "rnn-playground-lang";
 
-/// `lang=` in the link, else the remembered choice, else the browser's language (Korean
-/// unless the browser prefers English).
+/// `lang=` in the link, else the remembered choice, else Korean.
 fn initial() -> Lang {
     let from_link = super::route::current()
         .param("lang")
@@ -54,17 +53,8 @@ fn initial() -> Lang {
             .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
             .and_then(|c| Lang::from_code(&c))
     };
-    let browser = || {
-        js_sys::Reflect::get(&window(), &"navigator".into())
-            .ok()
-            .and_then(|n| js_sys::Reflect::get(&n, &"language".into()).ok())
-            .and_then(|l| l.as_string())
-            .and_then(|l| Lang::from_code(&l.to_lowercase()))
-    };
-    from_link
-        .or_else(remembered)
-        .or_else(browser)
-        .unwrap_or(Lang::Ko)
+    // Korean unless chosen otherwise: the lecture is Korean, and one click switches for good.
+    from_link.or_else(remembered).unwrap_or(Lang::Ko)
 }
 
 /// Create the language signal for the page (the App calls this once).
