@@ -87,6 +87,71 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// Pixel position of a data value on an axis spanning the ticks and `[lo, hi]`, starting at
+/// `start` and `length` pixels long (`flip`: values grow upwards).
+fn axis(
+    ticks: &[f32],
+    (lo, hi): (f32, f32),
+    start: f32,
+    length: f32,
+    flip: bool,
+) -> impl Fn(f32) -> f32 {
+    let a = ticks.first().copied().unwrap_or(lo).min(lo);
+    let b = ticks.last().copied().unwrap_or(hi).max(hi);
+    move |v| {
+        let t = (v - a) / (b - a) * length;
+        if flip { start + length - t } else { start + t }
+    }
+}
+
+/// The plotting area of a chart (CSS pixels inside the `<svg>`).
+struct Frame {
+    left: f32,
+    top: f32,
+    width: f32,
+    height: f32,
+}
+
+impl Frame {
+    /// Grid lines and tick labels at `(position, text)`, the border and the axis labels.
+    fn draw(
+        &self,
+        svg: &mut String,
+        x_ticks: &[(f32, String)],
+        y_ticks: &[(f32, String)],
+        x_label: &str,
+        y_label: &str,
+    ) {
+        let (left, top, pw, ph) = (self.left, self.top, self.width, self.height);
+        for (y, text) in y_ticks {
+            let _ = write!(
+                svg,
+                r##"<line x1="{left}" x2="{}" y1="{y:.1}" y2="{y:.1}" stroke="#e3e6ee"/><text x="{}" y="{:.1}" text-anchor="end" fill="#5b6475">{text}</text>"##,
+                left + pw,
+                left - 6.0,
+                y + 4.0,
+            );
+        }
+        for (x, text) in x_ticks {
+            let _ = write!(
+                svg,
+                r##"<line x1="{x:.1}" x2="{x:.1}" y1="{top}" y2="{}" stroke="#f0f2f6"/><text x="{x:.1}" y="{}" text-anchor="middle" fill="#5b6475">{text}</text>"##,
+                top + ph,
+                top + ph + 16.0,
+            );
+        }
+        let _ = write!(
+            svg,
+            r##"<rect x="{left}" y="{top}" width="{pw}" height="{ph}" fill="none" stroke="#9aa3b5"/><text x="{}" y="{}" text-anchor="middle" fill="#1d2330">{}</text><text transform="translate(12 {}) rotate(-90)" text-anchor="middle" fill="#1d2330">{}</text>"##,
+            left + pw / 2.0,
+            top + ph + 32.0,
+            escape(x_label),
+            top + ph / 2.0,
+            escape(y_label)
+        );
+    }
+}
+
 impl LineChart {
     /// The chart as an `<svg>` element of the given size (CSS pixels).
     pub fn to_svg(&self, width: f32, height: f32) -> String {
@@ -146,16 +211,8 @@ impl LineChart {
         } else {
             nice_ticks(y_lo, y_hi, 5)
         };
-        let (x0, x1) = (
-            xt[0].min(x_lo),
-            xt.last().copied().unwrap_or(x_hi).max(x_hi),
-        );
-        let (y0, y1) = (
-            yt[0].min(y_lo),
-            yt.last().copied().unwrap_or(y_hi).max(y_hi),
-        );
-        let sx = |x: f32| left + (x - x0) / (x1 - x0) * pw;
-        let sy = |y: f32| top + ph - (y - y0) / (y1 - y0) * ph;
+        let sx = axis(&xt, (x_lo, x_hi), left, pw, false);
+        let sy = axis(&yt, (y_lo, y_hi), top, ph, true);
 
         let mut svg = String::new();
         let _ = write!(
@@ -164,48 +221,25 @@ impl LineChart {
             escape(&self.y_label)
         );
         // Grid and ticks.
-        for t in &yt {
-            let y = sy(*t);
-            let _ = write!(
-                svg,
-                r##"<line x1="{left}" x2="{}" y1="{y:.1}" y2="{y:.1}" stroke="#e3e6ee"/><text x="{}" y="{:.1}" text-anchor="end" fill="#5b6475">{}</text>"##,
-                left + pw,
-                left - 6.0,
-                y + 4.0,
-                if log_y {
+        let y_ticks: Vec<(f32, String)> = yt
+            .iter()
+            .map(|t| {
+                let text = if log_y {
                     format!("1e{}", *t as i32)
                 } else {
                     label(*t)
-                }
-            );
-        }
-        for t in &xt {
-            let x = sx(*t);
-            let _ = write!(
-                svg,
-                r##"<line x1="{x:.1}" x2="{x:.1}" y1="{top}" y2="{}" stroke="#f0f2f6"/><text x="{x:.1}" y="{}" text-anchor="middle" fill="#5b6475">{}</text>"##,
-                top + ph,
-                top + ph + 16.0,
-                label(*t)
-            );
-        }
-        let _ = write!(
-            svg,
-            r##"<rect x="{left}" y="{top}" width="{pw}" height="{ph}" fill="none" stroke="#9aa3b5"/>"##
-        );
-        let _ = write!(
-            svg,
-            r##"<text x="{}" y="{}" text-anchor="middle" fill="#1d2330">{}</text>"##,
-            left + pw / 2.0,
-            top + ph + 32.0,
-            escape(&self.x_label)
-        );
-        let _ = write!(
-            svg,
-            r##"<text transform="translate(12 {}) rotate(-90)" text-anchor="middle" fill="#1d2330">{}</text>"##,
-            top + ph / 2.0,
-            escape(&self.y_label)
-        );
+                };
+                (sy(*t), text)
+            })
+            .collect();
+        let x_ticks: Vec<(f32, String)> = xt.iter().map(|t| (sx(*t), label(*t))).collect();
+        let frame = Frame {
+            left,
+            top,
+            width: pw,
+            height: ph,
+        };
+        frame.draw(&mut svg, &x_ticks, &y_ticks, &self.x_label, &self.y_label);
         // Lines.
         for (i, s) in self.series.iter().enumerate() {
             let colour = COLOURS[i % COLOURS.len()];
@@ -460,50 +494,25 @@ impl Scatter {
         let (y_lo, y_hi) = range(|p| p.y);
         let xt = nice_ticks(x_lo, x_hi, 6);
         let yt = nice_ticks(y_lo, y_hi, 5);
-        let (x0, x1) = (
-            xt[0].min(x_lo),
-            xt.last().copied().unwrap_or(x_hi).max(x_hi),
-        );
-        let (y0, y1) = (
-            yt[0].min(y_lo),
-            yt.last().copied().unwrap_or(y_hi).max(y_hi),
-        );
-        let sx = |x: f32| left + (x - x0) / (x1 - x0) * pw;
-        let sy = |y: f32| top + ph - (y - y0) / (y1 - y0) * ph;
+        let sx = axis(&xt, (x_lo, x_hi), left, pw, false);
+        let sy = axis(&yt, (y_lo, y_hi), top, ph, true);
         let mut svg = String::new();
         let _ = write!(
             svg,
             r#"<svg class="scatter" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" font-size="12">"#
         );
-        for t in &yt {
-            let y = sy(*t);
-            let _ = write!(
-                svg,
-                r##"<line x1="{left}" x2="{}" y1="{y:.1}" y2="{y:.1}" stroke="#e3e6ee"/><text x="{}" y="{:.1}" text-anchor="end" fill="#5b6475">{}</text>"##,
-                left + pw,
-                left - 6.0,
-                y + 4.0,
-                label(*t)
-            );
-        }
-        for t in &xt {
-            let x = sx(*t);
-            let _ = write!(
-                svg,
-                r##"<line x1="{x:.1}" x2="{x:.1}" y1="{top}" y2="{}" stroke="#f0f2f6"/><text x="{x:.1}" y="{}" text-anchor="middle" fill="#5b6475">{}</text>"##,
-                top + ph,
-                top + ph + 16.0,
-                label(*t)
-            );
-        }
-        let _ = write!(
-            svg,
-            r##"<rect x="{left}" y="{top}" width="{pw}" height="{ph}" fill="none" stroke="#9aa3b5"/><text x="{}" y="{}" text-anchor="middle" fill="#1d2330">{}</text><text transform="translate(12 {}) rotate(-90)" text-anchor="middle" fill="#1d2330">{}</text>"##,
-            left + pw / 2.0,
-            top + ph + 32.0,
-            escape(&self.x_label),
-            top + ph / 2.0,
-            escape(&self.y_label)
+        let frame = Frame {
+            left,
+            top,
+            width: pw,
+            height: ph,
+        };
+        frame.draw(
+            &mut svg,
+            &xt.iter().map(|t| (sx(*t), label(*t))).collect::<Vec<_>>(),
+            &yt.iter().map(|t| (sy(*t), label(*t))).collect::<Vec<_>>(),
+            &self.x_label,
+            &self.y_label,
         );
         // Labels are written in the points' order (most important first; highlighted points
         // before all), each only where it overlaps no label already written. Every point keeps

@@ -222,6 +222,30 @@ async fn click(client: &Client, css: &str) {
         .unwrap_or_else(|e| panic!("click {css}: {e}"));
 }
 
+/// The `data-value`s of the cells matched by `css`.
+async fn values(client: &Client, css: &str) -> Vec<f32> {
+    let mut out = Vec::new();
+    for cell in client.find_all(Locator::Css(css)).await.unwrap_or_default() {
+        if let Ok(Some(v)) = cell.attr("data-value").await {
+            out.push(v.parse().expect("a number"));
+        }
+    }
+    out
+}
+
+async fn count(client: &Client, css: &str) -> usize {
+    client
+        .find_all(Locator::Css(css))
+        .await
+        .map_or(0, |v| v.len())
+}
+
+async fn screenshot(client: &Client, name: &str) {
+    let png = client.screenshot().await.expect("screenshot");
+    save_screenshot(name, png);
+    println!("screenshot: target/e2e/{name}");
+}
+
 fn save_screenshot(name: &str, png: Vec<u8>) {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e");
     std::fs::create_dir_all(&dir).unwrap();
@@ -643,9 +667,7 @@ async fn sentiment_panel_classifies_a_review_with_every_stage() {
     // The shipped models load lazily, each with its progress bar, then the lecture's example
     // is classified on its own.
     eventually("a model is ready", || async {
-        text_of(&client, "#sentiment-models")
-            .await
-            .contains("ready")
+        count(&client, "#sentiment-models .ready").await > 0
     })
     .await;
     eventually("the lecture example is classified", || async {
@@ -691,7 +713,7 @@ async fn sentiment_panel_classifies_a_review_with_every_stage() {
     eventually("the no-words note", || async {
         text_of(&client, "#sentiment-empty")
             .await
-            .contains("no Korean words")
+            .contains("한국어 단어가 없습니다")
     })
     .await;
     client.close().await.unwrap();
@@ -753,9 +775,7 @@ async fn sentiment_panel_retrains_lecture9_on_a_review_file() {
         client,
     } = Page::open("/", (1280, 1800), "#retrain-url").await;
     eventually("a model is ready", || async {
-        text_of(&client, "#sentiment-models")
-            .await
-            .contains("ready")
+        count(&client, "#sentiment-models .ready").await > 0
     })
     .await;
     // A file that is not a review file is explained.
@@ -810,12 +830,12 @@ async fn sentiment_panel_retrains_lecture9_on_a_review_file() {
     assert!(status.contains(&format!("{loss} epochs")), "{status}");
     // The retrained model joins the panel and classifies.
     eventually("the retrained model is ready", || async {
-        text_of(
+        count(
             &client,
-            "#sentiment-models li[data-model='retrained-simplernn']",
+            "#sentiment-models li[data-model='retrained-simplernn'] .ready",
         )
         .await
-        .contains("ready")
+            == 1
     })
     .await;
     set_field(&client, "#review-input", "가격이 정말 좋아요").await;

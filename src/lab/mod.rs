@@ -28,7 +28,9 @@ pub mod weather;
 use candle_core::{D, Device, Tensor};
 use serde::{Deserialize, Serialize};
 
-use crate::nn::{Loss, NnError, Optimizer, OptimizerConfig, Sequential};
+use crate::nn::{
+    Activation, CellKind, LayerConfig, Loss, NnError, Optimizer, OptimizerConfig, Sequential,
+};
 use crate::sentiment::SentimentModel;
 
 /// What went wrong in a lab, in words a student can act on.
@@ -172,6 +174,37 @@ pub(crate) fn one_hot(rows: &[Vec<usize>], width: usize) -> Result<Tensor> {
         data,
         (rows.len(), time, width),
         &Device::Cpu,
+    )?)
+}
+
+/// `SimpleRNN(units, return_sequences=True)` → `TimeDistributed(Dense(classes, softmax))` on
+/// float inputs of `width` features: the stepper's and the weather lab's model.
+pub(crate) fn many_to_many(
+    units: usize,
+    width: usize,
+    classes: usize,
+    time: Option<usize>,
+    seed: u64,
+) -> Result<Sequential> {
+    let layers = [
+        LayerConfig::Recurrent {
+            cell: CellKind::SimpleRnn,
+            units,
+            return_sequences: true,
+            go_backwards: false,
+            reset_after: true,
+            use_bias: true,
+        },
+        LayerConfig::TimeDistributed {
+            units: classes,
+            activation: Activation::Softmax,
+        },
+    ];
+    Ok(Sequential::from_config_with_input(
+        &layers,
+        time,
+        Some(width),
+        seed,
     )?)
 }
 

@@ -20,8 +20,8 @@
 use candle_core::{D, Device, Tensor};
 use serde::{Deserialize, Serialize};
 
-use super::{LabError, Result, SequenceTrainer, one_hot, rows, vector};
-use crate::nn::{Activation, CellKind, Layer, LayerConfig, Sequential};
+use super::{LabError, Result, SequenceTrainer, many_to_many, one_hot, rows, vector};
+use crate::nn::{Layer, Sequential};
 
 /// The characters of "hello", in the lecture's order (`h`, `e`, `l`, `o`).
 pub const CHARS: [char; 4] = ['h', 'e', 'l', 'o'];
@@ -120,24 +120,11 @@ impl StepperLab {
                 config.units
             )));
         }
-        let mut rnn = LayerConfig::rnn(CellKind::SimpleRnn, config.units);
-        if let LayerConfig::Recurrent {
-            return_sequences, ..
-        } = &mut rnn
-        {
-            *return_sequences = true;
-        }
-        let layers = [
-            rnn,
-            LayerConfig::TimeDistributed {
-                units: CHARS.len(),
-                activation: Activation::Softmax,
-            },
-        ];
-        let model = Sequential::from_config_with_input(
-            &layers,
+        let model = many_to_many(
+            config.units,
+            CHARS.len(),
+            CHARS.len(),
             Some(INPUT.len()),
-            Some(CHARS.len()),
             config.seed,
         )?;
         Ok(Self {

@@ -19,8 +19,8 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
-use super::{LabError, Result, SequenceTrainer, one_hot};
-use crate::nn::{Activation, CellKind, Layer, LayerConfig, ModelExtras, Sequential};
+use super::{LabError, Result, SequenceTrainer, many_to_many, one_hot};
+use crate::nn::{Layer, ModelExtras, Sequential};
 
 /// The dishes of the cycle.
 pub const DISHES: [&str; 3] = ["피자", "초밥", "와플"];
@@ -211,22 +211,7 @@ impl WeatherModel {
                 config.units
             )));
         }
-        let mut rnn = LayerConfig::rnn(CellKind::SimpleRnn, config.units);
-        if let LayerConfig::Recurrent {
-            return_sequences, ..
-        } = &mut rnn
-        {
-            *return_sequences = true;
-        }
-        let layers = [
-            rnn,
-            LayerConfig::TimeDistributed {
-                units: DISHES.len(),
-                activation: Activation::Softmax,
-            },
-        ];
-        let model =
-            Sequential::from_config_with_input(&layers, None, Some(INPUT_WIDTH), config.seed)?;
+        let model = many_to_many(config.units, INPUT_WIDTH, DISHES.len(), None, config.seed)?;
         Ok(Self { model })
     }
 

@@ -183,28 +183,46 @@ impl Segmenter {
                 None => Ok(vec![0.0; d.units]),
             }
         };
-        let mut deeper = Vec::new();
-        for d in &dense[1..dense.len() - 1] {
-            deeper.push((flat(d.kernel.as_tensor())?, bias(d)?));
-        }
-        Ok(Self {
+        let weights = dense
+            .iter()
+            .map(|d| Ok((flat(d.kernel.as_tensor())?, bias(d)?)))
+            .collect::<Result<Vec<_>, SegmentError>>()?;
+        Ok(Self::assemble(
+            config,
+            (vocab, dim, hidden),
+            flat(e.embeddings.as_tensor())?,
+            weights,
+            model.param_count(),
+        ))
+    }
+
+    /// The segmenter from checked weights: the embedding table and each Dense layer's
+    /// `(kernel, bias)`, the first (window → hidden) to the last (→ 1).
+    fn assemble(
+        config: SegmenterConfig,
+        (vocab, dim, hidden): (usize, usize, usize),
+        embeddings: Vec<f32>,
+        mut dense: Vec<(Vec<f32>, Vec<f32>)>,
+        param_count: usize,
+    ) -> Self {
+        let (w2, b2) = dense.pop().expect("checked: two or more Dense layers");
+        let mut rest = dense.into_iter();
+        let (w1, b1) = rest.next().expect("checked: two or more Dense layers");
+        Self {
             ids: config.ids(),
             config,
             dim,
             hidden,
             vocab,
-            embeddings: flat(e.embeddings.as_tensor())?,
-            w1: flat(d1.kernel.as_tensor())?,
-            b1: bias(d1)?,
-            deeper,
-            w2: flat(d2.kernel.as_tensor())?,
-            b2: match &d2.bias {
-                Some(b) => flat(b.as_tensor())?[0],
-                None => 0.0,
-            },
+            embeddings,
+            w1,
+            b1,
+            deeper: rest.collect(),
+            w2,
+            b2: b2.first().copied().unwrap_or(0.0),
             table: OnceLock::new(),
-            param_count: model.param_count(),
-        })
+            param_count,
+        }
     }
 
     /// `table[p][c] = E[c] · W₁[p]`: the first layer's contribution of syllable `c` at window
@@ -320,24 +338,13 @@ impl Segmenter {
         if vocab != config.vocab_size() || weights[0].2 != config.window() * dim {
             return Err(SegmentError::NotASegmenter);
         }
-        let (w2, b2, _) = weights.pop().expect("at least two Dense layers");
-        let mut rest = weights.into_iter();
-        let (w1, b1, _) = rest.next().expect("at least two Dense layers");
-        Ok(Self {
-            ids: config.ids(),
+        Ok(Self::assemble(
             config,
-            dim,
-            hidden,
-            vocab,
+            (vocab, dim, hidden),
             embeddings,
-            w1,
-            b1,
-            deeper: rest.map(|(k, b, _)| (k, b)).collect(),
-            w2,
-            b2: b2[0],
-            table: OnceLock::new(),
+            weights.into_iter().map(|(k, b, _)| (k, b)).collect(),
             param_count,
-        })
+        ))
     }
 
     /// Through candle's [`Sequential`] (what training produces), for comparison.

@@ -3,31 +3,7 @@
 
 use fantoccini::{Client, Locator};
 
-use super::{Page, attr_of, click, eventually, save_screenshot, set_field, text_of};
-
-/// The `data-value`s of the cells matched by `css`.
-async fn values(client: &Client, css: &str) -> Vec<f32> {
-    let mut out = Vec::new();
-    for cell in client.find_all(Locator::Css(css)).await.unwrap_or_default() {
-        if let Ok(Some(v)) = cell.attr("data-value").await {
-            out.push(v.parse().expect("a number"));
-        }
-    }
-    out
-}
-
-async fn count(client: &Client, css: &str) -> usize {
-    client
-        .find_all(Locator::Css(css))
-        .await
-        .map_or(0, |v| v.len())
-}
-
-async fn screenshot(client: &Client, name: &str) {
-    let png = client.screenshot().await.expect("screenshot");
-    save_screenshot(name, png);
-    println!("screenshot: target/e2e/{name}");
-}
+use super::{Page, attr_of, click, count, eventually, screenshot, set_field, text_of, values};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn labs_index_links_every_lab() {
