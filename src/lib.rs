@@ -12,7 +12,8 @@
 //! - [`lab`]: the concept labs of lectures 7 and 10 (recurrence stepper, weather → menu,
 //!   vanishing gradients, gates, embeddings, shapes).
 //!
-//! The `web` module (the Leptos front end) exists only on `wasm32`.
+//! The `web` module (the Leptos front end) exists only on `wasm32`, with the default `web`
+//! feature.
 
 pub mod bench;
 pub mod generate;
@@ -27,7 +28,7 @@ pub mod text;
 pub mod textgen;
 pub mod train;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "web"))]
 pub mod web;
 
 /// Native start-up tuning, called first thing in the binaries' `main`.

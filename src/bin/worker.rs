@@ -1,13 +1,13 @@
 //! The training web worker, built by Trunk as an ES-module worker next to the page.
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "web"))]
 fn main() {
     use gloo_worker::Registrable;
     rnn_playground::web::TrainWorker::registrar().register();
 }
 
 // Native builds compile every binary of the crate; the worker only exists in the browser.
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(not(all(target_arch = "wasm32", feature = "web")))]
 fn main() {
     eprintln!("the `worker` binary is the page's training worker: run `cargo xtask serve`");
 }
