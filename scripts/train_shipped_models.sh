@@ -33,4 +33,9 @@ $BIN train-sentiment --data $REVIEWS "$DATA/nsmc_raw_reviews.txt" --balance \
 $BIN train-sentiment --data $REVIEWS "$DATA/nsmc_raw_reviews.txt" --max-per-file 60000 \
     --model lstm --embedding-dim 64 --hidden 64 --batch-size 64 --epochs 8 --patience 2 \
     --out data/models/lecture-lstm
+# float16 weights: half the download (checked on NSMC reviews; see the model cards).
+tail -n 20000 "$DATA/nsmc_parts.txt" | cut -f2 > target/f16-check.txt
+for m in best-bigru lecture11-gru lecture9-simplernn lecture-lstm; do
+    $BIN convert-weights --model data/models/$m --check target/f16-check.txt
+done
 python3 scripts/models_index.py   # the page's list of models (data/models/index.json)

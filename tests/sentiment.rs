@@ -302,3 +302,55 @@ fn contributions_of_a_very_long_review() {
     assert_eq!(c.len(), short.tokens.len());
     assert!(c.iter().all(|(_, d)| d.is_finite()));
 }
+
+/// Weights stored as float16 (the shipped models' files) load into an f32 model that answers
+/// what the f32 weights answer, to f16's precision; other dtypes are refused with a message.
+#[test]
+fn float16_weight_files_load_and_answer_as_float32() {
+    use rnn_playground::nn::Storage;
+    let dir = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/models/lecture11-gru"
+    ));
+    let shipped = SentimentModel::load(dir).unwrap();
+    let config = std::fs::read_to_string(dir.join("model.json")).unwrap();
+    // Widen the shipped (f16) weights to an f32 file, then store that as f16 again.
+    let f32_file = shipped
+        .model
+        .weights_to_safetensors_as(Storage::F32)
+        .unwrap();
+    let f16_file = shipped
+        .model
+        .weights_to_safetensors_as(Storage::F16)
+        .unwrap();
+    assert!(
+        f16_file.len() * 2 - f32_file.len() < 4096,
+        "half the bytes (plus the header)"
+    );
+    let (m32, _) = rnn_playground::nn::Sequential::from_files(&config, &f32_file).unwrap();
+    let (m16, _) = rnn_playground::nn::Sequential::from_files(&config, &f16_file).unwrap();
+    let ids = candle_core::Tensor::new(
+        &[[0u32, 0, 5, 17, 230, 4, 1, 88]],
+        &candle_core::Device::Cpu,
+    )
+    .unwrap();
+    let a = m32
+        .forward(&ids)
+        .unwrap()
+        .flatten_all()
+        .unwrap()
+        .to_vec1::<f32>()
+        .unwrap();
+    let b = m16
+        .forward(&ids)
+        .unwrap()
+        .flatten_all()
+        .unwrap()
+        .to_vec1::<f32>()
+        .unwrap();
+    // The shipped weights are already f16 values: storing them as f16 again is exact.
+    assert_eq!(a, b);
+    let texts: Vec<&str> = rnn_playground::lecture::EXAMPLE_REVIEWS.lines().collect();
+    let p = shipped.predict(&texts).unwrap();
+    assert!(p.iter().all(|p| p.is_finite() && (0.0..=1.0).contains(p)));
+}

@@ -68,6 +68,19 @@ mod cli {
         Classify(ClassifyArgs),
         /// The lecture's sentiment_predict: "99.95% 확률로 긍정 리뷰입니다."
         SentimentPredict(SentimentPredictArgs),
+        /// Store a model folder's weights as float16 (half the download for the page); prints
+        /// how far the answers move on the lines of --check.
+        ConvertWeights(ConvertWeightsArgs),
+    }
+
+    #[derive(Args)]
+    struct ConvertWeightsArgs {
+        /// A model folder written by train-sentiment (its model.safetensors is replaced).
+        #[arg(long, value_name = "DIR")]
+        model: PathBuf,
+        /// Reviews, one per line, classified before and after.
+        #[arg(long, value_name = "FILE")]
+        check: Option<PathBuf>,
     }
 
     #[derive(Args)]
@@ -337,6 +350,7 @@ mod cli {
             Command::TrainSentiment(args) => sentiment_cli::train(args),
             Command::Classify(args) => sentiment_cli::classify(args),
             Command::SentimentPredict(args) => sentiment_cli::predict(args),
+            Command::ConvertWeights(args) => sentiment_cli::convert_weights(args),
         };
         match result {
             Ok(()) => ExitCode::SUCCESS,
@@ -726,6 +740,60 @@ mod cli {
             stdout
                 .flush()
                 .map_err(|e| format!("cannot write output: {e}"))
+        }
+
+        pub fn convert_weights(args: ConvertWeightsArgs) -> Result<(), String> {
+            let path = args.model.join("model.safetensors");
+            if !path.is_file() {
+                return Err(format!(
+                    "{} is not a model folder (no model.safetensors)",
+                    args.model.display()
+                ));
+            }
+            let before = load(&args.model)?;
+            let bytes_before = std::fs::metadata(&path).map_or(0, |m| m.len());
+            let check = match &args.check {
+                Some(file) => read_input(Some(file))?,
+                None => String::new(),
+            };
+            let lines: Vec<&str> = check.lines().filter(|l| !l.trim().is_empty()).collect();
+            let predict = |m: &SentimentModel| -> Result<Vec<f32>, String> {
+                let mut out = Vec::with_capacity(lines.len());
+                for chunk in lines.chunks(1024) {
+                    out.extend(m.predict(chunk).map_err(|e| e.to_string())?);
+                }
+                Ok(out)
+            };
+            let p32 = predict(&before)?;
+            let f16 = before
+                .model
+                .weights_to_safetensors_as(rnn_playground::nn::Storage::F16)
+                .map_err(|e| e.to_string())?;
+            std::fs::write(&path, &f16)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            let after = load(&args.model)?;
+            let p16 = predict(&after)?;
+            let max_diff = p32
+                .iter()
+                .zip(&p16)
+                .map(|(a, b)| (a - b).abs())
+                .fold(0f32, f32::max);
+            let same = p32
+                .iter()
+                .zip(&p16)
+                .filter(|(a, b)| (**a > 0.5) == (**b > 0.5))
+                .count();
+            println!(
+                "{}",
+                serde_json::json!({
+                    "bytes_before": bytes_before,
+                    "bytes_after": f16.len(),
+                    "checked_lines": lines.len(),
+                    "max_probability_change": max_diff,
+                    "same_label": same,
+                })
+            );
+            Ok(())
         }
 
         pub fn predict(args: SentimentPredictArgs) -> Result<(), String> {

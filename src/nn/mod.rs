@@ -37,5 +37,5 @@ pub use loss::Loss;
 pub use optim::{Optimizer, OptimizerConfig};
 pub use rnn::{CellKind, Gates, Recurrent, RnnOutput, RnnState, reverse_time};
 pub use sequential::{
-    Layer, LayerConfig, MODEL_FORMAT, MODEL_JSON_KEY, ModelExtras, ModelOutput, Sequential,
+    Layer, LayerConfig, MODEL_FORMAT, MODEL_JSON_KEY, ModelExtras, ModelOutput, Sequential, Storage,
 };

@@ -599,6 +599,20 @@ impl Sequential {
     }
 
     fn safetensors_with(&self, metadata: Option<HashMap<String, String>>) -> Result<Vec<u8>> {
+        self.safetensors_as(metadata, Storage::F32)
+    }
+
+    /// The weights as safetensors bytes stored as `storage` (f16 halves the download; the
+    /// model computes in f32 either way).
+    pub fn weights_to_safetensors_as(&self, storage: Storage) -> Result<Vec<u8>> {
+        self.safetensors_as(None, storage)
+    }
+
+    fn safetensors_as(
+        &self,
+        metadata: Option<HashMap<String, String>>,
+        storage: Storage,
+    ) -> Result<Vec<u8>> {
         let dict = self.state_dict()?;
         let views: Vec<(String, Tensor)> = {
             let mut v: Vec<_> = dict.into_iter().collect();
@@ -612,7 +626,13 @@ impl Sequential {
                     .flatten_all()
                     .and_then(|f| f.to_vec1::<f32>())
                     .unwrap_or_default();
-                let bytes = values.iter().flat_map(|x| x.to_le_bytes()).collect();
+                let bytes = match storage {
+                    Storage::F32 => values.iter().flat_map(|x| x.to_le_bytes()).collect(),
+                    Storage::F16 => values
+                        .iter()
+                        .flat_map(|x| half::f16::from_f32(*x).to_le_bytes())
+                        .collect(),
+                };
                 (n.clone(), bytes, t.dims().to_vec())
             })
             .collect();
@@ -620,7 +640,10 @@ impl Sequential {
             .iter()
             .map(|(n, bytes, shape)| {
                 let view = safetensors::tensor::TensorView::new(
-                    safetensors::Dtype::F32,
+                    match storage {
+                        Storage::F32 => safetensors::Dtype::F32,
+                        Storage::F16 => safetensors::Dtype::F16,
+                    },
                     shape.clone(),
                     bytes,
                 )
@@ -638,18 +661,27 @@ impl Sequential {
         })?;
         let mut map = HashMap::new();
         for (name, view) in st.tensors() {
-            if view.dtype() != safetensors::Dtype::F32 {
-                return Err(NnError::Load(format!(
-                    "{name} is {:?}; weights must be float32",
-                    view.dtype()
-                )));
-            }
-            let values: Vec<f32> = view
-                .data()
-                .chunks_exact(4)
-                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-                .collect();
-            map.insert(name, Tensor::from_vec(values, view.shape(), &Device::Cpu)?);
+            // float32, or float16 (the shipped models' smaller files), widened to float32.
+            let tensor = match view.dtype() {
+                safetensors::Dtype::F32 => {
+                    let values: Vec<f32> = view
+                        .data()
+                        .chunks_exact(4)
+                        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                        .collect();
+                    Tensor::from_vec(values, view.shape(), &Device::Cpu)?
+                }
+                safetensors::Dtype::F16 => {
+                    Tensor::from_raw_buffer(view.data(), DType::F16, view.shape(), &Device::Cpu)?
+                        .to_dtype(DType::F32)?
+                }
+                other => {
+                    return Err(NnError::Load(format!(
+                        "{name} is {other:?}; weights must be float32 or float16"
+                    )));
+                }
+            };
+            map.insert(name, tensor);
         }
         self.load_state_dict(&map)
     }
@@ -716,6 +748,14 @@ impl Sequential {
             .map_err(|_| NnError::Load("model.json is not UTF-8 text".into()))?;
         Self::from_files(&config, &read("model.safetensors")?)
     }
+}
+
+/// How weights are stored in a file (models always compute in f32).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Storage {
+    F32,
+    /// Half the bytes; ~3 significant digits per weight.
+    F16,
 }
 
 /// The safetensors metadata key that holds `model.json` in a single-file model.
