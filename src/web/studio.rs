@@ -227,7 +227,8 @@ pub fn StudioPanel() -> impl IntoView {
         | FromWorker::SentimentBatch { .. }
         | FromWorker::SentimentEpoch { .. }
         | FromWorker::SentimentTrained { .. }
-        | FromWorker::Lab { .. } => {}
+        | FromWorker::Lab { .. }
+        | FromWorker::Preprocessed { .. } => {}
         FromWorker::Crashed { message } => {
             status.set(Status::Failed(format!(
                 "학습 워커가 내부 오류로 멈췄습니다 · the training worker crashed: {message}. \

@@ -9,10 +9,12 @@ use leptos::prelude::*;
 
 use super::route;
 
-use crate::segment::{PreprocessedLine, Segmenter, preprocess_lines};
+use super::labs::LabWorker;
+use super::worker::{FromWorker, ToWorker};
+use crate::segment::PreprocessedLine;
+use crate::text::Side;
 use crate::text::korean::{LECTURE_STOPWORDS, parse_stopwords};
 use crate::text::pipeline::{PipelineOptions, PipelineOutput, tokenize_lines};
-use crate::text::{Side, TextError};
 
 /// A review in the lecture's style for the Korean mode (lecture 11's segmentation example).
 const KOREAN_EXAMPLE: &str = "택배가 엉망이네용 저희집 밑에층에 말도없이 놔두고가고\n이 상품 진짜 좋아요... 저는 강추합니다. 대박\n";
@@ -88,30 +90,79 @@ impl PanelState {
     }
 
     /// One text per line, as the lecture splits its corpus with `text.split('\n')`.
-    fn run(&self) -> Result<PanelOutput, TextError> {
-        let lines: Vec<&str> = self.text.lines().collect();
+    fn lines(&self) -> Vec<String> {
+        self.text.lines().map(str::to_string).collect()
+    }
+
+    /// The Keras pipeline on the text, or in Korean mode on the worker's morphemes (`None`
+    /// while the worker has not answered for this text yet).
+    fn run(&self, korean: Option<&KoreanAnswer>) -> Option<Result<PanelOutput, String>> {
         if !self.korean {
-            return Ok(PanelOutput {
-                korean: None,
-                pipeline: tokenize_lines(&lines, &self.options)?,
-            });
+            let lines = self.lines();
+            return Some(
+                tokenize_lines(&lines, &self.options)
+                    .map(|pipeline| PanelOutput {
+                        korean: None,
+                        pipeline,
+                    })
+                    .map_err(|e| e.to_string()),
+            );
         }
         let stopwords = parse_stopwords(&self.stopwords);
-        let stages = preprocess_lines(Segmenter::shipped(), &lines, &stopwords)?;
-        // The tokenizer gets each line's morphemes, as the lecture's X_train holds them.
-        let joined: Vec<String> = stages.iter().map(|l| l.tokens.join(" ")).collect();
-        Ok(PanelOutput {
-            pipeline: tokenize_lines(&joined, &self.options)?,
-            korean: Some(stages),
+        let answer = korean.filter(|a| a.lines == self.lines() && a.stopwords == stopwords)?;
+        Some(match &answer.result {
+            Err(e) => Err(e.clone()),
+            Ok(stages) => {
+                // The tokenizer gets each line's morphemes, as the lecture's X_train holds them.
+                let joined: Vec<String> = stages.iter().map(|l| l.tokens.join(" ")).collect();
+                tokenize_lines(&joined, &self.options)
+                    .map(|pipeline| PanelOutput {
+                        pipeline,
+                        korean: Some(stages.clone()),
+                    })
+                    .map_err(|e| e.to_string())
+            }
         })
     }
+}
+
+/// The worker's preprocessing of some lines with some stopwords.
+#[derive(Clone, Debug, PartialEq)]
+struct KoreanAnswer {
+    lines: Vec<String>,
+    stopwords: Vec<String>,
+    result: Result<Vec<PreprocessedLine>, String>,
 }
 
 #[component]
 pub fn TokenizerPanel() -> impl IntoView {
     let state = RwSignal::new(PanelState::from_route());
     Effect::new(move |_| state.with(PanelState::write_route));
-    let output = Memo::new(move |_| state.with(PanelState::run));
+    // Korean mode segments in a worker; it starts with the first Korean request, so the panel
+    // alone (and the browser tests that mount it) need no worker.
+    let korean = RwSignal::new(None::<KoreanAnswer>);
+    let worker = LabWorker::lazy(move |msg| {
+        if let FromWorker::Preprocessed {
+            lines,
+            stopwords,
+            result,
+        } = msg
+        {
+            korean.set(Some(KoreanAnswer {
+                lines,
+                stopwords,
+                result,
+            }));
+        }
+    });
+    Effect::new(move |_| {
+        let (on, lines, stopwords) =
+            state.with(|s| (s.korean, s.lines(), parse_stopwords(&s.stopwords)));
+        if on {
+            worker.send(ToWorker::Preprocess { lines, stopwords });
+        }
+    });
+    let output = Memo::new(move |_| korean.with(|k| state.with(|s| s.run(k.as_ref()))));
 
     view! {
         <section class="panel" id="tokenizer-panel">
@@ -129,11 +180,12 @@ pub fn TokenizerPanel() -> impl IntoView {
                 </div>
                 <div class="results">
                     {move || match output.get() {
-                        Ok(out) => view! {
+                        Some(Ok(out)) => view! {
                             {out.korean.map(|lines| view! { <KoreanStages lines/> })}
                             <Results out=out.pipeline/>
                         }.into_any(),
-                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
+                        None => view! { <p class="hint" id="korean-pending">{tr("형태소 분석 중… · segmenting…")}</p> }.into_any(),
                     }}
                 </div>
             </div>
@@ -344,9 +396,14 @@ fn SideToggle(
 #[component]
 fn PaddingOptions(
     state: RwSignal<PanelState>,
-    output: Memo<Result<PanelOutput, TextError>>,
+    output: Memo<Option<Result<PanelOutput, String>>>,
 ) -> impl IntoView {
-    let longest = move || output.with(|o| o.as_ref().map_or(0, |o| o.pipeline.max_len));
+    let longest = move || {
+        output.with(|o| match o {
+            Some(Ok(o)) => o.pipeline.max_len,
+            _ => 0,
+        })
+    };
     let maxlen = move || state.with(|s| s.options.pad.maxlen);
     let slider_max = move || longest().max(maxlen().unwrap_or(0)).max(1) + 4;
     view! {

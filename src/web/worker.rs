@@ -87,6 +87,12 @@ pub enum ToWorker {
     Lab {
         request: LabRequest,
     },
+    /// The tokenizer panel's Korean mode: clean, segment and drop stopwords (the segmenter's
+    /// weights live in the worker, not in the page's own wasm).
+    Preprocess {
+        lines: Vec<String>,
+        stopwords: Vec<String>,
+    },
     /// Generate from the model as trained so far.
     Generate {
         seed_text: String,
@@ -190,6 +196,13 @@ pub enum FromWorker {
     /// The answer to a [`ToWorker::Lab`] request.
     Lab {
         reply: LabReply,
+    },
+    /// The answer to [`ToWorker::Preprocess`], with its inputs (so the page can drop answers
+    /// to text it no longer shows).
+    Preprocessed {
+        lines: Vec<String>,
+        stopwords: Vec<String>,
+        result: Result<Vec<crate::segment::PreprocessedLine>, String>,
     },
 }
 
@@ -636,6 +649,22 @@ impl Worker for TrainWorker {
             },
             ToWorker::Compare { index } => self.compare(scope, index),
             ToWorker::PanicForTest => panic!("a panic requested by the page's test hook"),
+            ToWorker::Preprocess { lines, stopwords } => {
+                let result = crate::segment::preprocess_lines(
+                    crate::segment::Segmenter::shipped(),
+                    &lines,
+                    &stopwords,
+                )
+                .map_err(|e| e.to_string());
+                self.respond(
+                    scope,
+                    FromWorker::Preprocessed {
+                        lines,
+                        stopwords,
+                        result,
+                    },
+                );
+            }
             ToWorker::Lab { request } => match crate::lab::run(&request, &self.sentiment) {
                 Ok(reply) => self.respond(scope, FromWorker::Lab { reply }),
                 Err(e) => self.fail(scope, e),

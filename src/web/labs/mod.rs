@@ -42,12 +42,18 @@ pub(crate) struct LabWorker {
 impl LabWorker {
     /// `on_message` gets every message; [`LabWorker::replies`] is the usual one.
     pub(crate) fn spawn(on_message: impl Fn(FromWorker) + 'static) -> Self {
-        let worker = Self {
-            bridge: StoredValue::new_local(None),
-            callback: StoredValue::new_local(Rc::new(on_message) as Rc<dyn Fn(FromWorker)>),
-        };
+        let worker = Self::lazy(on_message);
         worker.start();
         worker
+    }
+
+    /// A worker that starts with the first message sent to it. Create it in the component's
+    /// body (not inside an effect, whose re-runs would drop it).
+    pub(crate) fn lazy(on_message: impl Fn(FromWorker) + 'static) -> Self {
+        Self {
+            bridge: StoredValue::new_local(None),
+            callback: StoredValue::new_local(Rc::new(on_message) as Rc<dyn Fn(FromWorker)>),
+        }
     }
 
     /// A worker whose lab replies go to `on_reply` and whose errors go to `error`.
