@@ -7,9 +7,10 @@ use super::Segmenter;
 use crate::text::TextError;
 use crate::text::korean::clean_korean;
 
-/// Characters the page segments at once on its main thread: the direct computation costs
-/// about 110k multiply-adds per syllable with the shipped model, so 3,000 characters stay near
-/// a frame's worth of work per keystroke. The CLI and the worker have no such limit.
+/// Characters the tokenizer panel's Korean mode segments at once (in its worker, on every
+/// keystroke): the direct computation costs about 110k multiply-adds per syllable with the
+/// shipped model, so 3,000 characters keep each answer near a frame's worth of work. The CLI
+/// and the retraining have no such limit.
 pub const MAX_PAGE_CHARS: usize = 3_000;
 
 /// One line through the lecture's preprocessing.

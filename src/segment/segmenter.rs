@@ -109,7 +109,7 @@ pub struct Segmenter {
     w2: Vec<f32>,
     b2: f32,
     /// `[window][vocab][hidden]`, built on first use by [`Segmenter::segment`] (tens of MB
-    /// and a few hundred ms in wasm: the page's main thread uses [`Segmenter::segment_direct`]).
+    /// and a few hundred ms in wasm: the tokenizer panel uses [`Segmenter::segment_direct`]).
     table: OnceLock<Vec<f32>>,
     /// The parameters of the trained model (for the page's description).
     pub param_count: usize,
@@ -249,9 +249,8 @@ impl Segmenter {
     }
 
     /// Load a model file (safetensors with `model.json` in its metadata) with the safetensors
-    /// crate alone: the page's main thread segments with it, and reading the file through
-    /// candle would pull candle into the page's own wasm. Same checks as [`Self::from_model`]
-    /// (tested equal on the shipped model).
+    /// crate alone: segmenting needs no candle, so neither does loading. Same checks as
+    /// [`Self::from_model`] (tested equal on the shipped model).
     pub fn from_file_bytes(bytes: &[u8]) -> Result<Self, SegmentError> {
         use crate::nn::{LayerConfig, MODEL_JSON_KEY};
         let bad = |_| SegmentError::NotASegmenter;
@@ -486,7 +485,7 @@ impl Segmenter {
     }
 
     /// Morphemes of each word of cleaned text, computed from the weights without building the
-    /// tables: for a few sentences at a time on the page's main thread.
+    /// tables: for a few sentences at a time (the tokenizer panel, on every keystroke).
     pub fn segment_direct(&self, clean_text: &str) -> Vec<Vec<String>> {
         clean_text
             .split_whitespace()
