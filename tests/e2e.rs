@@ -93,12 +93,23 @@ impl Page {
 }
 
 /// Poll until `check` holds (the page updates asynchronously after an input event).
-async fn eventually<F, Fut>(what: &str, mut check: F)
+async fn eventually<F, Fut>(what: &str, check: F)
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = bool>,
 {
-    for _ in 0..100 {
+    eventually_within(what, Duration::from_secs(10), check).await
+}
+
+/// [`eventually`] with a longer patience (several pages starting at once, e.g. a slide deck's
+/// iframes each compiling the wasm on a fresh profile).
+async fn eventually_within<F, Fut>(what: &str, patience: Duration, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let start = std::time::Instant::now();
+    while start.elapsed() < patience {
         if check().await {
             return;
         }

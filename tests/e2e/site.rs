@@ -4,7 +4,9 @@
 use fantoccini::{Client, Locator};
 
 use super::support::StaticServer;
-use super::{Page, attr_of, click, count, eventually, screenshot, site_dir, text_of};
+use super::{
+    Page, attr_of, click, count, eventually, eventually_within, screenshot, site_dir, text_of,
+};
 
 async fn value_of(client: &Client, css: &str) -> String {
     client
@@ -168,9 +170,11 @@ async fn example_deck_shows_three_working_panels() {
                     .unwrap_or(-1)
             }
         };
-        eventually(&format!("slide {} shows {ready}", i + 1), || async {
-            inside(ready).await > 0
-        })
+        eventually_within(
+            &format!("slide {} shows {ready}", i + 1),
+            std::time::Duration::from_secs(45),
+            || async { inside(ready).await > 0 },
+        )
         .await;
         assert_eq!(inside(".site-header").await, 0, "slide {}", i + 1);
         assert_eq!(inside("body.embed").await, 1, "slide {}", i + 1);
