@@ -232,16 +232,19 @@ fn a_truncated_tokenizer_encodes_the_same() {
     assert!(small.to_json().len() < t.to_json().len());
 }
 
+/// The shipped lecture-11 GRU (`data/models/lecture11-gru`).
+const SHIPPED_GRU: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/models/lecture11-gru");
+
+fn shipped_gru() -> SentimentModel {
+    SentimentModel::load(std::path::Path::new(SHIPPED_GRU)).unwrap()
+}
+
 /// One review at a time starts from the cached state after the leading padding; a batch runs
 /// the whole padded sequence. Both must give the same probability (the shipped lecture-11 GRU,
 /// on the reviews we wrote, a long one cut to maxlen, and an empty one).
 #[test]
 fn one_review_from_the_padding_cache_equals_the_full_forward() {
-    let dir = std::path::Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/data/models/lecture11-gru"
-    ));
-    let model = SentimentModel::load(dir).unwrap();
+    let model = shipped_gru();
     let long = "배송 빠르고 좋아요 ".repeat(40);
     let mut texts: Vec<&str> = rnn_playground::lecture::EXAMPLE_REVIEWS.lines().collect();
     texts.push(&long);
@@ -283,11 +286,7 @@ fn one_review_from_the_padding_cache_equals_the_full_forward() {
 /// so only they can change the probability (and only they are computed).
 #[test]
 fn contributions_of_a_very_long_review() {
-    let dir = std::path::Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/data/models/lecture11-gru"
-    ));
-    let model = SentimentModel::load(dir).unwrap();
+    let model = shipped_gru();
     let long = "배송이 빠르고 포장도 꼼꼼해서 좋아요 ".repeat(5000);
     assert!(long.chars().count() > 100_000);
     let stages = model.stages(&long).unwrap();
@@ -308,12 +307,8 @@ fn contributions_of_a_very_long_review() {
 #[test]
 fn float16_weight_files_load_and_answer_as_float32() {
     use rnn_playground::nn::Storage;
-    let dir = std::path::Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/data/models/lecture11-gru"
-    ));
-    let shipped = SentimentModel::load(dir).unwrap();
-    let config = std::fs::read_to_string(dir.join("model.json")).unwrap();
+    let shipped = shipped_gru();
+    let config = std::fs::read_to_string(SHIPPED_GRU.to_string() + "/model.json").unwrap();
     // Widen the shipped (f16) weights to an f32 file, then store that as f16 again.
     let f32_file = shipped
         .model

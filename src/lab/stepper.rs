@@ -144,10 +144,10 @@ impl StepperLab {
     pub fn train(&mut self, epochs: usize) -> Result<(Vec<f32>, OutputHistory)> {
         let (x, y) = Self::data()?;
         let mut losses = Vec::with_capacity(epochs);
-        let mut outputs = vec![(0, self.view()?.output)];
+        let mut outputs = vec![(0, self.output(&x)?)];
         for epoch in 1..=epochs {
             losses.push(self.trainer.step(&self.model, &x, &y)?);
-            let out = self.output()?;
+            let out = self.output(&x)?;
             if outputs.last().is_none_or(|(_, o)| *o != out) {
                 outputs.push((epoch, out));
             }
@@ -155,9 +155,9 @@ impl StepperLab {
         Ok((losses, outputs))
     }
 
-    fn output(&self) -> Result<String> {
-        let (x, _) = Self::data()?;
-        let probs = self.model.forward(&x)?.squeeze(0)?;
+    /// The predicted characters for the one-hot input `x`.
+    fn output(&self, x: &Tensor) -> Result<String> {
+        let probs = self.model.forward(x)?.squeeze(0)?;
         let best = probs.argmax(D::Minus1)?.to_vec1::<u32>()?;
         Ok(best.iter().map(|&i| CHARS[i as usize]).collect())
     }
