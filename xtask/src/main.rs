@@ -241,7 +241,8 @@ fn test(args: &[String]) -> Result {
             "--test",
             "web",
         ])
-        .env("CHROMEDRIVER", &browser.chromedriver))
+        .env("CHROMEDRIVER", &browser.chromedriver)
+        .env("TMPDIR", browser_tmp()?))
     })?;
     let site_dir = root().join("target").join("e2e-site");
     // Release, as users get it: the end-to-end test measures main-thread long tasks and the
@@ -274,8 +275,10 @@ fn test(args: &[String]) -> Result {
         ])
         .env("RNN_PLAYGROUND_SITE", &site_dir)
         .env("CHROME", &browser.chrome)
-        .env("CHROMEDRIVER", &browser.chromedriver))
+        .env("CHROMEDRIVER", &browser.chromedriver)
+        .env("TMPDIR", browser_tmp()?))
     })?;
+    let _ = std::fs::remove_dir_all(root().join("target").join("browser-tmp"));
 
     println!("\nxtask test: all steps passed in {:.0?}", total.elapsed());
     steps.print();
@@ -351,6 +354,7 @@ fn bench(args: &[String]) -> Result {
         "--nocapture",
     ])
     .env("CHROMEDRIVER", &browser.chromedriver)
+    .env("TMPDIR", browser_tmp()?)
     .env("WASM_BINDGEN_TEST_TIMEOUT", "600")
     .stderr(std::process::Stdio::inherit())
     .output()
@@ -566,6 +570,17 @@ fn ensure_browser() -> Result<Browser> {
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
+
+/// An empty temporary directory for the browser steps. Chromium leaves a `scoped_dir` of
+/// 5–150 MB in `$TMPDIR` for every session that chromedriver ends by killing it (412 of them,
+/// 3 GB, had piled up in /tmp here): the browser steps get their own directory under
+/// `target/`, emptied before each step and removed after the last.
+fn browser_tmp() -> Result<PathBuf> {
+    let dir = root().join("target").join("browser-tmp");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    Ok(dir)
+}
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
