@@ -3,7 +3,8 @@
 
 use rnn_playground::text::pipeline::{PipelineOptions, tokenize_lines};
 use rnn_playground::text::{
-    PadOptions, Side, Tokenizer, pad_sequences, prefix_ngrams, split_x_y, to_categorical,
+    PadOptions, Side, Tokenizer, TokenizerConfig, pad_sequences, prefix_ngrams, split_x_y,
+    to_categorical,
 };
 
 const TEXT: &str =
@@ -133,4 +134,34 @@ fn to_json_round_trip_keeps_every_table() {
     assert!(json.contains(r#"\\ub9d0\\uc774\": 1"#), "{json}");
     let back = Tokenizer::from_json(&json).unwrap();
     assert_eq!(back, tokenizer);
+}
+
+#[test]
+fn compact_json_converts_texts_as_before_in_fewer_bytes() {
+    let mut tokenizer = Tokenizer::new(TokenizerConfig {
+        num_words: Some(5),
+        oov_token: Some("<OOV>".into()),
+        ..TokenizerConfig::default()
+    })
+    .unwrap();
+    tokenizer.fit_on_texts(TEXT.lines());
+    let compact = tokenizer.to_json_compact();
+    // Hangul as UTF-8, inner dictionaries still JSON strings (Keras' tokenizer_from_json
+    // json.loads each of them), the fitting statistics empty.
+    assert!(
+        compact.contains(r#""word_index":"{\"<OOV>\":1,\"말이\":2"#),
+        "{compact}"
+    );
+    assert!(compact.contains(r#""word_counts":"{}""#), "{compact}");
+    assert!(compact.len() * 2 < tokenizer.to_json().len());
+    let back = Tokenizer::from_json(&compact).unwrap();
+    assert_eq!(back.word_index(), tokenizer.word_index());
+    assert_eq!(back.index_word(), tokenizer.index_word());
+    assert_eq!(back.document_count(), tokenizer.document_count());
+    assert!(back.word_counts().is_empty());
+    let probe = ["가는 말이 고와야 오는 말이 곱다", "처음 보는 말이다", ""];
+    assert_eq!(
+        back.texts_to_sequences(probe),
+        tokenizer.texts_to_sequences(probe)
+    );
 }

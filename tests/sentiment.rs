@@ -349,3 +349,39 @@ fn float16_weight_files_load_and_answer_as_float32() {
     let p = shipped.predict(&texts).unwrap();
     assert!(p.iter().all(|p| p.is_finite() && (0.0..=1.0).contains(p)));
 }
+
+/// The default (best) model ships its embedding in 4 bits: the file really holds 4-bit codes, it
+/// loads, an f32 copy of what it decodes to answers exactly as it does, and storing it in 4
+/// bits again changes no answer by more than a hair.
+#[test]
+fn the_best_model_ships_a_four_bit_embedding() {
+    use rnn_playground::nn::{Sequential, Storage};
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/data/models/best-bigru");
+    let bytes = std::fs::read(format!("{dir}/model.safetensors")).unwrap();
+    let file = safetensors::SafeTensors::deserialize(&bytes).unwrap();
+    let codes = file.tensor("embedding/embeddings").unwrap();
+    assert_eq!(codes.dtype(), safetensors::Dtype::U8);
+    assert_eq!(codes.shape(), [12000, 32], "64 columns, two codes per byte");
+    let best = SentimentModel::load(std::path::Path::new(dir)).unwrap();
+    let config = std::fs::read_to_string(format!("{dir}/model.json")).unwrap();
+    let texts: Vec<&str> = rnn_playground::lecture::EXAMPLE_REVIEWS.lines().collect();
+    let answers = |storage: Storage| {
+        let weights = best.model.weights_to_safetensors_as(storage).unwrap();
+        let (model, extras) = Sequential::from_files(&config, &weights).unwrap();
+        SentimentModel::from_parts(model, extras)
+            .unwrap()
+            .predict(&texts)
+            .unwrap()
+    };
+    let shipped = best.predict(&texts).unwrap();
+    assert_eq!(answers(Storage::F32), shipped);
+    let again = answers(Storage::Q4);
+    for (a, b) in shipped.iter().zip(&again) {
+        assert!((a - b).abs() < 0.02, "{a} vs {b}");
+    }
+    assert!(
+        best.sentiment_predict("이 상품 진짜 좋아요... 저는 강추합니다. 대박")
+            .unwrap()
+            .ends_with("긍정 리뷰입니다.")
+    );
+}

@@ -66,21 +66,45 @@ mod cli {
         TrainSentiment(TrainSentimentArgs),
         /// Print {"text", "probability", "label"} for each line of FILE (or stdin).
         Classify(ClassifyArgs),
+        /// Accuracy of a model folder on the test split of each review file, split exactly as
+        /// train-sentiment split it (same --test-fraction and --seed); one JSON line per file.
+        EvaluateSentiment(EvaluateSentimentArgs),
         /// The lecture's sentiment_predict: "99.95% 확률로 긍정 리뷰입니다."
         SentimentPredict(SentimentPredictArgs),
-        /// Store a model folder's weights as float16 (half the download for the page); prints
-        /// how far the answers move on the lines of --check.
+        /// Store a model folder's weights as float16 or 4-bit tables (a smaller download for
+        /// the page); prints how far the answers move on the lines of --check.
         ConvertWeights(ConvertWeightsArgs),
     }
 
     #[derive(Args)]
     struct ConvertWeightsArgs {
-        /// A model folder written by train-sentiment (its model.safetensors is replaced).
-        #[arg(long, value_name = "DIR")]
+        /// A model folder written by train-sentiment (its model.safetensors is replaced), or a
+        /// single-file model such as the segmenter's (rewritten in place).
+        #[arg(long, value_name = "DIR|FILE")]
         model: PathBuf,
         /// Reviews, one per line, classified before and after.
         #[arg(long, value_name = "FILE")]
         check: Option<PathBuf>,
+        /// f16, or q4: tables of 65,536 values or more (the embedding) in 4 bits, the rest f16.
+        #[arg(long, default_value = "f16", value_parser = ["f16", "q4"])]
+        storage: String,
+        /// Also rewrite model.json's tokenizer in Keras' format without the fitting
+        /// statistics and escapes (`Tokenizer::to_json_compact`): same sequences, fewer bytes.
+        #[arg(long)]
+        compact_tokenizer: bool,
+    }
+
+    #[derive(Args)]
+    struct EvaluateSentimentArgs {
+        #[arg(long, value_name = "DIR")]
+        model: PathBuf,
+        /// The review files the model was trained with (any of train-sentiment's formats).
+        #[arg(long, value_name = "FILE", num_args = 1.., required = true)]
+        data: Vec<PathBuf>,
+        #[arg(long, default_value_t = 0.1)]
+        test_fraction: f64,
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
     }
 
     #[derive(Args)]
@@ -349,6 +373,7 @@ mod cli {
             Command::SegmentEval(args) => segment_eval(args),
             Command::TrainSentiment(args) => sentiment_cli::train(args),
             Command::Classify(args) => sentiment_cli::classify(args),
+            Command::EvaluateSentiment(args) => sentiment_cli::evaluate(args),
             Command::SentimentPredict(args) => sentiment_cli::predict(args),
             Command::ConvertWeights(args) => sentiment_cli::convert_weights(args),
         };
@@ -721,6 +746,23 @@ mod cli {
             SentimentModel::load(path).map_err(|e| format!("{}: {e}", path.display()))
         }
 
+        pub fn evaluate(args: EvaluateSentimentArgs) -> Result<(), String> {
+            let model = load(&args.model)?;
+            for path in &args.data {
+                let set = read_reviews(&read_file(path)?, None);
+                let (_, test) = split(set.reviews, args.test_fraction, args.seed);
+                let accuracy = sentiment::accuracy(&model, &test).map_err(|e| e.to_string())?;
+                let name = path
+                    .file_name()
+                    .map_or_else(String::new, |n| n.to_string_lossy().into());
+                println!(
+                    "{}",
+                    serde_json::json!({"file": name, "reviews": test.len(), "accuracy": accuracy})
+                );
+            }
+            Ok(())
+        }
+
         pub fn classify(args: ClassifyArgs) -> Result<(), String> {
             let model = load(&args.model)?;
             let input = read_input(args.file.as_ref())?;
@@ -743,6 +785,27 @@ mod cli {
         }
 
         pub fn convert_weights(args: ConvertWeightsArgs) -> Result<(), String> {
+            let storage = match args.storage.as_str() {
+                "q4" => rnn_playground::nn::Storage::Q4,
+                _ => rnn_playground::nn::Storage::F16,
+            };
+            if args.model.is_file() {
+                // A single-file model (the segmenter): weights and model.json in one file.
+                let bytes = std::fs::read(&args.model)
+                    .map_err(|e| format!("cannot read {}: {e}", args.model.display()))?;
+                let (model, extras) = rnn_playground::nn::Sequential::from_single_file(&bytes)
+                    .map_err(|e| e.to_string())?;
+                let out = model
+                    .to_single_file_as(&extras, storage)
+                    .map_err(|e| e.to_string())?;
+                std::fs::write(&args.model, &out)
+                    .map_err(|e| format!("cannot write {}: {e}", args.model.display()))?;
+                println!(
+                    "{}",
+                    serde_json::json!({"bytes_before": bytes.len(), "bytes_after": out.len()})
+                );
+                return Ok(());
+            }
             let path = args.model.join("model.safetensors");
             if !path.is_file() {
                 return Err(format!(
@@ -767,10 +830,21 @@ mod cli {
             let p32 = predict(&before)?;
             let f16 = before
                 .model
-                .weights_to_safetensors_as(rnn_playground::nn::Storage::F16)
+                .weights_to_safetensors_as(storage)
                 .map_err(|e| e.to_string())?;
             std::fs::write(&path, &f16)
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            if args.compact_tokenizer {
+                let json_path = args.model.join("model.json");
+                let text = std::fs::read_to_string(&json_path)
+                    .map_err(|e| format!("cannot read {}: {e}", json_path.display()))?;
+                let mut config: serde_json::Value = serde_json::from_str(&text)
+                    .map_err(|e| format!("{} is not JSON: {e}", json_path.display()))?;
+                config["tokenizer"] = before.tokenizer.to_json_compact().into();
+                let pretty = serde_json::to_string_pretty(&config).map_err(|e| e.to_string())?;
+                std::fs::write(&json_path, pretty)
+                    .map_err(|e| format!("cannot write {}: {e}", json_path.display()))?;
+            }
             let after = load(&args.model)?;
             let p16 = predict(&after)?;
             let max_diff = p32

@@ -25,8 +25,10 @@ pub mod fused;
 pub mod init;
 pub mod loss;
 mod optim;
+pub mod quantize;
 mod rnn;
 mod sequential;
+pub mod storage;
 
 pub use activation::Activation;
 pub use bidirectional::{Bidirectional, MergeMode};
@@ -37,5 +39,6 @@ pub use loss::Loss;
 pub use optim::{Optimizer, OptimizerConfig};
 pub use rnn::{CellKind, Gates, Recurrent, RnnOutput, RnnState, reverse_time};
 pub use sequential::{
-    Layer, LayerConfig, MODEL_FORMAT, MODEL_JSON_KEY, ModelExtras, ModelOutput, Sequential, Storage,
+    Layer, LayerConfig, MODEL_FORMAT, MODEL_JSON_KEY, ModelExtras, ModelOutput, Sequential,
 };
+pub use storage::Storage;

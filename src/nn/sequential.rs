@@ -20,6 +20,7 @@ use candle_core::{DType, Device, Tensor, Var};
 use serde::{Deserialize, Serialize};
 
 use super::error::{NnError, Result};
+use super::storage::{self, Storage};
 use super::{Activation, Bidirectional, CellKind, Dense, Embedding, MergeMode, Recurrent};
 
 /// One layer's configuration (what `model.json` stores).
@@ -573,9 +574,14 @@ impl Sequential {
     /// The whole model in one safetensors file: the weights, and `model.json` in the file's
     /// metadata under [`MODEL_JSON_KEY`] (what the page downloads and loads back).
     pub fn to_single_file(&self, extra: &ModelExtras) -> Result<Vec<u8>> {
+        self.to_single_file_as(extra, Storage::F32)
+    }
+
+    /// [`Sequential::to_single_file`] with the weights stored as `storage`.
+    pub fn to_single_file_as(&self, extra: &ModelExtras, storage: Storage) -> Result<Vec<u8>> {
         let mut metadata = HashMap::new();
         metadata.insert(MODEL_JSON_KEY.to_string(), self.config_json(extra));
-        self.safetensors_with(Some(metadata))
+        self.safetensors_as(Some(metadata), storage)
     }
 
     /// Read a file written by [`Sequential::to_single_file`].
@@ -595,11 +601,7 @@ impl Sequential {
 
     /// The weights as safetensors bytes (names as [`Sequential::trainable_variables`]).
     pub fn weights_to_safetensors(&self) -> Result<Vec<u8>> {
-        self.safetensors_with(None)
-    }
-
-    fn safetensors_with(&self, metadata: Option<HashMap<String, String>>) -> Result<Vec<u8>> {
-        self.safetensors_as(metadata, Storage::F32)
+        self.safetensors_as(None, Storage::F32)
     }
 
     /// The weights as safetensors bytes stored as `storage` (f16 halves the download; the
@@ -613,75 +615,20 @@ impl Sequential {
         metadata: Option<HashMap<String, String>>,
         storage: Storage,
     ) -> Result<Vec<u8>> {
-        let dict = self.state_dict()?;
-        let views: Vec<(String, Tensor)> = {
-            let mut v: Vec<_> = dict.into_iter().collect();
-            v.sort_by(|a, b| a.0.cmp(&b.0));
-            v
-        };
-        let data: Vec<(String, Vec<u8>, Vec<usize>)> = views
-            .iter()
-            .map(|(n, t)| {
-                let values = t
-                    .flatten_all()
-                    .and_then(|f| f.to_vec1::<f32>())
-                    .unwrap_or_default();
-                let bytes = match storage {
-                    Storage::F32 => values.iter().flat_map(|x| x.to_le_bytes()).collect(),
-                    Storage::F16 => values
-                        .iter()
-                        .flat_map(|x| half::f16::from_f32(*x).to_le_bytes())
-                        .collect(),
-                };
-                (n.clone(), bytes, t.dims().to_vec())
-            })
-            .collect();
-        let tensors: Vec<(String, safetensors::tensor::TensorView<'_>)> = data
-            .iter()
-            .map(|(n, bytes, shape)| {
-                let view = safetensors::tensor::TensorView::new(
-                    match storage {
-                        Storage::F32 => safetensors::Dtype::F32,
-                        Storage::F16 => safetensors::Dtype::F16,
-                    },
-                    shape.clone(),
-                    bytes,
-                )
-                .map_err(|e| NnError::Load(e.to_string()))?;
-                Ok((n.clone(), view))
-            })
-            .collect::<Result<_>>()?;
-        safetensors::serialize(tensors, metadata).map_err(|e| NnError::Load(e.to_string()))
+        let mut weights = Vec::new();
+        for (name, tensor) in self.state_dict()? {
+            let values = tensor.flatten_all()?.to_vec1::<f32>()?;
+            weights.push((name, values, tensor.dims().to_vec()));
+        }
+        weights.sort_by(|a, b| a.0.cmp(&b.0));
+        storage::serialize(&weights, storage, metadata)
     }
 
     /// Load weights from safetensors bytes; a corrupt or mismatched file is an error.
     pub fn load_safetensors(&self, bytes: &[u8]) -> Result<()> {
-        let st = safetensors::SafeTensors::deserialize(bytes).map_err(|e| {
-            NnError::Load(format!("the weights file is not valid safetensors ({e})"))
-        })?;
         let mut map = HashMap::new();
-        for (name, view) in st.tensors() {
-            // float32, or float16 (the shipped models' smaller files), widened to float32.
-            let tensor = match view.dtype() {
-                safetensors::Dtype::F32 => {
-                    let values: Vec<f32> = view
-                        .data()
-                        .chunks_exact(4)
-                        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-                        .collect();
-                    Tensor::from_vec(values, view.shape(), &Device::Cpu)?
-                }
-                safetensors::Dtype::F16 => {
-                    Tensor::from_raw_buffer(view.data(), DType::F16, view.shape(), &Device::Cpu)?
-                        .to_dtype(DType::F32)?
-                }
-                other => {
-                    return Err(NnError::Load(format!(
-                        "{name} is {other:?}; weights must be float32 or float16"
-                    )));
-                }
-            };
-            map.insert(name, tensor);
+        for (name, values, shape) in storage::deserialize(bytes)? {
+            map.insert(name, Tensor::from_vec(values, shape, &Device::Cpu)?);
         }
         self.load_state_dict(&map)
     }
@@ -748,14 +695,6 @@ impl Sequential {
             .map_err(|_| NnError::Load("model.json is not UTF-8 text".into()))?;
         Self::from_files(&config, &read("model.safetensors")?)
     }
-}
-
-/// How weights are stored in a file (models always compute in f32).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Storage {
-    F32,
-    /// Half the bytes; ~3 significant digits per weight.
-    F16,
 }
 
 /// The safetensors metadata key that holds `model.json` in a single-file model.

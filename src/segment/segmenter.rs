@@ -268,17 +268,9 @@ impl Segmenter {
             serde_json::from_value(file).map_err(|_| SegmentError::NotASegmenter)?;
         let config = SegmenterConfig::from_extras(&extras)?;
         let tensors = safetensors::SafeTensors::deserialize(bytes).map_err(bad)?;
+        // f32, f16 or 4-bit, as the classifiers' files.
         let read = |name: &str| -> Result<(Vec<f32>, Vec<usize>), SegmentError> {
-            let t = tensors.tensor(name).map_err(bad)?;
-            if t.dtype() != safetensors::Dtype::F32 {
-                return Err(SegmentError::NotASegmenter);
-            }
-            let values = t
-                .data()
-                .chunks_exact(4)
-                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                .collect();
-            Ok((values, t.shape().to_vec()))
+            crate::nn::storage::read(&tensors, name).map_err(|_| SegmentError::NotASegmenter)
         };
         // Embedding → Flatten → Dense(relu)… → Dense(1, sigmoid), named as Keras names them.
         let mut dense = Vec::new();

@@ -174,10 +174,51 @@ fn dist(args: &[String]) -> Result {
         }
     }
     files.sort();
-    for (name, bytes) in files {
+    for (name, bytes) in &files {
         println!("  {bytes:>10}  {name}");
     }
+    first_visit(&out, files.into_iter().map(|(name, _)| name).collect())?;
     println!("serve it with .wasm as application/wasm and .js as text/javascript (see README)");
+    Ok(())
+}
+
+/// What a first visit of `#/` downloads: the page, its wasm and JS, the worker, the model
+/// list and the default review classifier (the first entry of models/index.json), raw and
+/// gzip (`gzip -9`, as a static host would serve them). The target is ≤ 3 MB gzip in all.
+fn first_visit(out: &std::path::Path, mut files: Vec<String>) -> Result {
+    let index = std::fs::read_to_string(out.join("models").join("index.json"))
+        .map_err(|e| format!("cannot read models/index.json: {e}"))?;
+    let default_model = index
+        .split("\"name\":")
+        .nth(1)
+        .and_then(|rest| rest.split('"').nth(1))
+        .ok_or("models/index.json lists no model")?;
+    files.push("models/index.json".into());
+    for file in ["model.json", "model.safetensors"] {
+        files.push(format!("models/{default_model}/{file}"));
+    }
+    println!("\na first visit of #/ downloads (raw, gzip -9):");
+    let (mut raw, mut gzip) = (0u64, 0u64);
+    for name in files {
+        let path = out.join(&name);
+        let bytes = std::fs::metadata(&path)
+            .map_err(|e| format!("{name}: {e}"))?
+            .len();
+        let zipped = Command::new("sh")
+            .arg("-c")
+            .arg("gzip -9 -c \"$0\" | wc -c")
+            .arg(&path)
+            .output()
+            .map_err(|e| format!("cannot run gzip: {e}"))?;
+        let zipped: u64 = String::from_utf8_lossy(&zipped.stdout)
+            .trim()
+            .parse()
+            .map_err(|_| "gzip printed no size".to_string())?;
+        println!("  {bytes:>10}  {zipped:>10}  {name}");
+        raw += bytes;
+        gzip += zipped;
+    }
+    println!("  {raw:>10}  {gzip:>10}  in all (target: ≤ 3,000,000 gzip)");
     Ok(())
 }
 
