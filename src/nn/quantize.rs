@@ -40,7 +40,7 @@ pub struct Quantized4 {
 impl Quantized4 {
     /// Encode a row-major `[rows, cols]` table; `cols` must be even (two codes per byte).
     pub fn encode(values: &[f32], rows: usize, cols: usize) -> Result<Self> {
-        if values.len() != rows * cols || cols % 2 != 0 {
+        if values.len() != rows * cols || !cols.is_multiple_of(2) {
             return Err(NnError::Load(format!(
                 "4-bit storage needs an even number of columns and rows × cols values (got {} values for {rows} × {cols})",
                 values.len()

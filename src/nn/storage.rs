@@ -71,7 +71,7 @@ pub fn serialize(
             Storage::Q4
                 if values.len() >= Storage::Q4_MIN_VALUES
                     && dims.len() == 2
-                    && dims[1] % 2 == 0 =>
+                    && dims[1].is_multiple_of(2) =>
             {
                 let q = Quantized4::encode(values, dims[0], dims[1])?;
                 data.push((n.clone(), Dtype::U8, q.codes, vec![dims[0], dims[1] / 2]));
