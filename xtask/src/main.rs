@@ -32,7 +32,12 @@ commands:
                                  relative URLs (works under a sub-path), hashed assets, models
   bench [--quick]                native (release) and wasm (release, headless Chromium)
                                  benchmarks; prints a table, writes target/bench/bench.json
+  fuzz [--seconds N] [TARGET…]   cargo fuzz (libFuzzer, AddressSanitizer) on the tokenizer,
+                                 segmenter, review reader and weights loaders, N seconds
+                                 each (default 60); writes target/fuzz/fuzz.json
 ";
+
+const FUZZ_TARGETS: [&str; 4] = ["tokenizer", "segmenter", "reviews", "weights"];
 
 type Result<T = ()> = std::result::Result<T, String>;
 
@@ -46,6 +51,7 @@ fn main() -> ExitCode {
         Some("dist") => dist(&args[1..]),
         Some("pkg") => pkg(&args[1..]),
         Some("bench") => bench(&args[1..]),
+        Some("fuzz") => fuzz(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             Ok(())
@@ -323,6 +329,104 @@ fn test(args: &[String]) -> Result {
 
     println!("\nxtask test: all steps passed in {:.0?}", total.elapsed());
     steps.print();
+    Ok(())
+}
+
+/// `cargo xtask fuzz`: every fuzz target in `fuzz/` for `--seconds` each, corpus in
+/// `fuzz/corpus/<target>` (grown from `fuzz/seeds/<target>`), crashes in `fuzz/artifacts/`.
+/// cargo-fuzz needs nightly compiler flags: the nightly toolchain when rustup has one, else
+/// the stable one with RUSTC_BOOTSTRAP=1 (no toolchain is downloaded).
+fn fuzz(args: &[String]) -> Result {
+    let mut seconds = 60u64;
+    let mut targets: Vec<String> = Vec::new();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--seconds" => {
+                seconds = it
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .ok_or("--seconds needs a whole number")?
+            }
+            t if FUZZ_TARGETS.contains(&t) => targets.push(t.to_string()),
+            other => {
+                return Err(format!(
+                    "fuzz: unknown option or target `{other}` (targets: {})",
+                    FUZZ_TARGETS.join(", ")
+                ));
+            }
+        }
+    }
+    if targets.is_empty() {
+        targets = FUZZ_TARGETS.iter().map(|t| t.to_string()).collect();
+    }
+    if !cargo_bin_dir().join("cargo-fuzz").is_file() {
+        println!("==> installing cargo-fuzz (once)");
+        run(cargo(&["install", "cargo-fuzz", "--locked"]))?;
+    }
+    let toolchains = output(Command::new("rustup").args(["toolchain", "list"]))?;
+    let nightly = toolchains.lines().any(|l| l.starts_with("nightly"));
+    let toolchain = if nightly { "nightly" } else { "stable" };
+    let fuzz_dir = root().join("fuzz");
+    let mut results = Vec::new();
+    for target in &targets {
+        println!("==> fuzz {target} for {seconds} s ({toolchain})");
+        let corpus = fuzz_dir.join("corpus").join(target);
+        std::fs::create_dir_all(&corpus).map_err(|e| e.to_string())?;
+        let mut cmd = Command::new("rustup");
+        cmd.args(["run", toolchain, "cargo", "fuzz", "run", target])
+            .arg(&corpus)
+            .arg(fuzz_dir.join("seeds").join(target))
+            .args(["--", "-print_final_stats=1", "-rss_limit_mb=4096", "-timeout=30"])
+            .arg(format!("-max_total_time={seconds}"))
+            .current_dir(&fuzz_dir)
+            .env("PATH", path_env())
+            // The outer `cargo xtask` chose stable; let rustup pick for the inner cargo.
+            .env_remove("CARGO")
+            .env_remove("RUSTC")
+            .env_remove("RUSTUP_TOOLCHAIN")
+            .stdout(std::process::Stdio::inherit());
+        if !nightly {
+            cmd.env("RUSTC_BOOTSTRAP", "1");
+        }
+        let out = cmd
+            .output()
+            .map_err(|e| format!("cannot run cargo fuzz: {e}"))?;
+        let log = String::from_utf8_lossy(&out.stderr);
+        let stat = |key: &str| -> u64 {
+            log.lines()
+                .rev()
+                .find_map(|l| l.strip_prefix(&format!("stat::{key}:")))
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(0)
+        };
+        let executions = stat("number_of_executed_units");
+        let crashed = !out.status.success();
+        if crashed {
+            // libFuzzer's report: the failing input's path and the panic or sanitizer message.
+            let tail: Vec<&str> = log.lines().rev().take(40).collect();
+            eprintln!("{}", tail.into_iter().rev().collect::<Vec<_>>().join("\n"));
+        }
+        let corpus_files = std::fs::read_dir(&corpus).map_or(0, |d| d.count());
+        println!(
+            "    {target}: {executions} executions, {} crash, corpus {corpus_files} inputs",
+            if crashed { "a" } else { "no" }
+        );
+        results.push(format!(
+            "{{\"target\": \"{target}\", \"seconds\": {seconds}, \"executions\": {executions}, \"crashed\": {crashed}, \"corpus\": {corpus_files}}}"
+        ));
+        if crashed && executions == 0 && !log.contains("Test unit written") {
+            return Err(format!("cargo fuzz could not run {target}:\n{log}"));
+        }
+    }
+    let dir = root().join("target").join("fuzz");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    std::fs::write(dir.join("fuzz.json"), format!("[\n{}\n]\n", results.join(",\n")))
+        .map_err(|e| e.to_string())?;
+    println!("wrote target/fuzz/fuzz.json");
+    if results.iter().any(|r| r.contains("\"crashed\": true")) {
+        return Err("a fuzz target crashed: see the input saved under fuzz/artifacts/".into());
+    }
     Ok(())
 }
 
