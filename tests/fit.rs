@@ -279,3 +279,52 @@ fn early_stopping_waits_patience_epochs_and_restores_the_best_weights() {
     assert_eq!(es.best_epoch, Some(2));
     assert_eq!(weight(&m), 1.0, "the weights of epoch 2 are back");
 }
+
+/// A step that leaves NaN in the weights (here a callback poisons the Dense kernel after the
+/// third batch, as an exploding update would): the next batch's loss is NaN, training stops
+/// with the explanation, and the model keeps the weights from before the last step, which
+/// still give a finite loss.
+#[test]
+fn exploding_training_stops_and_keeps_the_last_good_weights() {
+    struct Poison;
+    impl Callback for Poison {
+        fn on_event(&mut self, event: &Event, model: &Sequential) -> Control {
+            if let Event::BatchEnd { batch: 3, .. } = event {
+                for (name, var) in model.trainable_variables() {
+                    if name.starts_with("dense") {
+                        let nan = Tensor::full(f32::NAN, var.dims(), &Device::Cpu).unwrap();
+                        var.set(&nan).unwrap();
+                    }
+                }
+            }
+            Control::Continue
+        }
+    }
+    let m = model();
+    let mut opt = Optimizer::new(OptimizerConfig::adam(0.01));
+    let options = FitOptions {
+        epochs: 3,
+        batch_size: 2,
+        ..FitOptions::default()
+    };
+    let err = fit(
+        &m,
+        &mut opt,
+        Loss::BinaryCrossentropy,
+        &data(8),
+        &options,
+        &mut [&mut Poison],
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, NnError::NonFiniteLoss { epoch: 1, batch: 4, .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("exploding gradients"), "{err}");
+    for (name, var) in m.trainable_variables() {
+        let values = var.as_tensor().flatten_all().unwrap().to_vec1::<f32>().unwrap();
+        assert!(values.iter().all(|v| v.is_finite()), "{name}: {values:?}");
+    }
+    let (loss, _) = evaluate(&m, Loss::BinaryCrossentropy, &data(8), 8).unwrap();
+    assert!(loss.is_finite(), "the kept weights give a finite loss: {loss}");
+}

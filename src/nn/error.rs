@@ -18,7 +18,7 @@ pub enum NnError {
     Config(String),
     /// The loss became NaN or infinite (Keras' `TerminateOnNaN`).
     #[error(
-        "training stopped: the loss became {loss} at epoch {epoch}, batch {batch}; lower the learning rate or set clipnorm"
+        "training stopped: the loss became {loss} at epoch {epoch}, batch {batch} (exploding gradients); the weights are back to those of the last batch with a finite loss: lower the learning rate or set clipnorm"
     )]
     NonFiniteLoss {
         epoch: usize,

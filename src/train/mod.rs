@@ -210,6 +210,9 @@ pub struct Trainer {
     history: History,
     /// The epoch in progress, when training is advanced batch by batch.
     current: Option<EpochProgress>,
+    /// The weights before the last optimizer step: they gave a finite loss. A NaN or infinite
+    /// loss puts them back (Keras' TerminateOnNaN keeps the broken ones).
+    last_good: Vec<Tensor>,
 }
 
 /// Running sums of the epoch in progress.
@@ -250,6 +253,7 @@ impl Trainer {
                 stop_reason: StopReason::Completed,
             },
             current: None,
+            last_good: Vec::new(),
         })
     }
 
@@ -287,8 +291,13 @@ impl Trainer {
         let batch = self.train.select(chunk)?;
         let (value, probs) = loss_and_output(model, self.loss, &batch.x, &batch.y)?;
         let batch_loss = value.to_scalar::<f32>()?;
+        let variables = model.trainable_variables();
         if !batch_loss.is_finite() {
             self.stopped = true;
+            // The last step made these weights; the ones before it gave a finite loss.
+            for ((_, var), good) in variables.iter().zip(&self.last_good) {
+                var.set(good)?;
+            }
             return Err(NnError::NonFiniteLoss {
                 epoch,
                 batch: b + 1,
@@ -296,7 +305,11 @@ impl Trainer {
             });
         }
         let grads = value.backward()?;
-        optimizer.step(&model.trainable_variables(), &grads)?;
+        self.last_good = variables
+            .iter()
+            .map(|(_, var)| var.as_tensor().copy())
+            .collect::<candle_core::Result<_>>()?;
+        optimizer.step(&variables, &grads)?;
         let acc = self.loss.accuracy(&batch.y, &probs.detach())?;
         progress.loss_sum += batch_loss as f64 * chunk.len() as f64;
         progress.correct += acc as f64 * chunk.len() as f64;
