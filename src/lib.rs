@@ -9,6 +9,7 @@
 //! - [`generate`]: greedy and sampled text generation.
 //! - [`textgen`]: lecture 8's next-word model from text to trained model.
 //! - [`teacher_forcing`]: lecture 7's teacher forcing vs free running on a many-to-many model.
+//! - [`limits`]: the bounds on user input (text size, model size, epochs) and their messages.
 //! - [`lab`]: the concept labs of lectures 7 and 10 (recurrence stepper, weather → menu,
 //!   vanishing gradients, gates, embeddings, shapes).
 //!
@@ -19,6 +20,7 @@ pub mod bench;
 pub mod generate;
 pub mod lab;
 pub mod lecture;
+pub mod limits;
 pub mod nn;
 pub mod plot;
 pub mod segment;

@@ -388,6 +388,18 @@ impl SentimentModel {
     }
 }
 
+/// What the page and the CLI say when a review has no Korean word left after cleaning (emoji,
+/// Latin letters, digits, an empty line): the models still answer, for padding alone.
+pub const NO_WORDS_NOTE: &str = "no Korean words are left after cleaning, so the model sees only padding: write the review in Korean";
+
+/// `Some(NO_WORDS_NOTE)` when cleaning leaves no Korean word in `text`.
+pub fn no_words_note(text: &str) -> Option<&'static str> {
+    crate::text::korean::clean_korean(text)
+        .trim()
+        .is_empty()
+        .then_some(NO_WORDS_NOTE)
+}
+
 /// The lecture's sentence for a probability of "positive".
 pub fn lecture_sentence(p: f32) -> String {
     if p > 0.5 {
@@ -440,6 +452,13 @@ impl SentimentSession {
                 config.learning_rate
             )));
         }
+        use crate::limits::{Limit, check};
+        check(Limit::HiddenUnits, config.hidden)?;
+        check(Limit::EmbeddingDim, config.embedding_dim)?;
+        check(Limit::Epochs, config.epochs)?;
+        check(Limit::BatchSize, config.batch_size)?;
+        check(Limit::SequenceLength, config.maxlen)?;
+        check(Limit::Vocabulary, config.num_words)?;
         // The lecture fits the tokenizer on its training reviews (validation_split then takes
         // the end of them, as Keras does).
         let mut tokenizer = Tokenizer::new(TokenizerConfig {

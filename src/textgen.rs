@@ -158,8 +158,17 @@ impl Session {
                 "hidden units, embedding size and epochs must be at least 1".into(),
             ));
         }
+        use crate::limits::{Limit, check};
+        check(Limit::CorpusBytes, text.len())?;
+        check(Limit::HiddenUnits, config.hidden)?;
+        check(Limit::EmbeddingDim, config.embedding_dim)?;
+        check(Limit::Epochs, config.epochs)?;
+        check(Limit::BatchSize, config.batch_size)?;
         let data = prepare(text, &config.tokenizer)?;
+        check(Limit::Vocabulary, data.tokenizer.vocab_size())?;
+        check(Limit::SequenceLength, data.max_len)?;
         let model = build_model(config, data.tokenizer.vocab_size(), data.max_len - 1)?;
+        check(Limit::Parameters, model.param_count())?;
         let optimizer = OptimizerConfig::by_name(&config.optimizer, config.learning_rate)
             .map_err(NnError::Config)?;
         let options = FitOptions {
@@ -365,10 +374,24 @@ impl TrainedTextgen {
     pub fn from_parts(model: Sequential, extras: ModelExtras) -> Result<Self> {
         let json = extras.tokenizer.as_deref().ok_or_else(|| {
             NnError::Load(
-                "the model folder has no tokenizer: it is not a text-generation model".into(),
+                "this is not a next-word model (it has no tokenizer): train one with `rnn-playground train-textgen` or in the studio".into(),
             )
         })?;
         let tokenizer = Tokenizer::from_json(json).map_err(|e| NnError::Load(e.to_string()))?;
+        // A next-word model ends in a softmax over its vocabulary (a review classifier ends in
+        // one sigmoid unit and would "generate" nonsense).
+        let next_word = matches!(
+            model.configs().last(),
+            Some(LayerConfig::Dense { units, activation: Activation::Softmax, .. })
+                if *units == tokenizer.vocab_size()
+        );
+        if !next_word {
+            return Err(NnError::Load(format!(
+                "this is not a next-word model (its last layer is not Dense({}, softmax) over its {} words): train one with `rnn-playground train-textgen` or in the studio",
+                tokenizer.vocab_size(),
+                tokenizer.vocab_size()
+            )));
+        }
         let maxlen = extras
             .preprocessing
             .get("maxlen")

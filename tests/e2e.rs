@@ -14,7 +14,10 @@ mod support;
 use std::time::Duration;
 
 use fantoccini::{Client, Locator};
-use support::{Chromedriver, StaticServer};
+pub use support::browser::{
+    Page, attr_of, click, count, eventually, eventually_within, save_screenshot, screenshot,
+    set_field, site_dir, text_of, values,
+};
 
 const LECTURE_WORD_INDEX: [&str; 11] = [
     "말이",
@@ -44,78 +47,6 @@ async fn word_index(client: &Client) -> Vec<(String, String)> {
         ));
     }
     out
-}
-
-/// The built site (`RNN_PLAYGROUND_SITE`, set by `cargo xtask test`).
-fn site_dir() -> std::path::PathBuf {
-    std::env::var("RNN_PLAYGROUND_SITE")
-        .expect("RNN_PLAYGROUND_SITE must point at the built site (run `cargo xtask test`)")
-        .into()
-}
-
-/// The built site served on 127.0.0.1 and a headless Chromium showing it. Tests destructure
-/// it so that the server and the browser live as long as the test.
-struct Page {
-    server: StaticServer,
-    /// Dropping it ends the browser.
-    _driver: Chromedriver,
-    client: Client,
-}
-
-impl Page {
-    /// Open `path` in a window of `size` and wait until `ready` (a CSS selector) is there.
-    async fn open(path: &str, size: (u32, u32), ready: &str) -> Page {
-        Self::open_on(StaticServer::start(&site_dir()), path, size, ready).await
-    }
-
-    /// [`Page::open`] on a given server (e.g. one serving the site under a sub-path).
-    async fn open_on(
-        server: StaticServer,
-        path: &str,
-        (width, height): (u32, u32),
-        ready: &str,
-    ) -> Page {
-        let driver = Chromedriver::start().await;
-        let client = driver.client(width, height).await;
-        client.goto(&server.url(path)).await.expect("open the page");
-        client
-            .wait()
-            .at_most(Duration::from_secs(30))
-            .for_element(Locator::Css(ready))
-            .await
-            .unwrap_or_else(|e| panic!("{ready} never appeared (did the wasm load?): {e}"));
-        Page {
-            server,
-            _driver: driver,
-            client,
-        }
-    }
-}
-
-/// Poll until `check` holds (the page updates asynchronously after an input event).
-async fn eventually<F, Fut>(what: &str, check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    eventually_within(what, Duration::from_secs(10), check).await
-}
-
-/// [`eventually`] with a longer patience (several pages starting at once, e.g. a slide deck's
-/// iframes each compiling the wasm on a fresh profile).
-async fn eventually_within<F, Fut>(what: &str, patience: Duration, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let start = std::time::Instant::now();
-    while start.elapsed() < patience {
-        if check().await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("timed out waiting for: {what}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -194,73 +125,6 @@ async fn tokenizer_panel_shows_the_lecture_word_index_and_follows_edits() {
     println!("screenshot: {}", path.display());
 
     client.close().await.unwrap();
-}
-
-async fn text_of(client: &Client, css: &str) -> String {
-    match client.find(Locator::Css(css)).await {
-        Ok(e) => e.text().await.unwrap_or_default(),
-        Err(_) => String::new(),
-    }
-}
-
-async fn attr_of(client: &Client, css: &str, name: &str) -> Option<String> {
-    client
-        .find(Locator::Css(css))
-        .await
-        .ok()?
-        .attr(name)
-        .await
-        .ok()
-        .flatten()
-}
-
-async fn set_field(client: &Client, css: &str, value: &str) {
-    // Set the value as a user's edit would end: the input's value, then `change`.
-    let script = "const e = document.querySelector(arguments[0]); e.value = arguments[1]; e.dispatchEvent(new Event('input')); e.dispatchEvent(new Event('change'));";
-    client
-        .execute(script, vec![css.into(), value.into()])
-        .await
-        .unwrap();
-}
-
-async fn click(client: &Client, css: &str) {
-    client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {css}: {e}"));
-}
-
-/// The `data-value`s of the cells matched by `css`.
-async fn values(client: &Client, css: &str) -> Vec<f32> {
-    let mut out = Vec::new();
-    for cell in client.find_all(Locator::Css(css)).await.unwrap_or_default() {
-        if let Ok(Some(v)) = cell.attr("data-value").await {
-            out.push(v.parse().expect("a number"));
-        }
-    }
-    out
-}
-
-async fn count(client: &Client, css: &str) -> usize {
-    client
-        .find_all(Locator::Css(css))
-        .await
-        .map_or(0, |v| v.len())
-}
-
-async fn screenshot(client: &Client, name: &str) {
-    let png = client.screenshot().await.expect("screenshot");
-    save_screenshot(name, png);
-    println!("screenshot: target/e2e/{name}");
-}
-
-fn save_screenshot(name: &str, png: Vec<u8>) {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join(name), png).unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

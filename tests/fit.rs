@@ -317,14 +317,29 @@ fn exploding_training_stops_and_keeps_the_last_good_weights() {
     )
     .unwrap_err();
     assert!(
-        matches!(err, NnError::NonFiniteLoss { epoch: 1, batch: 4, .. }),
+        matches!(
+            err,
+            NnError::NonFiniteLoss {
+                epoch: 1,
+                batch: 4,
+                ..
+            }
+        ),
         "{err}"
     );
     assert!(err.to_string().contains("exploding gradients"), "{err}");
     for (name, var) in m.trainable_variables() {
-        let values = var.as_tensor().flatten_all().unwrap().to_vec1::<f32>().unwrap();
+        let values = var
+            .as_tensor()
+            .flatten_all()
+            .unwrap()
+            .to_vec1::<f32>()
+            .unwrap();
         assert!(values.iter().all(|v| v.is_finite()), "{name}: {values:?}");
     }
     let (loss, _) = evaluate(&m, Loss::BinaryCrossentropy, &data(8), 8).unwrap();
-    assert!(loss.is_finite(), "the kept weights give a finite loss: {loss}");
+    assert!(
+        loss.is_finite(),
+        "the kept weights give a finite loss: {loss}"
+    );
 }

@@ -402,22 +402,39 @@ mod cli {
         match file {
             Some(path) => read_file(path),
             None => {
-                let mut input = String::new();
+                let mut bytes = Vec::new();
                 std::io::stdin()
-                    .read_to_string(&mut input)
+                    .read_to_end(&mut bytes)
                     .map_err(|e| format!("cannot read stdin: {e}"))?;
-                Ok(input)
+                String::from_utf8(bytes).map_err(|e| {
+                    format!(
+                        "the input is not UTF-8 text (byte {} is not valid UTF-8): save it as UTF-8 and try again",
+                        e.utf8_error().valid_up_to()
+                    )
+                })
             }
         }
     }
 
     fn read_file(path: &PathBuf) -> Result<String, String> {
-        std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+        let bytes =
+            std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        String::from_utf8(bytes).map_err(|e| {
+            format!(
+                "{} is not UTF-8 text (byte {} is not valid UTF-8): save it as UTF-8 and try again",
+                path.display(),
+                e.utf8_error().valid_up_to()
+            )
+        })
     }
 
     fn load_segmenter(model: Option<&PathBuf>) -> Result<Segmenter, String> {
         match model {
             None => Ok(Segmenter::shipped().clone()),
+            Some(path) if path.is_dir() => Err(format!(
+                "{} is a model folder, not a segmenter model: give a segmenter's .safetensors file (train one with `rnn-playground train-segmenter`)",
+                path.display()
+            )),
             Some(path) => {
                 let bytes = std::fs::read(path)
                     .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
@@ -771,6 +788,9 @@ mod cli {
             for chunk in lines.chunks(1024) {
                 let p = model.predict(chunk).map_err(|e| e.to_string())?;
                 for (text, p) in chunk.iter().zip(p) {
+                    if let Some(note) = sentiment::no_words_note(text) {
+                        eprintln!("note: {text:?}: {note}");
+                    }
                     let line = serde_json::json!({
                         "text": text,
                         "probability": p,
@@ -872,6 +892,9 @@ mod cli {
 
         pub fn predict(args: SentimentPredictArgs) -> Result<(), String> {
             let model = load(&args.model)?;
+            if let Some(note) = sentiment::no_words_note(&args.text) {
+                eprintln!("note: {note}");
+            }
             println!(
                 "{}",
                 model

@@ -28,6 +28,9 @@ pub enum NnError {
     /// Training was cancelled between two batches.
     #[error("training was cancelled")]
     Cancelled,
+    /// A request over one of the playground's [`crate::limits`].
+    #[error(transparent)]
+    Limit(#[from] crate::limits::LimitError),
     /// A weights file or model folder could not be used.
     #[error("cannot load the model: {0}")]
     Load(String),

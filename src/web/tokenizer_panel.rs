@@ -97,6 +97,10 @@ impl PanelState {
     /// The Keras pipeline on the text, or in Korean mode on the worker's morphemes (`None`
     /// while the worker has not answered for this text yet).
     fn run(&self, korean: Option<&KoreanAnswer>) -> Option<Result<PanelOutput, String>> {
+        // A pasted book would freeze the page's thread: bounded, with a message.
+        if let Err(e) = crate::limits::check(crate::limits::Limit::CorpusBytes, self.text.len()) {
+            return Some(Err(e.to_string()));
+        }
         if !self.korean {
             let lines = self.lines();
             return Some(

@@ -691,6 +691,17 @@ impl Worker for TrainWorker {
                 self.respond(scope, msg);
             }
             ToWorker::TrainSentimentFile { text, config } => {
+                if let Err(e) =
+                    crate::limits::check(crate::limits::Limit::ReviewFileBytes, text.len())
+                {
+                    self.respond(
+                        scope,
+                        FromWorker::Error {
+                            message: e.to_string(),
+                        },
+                    );
+                    return;
+                }
                 let set = read_reviews(&text, None);
                 if set.reviews.len() < 10 {
                     self.respond(
@@ -725,8 +736,10 @@ impl Worker for TrainWorker {
             }
             ToWorker::Classify { text } => {
                 let mut results = Vec::new();
-                let mut error = None;
-                for (name, model) in &self.sentiment {
+                let mut error = crate::limits::check(crate::limits::Limit::CorpusBytes, text.len())
+                    .err()
+                    .map(|e| e.to_string());
+                for (name, model) in self.sentiment.iter().filter(|_| error.is_none()) {
                     let start = Instant::now();
                     let stages = match model.stages(&text) {
                         Ok(s) => s,

@@ -317,6 +317,9 @@ fn test(args: &[String]) -> Result {
             "e2e",
             "--test",
             "e2e",
+            // The bad-input catalogue's page part (its CLI part ran with the native tests).
+            "--test",
+            "bad_inputs",
             "--",
             "--test-threads=1",
         ])
@@ -377,7 +380,12 @@ fn fuzz(args: &[String]) -> Result {
         cmd.args(["run", toolchain, "cargo", "fuzz", "run", target])
             .arg(&corpus)
             .arg(fuzz_dir.join("seeds").join(target))
-            .args(["--", "-print_final_stats=1", "-rss_limit_mb=4096", "-timeout=30"])
+            .args([
+                "--",
+                "-print_final_stats=1",
+                "-rss_limit_mb=4096",
+                "-timeout=30",
+            ])
             .arg(format!("-max_total_time={seconds}"))
             .current_dir(&fuzz_dir)
             .env("PATH", path_env())
@@ -421,8 +429,11 @@ fn fuzz(args: &[String]) -> Result {
     }
     let dir = root().join("target").join("fuzz");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    std::fs::write(dir.join("fuzz.json"), format!("[\n{}\n]\n", results.join(",\n")))
-        .map_err(|e| e.to_string())?;
+    std::fs::write(
+        dir.join("fuzz.json"),
+        format!("[\n{}\n]\n", results.join(",\n")),
+    )
+    .map_err(|e| e.to_string())?;
     println!("wrote target/fuzz/fuzz.json");
     if results.iter().any(|r| r.contains("\"crashed\": true")) {
         return Err("a fuzz target crashed: see the input saved under fuzz/artifacts/".into());
