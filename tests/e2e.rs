@@ -730,3 +730,198 @@ async fn sentiment_panel_retrains_lecture9_on_a_review_file() {
     );
     client.close().await.unwrap();
 }
+
+/// A finished run, and a stopped one, come back after a reload: the curves, the settings and
+/// the weights (Generate answers as before the reload). Reset forgets it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn studio_keeps_its_last_run_across_a_reload() {
+    let Page {
+        server: _server,
+        _driver,
+        client,
+    } = Page::open("/#/studio", (1280, 1800), "#studio-panel #train").await;
+    eventually("the worker is ready", || async {
+        attr_of(&client, "#status", "data-state").await.as_deref() == Some("idle")
+    })
+    .await;
+    click(&client, "#train").await;
+    eventually("training finishes", || async {
+        attr_of(&client, "#status", "data-state").await.as_deref() == Some("done")
+    })
+    .await;
+    click(&client, "#generate").await;
+    eventually("generation", || async {
+        !text_of(&client, "#generated").await.is_empty()
+    })
+    .await;
+    let before = text_of(&client, "#generated").await;
+
+    client.refresh().await.unwrap();
+    eventually("the run is restored", || async {
+        text_of(&client, "#restored").await.contains("200 epochs")
+    })
+    .await;
+    assert!(text_of(&client, "#curve").await.contains("loss ·"));
+    eventually("the restored weights are loaded", || async {
+        attr_of(&client, "#status", "data-state").await.as_deref() == Some("loaded")
+    })
+    .await;
+    click(&client, "#generate").await;
+    eventually("the same generation after the reload", || async {
+        text_of(&client, "#generated").await == before
+    })
+    .await;
+
+    // A stopped run is kept too, at the epoch it stopped.
+    set_field(&client, "#epochs", "5000").await;
+    click(&client, "#train").await;
+    eventually("training runs", || async {
+        attr_of(&client, "#status", "data-state").await.as_deref() == Some("training")
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    click(&client, "#stop").await;
+    eventually("stopped", || async {
+        attr_of(&client, "#status", "data-state").await.as_deref() == Some("stopped")
+    })
+    .await;
+    client.refresh().await.unwrap();
+    eventually("the stopped run is restored", || async {
+        text_of(&client, "#restored").await.contains("epochs")
+    })
+    .await;
+    println!("restored: {}", text_of(&client, "#restored").await);
+    assert_eq!(
+        client
+            .find(Locator::Css("#epochs"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("5000"),
+        "the settings came back"
+    );
+    // Reset forgets it: the next reload starts clean.
+    click(&client, "#reset").await;
+    client.refresh().await.unwrap();
+    eventually("the worker is ready", || async {
+        attr_of(&client, "#status", "data-state").await.as_deref() == Some("idle")
+    })
+    .await;
+    assert_eq!(count(&client, "#restored").await, 0);
+    client.close().await.unwrap();
+}
+
+/// Train, Stop, Resume and Reset pressed in many orders, 100 times: after each Reset the
+/// studio is idle with no curve (no message of the forgotten run slips through), and the wasm
+/// memory of the worker and of the page stays flat (printed every 10 cycles).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stop_resume_reset_in_any_order_keep_state_and_memory_flat() {
+    let Page {
+        server: _server,
+        _driver,
+        client,
+    } = Page::open("/#/studio", (1280, 1800), "#studio-panel #train").await;
+    eventually("the worker is ready", || async {
+        attr_of(&client, "#status", "data-state").await.as_deref() == Some("idle")
+    })
+    .await;
+    set_field(&client, "#epochs", "10000").await;
+    let state = |client: &fantoccini::Client| {
+        let client = client.clone();
+        async move { attr_of(&client, "#status", "data-state").await }
+    };
+    let mut resets = 0;
+    let mut memory = Vec::new();
+    for cycle in 0..100 {
+        click(&client, "#train").await;
+        eventually("training", || async {
+            state(&client).await.as_deref() == Some("training")
+        })
+        .await;
+        match cycle % 4 {
+            // Stop, Resume, Stop.
+            0 => {
+                click(&client, "#stop").await;
+                eventually("stopped", || async {
+                    state(&client).await.as_deref() == Some("stopped")
+                })
+                .await;
+                click(&client, "#resume").await;
+                click(&client, "#stop").await;
+                eventually("stopped again", || async {
+                    state(&client).await.as_deref() == Some("stopped")
+                })
+                .await;
+            }
+            // Reset while training.
+            1 => {}
+            // Stop pressed twice (the second click may find the button already disabled).
+            2 => {
+                click(&client, "#stop").await;
+                let _ = client
+                    .execute("document.querySelector('#stop').click()", vec![])
+                    .await;
+                eventually("stopped", || async {
+                    state(&client).await.as_deref() == Some("stopped")
+                })
+                .await;
+            }
+            // Reset twice.
+            _ => {
+                click(&client, "#reset").await;
+                resets += 1;
+            }
+        }
+        click(&client, "#reset").await;
+        resets += 1;
+        eventually("the worker confirmed every reset", || async {
+            attr_of(&client, "#status", "data-resets").await == Some(resets.to_string())
+        })
+        .await;
+        assert_eq!(
+            state(&client).await.as_deref(),
+            Some("idle"),
+            "cycle {cycle}"
+        );
+        assert!(
+            !text_of(&client, "#curve").await.contains("loss ·"),
+            "cycle {cycle}: a curve of the forgotten run"
+        );
+        if cycle % 10 == 9 {
+            let worker: f64 = attr_of(&client, "#status", "data-worker-memory")
+                .await
+                .unwrap()
+                .parse()
+                .unwrap();
+            let page: f64 = attr_of(&client, "#status", "data-page-memory")
+                .await
+                .unwrap()
+                .parse()
+                .unwrap();
+            println!(
+                "after {} cycles: worker wasm memory {worker} B, page wasm memory {page} B",
+                cycle + 1
+            );
+            memory.push((worker, page));
+        }
+    }
+    // Wasm memory grows in 64 KiB pages and never shrinks: a leak grows it cycle after cycle,
+    // while a busier moment may add a page or three once. The worker (where training
+    // allocates) must stay within 10 % from cycle 10 on; the page from cycle 50 on.
+    let (w10, _) = memory[0];
+    let (_, p50) = memory[4];
+    let (w100, p100) = memory[9];
+    assert!(w100 <= w10 * 1.1, "worker memory grew: {w10} → {w100}");
+    assert!(p100 <= p50 * 1.1, "page memory grew: {p50} → {p100}");
+    // Still works.
+    set_field(&client, "#epochs", "200").await;
+    click(&client, "#train").await;
+    eventually("training finishes", || async {
+        state(&client).await.as_deref() == Some("done")
+    })
+    .await;
+    client.close().await.unwrap();
+}

@@ -18,7 +18,7 @@ use crate::textgen::TextgenConfig;
 use crate::train::EpochLogs;
 
 /// One training run, as it arrives from the worker.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 struct Run {
     label: String,
     planned: usize,
@@ -74,6 +74,53 @@ impl SharedState {
         let encoded = hash.strip_prefix(SHARE_PREFIX)?;
         let json: String = js_sys::decode_uri_component(encoded).ok()?.into();
         serde_json::from_str(&json).ok()
+    }
+}
+
+/// The last finished or stopped run, kept in the browser's localStorage so that a reload (or
+/// a closed tab) does not lose it: the corpus, the settings, the curves and the weights.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+struct SavedRun {
+    text: String,
+    config: TextgenConfig,
+    runs: Vec<Run>,
+    /// The model file (safetensors with model.json inside), base64.
+    model_file: String,
+}
+
+const SAVED_RUN_KEY: &str = "rnn-playground/studio-last-run";
+
+impl SavedRun {
+    fn store(&self) {
+        let Ok(Some(storage)) = window().local_storage() else {
+            return;
+        };
+        let json = serde_json::to_string(self).unwrap_or_default();
+        // Over the browser's quota (a few MB) the run is simply not kept: the page says so.
+        if storage.set_item(SAVED_RUN_KEY, &json).is_err() {
+            let _ = storage.remove_item(SAVED_RUN_KEY);
+            leptos::logging::warn!(
+                "the run is too large to keep across reloads ({} bytes)",
+                json.len()
+            );
+        }
+    }
+
+    fn restore() -> Option<(Self, Vec<u8>)> {
+        use base64::Engine;
+        let storage = window().local_storage().ok()??;
+        let json = storage.get_item(SAVED_RUN_KEY).ok()??;
+        let saved: SavedRun = serde_json::from_str(&json).ok()?;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(&saved.model_file)
+            .ok()?;
+        Some((saved, bytes))
+    }
+
+    fn forget() {
+        if let Ok(Some(storage)) = window().local_storage() {
+            let _ = storage.remove_item(SAVED_RUN_KEY);
+        }
     }
 }
 
@@ -142,6 +189,7 @@ pub fn StudioPanel() -> impl IntoView {
                 .param("share")
                 .and_then(|json| serde_json::from_str(json).ok())
         });
+    let shared_link = shared.is_some().then_some(());
     let text = RwSignal::new(
         shared
             .as_ref()
@@ -165,10 +213,37 @@ pub fn StudioPanel() -> impl IntoView {
     let tf_epochs = RwSignal::new(150usize);
     let tf_runs = RwSignal::new(Vec::<LossRun>::new());
     let tf_compare = RwSignal::new(None::<Comparison>);
+    // Between Reset and the worker's answer, messages of the forgotten run are dropped.
+    let resetting = RwSignal::new(false);
+    // The worker's wasm memory after the last Reset (shown for the end-to-end test).
+    let worker_memory = RwSignal::new(None::<usize>);
+    let resets_done = RwSignal::new(0usize);
+    // Epochs of the run brought back from localStorage, if any.
+    let restored = RwSignal::new(None::<usize>);
+    let keep_run = move |model_file: &[u8]| {
+        use base64::Engine;
+        SavedRun {
+            text: text.get_untracked(),
+            config: config.get_untracked(),
+            runs: runs.get_untracked(),
+            model_file: base64::engine::general_purpose::STANDARD.encode(model_file),
+        }
+        .store();
+    };
 
     // The worker is started on first use and kept; the bridge is not Send, hence local.
     let bridge = StoredValue::new_local(None::<WorkerBridge<TrainWorker>>);
     let on_message = move |msg: FromWorker| match msg {
+        FromWorker::Started { .. }
+        | FromWorker::Progress { .. }
+        | FromWorker::Finished { .. }
+        | FromWorker::Stopped { .. }
+            if resetting.get_untracked() => {}
+        FromWorker::ResetDone { memory_bytes } => {
+            resetting.set(false);
+            worker_memory.set(Some(memory_bytes));
+            resets_done.update(|n| *n += 1);
+        }
         FromWorker::Ready => {
             if status.get_untracked() == Status::Loading {
                 status.set(Status::Idle);
@@ -189,13 +264,18 @@ pub fn StudioPanel() -> impl IntoView {
             model_file,
         } => {
             status.set(Status::Done { epochs, seconds });
+            keep_run(&model_file);
             trained_model.set(Some(model_file));
         }
         FromWorker::Loaded { summary: s } => {
             summary.set(s);
             status.set(Status::Loaded);
         }
-        FromWorker::Stopped { epoch } => status.set(Status::Stopped(epoch)),
+        FromWorker::Stopped { epoch, model_file } => {
+            status.set(Status::Stopped(epoch));
+            keep_run(&model_file);
+            trained_model.set(Some(model_file));
+        }
         FromWorker::Generated { text, steps: s } => {
             generated.set(text);
             steps.set(s);
@@ -268,6 +348,17 @@ pub fn StudioPanel() -> impl IntoView {
                 .spawn("./worker.js"),
         );
     });
+    // The last run comes back after a reload (unless a shared link chose a corpus).
+    if shared_link.is_none()
+        && let Some((saved, bytes)) = SavedRun::restore()
+    {
+        text.set(saved.text);
+        config.set(saved.config);
+        restored.set(Some(saved.runs.last().map_or(0, |r| r.epochs.len())));
+        runs.set(saved.runs);
+        trained_model.set(Some(bytes.clone()));
+        send(ToWorker::Load { bytes });
+    }
     let train = move |_| {
         let c = config.get_untracked();
         runs.update(|r| {
@@ -481,14 +572,32 @@ pub fn StudioPanel() -> impl IntoView {
                             {test_hooks().then(|| view! {
                                 <button id="test-panic" on:click=move |_| send(ToWorker::PanicForTest)>"test: panic in the worker"</button>
                             })}
-                            <button id="reset" on:click=move |_| { runs.set(Vec::new()); summary.set(String::new()); generated.set(String::new()); status.set(Status::Idle); }>{tr("초기화 · Reset")}</button>
+                            <button id="reset" on:click=move |_| {
+                                // The worker forgets the run too; until it answers, the run's
+                                // last messages are dropped.
+                                resetting.set(true);
+                                send(ToWorker::Reset);
+                                runs.set(Vec::new());
+                                summary.set(String::new());
+                                generated.set(String::new());
+                                trained_model.set(None);
+                                restored.set(None);
+                                SavedRun::forget();
+                                status.set(Status::Idle);
+                            }>{tr("초기화 · Reset")}</button>
                         </div>
                     </div>
                     <div class="results">
                         {move || (!share_url.get().is_empty()).then(|| view! {
                             <input id="share-url" class="share-url" type="text" readonly prop:value=move || share_url.get()/>
                         })}
-                        <p id="status" class="status" data-state=move || status.with(|s| s.key())>{status_line}</p>
+                        <p id="status" class="status" data-state=move || status.with(|s| s.key())
+                            data-worker-memory=move || worker_memory.get().map(|m| m.to_string())
+                            data-page-memory=move || worker_memory.get().map(|_| super::worker::wasm_memory_bytes().to_string())
+                            data-resets=move || resets_done.get().to_string()>{status_line}</p>
+                        {move || restored.get().map(|epochs| view! {
+                            <p id="restored" class="hint">{tr("지난 학습을 다시 불러왔습니다 · your last run was restored")}{format!(" ({epochs} epochs)")}</p>
+                        })}
                         {move || match status.get() {
                             Status::Failed(message) => Some(view! { <p id="studio-error" class="error" role="alert">{message}</p> }),
                             _ => None,

@@ -40,6 +40,19 @@ async fn next_task() {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
+/// The size of this thread's wasm memory (it only grows: a leak shows as growth).
+pub fn wasm_memory_bytes() -> usize {
+    use wasm_bindgen::JsCast;
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .map(|m| {
+            m.buffer()
+                .unchecked_into::<js_sys::ArrayBuffer>()
+                .byte_length() as usize
+        })
+        .unwrap_or(0)
+}
+
 /// From the page to the worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ToWorker {
@@ -50,6 +63,9 @@ pub enum ToWorker {
     },
     Stop,
     Resume,
+    /// Forget the run (stopping it first); answered by [`FromWorker::ResetDone`], so that the
+    /// page can drop the messages of the forgotten run that were already on their way.
+    Reset,
     /// Load a model file saved from this page (replaces the trained one for generation).
     Load {
         bytes: Vec<u8>,
@@ -133,6 +149,13 @@ pub enum FromWorker {
     },
     Stopped {
         epoch: usize,
+        /// The model as trained so far (Save, and what a page reload restores).
+        model_file: Vec<u8>,
+    },
+    /// The answer to [`ToWorker::Reset`], with the worker's wasm memory size (the end-to-end
+    /// test checks that it stays flat over many runs).
+    ResetDone {
+        memory_bytes: usize,
     },
     Generated {
         text: String,
@@ -623,8 +646,21 @@ impl Worker for TrainWorker {
                 if let Some(s) = self.session.as_mut() {
                     s.stop();
                     let epoch = s.history().epochs.len();
-                    self.respond(scope, FromWorker::Stopped { epoch });
+                    let model_file = s.model_file().unwrap_or_default();
+                    self.respond(scope, FromWorker::Stopped { epoch, model_file });
                 }
+            }
+            ToWorker::Reset => {
+                self.running = false;
+                self.session = None;
+                self.pending.clear();
+                self.last_report = None;
+                self.respond(
+                    scope,
+                    FromWorker::ResetDone {
+                        memory_bytes: wasm_memory_bytes(),
+                    },
+                );
             }
             ToWorker::Resume => {
                 if let Some(s) = self.session.as_mut() {
