@@ -98,6 +98,44 @@ pub struct LimitError {
     pub value: usize,
 }
 
+impl LimitError {
+    /// The message in Korean (the page shows it when the page is in Korean).
+    pub fn korean(&self) -> String {
+        let (what, unit, advice) = match self.limit {
+            Limit::CorpusBytes => ("텍스트", "바이트", "더 짧은 텍스트나 파일의 일부를 쓰세요"),
+            Limit::ReviewFileBytes => (
+                "리뷰 파일",
+                "바이트",
+                "파일의 일부를 쓰거나 명령줄(CLI)로 학습하세요",
+            ),
+            Limit::Vocabulary => (
+                "어휘",
+                "단어",
+                "num_words를 정하거나 더 작은 텍스트를 쓰세요",
+            ),
+            Limit::SequenceLength => (
+                "시퀀스",
+                "토큰",
+                "긴 줄을 문장으로 나누거나 maxlen을 정하세요",
+            ),
+            Limit::HiddenUnits => ("은닉 유닛", "개", "더 작은 모델을 고르세요"),
+            Limit::EmbeddingDim => ("임베딩 크기", "", "더 작은 모델을 고르세요"),
+            Limit::Epochs => (
+                "epochs",
+                "",
+                "더 적게 학습하세요 (이어서 학습할 수 있습니다)",
+            ),
+            Limit::BatchSize => ("batch_size", "", "더 작은 배치 크기를 고르세요"),
+            Limit::Parameters => ("모델", "개 파라미터", "더 작은 모델을 고르세요"),
+        };
+        format!(
+            "{what}: {}{unit} (최대 {}{unit}): {advice}",
+            self.value,
+            self.limit.max()
+        )
+    }
+}
+
 /// `Ok` when `value` is within `limit`.
 pub fn check(limit: Limit, value: usize) -> Result<(), LimitError> {
     if value > limit.max() {
@@ -118,6 +156,10 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "the text is 2500000 bytes (at most 1000000 bytes): use a shorter text or a sample of the file"
+        );
+        assert_eq!(
+            err.korean(),
+            "텍스트: 2500000바이트 (최대 1000000바이트): 더 짧은 텍스트나 파일의 일부를 쓰세요"
         );
         let err = check(Limit::HiddenUnits, 4096).unwrap_err();
         assert_eq!(

@@ -66,6 +66,8 @@ pub struct TextgenData {
 
 /// Tokenize `text` (one sentence per line) and build the prefix samples.
 pub fn prepare(text: &str, tokenizer: &TokenizerConfig) -> Result<TextgenData> {
+    use crate::limits::{Limit, check};
+    check(Limit::CorpusBytes, text.len())?;
     let mut tok = Tokenizer::new(tokenizer.clone()).map_err(|e| NnError::Config(e.to_string()))?;
     let lines: Vec<&str> = text.lines().collect();
     tok.fit_on_texts(&lines);
@@ -159,7 +161,6 @@ impl Session {
             ));
         }
         use crate::limits::{Limit, check};
-        check(Limit::CorpusBytes, text.len())?;
         check(Limit::HiddenUnits, config.hidden)?;
         check(Limit::EmbeddingDim, config.embedding_dim)?;
         check(Limit::Epochs, config.epochs)?;

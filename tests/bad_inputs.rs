@@ -179,6 +179,21 @@ fn catalogue() -> Vec<TextEntry> {
                 studio: ("#studio-error", NOT_TWO_WORDS),
             },
         },
+        TextEntry {
+            name: "over the page's 1 MB limit",
+            bytes: || "가나다 라마 ".repeat(75_000).into_bytes(),
+            tokenize: Out(r#""가나다":1"#),
+            segment: Out(r#"["가나다","#),
+            classify: Out(r#""probability":"#),
+            train_textgen: Fails("at most 1000000 bytes"),
+            train_sentiment: Fails(NO_REVIEWS),
+            // The page speaks Korean by default.
+            page: PageExpect {
+                tokenizer: (".error", "최대 1000000바이트"),
+                review: ("#sentiment-error", "최대 1000000바이트"),
+                studio: ("#studio-error", "최대 1000000바이트"),
+            },
+        },
     ]
 }
 

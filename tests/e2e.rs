@@ -437,14 +437,16 @@ async fn studio_reports_a_worker_panic_and_starts_a_new_worker() {
 
     click(&client, "#test-panic").await;
     eventually("the crash is reported", || async {
-        text_of(&client, "#studio-error").await.contains("crashed")
+        text_of(&client, "#studio-error")
+            .await
+            .contains("test hook")
     })
     .await;
     let message = text_of(&client, "#studio-error").await;
     println!("after a worker panic: {message}");
     assert!(
-        message.contains("test hook"),
-        "the panic's own message: {message}"
+        message.contains("test hook") && message.contains("멈췄습니다"),
+        "the panic's own message, in Korean: {message}"
     );
 
     // A new worker is started on the next request and gets the last trained model.

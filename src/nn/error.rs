@@ -36,4 +36,28 @@ pub enum NnError {
     Load(String),
 }
 
+impl NnError {
+    /// The message in Korean, where there is one (the page shows the user's language).
+    pub fn korean(&self) -> Option<String> {
+        match self {
+            NnError::Limit(e) => Some(e.korean()),
+            NnError::NonFiniteLoss { epoch, batch, loss } => Some(format!(
+                "학습을 멈췄습니다: epoch {epoch}, 배치 {batch}에서 loss가 {loss}이(가) 되었습니다 (기울기 폭발). \
+                 가중치는 loss가 유한했던 마지막 배치의 것으로 되돌렸습니다: 학습률을 낮추거나 clipnorm을 쓰세요"
+            )),
+            NnError::Cancelled => Some("학습을 취소했습니다".into()),
+            _ => None,
+        }
+    }
+
+    /// "한국어 · English" when there is a Korean message (the page picks the user's half),
+    /// else the English one.
+    pub fn bilingual(&self) -> String {
+        match self.korean() {
+            Some(ko) => format!("{ko} · {self}"),
+            None => self.to_string(),
+        }
+    }
+}
+
 pub type Result<T> = std::result::Result<T, NnError>;

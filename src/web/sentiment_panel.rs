@@ -403,7 +403,7 @@ pub fn SentimentPanel() -> impl IntoView {
                     </fieldset>
                 </div>
                 <div class="results">
-                    {move || error.get().map(|e| view! { <p id="sentiment-error" class="error" role="alert">{e}</p> })}
+                    {move || error.get().map(|e| view! { <p id="sentiment-error" class="error" role="alert">{super::i18n::pick(&e, super::i18n::lang()).to_string()}</p> })}
                     {move || results.get().map(|(t, r)| view! { <Verdicts text=t results=r/> })}
                 </div>
             </div>

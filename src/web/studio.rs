@@ -311,7 +311,8 @@ pub fn StudioPanel() -> impl IntoView {
         | FromWorker::Preprocessed { .. } => {}
         FromWorker::Crashed { message } => {
             status.set(Status::Failed(format!(
-                "학습 워커가 내부 오류로 멈췄습니다 · the training worker crashed: {message}. \
+                "학습 워커가 내부 오류로 멈췄습니다: {message}. 다음 요청 때 새 워커가 시작됩니다: 다시 학습을 누르세요 \
+                 · the training worker crashed: {message}. \
                  A new worker starts with your next request: press Train to try again."
             )));
             // This callback runs inside the dead worker's bridge, so the bridge is dropped
@@ -599,7 +600,7 @@ pub fn StudioPanel() -> impl IntoView {
                             <p id="restored" class="hint">{tr("지난 학습을 다시 불러왔습니다 · your last run was restored")}{format!(" ({epochs} epochs)")}</p>
                         })}
                         {move || match status.get() {
-                            Status::Failed(message) => Some(view! { <p id="studio-error" class="error" role="alert">{message}</p> }),
+                            Status::Failed(message) => Some(view! { <p id="studio-error" class="error" role="alert">{move || super::i18n::pick(&message, super::i18n::lang()).to_string()}</p> }),
                             _ => None,
                         }}
                         <div id="curve" class="chart" inner_html=move || runs.with(|r| chart(r))></div>

@@ -99,7 +99,9 @@ impl PanelState {
     fn run(&self, korean: Option<&KoreanAnswer>) -> Option<Result<PanelOutput, String>> {
         // A pasted book would freeze the page's thread: bounded, with a message.
         if let Err(e) = crate::limits::check(crate::limits::Limit::CorpusBytes, self.text.len()) {
-            return Some(Err(e.to_string()));
+            let message = super::i18n::pick(&format!("{} · {e}", e.korean()), super::i18n::lang())
+                .to_string();
+            return Some(Err(message));
         }
         if !self.korean {
             let lines = self.lines();

@@ -484,7 +484,7 @@ impl TrainWorker {
                     Ok(Some(logs)) => self.respond(scope, FromWorker::SentimentEpoch { logs }),
                     Ok(None) => {}
                     Err(e) => {
-                        self.fail(scope, e);
+                        self.fail(scope, e.bilingual());
                         return;
                     }
                 }
@@ -583,7 +583,7 @@ impl Worker for TrainWorker {
         match session.run_batch() {
             Ok(Some(logs)) => self.pending.push(logs),
             Ok(None) => {}
-            Err(e) => error = Some(e.to_string()),
+            Err(e) => error = Some(e.bilingual()),
         }
         self.seconds += start.elapsed().as_secs_f64();
         let finished = session.finished();
@@ -634,7 +634,7 @@ impl Worker for TrainWorker {
                 }
                 Err(e) => {
                     self.running = false;
-                    self.fail(scope, e);
+                    self.fail(scope, e.bilingual());
                 }
             },
             ToWorker::Stop => {
@@ -733,7 +733,7 @@ impl Worker for TrainWorker {
                     self.respond(
                         scope,
                         FromWorker::Error {
-                            message: e.to_string(),
+                            message: format!("{} · {e}", e.korean()),
                         },
                     );
                     return;
@@ -774,7 +774,7 @@ impl Worker for TrainWorker {
                 let mut results = Vec::new();
                 let mut error = crate::limits::check(crate::limits::Limit::CorpusBytes, text.len())
                     .err()
-                    .map(|e| e.to_string());
+                    .map(|e| format!("{} · {e}", e.korean()));
                 for (name, model) in self.sentiment.iter().filter(|_| error.is_none()) {
                     let start = Instant::now();
                     let stages = match model.stages(&text) {
