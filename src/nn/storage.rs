@@ -116,6 +116,12 @@ pub fn deserialize(bytes: &[u8]) -> Result<Vec<NamedWeights>> {
         .filter(|name| !name.ends_with(Q4_ABSMAX) && !name.ends_with(Q4_LEVELS))
         .map(|name| {
             let (values, shape) = read(&st, &name)?;
+            // NaN or infinity would silently poison every answer of the model.
+            if values.iter().any(|v| !v.is_finite()) {
+                return Err(NnError::Load(format!(
+                    "{name} holds NaN or infinite values: the file is corrupt or was saved after training diverged"
+                )));
+            }
             Ok((name, values, shape))
         })
         .collect()
@@ -224,6 +230,16 @@ mod tests {
                 .zip(&small)
                 .all(|(a, b)| (a - b).abs() < 1e-3)
         );
+    }
+
+    #[test]
+    fn non_finite_weights_are_refused() {
+        let weights = vec![("w".to_string(), vec![1.0, f32::NAN], vec![2])];
+        let file = serialize(&weights, Storage::F32, None).unwrap();
+        let err = deserialize(&file).unwrap_err().to_string();
+        assert!(err.contains("NaN or infinite"), "{err}");
+        let weights = vec![("w".to_string(), vec![f32::INFINITY, 0.0], vec![2])];
+        assert!(deserialize(&serialize(&weights, Storage::F16, None).unwrap()).is_err());
     }
 
     #[test]
