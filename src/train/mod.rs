@@ -196,6 +196,25 @@ pub fn fit_with_cancel(
     Ok(trainer.into_history())
 }
 
+/// Copy each variable's values into `into` (resized on first use).
+fn keep_copies(variables: &[(String, candle_core::Var)], into: &mut Vec<Vec<f32>>) -> Result<()> {
+    into.resize_with(variables.len(), Vec::new);
+    for ((_, var), buffer) in variables.iter().zip(into.iter_mut()) {
+        let (storage, layout) = var.as_tensor().storage_and_layout();
+        let candle_core::Storage::Cpu(candle_core::CpuStorage::F32(data)) = &*storage else {
+            return Err(NnError::Config(
+                "training needs f32 weights on the CPU".into(),
+            ));
+        };
+        let Some((start, end)) = layout.contiguous_offsets() else {
+            return Err(NnError::Config("training needs contiguous weights".into()));
+        };
+        buffer.clear();
+        buffer.extend_from_slice(&data[start..end]);
+    }
+    Ok(())
+}
+
 /// `fit` one epoch at a time: what a web worker runs, yielding to its event loop between
 /// epochs so that Stop messages get through.
 pub struct Trainer {
@@ -212,7 +231,8 @@ pub struct Trainer {
     current: Option<EpochProgress>,
     /// The weights before the last optimizer step: they gave a finite loss. A NaN or infinite
     /// loss puts them back (Keras' TerminateOnNaN keeps the broken ones).
-    last_good: Vec<Tensor>,
+    /// Reused buffers: copying into them costs one memcpy per step and no allocation.
+    last_good: Vec<Vec<f32>>,
 }
 
 /// Running sums of the epoch in progress.
@@ -296,7 +316,7 @@ impl Trainer {
             self.stopped = true;
             // The last step made these weights; the ones before it gave a finite loss.
             for ((_, var), good) in variables.iter().zip(&self.last_good) {
-                var.set(good)?;
+                var.set(&Tensor::from_slice(good, var.dims(), &Device::Cpu)?)?;
             }
             return Err(NnError::NonFiniteLoss {
                 epoch,
@@ -305,10 +325,7 @@ impl Trainer {
             });
         }
         let grads = value.backward()?;
-        self.last_good = variables
-            .iter()
-            .map(|(_, var)| var.as_tensor().copy())
-            .collect::<candle_core::Result<_>>()?;
+        keep_copies(&variables, &mut self.last_good)?;
         optimizer.step(&variables, &grads)?;
         let acc = self.loss.accuracy(&batch.y, &probs.detach())?;
         progress.loss_sum += batch_loss as f64 * chunk.len() as f64;
