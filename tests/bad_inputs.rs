@@ -445,7 +445,7 @@ mod page {
     use super::*;
 
     use super::support::browser::{
-        Page, attr_of, click, eventually, screenshot, set_field, text_of,
+        Page, click, eventually, screenshot, set_field, text_of, wait_for_state,
     };
 
     /// Wait until `css` shows `text` (an empty `text`: until `css` is there).
@@ -494,10 +494,7 @@ mod page {
             match entry.page.studio {
                 ("#status", _) => {
                     // It trains: wait for the end of the 3 epochs.
-                    eventually(&format!("studio trains on {name}"), || async {
-                        attr_of(&client, "#status", "data-state").await.as_deref() == Some("done")
-                    })
-                    .await;
+                    wait_for_state(&client, "done").await;
                 }
                 expected => shows(&client, &format!("studio, {name}"), expected).await,
             }
@@ -528,10 +525,7 @@ mod page {
                 .unwrap();
             input.send_keys(path.to_str().unwrap()).await.unwrap();
             if entry.page_load.is_empty() {
-                eventually(&format!("load {}", entry.name), || async {
-                    attr_of(&client, "#status", "data-state").await.as_deref() == Some("loaded")
-                })
-                .await;
+                wait_for_state(&client, "loaded").await;
             } else {
                 shows(
                     &client,

@@ -16,7 +16,7 @@ use std::time::Duration;
 use fantoccini::{Client, Locator};
 pub use support::browser::{
     Page, attr_of, click, count, eventually, eventually_within, save_screenshot, screenshot,
-    set_field, site_dir, text_of, values,
+    set_field, site_dir, text_of, values, wait_for_state,
 };
 
 const LECTURE_WORD_INDEX: [&str; 11] = [
@@ -742,15 +742,9 @@ async fn studio_keeps_its_last_run_across_a_reload() {
         _driver,
         client,
     } = Page::open("/#/studio", (1280, 1800), "#studio-panel #train").await;
-    eventually("the worker is ready", || async {
-        attr_of(&client, "#status", "data-state").await.as_deref() == Some("idle")
-    })
-    .await;
+    wait_for_state(&client, "idle").await;
     click(&client, "#train").await;
-    eventually("training finishes", || async {
-        attr_of(&client, "#status", "data-state").await.as_deref() == Some("done")
-    })
-    .await;
+    wait_for_state(&client, "done").await;
     click(&client, "#generate").await;
     eventually("generation", || async {
         !text_of(&client, "#generated").await.is_empty()
@@ -764,10 +758,7 @@ async fn studio_keeps_its_last_run_across_a_reload() {
     })
     .await;
     assert!(text_of(&client, "#curve").await.contains("loss ·"));
-    eventually("the restored weights are loaded", || async {
-        attr_of(&client, "#status", "data-state").await.as_deref() == Some("loaded")
-    })
-    .await;
+    wait_for_state(&client, "loaded").await;
     click(&client, "#generate").await;
     eventually("the same generation after the reload", || async {
         text_of(&client, "#generated").await == before
@@ -777,16 +768,10 @@ async fn studio_keeps_its_last_run_across_a_reload() {
     // A stopped run is kept too, at the epoch it stopped.
     set_field(&client, "#epochs", "5000").await;
     click(&client, "#train").await;
-    eventually("training runs", || async {
-        attr_of(&client, "#status", "data-state").await.as_deref() == Some("training")
-    })
-    .await;
+    wait_for_state(&client, "training").await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     click(&client, "#stop").await;
-    eventually("stopped", || async {
-        attr_of(&client, "#status", "data-state").await.as_deref() == Some("stopped")
-    })
-    .await;
+    wait_for_state(&client, "stopped").await;
     client.refresh().await.unwrap();
     eventually("the stopped run is restored", || async {
         text_of(&client, "#restored").await.contains("epochs")
@@ -808,10 +793,7 @@ async fn studio_keeps_its_last_run_across_a_reload() {
     // Reset forgets it: the next reload starts clean.
     click(&client, "#reset").await;
     client.refresh().await.unwrap();
-    eventually("the worker is ready", || async {
-        attr_of(&client, "#status", "data-state").await.as_deref() == Some("idle")
-    })
-    .await;
+    wait_for_state(&client, "idle").await;
     assert_eq!(count(&client, "#restored").await, 0);
     client.close().await.unwrap();
 }
@@ -826,10 +808,7 @@ async fn stop_resume_reset_in_any_order_keep_state_and_memory_flat() {
         _driver,
         client,
     } = Page::open("/#/studio", (1280, 1800), "#studio-panel #train").await;
-    eventually("the worker is ready", || async {
-        attr_of(&client, "#status", "data-state").await.as_deref() == Some("idle")
-    })
-    .await;
+    wait_for_state(&client, "idle").await;
     set_field(&client, "#epochs", "10000").await;
     let state = |client: &fantoccini::Client| {
         let client = client.clone();
@@ -839,24 +818,15 @@ async fn stop_resume_reset_in_any_order_keep_state_and_memory_flat() {
     let mut memory = Vec::new();
     for cycle in 0..100 {
         click(&client, "#train").await;
-        eventually("training", || async {
-            state(&client).await.as_deref() == Some("training")
-        })
-        .await;
+        wait_for_state(&client, "training").await;
         match cycle % 4 {
             // Stop, Resume, Stop.
             0 => {
                 click(&client, "#stop").await;
-                eventually("stopped", || async {
-                    state(&client).await.as_deref() == Some("stopped")
-                })
-                .await;
+                wait_for_state(&client, "stopped").await;
                 click(&client, "#resume").await;
                 click(&client, "#stop").await;
-                eventually("stopped again", || async {
-                    state(&client).await.as_deref() == Some("stopped")
-                })
-                .await;
+                wait_for_state(&client, "stopped").await;
             }
             // Reset while training.
             1 => {}
@@ -866,10 +836,7 @@ async fn stop_resume_reset_in_any_order_keep_state_and_memory_flat() {
                 let _ = client
                     .execute("document.querySelector('#stop').click()", vec![])
                     .await;
-                eventually("stopped", || async {
-                    state(&client).await.as_deref() == Some("stopped")
-                })
-                .await;
+                wait_for_state(&client, "stopped").await;
             }
             // Reset twice.
             _ => {
@@ -921,9 +888,6 @@ async fn stop_resume_reset_in_any_order_keep_state_and_memory_flat() {
     // Still works.
     set_field(&client, "#epochs", "200").await;
     click(&client, "#train").await;
-    eventually("training finishes", || async {
-        state(&client).await.as_deref() == Some("done")
-    })
-    .await;
+    wait_for_state(&client, "done").await;
     client.close().await.unwrap();
 }

@@ -146,3 +146,11 @@ pub fn save_screenshot(name: &str, png: Vec<u8>) {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join(name), png).unwrap();
 }
+
+/// Wait until the studio's status (`#status[data-state]`) is `state`.
+pub async fn wait_for_state(client: &Client, state: &str) {
+    eventually(&format!("the studio is {state}"), || async {
+        attr_of(client, "#status", "data-state").await.as_deref() == Some(state)
+    })
+    .await;
+}
