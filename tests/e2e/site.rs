@@ -322,6 +322,12 @@ async fn the_pkg_module_works_from_a_plain_page() {
             .unwrap()
             .contains("sequences must be arrays")
     );
+    let bad_weights = result["bad_weights"].as_str().unwrap();
+    assert!(bad_weights.contains("not a model config"), "{bad_weights}");
+    let bad_corpus = result["bad_corpus"].as_str().unwrap();
+    assert!(bad_corpus.contains("two or more words"), "{bad_corpus}");
+    // The module still works after the errors.
+    assert_eq!(result["after_errors"][0], "말");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
