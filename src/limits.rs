@@ -45,7 +45,7 @@ impl Limit {
             Limit::SequenceLength => 1_000,
             Limit::HiddenUnits => 1024,
             Limit::EmbeddingDim => 512,
-            Limit::Epochs => 10_000,
+            Limit::Epochs => 100_000,
             Limit::BatchSize => 4096,
             Limit::Parameters => 20_000_000,
         }
