@@ -170,12 +170,24 @@ async fn example_deck_shows_three_working_panels() {
                     .unwrap_or(-1)
             }
         };
-        eventually_within(
-            &format!("slide {} shows {ready}", i + 1),
-            std::time::Duration::from_secs(45),
-            || async { inside(ready).await > 0 },
-        )
-        .await;
+        let start = std::time::Instant::now();
+        while inside(ready).await <= 0 {
+            if start.elapsed() > std::time::Duration::from_secs(45) {
+                // What the slide shows instead, and which files it got (when they arrived).
+                let text = client
+                    .execute(
+                        "const d = document.querySelectorAll('iframe')[arguments[0]].contentDocument; \
+                         const w = document.querySelectorAll('iframe')[arguments[0]].contentWindow; \
+                         const r = w.performance.getEntriesByType('resource').map(e => e.name.split('/').pop() + ':' + Math.round(e.responseEnd)).join(' '); \
+                         return d ? ('[' + d.readyState + '] ' + d.body.innerText.slice(0, 300) + ' | loaded: ' + r) : 'no document';",
+                        vec![i.into()],
+                    )
+                    .await
+                    .ok();
+                panic!("slide {} never showed {ready}; it shows: {text:?}", i + 1);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
         assert_eq!(inside(".site-header").await, 0, "slide {}", i + 1);
         assert_eq!(inside("body.embed").await, 1, "slide {}", i + 1);
     }

@@ -59,7 +59,12 @@ impl StaticServer {
                     },
                     None => not_found(),
                 };
-                let _ = request.respond(response);
+                // Each answer on its own thread: a browser that stops reading one response
+                // (three iframes loading at once, one of them throttled) must not hold up the
+                // others behind it. One thread for all answers made the slide-deck test hang.
+                std::thread::spawn(move || {
+                    let _ = request.respond(response);
+                });
             }
         });
         Self {
