@@ -4,9 +4,7 @@
 use fantoccini::{Client, Locator};
 
 use super::support::StaticServer;
-use super::{
-    Page, attr_of, click, count, eventually, eventually_within, screenshot, site_dir, text_of,
-};
+use super::{Page, attr_of, click, count, eventually, screenshot, site_dir, text_of};
 
 async fn value_of(client: &Client, css: &str) -> String {
     client
