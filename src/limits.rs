@@ -136,6 +136,20 @@ impl LimitError {
     }
 }
 
+impl LimitError {
+    /// "한국어 · English" (the page shows the half of the user's language).
+    pub fn bilingual(&self) -> String {
+        format!("{} · {self}", self.korean())
+    }
+}
+
+/// `Ok` when every value is within its limit (the first one over is the error).
+pub fn check_all(values: &[(Limit, usize)]) -> Result<(), LimitError> {
+    values
+        .iter()
+        .try_for_each(|&(limit, value)| check(limit, value))
+}
+
 /// `Ok` when `value` is within `limit`.
 pub fn check(limit: Limit, value: usize) -> Result<(), LimitError> {
     if value > limit.max() {
@@ -160,6 +174,23 @@ mod tests {
         assert_eq!(
             err.korean(),
             "텍스트: 2500000바이트 (최대 1000000바이트): 더 짧은 텍스트나 파일의 일부를 쓰세요"
+        );
+        assert!(err.bilingual().starts_with("텍스트: 2500000바이트"));
+        assert!(err.bilingual().ends_with(" · the text is 2500000 bytes (at most 1000000 bytes): use a shorter text or a sample of the file"));
+        assert_eq!(
+            check_all(&[(Limit::Epochs, 5), (Limit::BatchSize, 32)]),
+            Ok(())
+        );
+        assert_eq!(
+            check_all(&[
+                (Limit::Epochs, 5),
+                (Limit::BatchSize, 5000),
+                (Limit::HiddenUnits, 5000)
+            ])
+            .unwrap_err()
+            .limit,
+            Limit::BatchSize,
+            "the first value over its limit"
         );
         let err = check(Limit::HiddenUnits, 4096).unwrap_err();
         assert_eq!(

@@ -452,13 +452,15 @@ impl SentimentSession {
                 config.learning_rate
             )));
         }
-        use crate::limits::{Limit, check};
-        check(Limit::HiddenUnits, config.hidden)?;
-        check(Limit::EmbeddingDim, config.embedding_dim)?;
-        check(Limit::Epochs, config.epochs)?;
-        check(Limit::BatchSize, config.batch_size)?;
-        check(Limit::SequenceLength, config.maxlen)?;
-        check(Limit::Vocabulary, config.num_words)?;
+        use crate::limits::{Limit, check_all};
+        check_all(&[
+            (Limit::HiddenUnits, config.hidden),
+            (Limit::EmbeddingDim, config.embedding_dim),
+            (Limit::Epochs, config.epochs),
+            (Limit::BatchSize, config.batch_size),
+            (Limit::SequenceLength, config.maxlen),
+            (Limit::Vocabulary, config.num_words),
+        ])?;
         // The lecture fits the tokenizer on its training reviews (validation_split then takes
         // the end of them, as Keras does).
         let mut tokenizer = Tokenizer::new(TokenizerConfig {

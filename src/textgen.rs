@@ -160,14 +160,18 @@ impl Session {
                 "hidden units, embedding size and epochs must be at least 1".into(),
             ));
         }
-        use crate::limits::{Limit, check};
-        check(Limit::HiddenUnits, config.hidden)?;
-        check(Limit::EmbeddingDim, config.embedding_dim)?;
-        check(Limit::Epochs, config.epochs)?;
-        check(Limit::BatchSize, config.batch_size)?;
+        use crate::limits::{Limit, check, check_all};
+        check_all(&[
+            (Limit::HiddenUnits, config.hidden),
+            (Limit::EmbeddingDim, config.embedding_dim),
+            (Limit::Epochs, config.epochs),
+            (Limit::BatchSize, config.batch_size),
+        ])?;
         let data = prepare(text, &config.tokenizer)?;
-        check(Limit::Vocabulary, data.tokenizer.vocab_size())?;
-        check(Limit::SequenceLength, data.max_len)?;
+        check_all(&[
+            (Limit::Vocabulary, data.tokenizer.vocab_size()),
+            (Limit::SequenceLength, data.max_len),
+        ])?;
         let model = build_model(config, data.tokenizer.vocab_size(), data.max_len - 1)?;
         check(Limit::Parameters, model.param_count())?;
         let optimizer = OptimizerConfig::by_name(&config.optimizer, config.learning_rate)

@@ -406,12 +406,7 @@ mod cli {
                 std::io::stdin()
                     .read_to_end(&mut bytes)
                     .map_err(|e| format!("cannot read stdin: {e}"))?;
-                String::from_utf8(bytes).map_err(|e| {
-                    format!(
-                        "the input is not UTF-8 text (byte {} is not valid UTF-8): save it as UTF-8 and try again",
-                        e.utf8_error().valid_up_to()
-                    )
-                })
+                utf8_text(bytes, "the input")
             }
         }
     }
@@ -419,10 +414,14 @@ mod cli {
     fn read_file(path: &PathBuf) -> Result<String, String> {
         let bytes =
             std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        utf8_text(bytes, &path.display().to_string())
+    }
+
+    /// `bytes` as text, or what to do when they are not UTF-8 (`what`: the file or input).
+    fn utf8_text(bytes: Vec<u8>, what: &str) -> Result<String, String> {
         String::from_utf8(bytes).map_err(|e| {
             format!(
-                "{} is not UTF-8 text (byte {} is not valid UTF-8): save it as UTF-8 and try again",
-                path.display(),
+                "{what} is not UTF-8 text (byte {} is not valid UTF-8): save it as UTF-8 and try again",
                 e.utf8_error().valid_up_to()
             )
         })
@@ -847,12 +846,12 @@ mod cli {
                 }
                 Ok(out)
             };
-            let p32 = predict(&before)?;
-            let f16 = before
+            let p_before = predict(&before)?;
+            let converted = before
                 .model
                 .weights_to_safetensors_as(storage)
                 .map_err(|e| e.to_string())?;
-            std::fs::write(&path, &f16)
+            std::fs::write(&path, &converted)
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             if args.compact_tokenizer {
                 let json_path = args.model.join("model.json");
@@ -866,22 +865,22 @@ mod cli {
                     .map_err(|e| format!("cannot write {}: {e}", json_path.display()))?;
             }
             let after = load(&args.model)?;
-            let p16 = predict(&after)?;
-            let max_diff = p32
+            let p_after = predict(&after)?;
+            let max_diff = p_before
                 .iter()
-                .zip(&p16)
+                .zip(&p_after)
                 .map(|(a, b)| (a - b).abs())
                 .fold(0f32, f32::max);
-            let same = p32
+            let same = p_before
                 .iter()
-                .zip(&p16)
+                .zip(&p_after)
                 .filter(|(a, b)| (**a > 0.5) == (**b > 0.5))
                 .count();
             println!(
                 "{}",
                 serde_json::json!({
                     "bytes_before": bytes_before,
-                    "bytes_after": f16.len(),
+                    "bytes_after": converted.len(),
                     "checked_lines": lines.len(),
                     "max_probability_change": max_diff,
                     "same_label": same,

@@ -342,16 +342,6 @@ fn blocks_mut<const N: usize>(row: &mut [f32], units: usize) -> [&mut [f32]; N] 
     std::array::from_fn(|_| parts.next().expect("a row holds N gate blocks"))
 }
 
-fn slice<'a>(s: &'a CpuStorage, l: &Layout, what: &str) -> candle_core::Result<&'a [f32]> {
-    let CpuStorage::F32(data) = s else {
-        candle_core::bail!("fused rnn: {what} must be f32")
-    };
-    match l.contiguous_offsets() {
-        Some((a, b)) => Ok(&data[a..b]),
-        None => candle_core::bail!("fused rnn: {what} must be contiguous"),
-    }
-}
-
 struct RnnSeq {
     kind: CellKind,
     units: usize,
@@ -762,9 +752,9 @@ impl CustomOp3 for RnnSeq {
     ) -> candle_core::Result<(CpuStorage, Shape)> {
         let (batch, time, _) = l1.shape().dims3()?;
         let out = self.run(
-            slice(s1, l1, "xp")?,
-            slice(s2, l2, "recurrent kernel")?,
-            slice(s3, l3, "state")?,
+            super::f32_slice(s1, l1, "fused rnn: xp")?,
+            super::f32_slice(s2, l2, "fused rnn: recurrent kernel")?,
+            super::f32_slice(s3, l3, "fused rnn: state")?,
             batch,
             time,
         );

@@ -42,3 +42,19 @@ pub use sequential::{
     Layer, LayerConfig, MODEL_FORMAT, MODEL_JSON_KEY, ModelExtras, ModelOutput, Sequential,
 };
 pub use storage::Storage;
+
+/// The f32 values of a CPU tensor's storage, which must be contiguous (what the fused kernels,
+/// the optimizer's in-place update and the trainer's weight copies read).
+pub(crate) fn f32_slice<'a>(
+    storage: &'a candle_core::CpuStorage,
+    layout: &candle_core::Layout,
+    what: &str,
+) -> candle_core::Result<&'a [f32]> {
+    let candle_core::CpuStorage::F32(data) = storage else {
+        candle_core::bail!("{what} must be f32")
+    };
+    match layout.contiguous_offsets() {
+        Some((start, end)) => Ok(&data[start..end]),
+        None => candle_core::bail!("{what} must be contiguous"),
+    }
+}

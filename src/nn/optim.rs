@@ -194,16 +194,6 @@ struct UpdateOp {
     second: RefCell<Vec<f32>>,
 }
 
-fn contiguous<'a>(storage: &'a CpuStorage, layout: &Layout) -> candle_core::Result<&'a [f32]> {
-    let CpuStorage::F32(data) = storage else {
-        candle_core::bail!("optimizer: expected f32 data")
-    };
-    match layout.contiguous_offsets() {
-        Some((start, end)) => Ok(&data[start..end]),
-        None => candle_core::bail!("optimizer: expected contiguous data"),
-    }
-}
-
 impl InplaceOp2 for UpdateOp {
     fn name(&self) -> &'static str {
         "keras-optimizer-update"
@@ -216,7 +206,7 @@ impl InplaceOp2 for UpdateOp {
         s2: &CpuStorage,
         l2: &Layout,
     ) -> candle_core::Result<()> {
-        let grad = contiguous(s2, l2)?;
+        let grad = super::f32_slice(s2, l2, "optimizer: the gradient")?;
         let CpuStorage::F32(data) = s1 else {
             candle_core::bail!("optimizer: expected f32 weights")
         };

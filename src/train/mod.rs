@@ -201,16 +201,12 @@ fn keep_copies(variables: &[(String, candle_core::Var)], into: &mut Vec<Vec<f32>
     into.resize_with(variables.len(), Vec::new);
     for ((_, var), buffer) in variables.iter().zip(into.iter_mut()) {
         let (storage, layout) = var.as_tensor().storage_and_layout();
-        let candle_core::Storage::Cpu(candle_core::CpuStorage::F32(data)) = &*storage else {
-            return Err(NnError::Config(
-                "training needs f32 weights on the CPU".into(),
-            ));
+        let candle_core::Storage::Cpu(storage) = &*storage else {
+            return Err(NnError::Config("training needs weights on the CPU".into()));
         };
-        let Some((start, end)) = layout.contiguous_offsets() else {
-            return Err(NnError::Config("training needs contiguous weights".into()));
-        };
+        let data = crate::nn::f32_slice(storage, layout, "a weight")?;
         buffer.clear();
-        buffer.extend_from_slice(&data[start..end]);
+        buffer.extend_from_slice(data);
     }
     Ok(())
 }

@@ -189,7 +189,7 @@ pub fn StudioPanel() -> impl IntoView {
                 .param("share")
                 .and_then(|json| serde_json::from_str(json).ok())
         });
-    let shared_link = shared.is_some().then_some(());
+    let from_shared_link = shared.is_some();
     let text = RwSignal::new(
         shared
             .as_ref()
@@ -350,9 +350,7 @@ pub fn StudioPanel() -> impl IntoView {
         );
     });
     // The last run comes back after a reload (unless a shared link chose a corpus).
-    if shared_link.is_none()
-        && let Some((saved, bytes)) = SavedRun::restore()
-    {
+    if !from_shared_link && let Some((saved, bytes)) = SavedRun::restore() {
         text.set(saved.text);
         config.set(saved.config);
         restored.set(Some(saved.runs.last().map_or(0, |r| r.epochs.len())));

@@ -99,8 +99,7 @@ impl PanelState {
     fn run(&self, korean: Option<&KoreanAnswer>) -> Option<Result<PanelOutput, String>> {
         // A pasted book would freeze the page's thread: bounded, with a message.
         if let Err(e) = crate::limits::check(crate::limits::Limit::CorpusBytes, self.text.len()) {
-            let message = super::i18n::pick(&format!("{} · {e}", e.korean()), super::i18n::lang())
-                .to_string();
+            let message = super::i18n::pick(&e.bilingual(), super::i18n::lang()).to_string();
             return Some(Err(message));
         }
         if !self.korean {

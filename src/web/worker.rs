@@ -733,7 +733,7 @@ impl Worker for TrainWorker {
                     self.respond(
                         scope,
                         FromWorker::Error {
-                            message: format!("{} · {e}", e.korean()),
+                            message: e.bilingual(),
                         },
                     );
                     return;
@@ -774,7 +774,7 @@ impl Worker for TrainWorker {
                 let mut results = Vec::new();
                 let mut error = crate::limits::check(crate::limits::Limit::CorpusBytes, text.len())
                     .err()
-                    .map(|e| format!("{} · {e}", e.korean()));
+                    .map(|e| e.bilingual());
                 for (name, model) in self.sentiment.iter().filter(|_| error.is_none()) {
                     let start = Instant::now();
                     let stages = match model.stages(&text) {
