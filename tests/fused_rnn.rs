@@ -270,3 +270,105 @@ fn second_backward_recomputes_the_activations() {
         }
     }
 }
+
+/// The Embedding → recurrent shortcut (`nn::Embedded`: each distinct word's input product
+/// once) against the plain path (`layer_outputs` takes it, since it keeps the embedding's
+/// output): the same probabilities and the same gradient for every weight, on padded batches
+/// with masking on and off, for every cell and a Bidirectional layer.
+#[test]
+fn embedded_shortcut_equals_the_plain_path() {
+    use rnn_playground::nn::{Activation, Embedded, Embedding, LayerConfig, Sequential};
+    let mut rng = StdRng::seed_from_u64(7);
+    let (batch, time, vocab) = (16, 24, 40);
+    // Reviews of 3–12 words, padded in front to 24 (pad_sequences' default): mostly zeros.
+    let ids: Vec<u32> = (0..batch)
+        .flat_map(|_| {
+            let words = rng.random_range(3..=12);
+            let mut row = vec![0u32; time - words];
+            row.extend((0..words).map(|_| rng.random_range(1..vocab as u32)));
+            row
+        })
+        .collect();
+    let ids = Tensor::from_vec(ids, (batch, time), &Device::Cpu).unwrap();
+    let probe = Embedding::new(vocab, 6, false, 0);
+    let shortcut = Embedded::new(&probe, &ids)
+        .unwrap()
+        .expect("a padded batch repeats ids");
+    assert!(shortcut.distinct_count() <= vocab);
+    assert_eq!(
+        max_diff(&shortcut.rows().unwrap(), &probe.forward(&ids).unwrap()),
+        0.0
+    );
+    let recurrent = [
+        LayerConfig::rnn(CellKind::SimpleRnn, 5),
+        LayerConfig::rnn(CellKind::Lstm, 5),
+        LayerConfig::rnn(CellKind::Gru, 5),
+        LayerConfig::Bidirectional {
+            cell: CellKind::Gru,
+            units: 4,
+            return_sequences: false,
+            merge_mode: rnn_playground::nn::MergeMode::Concat,
+        },
+    ];
+    for (trial, layer) in recurrent.into_iter().enumerate() {
+        for mask_zero in [false, true] {
+            let model = Sequential::from_config(
+                &[
+                    LayerConfig::Embedding {
+                        input_dim: vocab,
+                        output_dim: 6,
+                        mask_zero,
+                    },
+                    layer.clone(),
+                    LayerConfig::Dense {
+                        units: 1,
+                        activation: Activation::Sigmoid,
+                        use_bias: true,
+                    },
+                ],
+                Some(time),
+                trial as u64,
+            )
+            .unwrap();
+            let weights = random(&mut rng, &[batch, 1], 1.0);
+            let run = |shortcut: bool| {
+                let out = if shortcut {
+                    model.forward(&ids).unwrap()
+                } else {
+                    model.layer_outputs(&ids).unwrap().pop().unwrap()
+                };
+                let grads = loss_of(std::slice::from_ref(&out), std::slice::from_ref(&weights))
+                    .backward()
+                    .unwrap();
+                let grads: Vec<Tensor> = model
+                    .trainable_variables()
+                    .iter()
+                    .map(|(name, v)| {
+                        grads
+                            .get(v.as_tensor())
+                            .unwrap_or_else(|| panic!("no gradient for {name}"))
+                            .clone()
+                    })
+                    .collect();
+                (out, grads)
+            };
+            let ((out_a, grads_a), (out_b, grads_b)) = (run(true), run(false));
+            assert!(
+                max_diff(&out_a, &out_b) < 1e-6,
+                "{trial} {mask_zero}: outputs"
+            );
+            for ((name, _), (a, b)) in model
+                .trainable_variables()
+                .iter()
+                .zip(grads_a.iter().zip(&grads_b))
+            {
+                let tol = 1e-5 * (1.0 + max_abs(b));
+                assert!(
+                    max_diff(a, b) < tol,
+                    "{trial} {mask_zero}: {name} differs by {}",
+                    max_diff(a, b)
+                );
+            }
+        }
+    }
+}

@@ -13,6 +13,7 @@
 use candle_core::Tensor;
 use serde::{Deserialize, Serialize};
 
+use super::embedding::Embedded;
 use super::error::Result;
 use super::rnn::{Recurrent, reverse_time};
 
@@ -74,7 +75,19 @@ impl Bidirectional {
 
     pub fn forward(&self, xs: &Tensor, mask: Option<&Tensor>) -> Result<Tensor> {
         let f = self.forward.forward(xs, mask)?.output;
-        let mut b = self.backward.forward(xs, mask)?.output;
+        let b = self.backward.forward(xs, mask)?.output;
+        self.merge(f, b)
+    }
+
+    /// As [`Bidirectional::forward`] on the output of the Embedding before it (see
+    /// [`Recurrent::forward_embedded`]).
+    pub fn forward_embedded(&self, embedded: &Embedded, mask: Option<&Tensor>) -> Result<Tensor> {
+        let f = self.forward.forward_embedded(embedded, mask)?.output;
+        let b = self.backward.forward_embedded(embedded, mask)?.output;
+        self.merge(f, b)
+    }
+
+    fn merge(&self, f: Tensor, mut b: Tensor) -> Result<Tensor> {
         if self.return_sequences() {
             // The backward layer returns its sequence in processing order: flip it back.
             b = reverse_time(&b)?;

@@ -50,12 +50,7 @@ impl Embedding {
         } else {
             flat.max(0)?.to_scalar::<u32>()? as usize
         };
-        if max >= self.input_dim {
-            return Err(NnError::Config(format!(
-                "word index {max} is outside the embedding table of {} rows: raise input_dim (vocab_size) or refit the tokenizer",
-                self.input_dim
-            )));
-        }
+        self.check_index(max)?;
         let rows = self.embeddings.as_tensor().index_select(&flat, 0)?;
         let mut shape = dims;
         shape.push(self.output_dim);
@@ -74,5 +69,107 @@ impl Embedding {
 
     pub fn param_count(&self) -> usize {
         self.input_dim * self.output_dim
+    }
+
+    fn check_index(&self, max: usize) -> Result<()> {
+        if max >= self.input_dim {
+            return Err(NnError::Config(format!(
+                "word index {max} is outside the embedding table of {} rows: raise input_dim (vocab_size) or refit the tokenizer",
+                self.input_dim
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Token ids that an [`Embedding`] has not looked up yet, for the recurrent layer after it.
+///
+/// Why: that layer's first step is `x · kernel` for every position, `[batch·time, output_dim]
+/// · [output_dim, gates·units]`, its largest product after the recurrence. Padded reviews
+/// repeat words (and the padding index) over and over, so [`Embedded::project`] multiplies
+/// each distinct word's row once and copies the products to the positions: the same values
+/// and gradients (the embedding's gradient collects in the distinct rows), for a fraction of
+/// the work. On a padded batch of the lecture's reviews most positions are padding.
+#[derive(Clone, Debug)]
+pub struct Embedded<'a> {
+    embedding: &'a Embedding,
+    dims: (usize, usize),
+    /// The distinct ids, in order of first appearance.
+    distinct: Tensor,
+    /// For each position, its id's place in `distinct`.
+    inverse: Tensor,
+}
+
+impl<'a> Embedded<'a> {
+    /// `ids` `[batch, time]`, or `None` when too few of them repeat for the detour to pay
+    /// (fewer than [`Embedded::MIN_POSITIONS`] positions, or more than 90% distinct).
+    pub fn new(embedding: &'a Embedding, ids: &Tensor) -> Result<Option<Self>> {
+        let dims = ids.dims2()?;
+        let positions = dims.0 * dims.1;
+        if positions < Self::MIN_POSITIONS {
+            return Ok(None);
+        }
+        let ids = ids.to_dtype(DType::U32)?.flatten_all()?.to_vec1::<u32>()?;
+        embedding.check_index(ids.iter().copied().max().unwrap_or(0) as usize)?;
+        let mut slot = vec![u32::MAX; embedding.input_dim];
+        let mut distinct = Vec::new();
+        let inverse: Vec<u32> = ids
+            .iter()
+            .map(|&id| {
+                let s = &mut slot[id as usize];
+                if *s == u32::MAX {
+                    *s = distinct.len() as u32;
+                    distinct.push(id);
+                }
+                *s
+            })
+            .collect();
+        if distinct.len() * 10 > positions * 9 {
+            return Ok(None);
+        }
+        let device = embedding.embeddings.device();
+        let count = distinct.len();
+        Ok(Some(Self {
+            embedding,
+            dims,
+            distinct: Tensor::from_vec(distinct, count, device)?,
+            inverse: Tensor::from_vec(inverse, positions, device)?,
+        }))
+    }
+
+    /// Below this many positions a batch is too small for the extra steps to pay.
+    pub const MIN_POSITIONS: usize = 256;
+
+    /// The width of the embedding's output.
+    pub fn output_dim(&self) -> usize {
+        self.embedding.output_dim
+    }
+
+    /// How many distinct ids the batch holds.
+    pub fn distinct_count(&self) -> usize {
+        self.distinct.elem_count()
+    }
+
+    /// The embedding's output, `[batch, time, output_dim]` (what [`Embedding::forward`] gives).
+    pub fn rows(&self) -> Result<Tensor> {
+        let rows = self.embedding.embeddings.index_select(&self.distinct, 0)?;
+        let (b, t) = self.dims;
+        Ok(rows
+            .index_select(&self.inverse, 0)?
+            .reshape((b, t, self.embedding.output_dim))?)
+    }
+
+    /// `embedding(ids) · kernel` (`kernel` `[output_dim, n]`) → `[batch, time, n]`, with each
+    /// distinct word's product computed once.
+    pub fn project(&self, kernel: &Tensor) -> Result<Tensor> {
+        let products = self
+            .embedding
+            .embeddings
+            .index_select(&self.distinct, 0)?
+            .matmul(kernel)?;
+        let (b, t) = self.dims;
+        Ok(products
+            .index_select(&self.inverse, 0)?
+            .reshape((b, t, kernel.dim(1)?))?)
     }
 }

@@ -16,7 +16,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use candle_core::{CpuStorage, CustomOp3, DType, Layout, Shape, Tensor};
+use candle_core::{CpuStorage, CustomOp3, DType, Layout, Shape, Storage, Tensor};
 
 use super::error::{NnError, Result};
 use super::rnn::{CellKind, Recurrent, RnnOutput, RnnState, reverse_time};
@@ -34,12 +34,23 @@ pub fn forward(
     mask: Option<&Tensor>,
     initial: Option<RnnState>,
 ) -> Result<RnnOutput> {
-    let (batch, time, _) = xs.dims3()?;
+    forward_projected(layer, &layer.input_matmul(xs)?, mask, initial)
+}
+
+/// As [`forward`], from the input product `xs · kernel` (`[batch, time, gates·units]`, without
+/// the input bias) computed by the caller, e.g. by [`super::Embedded::project`].
+pub fn forward_projected(
+    layer: &Recurrent,
+    xp: &Tensor,
+    mask: Option<&Tensor>,
+    initial: Option<RnnState>,
+) -> Result<RnnOutput> {
+    let (batch, time, _) = xp.dims3()?;
     if time == 0 {
         return Err(NnError::Shape {
             layer: layer.kind.keras_name().into(),
             expected: "at least one time step".into(),
-            got: xs.dims().to_vec(),
+            got: xp.dims().to_vec(),
         });
     }
     let u = layer.units;
@@ -47,7 +58,7 @@ pub fn forward(
     // The op adds two bias rows to every step's pre-activation, so that their gradients come
     // out of the op as row sums instead of candle summing a broadcast [batch, time, gates·units]
     // gradient: the recurrent bias (inside a GRU's reset product) and the input bias.
-    let zeros = || Tensor::zeros((1, gu), DType::F32, xs.device());
+    let zeros = || Tensor::zeros((1, gu), DType::F32, xp.device());
     let (rec_bias, in_bias) = match (layer.kind, layer.recurrent_bias()?, layer.input_bias()?) {
         (_, Some(rb), Some(ib)) => (rb.reshape((1, gu))?, ib.reshape((1, gu))?),
         (CellKind::Gru, None, Some(ib)) => (zeros()?, ib.reshape((1, gu))?),
@@ -55,7 +66,7 @@ pub fn forward(
         (_, _, None) => (zeros()?, zeros()?),
     };
     // Without the input bias: the op adds it (above).
-    let xp = layer.input_matmul(xs)?.contiguous()?;
+    let xp = xp.contiguous()?;
     let ua = Tensor::cat(
         &[layer.recurrent_kernel.as_tensor(), &rec_bias, &in_bias],
         0,
@@ -72,7 +83,7 @@ pub fn forward(
             } else {
                 u
             };
-            Tensor::zeros((batch, width), DType::F32, xs.device())?
+            Tensor::zeros((batch, width), DType::F32, xp.device())?
         }
     }
     .contiguous()?;
@@ -555,7 +566,16 @@ impl RnnSeq {
 
     /// Backpropagation through time for one group of batch rows: fills its `dxp` and `drec`
     /// (`[rows, time, gu]`, processing order), `h_prev` and the initial state's gradient.
-    fn backward_group(&self, g: BackwardGroup, ua: &[f32], bias: &Biases, time: usize) {
+    /// `u_t` is the recurrent kernel transposed (`[gates·units, units]`, row-major), so that
+    /// every step's `dREC · Uᵀ` reads it as a plain row-major matrix.
+    fn backward_group(
+        &self,
+        g: BackwardGroup,
+        ua: &[f32],
+        u_t: &[f32],
+        bias: &Biases,
+        time: usize,
+    ) {
         let u = self.units;
         let gu = self.kind.gates() * u;
         let (sw, aw) = (self.state_width(), self.act_width());
@@ -703,7 +723,7 @@ impl RnnSeq {
                 gu,
                 u,
                 Strided::new(&g.drec[s * gu..], time * gu, 1),
-                Strided::new(&ua[..u * gu], 1, gu),
+                Strided::new(u_t, u, 1),
                 &mut dh_from_rec,
                 u,
                 false,
@@ -775,8 +795,28 @@ impl CustomOp3 for RnnSeq {
         let (batch, time, gu) = xp.dims3()?;
         let u = self.units;
         let sw = self.state_width();
-        let v = |t: &Tensor| t.flatten_all()?.to_vec1::<f32>();
-        let (xpv, uav, s0, out, dout) = (v(xp)?, v(ua)?, v(state0)?, v(res)?, v(grad_res)?);
+        // The inputs' own buffers, read in place (a copy only of a non-contiguous gradient):
+        // copying them cost about as much as the backward pass's element-wise work.
+        let tensors = [xp, ua, state0, res, grad_res]
+            .map(Tensor::contiguous)
+            .into_iter()
+            .collect::<candle_core::Result<Vec<_>>>()?;
+        let guards: Vec<_> = tensors.iter().map(Tensor::storage_and_layout).collect();
+        let names = [
+            "xp",
+            "recurrent kernel",
+            "state",
+            "output",
+            "output gradient",
+        ];
+        let mut slices = Vec::with_capacity(guards.len());
+        for ((storage, layout), name) in guards.iter().zip(names) {
+            let Storage::Cpu(cpu) = &**storage else {
+                candle_core::bail!("fused rnn: the {name} is not on the CPU")
+            };
+            slices.push(super::f32_slice(cpu, layout, name)?);
+        }
+        let [xpv, uav, s0, out, dout]: [&[f32]; 5] = slices.try_into().expect("five inputs");
         let tb = time * batch;
         let aw = self.act_width();
         let cached = self
@@ -811,8 +851,15 @@ impl CustomOp3 for RnnSeq {
                 dstate,
             })
             .collect();
-        let bias = Biases::new(&uav, u, gu);
-        for_each_group(groups, |g| self.backward_group(g, &uav, &bias, time));
+        let bias = Biases::new(uav, u, gu);
+        // Uᵀ once: the gemm crate would otherwise re-pack the strided view at every step.
+        let mut u_t = vec![0f32; gu * u];
+        for (i, row) in uav[..u * gu].chunks_exact(gu).enumerate() {
+            for (j, &x) in row.iter().enumerate() {
+                u_t[j * u + i] = x;
+            }
+        }
+        for_each_group(groups, |g| self.backward_group(g, uav, &u_t, &bias, time));
         // d U_aug: rows 0..u = H_prevᵀ · dREC; row u (recurrent bias) = Σ dREC; row u + 1
         // (input bias) = Σ dXP. H_prev and dREC share their row order, so one GEMM does it.
         let mut dua = vec![0f32; (u + 2) * gu];

@@ -33,7 +33,7 @@ pub mod storage;
 pub use activation::Activation;
 pub use bidirectional::{Bidirectional, MergeMode};
 pub use dense::Dense;
-pub use embedding::Embedding;
+pub use embedding::{Embedded, Embedding};
 pub use error::{NnError, Result};
 pub use loss::Loss;
 pub use optim::{Optimizer, OptimizerConfig};

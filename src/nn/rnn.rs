@@ -23,6 +23,7 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use serde::{Deserialize, Serialize};
 
+use super::embedding::Embedded;
 use super::error::{NnError, Result};
 use super::init;
 
@@ -405,6 +406,25 @@ impl Recurrent {
             return super::fused::forward(self, xs, mask, initial);
         }
         self.forward_reference_from(xs, mask, initial)
+    }
+
+    /// The layer on the output of the Embedding before it, from the zero state: through
+    /// [`Embedded::project`] when the fused kernels run, so each distinct word's input product
+    /// is computed once; the same result as [`Recurrent::forward`] on `embedded.rows()`.
+    pub fn forward_embedded(
+        &self,
+        embedded: &Embedded,
+        mask: Option<&Tensor>,
+    ) -> Result<RnnOutput> {
+        let fused = self.fused
+            && self.kernel.device().is_cpu()
+            && super::fused::supports(self)
+            && embedded.output_dim() == self.input_dim;
+        if !fused {
+            return self.forward(&embedded.rows()?, mask);
+        }
+        let xp = embedded.project(self.kernel.as_tensor())?;
+        super::fused::forward_projected(self, &xp, mask, None)
     }
 
     /// The step-by-step autograd implementation (the reference the fused kernels are tested

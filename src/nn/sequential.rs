@@ -21,7 +21,9 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{NnError, Result};
 use super::storage::{self, Storage};
-use super::{Activation, Bidirectional, CellKind, Dense, Embedding, MergeMode, Recurrent};
+use super::{
+    Activation, Bidirectional, CellKind, Dense, Embedded, Embedding, MergeMode, Recurrent,
+};
 
 /// One layer's configuration (what `model.json` stores).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -433,21 +435,41 @@ impl Sequential {
         let mut mask: Option<Tensor> = None;
         let last = self.layers.len().saturating_sub(1);
         let mut logits = None;
+        // Ids an Embedding left for the recurrent layer after it to look up (see `Embedded`);
+        // only when nobody asked for the embedding's own output.
+        let mut embedded = None;
         for (i, (_, layer)) in self.layers.iter().enumerate() {
             x = match layer {
                 Layer::Embedding(e) => {
                     mask = e.compute_mask(&x)?;
+                    let next_is_recurrent = matches!(
+                        self.layers.get(i + 1),
+                        Some((_, Layer::Recurrent(_) | Layer::Bidirectional(_)))
+                    );
+                    if outputs.is_none() && next_is_recurrent {
+                        embedded = Embedded::new(e, &x)?;
+                    }
+                    if embedded.is_some() {
+                        continue;
+                    }
                     e.forward(&x)?
                 }
                 Layer::Recurrent(r) => {
-                    let out = r.forward(&x, mask.as_ref())?.output;
+                    let out = match embedded.take() {
+                        Some(ids) => r.forward_embedded(&ids, mask.as_ref())?,
+                        None => r.forward(&x, mask.as_ref())?,
+                    }
+                    .output;
                     if !r.return_sequences {
                         mask = None;
                     }
                     out
                 }
                 Layer::Bidirectional(b) => {
-                    let out = b.forward(&x, mask.as_ref())?;
+                    let out = match embedded.take() {
+                        Some(ids) => b.forward_embedded(&ids, mask.as_ref())?,
+                        None => b.forward(&x, mask.as_ref())?,
+                    };
                     if !b.return_sequences() {
                         mask = None;
                     }
