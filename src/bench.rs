@@ -99,6 +99,40 @@ fn random_batch(
     ))
 }
 
+/// Batches shaped like the lecture's padded reviews: 4–28 words each, padded in front to
+/// `len` (`pad_sequences`' default), word indices log-uniform over the vocabulary (a frequent
+/// word has a small index, as a Keras tokenizer assigns them), so words repeat as in text.
+fn review_batch(
+    rng: &mut StdRng,
+    batch: usize,
+    len: usize,
+    vocab: usize,
+) -> Result<(Tensor, Tensor)> {
+    let mut ids = Vec::with_capacity(batch * len);
+    for _ in 0..batch {
+        let words = rng.random_range(4..=28).min(len);
+        ids.extend(std::iter::repeat_n(0u32, len - words));
+        ids.extend((0..words).map(|_| {
+            let index = (vocab as f64 - 1.0).powf(rng.random::<f64>()) as u32;
+            index.clamp(1, vocab as u32 - 1)
+        }));
+    }
+    let labels: Vec<f32> = (0..batch).map(|_| rng.random_range(0..2) as f32).collect();
+    Ok((
+        Tensor::from_vec(ids, (batch, len), &Device::Cpu)?,
+        Tensor::from_vec(labels, batch, &Device::Cpu)?,
+    ))
+}
+
+/// What a benchmark batch holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BatchKind {
+    /// Every position a uniformly random word (no padding): the heaviest case.
+    RandomIds,
+    /// Padded review-like sequences ([`review_batch`]).
+    PaddedReviews,
+}
+
 /// Training throughput (samples/s) of one classifier configuration, Adam, binary CE.
 #[allow(clippy::too_many_arguments)]
 pub fn classifier_train(
@@ -112,14 +146,41 @@ pub fn classifier_train(
     steps: usize,
     fused: bool,
 ) -> Result<Vec<BenchRecord>> {
+    classifier_train_on(
+        case,
+        place,
+        (cell, vocab, dim, units),
+        batch,
+        steps,
+        fused,
+        BatchKind::RandomIds,
+    )
+}
+
+/// As [`classifier_train`], on batches of the given kind; `shape` is (cell, vocabulary,
+/// embedding dim, units).
+pub fn classifier_train_on(
+    case: &str,
+    place: &str,
+    shape: (CellKind, usize, usize, usize),
+    batch: usize,
+    steps: usize,
+    fused: bool,
+    kind: BatchKind,
+) -> Result<Vec<BenchRecord>> {
+    let (cell, vocab, dim, units) = shape;
     let len = 60;
     let mut model = classifier(vocab, dim, cell, units, len)?;
     model.set_fused(fused);
     let vars = model.trainable_variables();
     let mut optimizer = Optimizer::new(OptimizerConfig::adam(1e-3));
     let mut rng = StdRng::seed_from_u64(1);
+    let make = match kind {
+        BatchKind::RandomIds => random_batch,
+        BatchKind::PaddedReviews => review_batch,
+    };
     let batches: Vec<(Tensor, Tensor)> = (0..4)
-        .map(|_| random_batch(&mut rng, batch, len, vocab))
+        .map(|_| make(&mut rng, batch, len, vocab))
         .collect::<Result<_>>()?;
     let mut step = |i: usize| -> Result<()> {
         let (x, y) = &batches[i % batches.len()];
@@ -257,6 +318,19 @@ fn run_cases(place: &str, steps: usize, filter: &str) -> Result<Vec<BenchRecord>
             60,
             steps,
             true,
+        )?);
+    }
+    // The same GRU on review-shaped (padded) batches, where the Embedding → GRU shortcut
+    // (`nn::Embedded`) skips the repeated words' input products.
+    if "lecture11-gru-train-padded-reviews".contains(filter) {
+        out.extend(classifier_train_on(
+            "lecture11-gru-train-padded-reviews",
+            place,
+            (CellKind::Gru, 8000, 100, 128),
+            60,
+            steps,
+            true,
+            BatchKind::PaddedReviews,
         )?);
     }
     if "lecture9-lstm-train".contains(filter) {
