@@ -379,3 +379,66 @@ fn the_best_model_ships_a_four_bit_embedding() {
             .ends_with("긍정 리뷰입니다.")
     );
 }
+
+/// `correct_prior` moves the output logit by exactly −ln(p / (1 − p)) (hand-computed: p = 0.75
+/// gives −ln 3), so a review the model found 75% positive under a 75% positive prior becomes
+/// 50%; it refuses shares outside (0, 1) and models that do not end in Dense(1, sigmoid).
+#[test]
+fn prior_correction_shifts_the_logit_by_the_prior_log_odds() {
+    use candle_core::{Device, Tensor};
+    use rnn_playground::nn::{Activation, CellKind, LayerConfig, Sequential};
+    use rnn_playground::sentiment::correct_prior;
+    let build = |activation| {
+        Sequential::from_config(
+            &[
+                LayerConfig::Embedding {
+                    input_dim: 10,
+                    output_dim: 4,
+                    mask_zero: false,
+                },
+                LayerConfig::rnn(CellKind::SimpleRnn, 3),
+                LayerConfig::Dense {
+                    units: 1,
+                    activation,
+                    use_bias: true,
+                },
+            ],
+            Some(5),
+            3,
+        )
+        .unwrap()
+    };
+    let ids = Tensor::new(&[[0u32, 1, 2, 3, 4], [5, 6, 7, 8, 9]], &Device::Cpu).unwrap();
+    let logits = |m: &Sequential| -> Vec<f32> {
+        let out = m.forward_with_logits(&ids).unwrap();
+        out.logits
+            .unwrap()
+            .flatten_all()
+            .unwrap()
+            .to_vec1()
+            .unwrap()
+    };
+    let mut model = build(Activation::Sigmoid);
+    let before = logits(&model);
+    let shift = correct_prior(&mut model, 0.75).unwrap();
+    assert!((shift - -(3f32).ln()).abs() < 1e-6, "{shift}");
+    for (b, a) in before.iter().zip(logits(&model)) {
+        assert!((a - (b - 3f32.ln())).abs() < 1e-5, "{b} → {a}");
+    }
+    // The probability after is σ(logit − ln 3): 0.75 would become exactly 0.5.
+    let p: Vec<f32> = model
+        .forward(&ids)
+        .unwrap()
+        .flatten_all()
+        .unwrap()
+        .to_vec1()
+        .unwrap();
+    for (p, b) in p.iter().zip(&before) {
+        let want = 1.0 / (1.0 + (-(b - 3f32.ln())).exp());
+        assert!((p - want).abs() < 1e-6);
+    }
+    assert!(correct_prior(&mut model, 1.0).is_err());
+    assert!(correct_prior(&mut model, 0.0).is_err());
+    assert!(correct_prior(&mut model, f64::NAN).is_err());
+    assert!(correct_prior(&mut build(Activation::Softmax), 0.5).is_err());
+}

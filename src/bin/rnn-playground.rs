@@ -151,6 +151,11 @@ mod cli {
         /// reviews are 76% positive; NSMC is balanced).
         #[arg(long)]
         balance: bool,
+        /// After training, shift the output bias by −ln(p / (1 − p)), p the positive share of
+        /// the training reviews: the answer for a 50/50 prior (Bayes' rule), so all of an
+        /// unbalanced file can be trained on instead of --balance dropping reviews.
+        #[arg(long)]
+        prior_correction: bool,
         #[arg(long, default_value_t = 0)]
         seed: u64,
     }
@@ -637,7 +642,7 @@ mod cli {
                 .progress_chars("=> "),
             );
             let mut stdout = std::io::stdout().lock();
-            let (model, history) =
+            let (mut model, history) =
                 sentiment::train_sentiment(&train, &config, &mut |event| match event {
                     Event::BatchEnd {
                         epoch,
@@ -667,6 +672,19 @@ mod cli {
                 .map_err(|e| e.to_string())?;
             bar.finish_and_clear();
             let seconds = start.elapsed().as_secs_f64();
+            let prior = if args.prior_correction {
+                let share = train.iter().filter(|r| r.label == 1).count() as f64
+                    / train.len().max(1) as f64;
+                let shift =
+                    sentiment::correct_prior(&mut model.model, share).map_err(|e| e.to_string())?;
+                eprintln!(
+                    "{:.1}% of the training reviews are positive: output bias shifted by {shift:.4}",
+                    share * 100.0
+                );
+                Some((share, shift))
+            } else {
+                None
+            };
             let mut results = Vec::new();
             for (name, test) in &tests {
                 let acc = sentiment::accuracy(&model, test).map_err(|e| e.to_string())?;
@@ -683,7 +701,7 @@ mod cli {
             let weights =
                 std::fs::metadata(args.out.join("model.safetensors")).map_or(0, |m| m.len());
             let card = model_card(
-                &args, &config, &sources, &results, &history, &model, weights, seconds,
+                &args, &config, &sources, &results, &history, &model, weights, seconds, prior,
             );
             std::fs::write(args.out.join("MODEL_CARD.md"), card)
                 .map_err(|e| format!("cannot write the model card: {e}"))?;
@@ -704,6 +722,7 @@ mod cli {
             model: &SentimentModel,
             weights: u64,
             seconds: f64,
+            prior: Option<(f64, f32)>,
         ) -> String {
             let mut card = format!("# Review-sentiment model: {}\n\n", args.model);
             card += "Made by `rnn-playground train-sentiment` (see the README).\n\n## Data\n\n";
@@ -741,6 +760,15 @@ mod cli {
                 seconds,
                 model.model.summary()
             );
+            if let Some((share, shift)) = prior {
+                card += &format!(
+                    "Prior correction (`--prior-correction`): {:.1}% of the training reviews are \
+                     positive, so the output bias was shifted by −ln(p / (1 − p)) = {shift:.4} after \
+                     training: the model answers for a 50/50 prior (the test accuracies above are \
+                     with the shift).\n\n",
+                    share * 100.0
+                );
+            }
             card += &format!(
                 "Config: `{}`\n\n## History\n\n| epoch | loss | accuracy | val_loss | val_accuracy |\n| --- | --- | --- | --- | --- |\n",
                 serde_json::to_string(config).unwrap_or_default()
