@@ -155,11 +155,20 @@ fn compact_json_converts_texts_as_before_in_fewer_bytes() {
     assert!(compact.contains(r#""word_counts":"{}""#), "{compact}");
     assert!(compact.len() * 2 < tokenizer.to_json().len());
     let back = Tokenizer::from_json(&compact).unwrap();
-    assert_eq!(back.word_index(), tokenizer.word_index());
-    assert_eq!(back.index_word(), tokenizer.index_word());
+    // Only the indices below num_words (5) are kept: the others never reach a sequence.
+    let kept: Vec<(&String, &usize)> = tokenizer.word_index().iter().take(4).collect();
+    assert_eq!(back.word_index().iter().collect::<Vec<_>>(), kept);
+    assert_eq!(back.index_word().len(), 4);
+    assert!(tokenizer.word_index().len() > 4);
     assert_eq!(back.document_count(), tokenizer.document_count());
     assert!(back.word_counts().is_empty());
-    let probe = ["가는 말이 고와야 오는 말이 곱다", "처음 보는 말이다", ""];
+    // Words past the kept vocabulary ("고와야" is index 5+) and unseen words: OOV either way.
+    let probe = [
+        "가는 말이 고와야 오는 말이 곱다",
+        "처음 보는 말이다",
+        "",
+        "경마장에 있는 말이 뛰고 있다",
+    ];
     assert_eq!(
         back.texts_to_sequences(probe),
         tokenizer.texts_to_sequences(probe)
