@@ -23,7 +23,7 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use serde::{Deserialize, Serialize};
 
-use super::embedding::Embedded;
+use super::embedding::{Embedded, Embedding};
 use super::error::{NnError, Result};
 use super::init;
 
@@ -402,10 +402,21 @@ impl Recurrent {
         initial: Option<RnnState>,
     ) -> Result<RnnOutput> {
         self.check_input(xs)?;
-        if self.fused && xs.device().is_cpu() && super::fused::supports(self) {
+        if self.runs_fused() {
             return super::fused::forward(self, xs, mask, initial);
         }
         self.forward_reference_from(xs, mask, initial)
+    }
+
+    /// Whether [`Recurrent::forward`] goes through the fused kernels (see [`super::fused`]).
+    pub fn runs_fused(&self) -> bool {
+        self.fused && self.kernel.device().is_cpu() && super::fused::supports(self)
+    }
+
+    /// Whether [`Recurrent::forward_embedded`] would take the distinct-word shortcut for the
+    /// output of `embedding` (otherwise the plain lookup is cheaper).
+    pub fn takes_embedded(&self, embedding: &Embedding) -> bool {
+        self.runs_fused() && embedding.output_dim == self.input_dim
     }
 
     /// The layer on the output of the Embedding before it, from the zero state: through
@@ -416,11 +427,7 @@ impl Recurrent {
         embedded: &Embedded,
         mask: Option<&Tensor>,
     ) -> Result<RnnOutput> {
-        let fused = self.fused
-            && self.kernel.device().is_cpu()
-            && super::fused::supports(self)
-            && embedded.output_dim() == self.input_dim;
-        if !fused {
+        if !self.runs_fused() || embedded.output_dim() != self.input_dim {
             return self.forward(&embedded.rows()?, mask);
         }
         let xp = embedded.project(self.kernel.as_tensor())?;

@@ -442,11 +442,14 @@ impl Sequential {
             x = match layer {
                 Layer::Embedding(e) => {
                     mask = e.compute_mask(&x)?;
-                    let next_is_recurrent = matches!(
-                        self.layers.get(i + 1),
-                        Some((_, Layer::Recurrent(_) | Layer::Bidirectional(_)))
-                    );
-                    if outputs.is_none() && next_is_recurrent {
+                    let next_takes_it = match self.layers.get(i + 1) {
+                        Some((_, Layer::Recurrent(r))) => r.takes_embedded(e),
+                        Some((_, Layer::Bidirectional(b))) => {
+                            b.forward.takes_embedded(e) && b.backward.takes_embedded(e)
+                        }
+                        _ => false,
+                    };
+                    if outputs.is_none() && next_takes_it {
                         embedded = Embedded::new(e, &x)?;
                     }
                     if embedded.is_some() {
