@@ -36,6 +36,18 @@ fn main() {
             }
         }
     }
+    if "segmenter-load".contains(filter.as_str())
+        && let Ok(records) = result.as_mut()
+    {
+        let lexicon = rnn_playground::segment::SHIPPED_LEXICON;
+        match rnn_playground::bench::segmenter_load("native", lexicon, 5) {
+            Ok(r) => records.extend(r),
+            Err(e) => {
+                eprintln!("benchmark failed: {e}");
+                std::process::exit(1);
+            }
+        }
+    }
     match result {
         Ok(records) => {
             for r in records {

@@ -1,12 +1,17 @@
-"""Silver labels for the morpheme segmenter: run real Okt (konlpy) over Naver movie reviews.
+"""Okt's answers on real reviews: run real Okt (konlpy) over Naver movie and shopping reviews.
 
-The segmenter (src/segment/) learns where Okt puts morpheme boundaries. This script makes its
-training and test data; the data stays under target/ and is never committed (it is review
-text). What is committed is the model trained from it (data/segmenter/) and this script.
+`rnn-playground segment-eval` scores the segmenter (src/segment/) against these labels, per
+domain. The labels stay under target/ and are never committed (they are review text).
 
-    python3 -m venv ~/.venvs/okt && ~/.venvs/okt/bin/pip install konlpy   # needs Java 17
+    python3 -m venv ~/.venvs/okt && ~/.venvs/okt/bin/pip install konlpy==0.6.0   # Java 17
     ~/.venvs/okt/bin/python scripts/okt_silver_labels.py \
-        --raw ../shared/data/nsmc_raw_reviews.txt --out target/segmenter --train 150000
+        --raw ../shared/data/nsmc_raw_reviews.txt --out target/segmenter --test 10000 \
+        --train 20000 --shopping ../shared/data/naver_shopping_parts.txt \
+        ../shared/data/naver_shopping_labeled.txt
+
+Files: test.jsonl (movie reviews with id % 50 == 7), train.jsonl (other movie reviews),
+shopping-test.jsonl (a seeded 30 % of the shopping rows, held out before anything was built
+or tuned) and shopping-train.jsonl (the rest).
 
 Each output line is JSON: {"text": cleaned review, "morphs": okt.morphs(text)}. Reviews are
 cleaned as the lecture does (everything but Hangul syllables, jamo and spaces removed), runs
@@ -39,6 +44,15 @@ def main():
     ap.add_argument("--test", type=int, default=5000)
     ap.add_argument("--seed", type=int, default=20261127)
     ap.add_argument(
+        "--shopping",
+        nargs="*",
+        default=[],
+        help="shopping review files (rating<TAB>review or label<TAB>review): a seeded share of "
+        "their rows is held out as shopping-test.jsonl, the rest is shopping-train.jsonl",
+    )
+    ap.add_argument("--shopping-test-share", type=float, default=0.3)
+    ap.add_argument("--only-test", action="store_true", help="write the test files only")
+    ap.add_argument(
         "--skip",
         type=int,
         default=0,
@@ -69,7 +83,25 @@ def main():
     import os
 
     os.makedirs(args.out, exist_ok=True)
-    jobs = [("test", test, args.test), ("train", train, args.train)]
+    shopping = []
+    for path in args.shopping:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                parts = line.rstrip("\n").split("\t")
+                if len(parts) == 2 and parts[0].strip().isdigit():
+                    text = clean(parts[1])
+                    if text:
+                        shopping.append(text)
+    # Held out before anything is trained or tuned on them.
+    random.Random(args.seed + 1).shuffle(shopping)
+    cut = round(len(shopping) * args.shopping_test_share)
+    jobs = [("test", test, args.test)]
+    if shopping:
+        jobs.append(("shopping-test", shopping[:cut], cut))
+        if not args.only_test:
+            jobs.append(("shopping-train", shopping[cut:], len(shopping) - cut))
+    if not args.only_test:
+        jobs.append(("train", train, args.train))
     if args.skip:
         jobs = [(f"train-from-{args.skip}", train[args.skip :], args.train)]
     for name, rows, n in jobs:

@@ -7,21 +7,19 @@ DATA=${DATA:-../shared/data}
 cargo build --release --bin rnn-playground
 BIN=target/release/rnn-playground
 
-# 1. The morpheme segmenter: silver labels from real Okt (konlpy; Java 17), then our trainer.
-if [ ! -f target/segmenter/big/train.jsonl ]; then
-    python3 -m venv ~/.venvs/okt && ~/.venvs/okt/bin/pip install konlpy
-    ~/.venvs/okt/bin/python scripts/okt_silver_labels.py --raw "$DATA/nsmc_raw_reviews.txt" \
-        --out target/segmenter/big --train 400000 --test 5000
-fi
-$BIN train-segmenter --train target/segmenter/big/train.jsonl --test target/segmenter/big/test.jsonl \
-    --out data/segmenter/okt-segmenter.safetensors --epochs 8 --hidden 256 --hidden2 64 \
-    --embedding-dim 40 --left 5 --right 4 --learning-rate 0.002 --batch-size 512 \
-    --lecture-example-copies 200
-$BIN segment-eval --test target/segmenter/big/test.jsonl
-# float16: half the bytes the worker's wasm carries (F1 unchanged: 0.9416 → 0.9417).
-$BIN convert-weights --model data/segmenter/okt-segmenter.safetensors --storage f16
-$BIN segment-eval --test target/segmenter/big/test.jsonl --model data/segmenter/okt-segmenter.safetensors
-cargo build --release --bin rnn-playground   # the segmenter is compiled in
+# 1. The morpheme segmenter's lexicon: Okt's dictionaries read from the JVM (konlpy 0.6.0's
+#    jar; Java 17), then checked against real Okt on held-out movie and shopping reviews.
+python3 -m venv ~/.venvs/okt && ~/.venvs/okt/bin/pip install konlpy==0.6.0
+~/.venvs/okt/bin/python scripts/okt_lexicon.py --out target/okt-lexicon
+cp target/okt-lexicon/trie.txt tests/data/okt_pos_trie.txt
+$BIN build-okt-lexicon --table target/okt-lexicon/lexicon.tsv --out data/segmenter/okt-lexicon.bin
+cargo build --release --bin rnn-playground   # the lexicon is compiled into the command line
+~/.venvs/okt/bin/python scripts/okt_silver_labels.py --raw "$DATA/nsmc_raw_reviews.txt" \
+    --out target/segmenter --test 10000 --train 20000 \
+    --shopping "$DATA/naver_shopping_parts.txt" "$DATA/naver_shopping_labeled.txt"
+for f in test shopping-test shopping-train train; do
+    $BIN segment-eval --test target/segmenter/$f.jsonl
+done
 
 # 2. Review sentiment: the lectures' two models, then the best one.
 REVIEWS="$DATA/nsmc_parts.txt $DATA/naver_shopping_labeled.txt $DATA/naver_shopping_parts.txt"

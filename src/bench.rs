@@ -239,6 +239,24 @@ pub fn segment_reviews(place: &str, quick: bool) -> Result<Vec<BenchRecord>> {
     )])
 }
 
+/// Loading the segmenter's lexicon file (`bytes`: inflate the table, build the transducer), as
+/// a worker does once before it first segments: the median of `reps` loads, in milliseconds.
+pub fn segmenter_load(place: &str, bytes: &[u8], reps: usize) -> Result<Vec<BenchRecord>> {
+    let mut times = Vec::with_capacity(reps.max(1));
+    for _ in 0..reps.max(1) {
+        let start = Instant::now();
+        std::hint::black_box(crate::segment::Segmenter::from_lexicon_bytes(bytes)?);
+        times.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    Ok(vec![record(
+        "segmenter-load",
+        place,
+        "ms_median",
+        times[times.len() / 2],
+    )])
+}
+
 /// One review through a shipped sentiment model (clean + segment + stopwords + pad + forward),
 /// one at a time as the page classifies while the user types: the median of `reps` reviews.
 pub fn classify_one_review(

@@ -114,6 +114,12 @@ impl SentimentConfig {
     }
 }
 
+/// The shipped segmenter, or (in the page's worker, before the page sent its lexicon) an
+/// error that says so.
+fn segmenter() -> Result<&'static Segmenter> {
+    Ok(Segmenter::loaded().ok_or(crate::segment::SegmentError::NotLoaded)?)
+}
+
 /// Clean, segment and drop stopwords: the morphemes the tokenizer sees, per review.
 pub fn preprocess<S: AsRef<str>>(
     segmenter: &Segmenter,
@@ -236,10 +242,10 @@ impl SentimentModel {
             return Ok(Vec::new());
         }
         if let [text] = texts {
-            let tokens = preprocess(Segmenter::shipped(), &[text.as_ref()], &self.stopwords);
+            let tokens = preprocess(segmenter()?, &[text.as_ref()], &self.stopwords);
             return Ok(vec![self.predict_tokens(&tokens[0])?]);
         }
-        let tokens = preprocess(Segmenter::shipped(), texts, &self.stopwords);
+        let tokens = preprocess(segmenter()?, texts, &self.stopwords);
         let (_, x) = self.encode(&tokens)?;
         let p = crate::train::predict(&self.model, &x, 256)?;
         Ok(p.flatten_all()?.to_vec1::<f32>()?)
@@ -248,7 +254,7 @@ impl SentimentModel {
     /// Every stage for one review.
     pub fn stages(&self, text: &str) -> Result<Stages> {
         let clean = crate::text::korean::clean_korean(text);
-        let morphs = Segmenter::shipped().segment_clean(&clean);
+        let morphs = segmenter()?.segment_clean(&clean);
         let tokens: Vec<String> = morphs
             .iter()
             .filter(|m| !self.stopwords.contains(m))
@@ -585,7 +591,7 @@ pub fn train_sentiment(
 ) -> Result<(SentimentModel, History)> {
     // SentimentSession::new checks the number of reviews and the settings.
     let texts: Vec<&str> = reviews.iter().map(|r| r.text.as_str()).collect();
-    let tokens = preprocess(Segmenter::shipped(), &texts, &config.stopwords);
+    let tokens = preprocess(segmenter()?, &texts, &config.stopwords);
     let labels: Vec<u8> = reviews.iter().map(|r| r.label).collect();
     let mut session = SentimentSession::new(&tokens, &labels, config)?;
     struct Forward<'a>(&'a mut dyn FnMut(&Event));

@@ -12,9 +12,15 @@ const SHIPPED_GRU: (&str, &[u8]) = (
     include_bytes!("../data/models/lecture11-gru/model.safetensors"),
 );
 
+/// The segmenter's lexicon: the page fetches it; here it is built in.
+const LEXICON: &[u8] = include_bytes!("../data/segmenter/okt-lexicon.bin");
+
 #[wasm_bindgen_test]
 fn bench_in_the_browser() {
-    let mut records = rnn_playground::bench::run_all("wasm", true).expect("benchmark");
+    let mut records =
+        rnn_playground::bench::segmenter_load("wasm", LEXICON, 5).expect("segmenter load");
+    rnn_playground::segment::Segmenter::install(LEXICON).expect("the shipped lexicon loads");
+    records.extend(rnn_playground::bench::run_all("wasm", true).expect("benchmark"));
     records.extend(
         rnn_playground::bench::classify_one_review(
             "wasm",

@@ -147,7 +147,6 @@ proptest! {
         prop_assert_eq!(morphs.concat(), text.replace(' ', ""));
         let per_word = segmenter.segment_direct(&text);
         prop_assert_eq!(per_word.len(), words.len());
-        // The page's direct computation and the table-driven one agree.
         prop_assert_eq!(per_word.concat(), morphs);
         for (word, parts) in words.iter().zip(&per_word) {
             prop_assert!(parts.iter().all(|p| !p.is_empty()));
@@ -168,7 +167,7 @@ proptest! {
     fn loaders_never_panic_on_bytes(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
         let _ = Sequential::from_single_file(&bytes);
         let _ = Sequential::from_files("{}", &bytes);
-        let _ = Segmenter::from_file_bytes(&bytes);
+        let _ = Segmenter::from_lexicon_bytes(&bytes);
         let text = String::from_utf8_lossy(&bytes);
         let _ = Tokenizer::from_json(&text);
         let set = read_reviews(&text, None);

@@ -1,13 +1,13 @@
-//! The shipped morpheme segmenter: the lecture's example, the folded tables against the
-//! trained network, the no-space / no-loss properties, and input that must not break it.
-//! (Its F1 against Okt is measured by `rnn-playground segment-eval` on held-out reviews; see
-//! the README.)
+//! The shipped segmenter against real Okt: the lecture's example, Okt's answers for every
+//! sentence we wrote (`scripts/okt_our_sentences.py`), Okt's part-of-speech trie as the JVM
+//! prints it, the no-space / no-loss properties, and input that must not break it. (Its F1
+//! on held-out reviews is measured by `rnn-playground segment-eval`; see the README.)
 
-use candle_core::{Device, Tensor};
 use rnn_playground::lecture::{EXAMPLE_REVIEWS, OKT_EXAMPLE};
-use rnn_playground::nn::Sequential;
-use rnn_playground::segment::segmenter::windows;
-use rnn_playground::segment::{SHIPPED_MODEL, Segmenter, SegmenterConfig};
+use rnn_playground::segment::eval::read_labels;
+use rnn_playground::segment::lexicon::{Lexicon, syllables};
+use rnn_playground::segment::pos::{KoreanPos, PosTrie};
+use rnn_playground::segment::{SHIPPED_LEXICON, Segmenter};
 use rnn_playground::text::korean::clean_korean;
 
 #[test]
@@ -17,38 +17,79 @@ fn the_lectures_example_gives_okts_answer() {
 }
 
 #[test]
-fn folded_tables_compute_what_the_network_computes() {
-    let (model, extras) = Sequential::from_single_file(SHIPPED_MODEL).unwrap();
-    let config = SegmenterConfig::from_extras(&extras).unwrap();
-    let segmenter = Segmenter::shipped();
-    let ids = config.ids();
-    for word in ["엉망이네용", "놔두고가고", "배송이", "햏뷁쒧", "ㅋㅋ좋아요"]
-    {
-        let word_ids: Vec<u32> = word
-            .chars()
-            .map(|c| ids.get(&c).copied().unwrap_or(1))
-            .collect();
-        let mut win = Vec::new();
-        windows(&word_ids, config.left, config.right, &mut win);
-        let n = win.len() / config.window();
-        let x = Tensor::from_vec(win, (n, config.window()), &Device::Cpu).unwrap();
-        let want: Vec<f32> = model
-            .forward(&x)
-            .unwrap()
-            .flatten_all()
-            .unwrap()
-            .to_vec1()
-            .unwrap();
-        let got = segmenter.gap_probabilities(word);
-        assert_eq!(got.len(), word.chars().count() - 1);
-        for (g, w) in got.iter().zip(&want) {
-            assert!((g - w).abs() < 1e-5, "{word}: {got:?} vs {want:?}");
-        }
+fn every_sentence_we_wrote_gives_okts_answer() {
+    let (labels, skipped) = read_labels(include_str!("data/okt_our_sentences.jsonl"));
+    assert_eq!(skipped, 0);
+    assert!(labels.len() >= 56);
+    for r in &labels {
+        assert_eq!(
+            Segmenter::shipped().segment_clean(&r.text),
+            r.morphs,
+            "{}",
+            r.text
+        );
     }
 }
 
-/// Okt's two properties the segmenter keeps by construction: no morpheme crosses a space or
-/// holds one, and the morphemes joined give back the cleaned text without spaces.
+/// Okt's dictionary decisions on words it has no reason to split but its lists: 퓨저, 사제품,
+/// 크류 and 피스 are Wikipedia titles, 디퓨저, 타사 and 스크류 are in no list.
+#[test]
+fn dictionary_words_decide_as_in_okt() {
+    let s = Segmenter::shipped();
+    assert_eq!(s.segment("디퓨저"), ["디", "퓨저"]);
+    assert_eq!(s.segment("타사제품"), ["타", "사제품"]);
+    assert_eq!(s.segment("스크류피스"), ["스", "크류", "피스"]);
+    assert_eq!(s.segment("쓰나안"), ["쓰나안"]);
+    let lexicon = s.lexicon();
+    let has = |w: &str, p| {
+        lexicon
+            .get(&syllables(w).unwrap())
+            .is_some_and(|e| e.has(p))
+    };
+    assert!(has("퓨저", KoreanPos::Noun) && has("사제품", KoreanPos::Noun));
+    assert!(!has("디퓨저", KoreanPos::Noun) && !has("타사", KoreanPos::Noun));
+    // Conjugated forms are in the verb and adjective dictionaries, as Okt generates them.
+    assert!(has("놔두고", KoreanPos::Verb));
+    assert!(has("빨라", KoreanPos::Adjective) && has("빠르", KoreanPos::Adjective));
+}
+
+/// The trie is built from Okt's seven patterns in the order the JVM holds them; the fixture
+/// is `KoreanTokenizer.koreanPosTrie.toString`, read by `scripts/okt_lexicon.py`.
+#[test]
+fn the_part_of_speech_trie_is_okts() {
+    let okt = include_str!("data/okt_pos_trie.txt").trim();
+    assert_eq!(PosTrie::okt().to_string(), okt);
+}
+
+#[test]
+fn the_lexicon_file_round_trips_and_bad_files_are_refused() {
+    let table = "가방\t1\t0\n가방끈\t1\t0\n갔다\t2\t0\n사람\t1\t6567\n";
+    let bytes = Lexicon::build(table).unwrap();
+    let lexicon = Lexicon::from_bytes(&bytes).unwrap();
+    assert_eq!(lexicon.len(), 4);
+    let person = lexicon.get(&syllables("사람").unwrap()).unwrap();
+    assert_eq!(person.freq(), "0.6567".parse::<f32>().unwrap());
+    assert!(lexicon.get(&syllables("가").unwrap()).is_none());
+    // Words with anything but syllables are left out; bad lines are refused with their number.
+    let lexicon = Lexicon::from_bytes(&Lexicon::build("ㅋㅋ\t32\t0\n곰TV\t1\t0\n").unwrap());
+    assert!(lexicon.unwrap().is_empty());
+    let err = Lexicon::build("가방\t1\n").unwrap_err().to_string();
+    assert!(err.contains("line 1"), "{err}");
+    // Cut, corrupted and other files.
+    assert!(Lexicon::from_bytes(b"not a lexicon").is_err());
+    assert!(Lexicon::from_bytes(&SHIPPED_LEXICON[..SHIPPED_LEXICON.len() / 2]).is_err());
+    let mut flipped = SHIPPED_LEXICON.to_vec();
+    let mid = flipped.len() / 2;
+    flipped[mid] ^= 0x55;
+    assert!(Lexicon::from_bytes(&flipped).is_err());
+    let err = Segmenter::from_lexicon_bytes(b"{}")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("build-okt-lexicon"), "{err}");
+}
+
+/// Okt's two properties: no morpheme crosses a space or holds one, and the morphemes joined
+/// give back the cleaned text without spaces.
 fn assert_tiles(text: &str) {
     let morphs = Segmenter::shipped().segment(text);
     assert!(
@@ -64,7 +105,6 @@ fn morphemes_tile_the_cleaned_text() {
     for review in EXAMPLE_REVIEWS.lines() {
         assert_tiles(review);
     }
-    // Unknown syllables, jamo, emoji, Latin letters, digits, punctuation, odd spacing.
     for text in [
         "햏햏 뷁 쒧쒧쒧",
         "ㅋㅋㅋ ㅁㄴㅇ ㅠㅠ",
@@ -85,7 +125,14 @@ fn jamo_only_and_empty_input() {
     assert_eq!(s.segment(""), Vec::<String>::new());
     assert_eq!(s.segment("😀🎉 !!"), Vec::<String>::new());
     assert_eq!(s.segment("ㅋㅋㅋ"), vec!["ㅋㅋㅋ"]);
-    assert_eq!(s.segment("ㅁㄴㅇ").concat(), "ㅁㄴㅇ");
+    assert_eq!(
+        s.segment("ㅁㄴㅇㄻㄴㅇ리뷰쓰기도"),
+        ["ㅁㄴㅇㄻㄴㅇ", "리뷰", "쓰기", "도"]
+    );
+    // Uncleaned text keeps other characters as pieces of their own.
+    let mut out = Vec::new();
+    s.split_word("good좋아요!!", &mut out);
+    assert_eq!(out, ["good", "좋아요", "!!"]);
 }
 
 #[test]
@@ -107,37 +154,9 @@ fn batches_give_what_single_calls_give() {
     for (review, got) in reviews.iter().zip(&batched) {
         assert_eq!(&s.segment(review), got);
     }
-}
-
-#[test]
-fn a_corrupt_or_wrong_model_file_is_an_error() {
-    assert!(Segmenter::from_file_bytes(b"not a model").is_err());
-    assert!(Segmenter::from_file_bytes(&SHIPPED_MODEL[..SHIPPED_MODEL.len() / 2]).is_err());
-    // A valid model file that is not a segmenter (lecture 8's next-word model).
-    let trained = rnn_playground::textgen::train(
-        rnn_playground::lecture::NEXT_WORD_TEXT,
-        &rnn_playground::textgen::TextgenConfig {
-            epochs: 1,
-            ..Default::default()
-        },
-        |_| {},
-    )
-    .unwrap();
-    let file = trained
-        .model
-        .to_single_file(&rnn_playground::nn::ModelExtras::default())
-        .unwrap();
-    let err = Segmenter::from_file_bytes(&file).unwrap_err().to_string();
-    assert!(err.contains("not a segmenter"), "{err}");
-}
-
-#[test]
-fn direct_computation_segments_as_the_tables_do() {
-    let s = Segmenter::shipped();
     for review in EXAMPLE_REVIEWS.lines() {
         let clean = clean_korean(review);
-        let direct: Vec<String> = s.segment_direct(&clean).concat();
-        assert_eq!(direct, s.segment_clean(&clean), "{review}");
+        assert_eq!(s.segment_direct(&clean).concat(), s.segment_clean(&clean));
     }
 }
 
@@ -157,24 +176,4 @@ fn the_pages_korean_mode_refuses_too_much_text_with_a_message() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("rnn-playground segment"), "{err}");
-}
-
-/// The page reads the segmenter file with the safetensors crate alone (no candle on the main
-/// thread); it must give the model that candle's `Sequential` gives.
-#[test]
-fn the_light_reader_loads_what_the_model_reader_loads() {
-    use rnn_playground::segment::SHIPPED_MODEL;
-    let light = Segmenter::from_file_bytes(SHIPPED_MODEL).unwrap();
-    let full = Segmenter::from_file_bytes_via_model(SHIPPED_MODEL).unwrap();
-    assert_eq!(light.param_count, full.param_count);
-    for line in rnn_playground::lecture::EXAMPLE_REVIEWS.lines().take(40) {
-        assert_eq!(light.segment(line), full.segment(line), "{line}");
-        for word in line.split_whitespace() {
-            assert_eq!(light.gap_probabilities(word), full.gap_probabilities(word));
-        }
-    }
-    assert!(Segmenter::from_file_bytes(b"not a model").is_err());
-    let mut broken = SHIPPED_MODEL.to_vec();
-    broken.truncate(broken.len() / 2);
-    assert!(Segmenter::from_file_bytes(&broken).is_err());
 }

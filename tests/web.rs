@@ -163,15 +163,21 @@ fn training_is_deterministic_in_wasm() {
     assert_eq!(a.history.batch_loss, b.history.batch_loss);
 }
 
-/// The segmenter gives Okt's answer for the lecture's example in wasm too, through the folded
-/// tables and through the direct computation the page uses; and the review example file is
-/// segmented the same way by both.
+/// The segmenter gives Okt's answer in wasm too: the lecture's example and every sentence we
+/// wrote, per word (as the page asks) and per text. The page's build has no lexicon inside:
+/// it is installed from the file, as the worker does with what the page fetched.
 #[wasm_bindgen_test]
 fn segmenter_in_wasm() {
     use rnn_playground::lecture::{EXAMPLE_REVIEWS, OKT_EXAMPLE};
     use rnn_playground::segment::Segmenter;
+    use rnn_playground::segment::eval::read_labels;
     use rnn_playground::text::korean::clean_korean;
-    let s = Segmenter::shipped();
+    assert!(Segmenter::install(b"not a lexicon").is_err());
+    let s = Segmenter::install(include_bytes!("../data/segmenter/okt-lexicon.bin")).unwrap();
+    let (labels, _) = read_labels(include_str!("data/okt_our_sentences.jsonl"));
+    for r in &labels {
+        assert_eq!(s.segment_clean(&r.text), r.morphs, "{}", r.text);
+    }
     assert_eq!(s.segment(OKT_EXAMPLE.0), OKT_EXAMPLE.1);
     assert_eq!(s.segment_direct(OKT_EXAMPLE.0).concat(), OKT_EXAMPLE.1);
     for review in EXAMPLE_REVIEWS.lines() {

@@ -1,5 +1,5 @@
 //! The model loaders on any bytes: a single-file model, weights for a known model.json, a
-//! segmenter file and a sentiment model each load or return an error, never panic.
+//! segmenter lexicon and a sentiment model each load or return an error, never panic.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -16,6 +16,6 @@ fuzz_target!(|data: &[u8]| {
         let _ = SentimentModel::from_parts(model, extras);
     }
     let _ = Sequential::from_files(CONFIG, data);
-    let _ = Segmenter::from_file_bytes(data);
+    let _ = Segmenter::from_lexicon_bytes(data);
     let _ = rnn_playground::nn::storage::deserialize(data);
 });

@@ -17,6 +17,7 @@ fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
+    mod segment_cli;
     use std::io::{Read, Write};
     use std::path::PathBuf;
     use std::process::ExitCode;
@@ -24,8 +25,6 @@ mod cli {
     use clap::{Args, Parser, Subcommand};
     use rnn_playground::generate::Sampling;
     use rnn_playground::nn::{CellKind, Sequential};
-    use rnn_playground::segment::Segmenter;
-    use rnn_playground::segment::train::{self as segment_train, LabeledReview, SegmenterTraining};
     use rnn_playground::text::pipeline::{PipelineOptions, tokenize_lines};
     use rnn_playground::text::{DEFAULT_FILTERS, PadOptions, Side, TokenizerConfig};
     use rnn_playground::textgen::{self, TextgenConfig, TrainedTextgen};
@@ -55,12 +54,13 @@ mod cli {
         Summary(SummaryArgs),
         /// Split each line of FILE (or stdin) into morphemes as Okt's `morphs` would, after the
         /// lecture's cleaning; prints one JSON array per line.
-        Segment(SegmentArgs),
-        /// Train the morpheme segmenter on silver labels from scripts/okt_silver_labels.py;
-        /// prints one JSON line per epoch with the span F1 on --test.
-        TrainSegmenter(TrainSegmenterArgs),
-        /// Span F1 against Okt's labels and the speed (reviews/s, one thread) of a segmenter.
-        SegmentEval(SegmentEvalArgs),
+        Segment(segment_cli::SegmentArgs),
+        /// Build the segmenter's lexicon file from scripts/okt_lexicon.py's table of Okt's
+        /// dictionaries.
+        BuildOktLexicon(segment_cli::BuildOktLexiconArgs),
+        /// Span F1 against Okt's labels (scripts/okt_silver_labels.py), reviews exactly as Okt,
+        /// and the speed (reviews/s, one thread) of the segmenter.
+        SegmentEval(segment_cli::SegmentEvalArgs),
         /// Train a review-sentiment classifier (lectures 9 and 11) on one or more review files;
         /// writes the model folder and a model card to --out.
         TrainSentiment(TrainSentimentArgs),
@@ -175,69 +175,6 @@ mod cli {
         model: PathBuf,
         /// The review.
         text: String,
-    }
-
-    #[derive(Args)]
-    struct SegmentArgs {
-        /// One text per line; stdin when absent.
-        file: Option<PathBuf>,
-        /// A segmenter model file (the shipped one when absent).
-        #[arg(long, value_name = "FILE")]
-        model: Option<PathBuf>,
-    }
-
-    #[derive(Args)]
-    struct SegmentEvalArgs {
-        /// JSON lines {"text", "morphs"} (scripts/okt_silver_labels.py's test.jsonl).
-        #[arg(long, value_name = "FILE")]
-        test: PathBuf,
-        #[arg(long, value_name = "FILE")]
-        model: Option<PathBuf>,
-    }
-
-    #[derive(Args)]
-    struct TrainSegmenterArgs {
-        /// JSON lines {"text", "morphs"} to train on.
-        #[arg(long, value_name = "FILE")]
-        train: PathBuf,
-        /// JSON lines scored after every epoch (reviews not in --train).
-        #[arg(long, value_name = "FILE")]
-        test: PathBuf,
-        /// The model file to write.
-        #[arg(long, value_name = "FILE")]
-        out: PathBuf,
-        #[arg(long, default_value_t = 4)]
-        epochs: usize,
-        #[arg(long, default_value_t = 128)]
-        hidden: usize,
-        /// Units of a second hidden layer (none when 0).
-        #[arg(long, default_value_t = 0)]
-        hidden2: usize,
-        #[arg(long, default_value_t = 32)]
-        embedding_dim: usize,
-        /// Most frequent characters kept (others are "unknown").
-        #[arg(long, default_value_t = 3000)]
-        chars: usize,
-        /// Syllables at and before each gap that the model sees.
-        #[arg(long, default_value_t = 4)]
-        left: usize,
-        /// Syllables after each gap.
-        #[arg(long, default_value_t = 3)]
-        right: usize,
-        #[arg(long, default_value_t = 256)]
-        batch_size: usize,
-        /// Adam's learning rate.
-        #[arg(long, default_value_t = 0.001)]
-        learning_rate: f32,
-        /// Train on the first N reviews only.
-        #[arg(long)]
-        max_reviews: Option<usize>,
-        /// Copies of lecture 11's example sentence (and Okt's answer) added to the training
-        /// reviews.
-        #[arg(long, default_value_t = 0)]
-        lecture_example_copies: usize,
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
     }
 
     #[derive(Args)]
@@ -373,9 +310,9 @@ mod cli {
             Command::TrainTextgen(args) => train_textgen(args),
             Command::Generate(args) => generate(args),
             Command::Summary(args) => summary(args),
-            Command::Segment(args) => segment(args),
-            Command::TrainSegmenter(args) => train_segmenter(args),
-            Command::SegmentEval(args) => segment_eval(args),
+            Command::Segment(args) => segment_cli::segment(args),
+            Command::BuildOktLexicon(args) => segment_cli::build_lexicon(args),
+            Command::SegmentEval(args) => segment_cli::evaluate(args),
             Command::TrainSentiment(args) => sentiment_cli::train(args),
             Command::Classify(args) => sentiment_cli::classify(args),
             Command::EvaluateSentiment(args) => sentiment_cli::evaluate(args),
@@ -403,7 +340,7 @@ mod cli {
     }
 
     /// The text of FILE, or of stdin when there is none.
-    fn read_input(file: Option<&PathBuf>) -> Result<String, String> {
+    pub(crate) fn read_input(file: Option<&PathBuf>) -> Result<String, String> {
         match file {
             Some(path) => read_file(path),
             None => {
@@ -416,7 +353,7 @@ mod cli {
         }
     }
 
-    fn read_file(path: &PathBuf) -> Result<String, String> {
+    pub(crate) fn read_file(path: &PathBuf) -> Result<String, String> {
         let bytes =
             std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         utf8_text(bytes, &path.display().to_string())
@@ -430,111 +367,6 @@ mod cli {
                 e.utf8_error().valid_up_to()
             )
         })
-    }
-
-    fn load_segmenter(model: Option<&PathBuf>) -> Result<Segmenter, String> {
-        match model {
-            None => Ok(Segmenter::shipped().clone()),
-            Some(path) if path.is_dir() => Err(format!(
-                "{} is a model folder, not a segmenter model: give a segmenter's .safetensors file (train one with `rnn-playground train-segmenter`)",
-                path.display()
-            )),
-            Some(path) => {
-                let bytes = std::fs::read(path)
-                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-                Segmenter::from_file_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))
-            }
-        }
-    }
-
-    fn segment(args: SegmentArgs) -> Result<(), String> {
-        let segmenter = load_segmenter(args.model.as_ref())?;
-        let input = read_input(args.file.as_ref())?;
-        let lines: Vec<&str> = input.lines().collect();
-        let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-        // Batches keep memory flat on big files; words repeat, and each batch decides a
-        // distinct word once.
-        for chunk in lines.chunks(4096) {
-            for morphs in segmenter.segment_batch(chunk) {
-                let json = serde_json::to_string(&morphs).map_err(|e| e.to_string())?;
-                writeln!(stdout, "{json}").map_err(|e| format!("cannot write output: {e}"))?;
-            }
-        }
-        stdout
-            .flush()
-            .map_err(|e| format!("cannot write output: {e}"))
-    }
-
-    fn read_labels(path: &PathBuf) -> Result<Vec<LabeledReview>, String> {
-        let (reviews, skipped) = segment_train::read_labels(&read_file(path)?);
-        if skipped > 0 {
-            eprintln!(
-                "{}: skipped {skipped} lines that were not labels",
-                path.display()
-            );
-        }
-        if reviews.is_empty() {
-            return Err(format!("{}: no labeled reviews", path.display()));
-        }
-        Ok(reviews)
-    }
-
-    fn train_segmenter(args: TrainSegmenterArgs) -> Result<(), String> {
-        let mut train = read_labels(&args.train)?;
-        if let Some(n) = args.max_reviews {
-            train.truncate(n);
-        }
-        let test = read_labels(&args.test)?;
-        let t = SegmenterTraining {
-            max_chars: args.chars,
-            embedding_dim: args.embedding_dim,
-            hidden: args.hidden,
-            hidden2: args.hidden2,
-            left: args.left,
-            right: args.right,
-            epochs: args.epochs,
-            batch_size: args.batch_size,
-            learning_rate: args.learning_rate,
-            seed: args.seed,
-            lecture_example_copies: args.lecture_example_copies,
-        };
-        eprintln!(
-            "training on {} reviews, scoring on {}",
-            train.len(),
-            test.len()
-        );
-        let mut stdout = std::io::stdout().lock();
-        let bytes = segment_train::train_segmenter(&train, &test, &t, &mut |e| {
-            let _ = writeln!(stdout, "{}", serde_json::to_string(e).unwrap_or_default());
-        })
-        .map_err(|e| e.to_string())?;
-        if let Some(dir) = args.out.parent() {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        }
-        std::fs::write(&args.out, &bytes)
-            .map_err(|e| format!("cannot write {}: {e}", args.out.display()))?;
-        eprintln!(
-            "saved the segmenter to {} ({} bytes)",
-            args.out.display(),
-            bytes.len()
-        );
-        Ok(())
-    }
-
-    fn segment_eval(args: SegmentEvalArgs) -> Result<(), String> {
-        let segmenter = load_segmenter(args.model.as_ref())?;
-        let test = read_labels(&args.test)?;
-        let (score, reviews_per_s) = segment_train::evaluate(&segmenter, &test);
-        let json = serde_json::json!({
-            "reviews": test.len(),
-            "f1": score.f1(),
-            "precision": score.precision(),
-            "recall": score.recall(),
-            "reviews_per_s": reviews_per_s,
-        });
-        println!("{json}");
-        Ok(())
     }
 
     mod sentiment_cli {

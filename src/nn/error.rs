@@ -32,6 +32,8 @@ pub enum NnError {
     #[error(transparent)]
     Limit(#[from] crate::limits::LimitError),
     /// A weights file or model folder could not be used.
+    #[error(transparent)]
+    Segment(#[from] crate::segment::SegmentError),
     #[error("cannot load the model: {0}")]
     Load(String),
 }

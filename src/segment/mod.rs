@@ -1,9 +1,12 @@
-//! A Korean morpheme segmenter that gives Okt's `morphs` without a JVM: a small model over
-//! syllables, trained on Okt's own output, that runs in wasm and natively with the same code.
+//! Okt's `morphs` without a JVM: open-korean-text 2.1.0's dictionaries and search (the
+//! segmenter konlpy's `Okt` runs in lectures 9 and 11), in Rust, natively and in wasm.
 //!
-//! Okt's morphemes never cross a space and, joined, give back the word, so segmentation is a
-//! yes/no decision at every gap between two syllables of a word. [`Segmenter`] makes it from
-//! the syllables around the gap ([`segmenter`] explains the model and why it is fast).
+//! * [`lexicon`]: Okt's 433k dictionary words as one finite-state transducer
+//!   (`data/segmenter/okt-lexicon.bin`, made by `scripts/okt_lexicon.py` and
+//!   `rnn-playground build-okt-lexicon`);
+//! * [`pos`]: the part-of-speech grammar of a word;
+//! * [`parser`]: the best parse of a run of syllables by Okt's score;
+//! * [`Segmenter`]: text → words → runs → morphemes, as `okt.morphs` gives them.
 //!
 //! ```
 //! use rnn_playground::segment::Segmenter;
@@ -14,39 +17,80 @@
 //! assert_eq!(okt.segment("ㅋㅋㅋ 👍"), vec!["ㅋㅋㅋ"]);
 //! ```
 
+pub mod eval;
 pub mod labels;
+pub mod lexicon;
 pub mod lines;
+pub mod parser;
+pub mod pos;
 pub mod segmenter;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod train;
 
 use std::sync::OnceLock;
 
 pub use lines::{PreprocessedLine, preprocess_lines};
-pub use segmenter::{Segmenter, SegmenterConfig};
+pub use segmenter::Segmenter;
 
-/// The shipped model (`data/segmenter/okt-segmenter.safetensors`, made by
-/// `rnn-playground train-segmenter` from `scripts/okt_silver_labels.py`'s labels).
-pub const SHIPPED_MODEL: &[u8] = include_bytes!("../../data/segmenter/okt-segmenter.safetensors");
+/// The shipped lexicon, built into every build but the page's own wasm (the page fetches it
+/// when a panel first needs Korean morphemes and hands it to its worker: [`Segmenter::install`]).
+#[cfg(not(all(target_arch = "wasm32", feature = "web")))]
+pub const SHIPPED_LEXICON: &[u8] = include_bytes!("../../data/segmenter/okt-lexicon.bin");
+
+/// Where the page finds the lexicon, relative to the site.
+pub const LEXICON_URL: &str = "segmenter/okt-lexicon.bin";
 
 #[derive(Debug, thiserror::Error)]
 pub enum SegmentError {
     #[error(
-        "this file is not a segmenter model (expected Embedding → Flatten → Dense(relu) layers → Dense(1, sigmoid), with a character list): train one with `rnn-playground train-segmenter`"
+        "this file is not a segmenter lexicon (expected Okt's dictionaries as written by build-okt-lexicon): build one with `rnn-playground build-okt-lexicon`"
     )]
-    NotASegmenter,
-    #[error(transparent)]
-    Nn(#[from] crate::nn::NnError),
-    #[error("tensor error: {0}")]
-    Tensor(#[from] candle_core::Error),
+    NotALexicon,
+    #[error(
+        "line {line} of the lexicon table is not `word<TAB>class bits<TAB>frequency`: make the table with scripts/okt_lexicon.py"
+    )]
+    BadLexiconTable { line: usize },
+    #[error(
+        "the segmenter's dictionary is not loaded yet · 형태소 사전을 아직 불러오지 못했습니다: reload the page"
+    )]
+    NotLoaded,
 }
 
+static SHIPPED: OnceLock<Segmenter> = OnceLock::new();
+
 impl Segmenter {
-    /// The shipped model, loaded once.
+    /// The shipped segmenter (loaded once). In the page's worker it is the one the page
+    /// installed; the worker checks [`Segmenter::loaded`] before it segments.
     pub fn shipped() -> &'static Segmenter {
-        static SHIPPED: OnceLock<Segmenter> = OnceLock::new();
-        SHIPPED.get_or_init(|| {
-            Segmenter::from_file_bytes(SHIPPED_MODEL).expect("the shipped segmenter model loads")
-        })
+        #[cfg(not(all(target_arch = "wasm32", feature = "web")))]
+        {
+            SHIPPED.get_or_init(|| {
+                Segmenter::from_lexicon_bytes(SHIPPED_LEXICON).expect("the shipped lexicon loads")
+            })
+        }
+        #[cfg(all(target_arch = "wasm32", feature = "web"))]
+        {
+            Segmenter::loaded().expect("the page installs the segmenter before it segments")
+        }
+    }
+
+    /// The shipped segmenter if it is there: always natively, in the page once installed.
+    pub fn loaded() -> Option<&'static Segmenter> {
+        #[cfg(not(all(target_arch = "wasm32", feature = "web")))]
+        {
+            Some(Segmenter::shipped())
+        }
+        #[cfg(all(target_arch = "wasm32", feature = "web"))]
+        {
+            SHIPPED.get()
+        }
+    }
+
+    /// Make the lexicon file `bytes` the shipped segmenter (the page's worker, once fetched).
+    /// A second call keeps the first one.
+    pub fn install(bytes: &[u8]) -> Result<&'static Segmenter, SegmentError> {
+        if let Some(s) = SHIPPED.get() {
+            return Ok(s);
+        }
+        let s = Segmenter::from_lexicon_bytes(bytes)?;
+        Ok(SHIPPED.get_or_init(|| s))
     }
 }

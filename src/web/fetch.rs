@@ -163,3 +163,94 @@ pub fn load_shipped_model(
         },
     );
 }
+
+/// What one worker has of the segmenter's lexicon.
+enum Lexicon {
+    /// Not asked for yet: nothing is downloaded until a panel needs Korean morphemes.
+    NotNeeded,
+    /// On its way; the messages that need it wait here, in order.
+    Fetching(Vec<ToWorker>),
+    Sent,
+}
+
+/// Gives one worker the segmenter's lexicon (`segmenter/okt-lexicon.bin`, 0.8 MB, kept in the
+/// model cache) before the first message that needs Korean morphemes, so that panels and
+/// routes that never segment never download it.
+#[derive(Clone, Copy)]
+pub struct SegmenterGate {
+    state: StoredValue<Lexicon, LocalStorage>,
+}
+
+impl SegmenterGate {
+    pub fn new() -> SegmenterGate {
+        SegmenterGate {
+            state: StoredValue::new_local(Lexicon::NotNeeded),
+        }
+    }
+
+    /// Forget what the worker had (a new worker was started in its place).
+    pub fn reset(&self) {
+        self.state.set_value(Lexicon::NotNeeded);
+    }
+
+    /// Send `message` with `send` once the worker has the lexicon, fetching it the first time;
+    /// `failed` hears why when the lexicon cannot be downloaded.
+    pub fn send(
+        &self,
+        message: ToWorker,
+        send: impl Fn(ToWorker) + 'static,
+        failed: impl Fn(String) + 'static,
+    ) {
+        enum Next {
+            Send(ToWorker),
+            Download,
+            Wait,
+        }
+        let state = self.state;
+        let next = state
+            .try_update_value(|s| match s {
+                Lexicon::Sent => Next::Send(message),
+                Lexicon::Fetching(waiting) => {
+                    waiting.push(message);
+                    Next::Wait
+                }
+                Lexicon::NotNeeded => {
+                    *s = Lexicon::Fetching(vec![message]);
+                    Next::Download
+                }
+            })
+            .unwrap_or(Next::Wait);
+        match next {
+            Next::Send(message) => return send(message),
+            Next::Wait => return,
+            Next::Download => {}
+        }
+        let url = format!("./{}", crate::segment::LEXICON_URL);
+        fetch_cached(
+            &url,
+            |_, _| {},
+            move |bytes, _| {
+                let waiting = state
+                    .try_update_value(|s| match std::mem::replace(s, Lexicon::Sent) {
+                        Lexicon::Fetching(w) => w,
+                        _ => Vec::new(),
+                    })
+                    .unwrap_or_default();
+                match bytes {
+                    Ok(bytes) => {
+                        send(ToWorker::LoadSegmenter { bytes });
+                        for m in waiting {
+                            send(m);
+                        }
+                    }
+                    Err(e) => {
+                        state.set_value(Lexicon::NotNeeded);
+                        failed(format!(
+                            "형태소 사전을 내려받지 못했습니다 · cannot download the segmenter's dictionary: {e}"
+                        ));
+                    }
+                }
+            },
+        );
+    }
+}

@@ -114,6 +114,16 @@ pub fn SentimentPanel() -> impl IntoView {
     let retrain_epochs = RwSignal::new(Vec::<EpochLogs>::new());
     let data_url = RwSignal::new(LECTURE_DATA_URL.to_string());
     let bridge: Shared<Option<WorkerBridge<TrainWorker>>> = StoredValue::new_local(None);
+    // Every model here reads morphemes: the worker gets the lexicon before the first one.
+    let segmenter = fetch::SegmenterGate::new();
+    let send = move |message: ToWorker| {
+        bridge.with_value(|b| {
+            if let Some(b) = b {
+                b.send(message);
+            }
+        })
+    };
+    let lexicon_failed = move |message: String| error.set(Some(message));
 
     let classify = move || {
         let ready = models.with(|m| m.iter().any(|(_, l)| *l == Load::Ready));
@@ -238,11 +248,7 @@ pub fn SentimentPanel() -> impl IntoView {
                 if cached {
                     cached_models.update(|c| c.push(name));
                 }
-                bridge.with_value(|b| {
-                    if let Some(b) = b {
-                        b.send(message);
-                    }
-                })
+                segmenter.send(message, send, lexicon_failed)
             },
         );
     };
@@ -286,15 +292,12 @@ pub fn SentimentPanel() -> impl IntoView {
     let start_training = move |text: String| {
         retrain_epochs.set(Vec::new());
         error.set(None);
-        bridge.with_value(|b| {
-            if let Some(b) = b {
-                // Lecture 9: 15 epochs, batch 32, validation_split 0.2, early stopping.
-                b.send(ToWorker::TrainSentimentFile {
-                    text,
-                    config: SentimentConfig::default(),
-                });
-            }
-        });
+        // Lecture 9: 15 epochs, batch 32, validation_split 0.2, early stopping.
+        let message = ToWorker::TrainSentimentFile {
+            text,
+            config: SentimentConfig::default(),
+        };
+        segmenter.send(message, send, lexicon_failed);
     };
     let fetch_and_train = move |_| {
         let url = data_url.get_untracked();

@@ -164,7 +164,16 @@ pub fn TokenizerPanel() -> impl IntoView {
         let (on, lines, stopwords) =
             state.with(|s| (s.korean, s.lines(), parse_stopwords(&s.stopwords)));
         if on {
-            worker.send(ToWorker::Preprocess { lines, stopwords });
+            // The first Korean request also downloads the segmenter's lexicon for the worker.
+            let (l, s) = (lines.clone(), stopwords.clone());
+            let failed = move |message: String| {
+                korean.set(Some(KoreanAnswer {
+                    lines: l.clone(),
+                    stopwords: s.clone(),
+                    result: Err(message),
+                }))
+            };
+            worker.send_segmented(ToWorker::Preprocess { lines, stopwords }, failed);
         }
     });
     let output = Memo::new(move |_| korean.with(|k| state.with(|s| s.run(k.as_ref()))));

@@ -80,6 +80,11 @@ pub enum ToWorker {
     Compare {
         index: usize,
     },
+    /// The segmenter's lexicon (`segmenter/okt-lexicon.bin`), sent by the page before the
+    /// first request that needs Korean morphemes (only those panels download it).
+    LoadSegmenter {
+        bytes: Vec<u8>,
+    },
     /// A shipped review-sentiment model (the files of its folder).
     LoadSentiment {
         name: String,
@@ -426,11 +431,12 @@ impl TrainWorker {
                     .iter()
                     .map(|r| r.text.as_str())
                     .collect();
-                tokens.extend(preprocess(
-                    crate::segment::Segmenter::shipped(),
-                    &texts,
-                    &config.stopwords,
-                ));
+                let Some(segmenter) = crate::segment::Segmenter::loaded() else {
+                    let message = crate::segment::SegmentError::NotLoaded.to_string();
+                    self.respond(scope, FromWorker::Error { message });
+                    return;
+                };
+                tokens.extend(preprocess(segmenter, &texts, &config.stopwords));
                 self.respond(
                     scope,
                     FromWorker::SentimentPrep {
@@ -685,13 +691,19 @@ impl Worker for TrainWorker {
             },
             ToWorker::Compare { index } => self.compare(scope, index),
             ToWorker::PanicForTest => panic!("a panic requested by the page's test hook"),
+            ToWorker::LoadSegmenter { bytes } => {
+                if let Err(e) = crate::segment::Segmenter::install(&bytes) {
+                    self.fail(scope, e);
+                }
+            }
             ToWorker::Preprocess { lines, stopwords } => {
-                let result = crate::segment::preprocess_lines(
-                    crate::segment::Segmenter::shipped(),
-                    &lines,
-                    &stopwords,
-                )
-                .map_err(|e| e.to_string());
+                let result = match crate::segment::Segmenter::loaded() {
+                    Some(segmenter) => {
+                        crate::segment::preprocess_lines(segmenter, &lines, &stopwords)
+                            .map_err(|e| e.to_string())
+                    }
+                    None => Err(crate::segment::SegmentError::NotLoaded.to_string()),
+                };
                 self.respond(
                     scope,
                     FromWorker::Preprocessed {
@@ -714,8 +726,6 @@ impl Worker for TrainWorker {
                     .and_then(|(model, extras)| SentimentModel::from_parts(model, extras));
                 let msg = match loaded {
                     Ok(model) => {
-                        // Build the segmenter's tables now, not on the first review.
-                        crate::segment::Segmenter::shipped().segment_clean("가나");
                         self.sentiment.retain(|(n, _)| *n != name);
                         self.sentiment.push((name.clone(), model));
                         FromWorker::SentimentLoaded { name }

@@ -73,6 +73,7 @@ pub fn EmbeddingsLab(location: Location) -> impl IntoView {
     load_shipped_model(
         worker,
         PROJECTED_MODEL,
+        false,
         |_, _| {},
         move |e| model_state.set(format!("failed: {e}")),
     );

@@ -101,6 +101,7 @@ pub fn GatesLab(location: Location) -> impl IntoView {
         load_shipped_model(
             worker,
             name,
+            true,
             move |got, total| set_load(name, Load::Fetching(got, total)),
             move |e| set_load(name, Load::Failed(e)),
         );

@@ -29,6 +29,8 @@ pub use shapes::ShapesLab;
 pub use stepper::StepperLab;
 pub use weather::WeatherLab;
 
+use crate::web::fetch::SegmenterGate;
+
 type Local<T> = StoredValue<T, LocalStorage>;
 
 /// A lab's worker: started at once (so its module compiles while the student reads), and
@@ -37,6 +39,8 @@ type Local<T> = StoredValue<T, LocalStorage>;
 pub(crate) struct LabWorker {
     bridge: Local<Option<WorkerBridge<TrainWorker>>>,
     callback: Local<Rc<dyn Fn(FromWorker)>>,
+    /// Whether this worker has the segmenter's lexicon (only labs that segment ask for it).
+    segmenter: SegmenterGate,
 }
 
 impl LabWorker {
@@ -53,6 +57,7 @@ impl LabWorker {
         Self {
             bridge: StoredValue::new_local(None),
             callback: StoredValue::new_local(Rc::new(on_message) as Rc<dyn Fn(FromWorker)>),
+            segmenter: SegmenterGate::new(),
         }
     }
 
@@ -88,6 +93,7 @@ impl LabWorker {
             // Relative, so the site also works under a sub-path.
             .spawn("./worker.js");
         self.bridge.set_value(Some(fresh));
+        self.segmenter.reset();
     }
 
     pub(crate) fn send(self, msg: ToWorker) {
@@ -101,20 +107,32 @@ impl LabWorker {
         });
     }
 
+    /// [`LabWorker::send`] once the worker has the segmenter's lexicon (fetched the first time).
+    pub(crate) fn send_segmented(self, msg: ToWorker, failed: impl Fn(String) + 'static) {
+        self.segmenter.send(msg, move |m| self.send(m), failed);
+    }
+
     pub(crate) fn lab(self, request: LabRequest) {
         self.send(ToWorker::Lab { request });
     }
 }
 
-/// Fetch a shipped model folder and load it into `worker` (through the model cache).
+/// Fetch a shipped model folder and load it into `worker` (through the model cache), with the
+/// segmenter's lexicon first when the lab runs typed text through the model (`segments`).
 pub(crate) fn load_shipped_model(
     worker: LabWorker,
     name: &str,
+    segments: bool,
     progress: impl Fn(f64, f64) + 'static,
     failed: impl Fn(String) + Clone + 'static,
 ) {
+    let failed_lexicon = failed.clone();
     super::fetch::load_shipped_model(name, progress, failed, move |message, _| {
-        worker.send(message)
+        if segments {
+            worker.send_segmented(message, failed_lexicon)
+        } else {
+            worker.send(message)
+        }
     });
 }
 
