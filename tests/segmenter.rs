@@ -4,11 +4,14 @@
 //! on held-out reviews is measured by `rnn-playground segment-eval`; see the README.)
 
 use rnn_playground::lecture::{EXAMPLE_REVIEWS, OKT_EXAMPLE};
+use rnn_playground::segment::Segmenter;
 use rnn_playground::segment::eval::read_labels;
 use rnn_playground::segment::lexicon::{Lexicon, syllables};
 use rnn_playground::segment::pos::{KoreanPos, PosTrie};
-use rnn_playground::segment::{SHIPPED_LEXICON, Segmenter};
 use rnn_playground::text::korean::clean_korean;
+
+/// The shipped lexicon file (the page's wasm build has no copy of it built in).
+const SHIPPED_LEXICON: &[u8] = include_bytes!("../data/segmenter/okt-lexicon.bin");
 
 #[test]
 fn the_lectures_example_gives_okts_answer() {

@@ -4,7 +4,9 @@
 use fantoccini::{Client, Locator};
 
 use super::support::StaticServer;
-use super::{Page, attr_of, click, count, eventually, screenshot, site_dir, text_of};
+use super::{
+    Page, attr_of, click, count, eventually, screenshot, site_dir, text_of, wait_for_state,
+};
 
 async fn value_of(client: &Client, css: &str) -> String {
     client
@@ -382,4 +384,53 @@ async fn korean_and_english_are_switchable_and_remembered() {
         })
         .await;
     }
+}
+
+/// The segmenter's lexicon (0.8 MB) is downloaded by the panels that segment and only by them,
+/// once per browser: the studio and a lab never ask for it, the review panel does, and a reload
+/// takes it from the model cache.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_the_panels_that_segment_download_the_lexicon() {
+    let Page {
+        server,
+        _driver,
+        client,
+    } = Page::open("/#/studio", (1280, 1000), "#studio-panel #train").await;
+    let lexicon = |server: &StaticServer| {
+        server
+            .requested()
+            .iter()
+            .filter(|p| p.ends_with("segmenter/okt-lexicon.bin"))
+            .count()
+    };
+    wait_for_state(&client, "idle").await;
+    click(&client, "#train").await;
+    wait_for_state(&client, "done").await;
+    client
+        .goto(&server.url("/#/labs/stepper?units=3&seed=7"))
+        .await
+        .unwrap();
+    client.refresh().await.unwrap();
+    eventually("the stepper lab answers", || async {
+        count(&client, "#stepper-step td.cell").await > 0
+    })
+    .await;
+    assert_eq!(lexicon(&server), 0, "{:?}", server.requested());
+    client.goto(&server.url("/#/sentiment")).await.unwrap();
+    client.refresh().await.unwrap();
+    eventually("a verdict from the review panel", || async {
+        text_of(&client, "#sentiment-verdicts")
+            .await
+            .contains("리뷰입니다")
+    })
+    .await;
+    assert_eq!(lexicon(&server), 1, "{:?}", server.requested());
+    client.refresh().await.unwrap();
+    eventually("a verdict after a reload", || async {
+        text_of(&client, "#sentiment-verdicts")
+            .await
+            .contains("리뷰입니다")
+    })
+    .await;
+    assert_eq!(lexicon(&server), 1, "the reload took it from the cache");
 }

@@ -19,6 +19,8 @@ use serde_json::json;
 pub struct StaticServer {
     server: std::sync::Arc<tiny_http::Server>,
     port: u16,
+    /// Every path asked for, in order (tests check what a route downloads).
+    requested: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
@@ -41,8 +43,13 @@ impl StaticServer {
         let port = server.server_addr().to_ip().expect("an IP address").port();
         let root = root.to_path_buf();
         let worker = server.clone();
+        let requested = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = requested.clone();
         let thread = std::thread::spawn(move || {
             for request in worker.incoming_requests() {
+                if let Ok(mut log) = log.lock() {
+                    log.push(request.url().to_string());
+                }
                 let path = request.url().strip_prefix(prefix.as_str()).unwrap_or("");
                 let resolved = if path.starts_with('/') || (path.is_empty() && prefix.is_empty()) {
                     resolve(&root, path)
@@ -70,8 +77,14 @@ impl StaticServer {
         Self {
             server,
             port,
+            requested,
             thread: Some(thread),
         }
+    }
+
+    /// The paths requested so far.
+    pub fn requested(&self) -> Vec<String> {
+        self.requested.lock().map(|l| l.clone()).unwrap_or_default()
     }
 
     pub fn url(&self, path: &str) -> String {

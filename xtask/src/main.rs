@@ -189,8 +189,9 @@ fn dist(args: &[String]) -> Result {
 }
 
 /// What a first visit of `#/` downloads: the page, its wasm and JS, the worker, the model
-/// list and the default review classifier (the first entry of models/index.json), raw and
-/// gzip (`gzip -9`, as a static host would serve them). The target is ≤ 3 MB gzip in all.
+/// list, the default review classifier (the first entry of models/index.json) and the
+/// segmenter's lexicon (`#/` classifies a review at once), raw and gzip (`gzip -9`, as a
+/// static host would serve them). The target is ≤ 4 MB gzip in all.
 fn first_visit(out: &std::path::Path, mut files: Vec<String>) -> Result {
     let index = std::fs::read_to_string(out.join("models").join("index.json"))
         .map_err(|e| format!("cannot read models/index.json: {e}"))?;
@@ -203,6 +204,7 @@ fn first_visit(out: &std::path::Path, mut files: Vec<String>) -> Result {
     for file in ["model.json", "model.safetensors"] {
         files.push(format!("models/{default_model}/{file}"));
     }
+    files.push("segmenter/okt-lexicon.bin".into());
     println!("\na first visit of #/ downloads (raw, gzip -9):");
     let (mut raw, mut gzip) = (0u64, 0u64);
     for name in files {
@@ -224,7 +226,7 @@ fn first_visit(out: &std::path::Path, mut files: Vec<String>) -> Result {
         raw += bytes;
         gzip += zipped;
     }
-    println!("  {raw:>10}  {gzip:>10}  in all (target: ≤ 3,000,000 gzip)");
+    println!("  {raw:>10}  {gzip:>10}  in all (target: ≤ 4,000,000 gzip)");
     Ok(())
 }
 
