@@ -7,8 +7,9 @@ titles = {
     "lecture9-simplernn": "9강 SimpleRNN (Embedding 128 → SimpleRNN 64)",
     "lecture11-gru": "11강 GRU (Embedding 100 → GRU 128)",
     "best-bigru": "Best: Bidirectional GRU",
+    "linear": "기준선 · Baseline: TF-IDF + logistic regression",
 }
-order = ["best-bigru", "lecture11-gru", "lecture9-simplernn"]
+order = ["best-bigru", "linear", "lecture11-gru", "lecture9-simplernn"]
 # Used by the gate inspector only (it opens its files itself); the review panel does not list it.
 lab_only = {"lecture-lstm"}
 models = []
@@ -22,6 +23,15 @@ for name in sorted(os.listdir(root), key=lambda n: order.index(n) if n in order 
         [m.group(1).replace(".txt", ""), float(m.group(3))]
         for m in re.finditer(r"^\| (\S+) \| (\d+) \| ([0-9.]+) \|$", section, re.M)
     ]
+    # Re-measured with Okt's segmenter (the cards of models trained on the earlier one).
+    recheck = text.split("## Re-checked with Okt's segmenter", 1)
+    if len(recheck) == 2:
+        now = dict(re.findall(r"(\S+) [0-9.]+ → ([0-9]+\.[0-9]+)", recheck[1].split("##", 1)[0]))
+        accuracy = [[name, float(now.get(name, acc))] for name, acc in accuracy]
+    # The shopping cross-validation, where the card has one (the linear baseline's).
+    cv = re.search(r"## Shopping reviews, (\d+)-fold cross-validation.*?^\| all \| (\d+) \| \*\*([0-9.]+)\*\*", text, re.M | re.S)
+    if cv:
+        accuracy.append([f"shopping {cv.group(1)}-fold CV", float(cv.group(3))])
     size = os.path.getsize(os.path.join(root, name, "model.safetensors"))
     models.append({"name": name, "title": titles.get(name, name), "accuracy": accuracy, "bytes": size})
 json.dump(models, open(os.path.join(root, "index.json"), "w", encoding="utf-8"), ensure_ascii=False, indent=1)

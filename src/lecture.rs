@@ -31,6 +31,15 @@ pub const OKT_EXAMPLE: (&str, &[&str]) = (
     ],
 );
 
+/// Lecture 11's `sentiment_predict` calls, in the lecture's order (the review panel puts them
+/// one click away).
+pub const SENTIMENT_PREDICT_EXAMPLES: [&str; 4] = [
+    "판매자님... 너무 짱이에요.. 대박나삼",
+    "ㅁㄴㅇㄻㄴㅇ리뷰쓰기도 귀찮아",
+    "이 상품 진짜 좋아요... 저는 강추합니다. 대박",
+    "진짜 배송도 늦고 개짜증나네요. 뭐 이런 걸 상품이라고 만듬?",
+];
+
 #[cfg(test)]
 mod tests {
     #[test]

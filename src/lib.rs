@@ -21,6 +21,7 @@ pub mod generate;
 pub mod lab;
 pub mod lecture;
 pub mod limits;
+pub mod linear;
 pub mod nn;
 pub mod plot;
 pub mod segment;

@@ -607,3 +607,62 @@ pub fn train_sentiment(
     }
     session.into_model()
 }
+
+/// A 95% Wilson score interval for `right` of `n` (accuracy on a test split or over the folds
+/// of a cross-validation): `(low, high)`.
+pub fn wilson_interval(right: usize, n: usize) -> (f64, f64) {
+    if n == 0 {
+        return (0.0, 1.0);
+    }
+    let (z, n, p) = (1.96f64, n as f64, right as f64 / n as f64);
+    let centre = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
+    let half = z / (1.0 + z * z / n) * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt();
+    (centre - half, centre + half)
+}
+
+/// Any shipped review classifier: an RNN of the lectures, or the linear baseline.
+#[derive(Debug)]
+pub enum ReviewClassifier {
+    Rnn(Box<SentimentModel>),
+    Linear(crate::linear::LinearSentiment),
+}
+
+impl ReviewClassifier {
+    /// A model folder (either kind; the linear one says `"kind": "linear"` in model.json) or a
+    /// single `.safetensors` file of an RNN.
+    pub fn load(path: &Path) -> Result<Self> {
+        let json = path.join("model.json");
+        if path.is_dir()
+            && let Ok(config) = std::fs::read_to_string(&json)
+            && crate::linear::LinearSentiment::is_linear(&config)
+        {
+            let weights = std::fs::read(path.join("model.safetensors"))
+                .map_err(|e| NnError::Load(format!("model.safetensors: {e}")))?;
+            return Ok(Self::Linear(crate::linear::LinearSentiment::from_files(
+                &config, &weights,
+            )?));
+        }
+        Ok(Self::Rnn(Box::new(SentimentModel::load(path)?)))
+    }
+
+    pub fn predict<S: AsRef<str>>(&self, texts: &[S]) -> Result<Vec<f32>> {
+        match self {
+            Self::Rnn(m) => m.predict(texts),
+            Self::Linear(m) => m.predict(texts),
+        }
+    }
+
+    pub fn sentiment_predict(&self, text: &str) -> Result<String> {
+        Ok(lecture_sentence(self.predict(&[text])?[0]))
+    }
+
+    /// Reviews classified right, of `reviews`.
+    pub fn right(&self, reviews: &[Review]) -> Result<usize> {
+        let texts: Vec<&str> = reviews.iter().map(|r| r.text.as_str()).collect();
+        let p = self.predict(&texts)?;
+        Ok(p.iter()
+            .zip(reviews)
+            .filter(|(p, r)| u8::from(**p > 0.5) == r.label)
+            .count())
+    }
+}

@@ -585,6 +585,37 @@ async fn sentiment_panel_classifies_a_review_with_every_stage() {
     assert!(!contributions.is_empty());
     let element = client.find(Locator::Css("#sentiment-panel")).await.unwrap();
     save_screenshot("sentiment-panel.png", element.screenshot().await.unwrap());
+    // The lecture's four sentences are one click each: the last one is a complaint.
+    assert_eq!(count(&client, "#lecture-reviews button.example").await, 4);
+    click(&client, "#lecture-review-3").await;
+    eventually("the lecture's complaint is classified", || async {
+        text_of(&client, "#sentiment-stages")
+            .await
+            .contains("개짜증나네요")
+    })
+    .await;
+    let verdict = text_of(&client, "#sentiment-verdicts .verdict .sentence").await;
+    assert!(verdict.contains("부정 리뷰입니다"), "{verdict}");
+    // The linear baseline loads on request and answers beside the RNNs.
+    click(
+        &client,
+        "#sentiment-models li[data-model='linear'] button.load-model",
+    )
+    .await;
+    eventually("the baseline answers too", || async {
+        count(&client, "#sentiment-verdicts .verdict").await >= 2
+    })
+    .await;
+    assert!(
+        text_of(&client, "#sentiment-verdicts")
+            .await
+            .contains("linear")
+    );
+    let element = client.find(Locator::Css("#sentiment-panel")).await.unwrap();
+    save_screenshot(
+        "sentiment-lecture-example.png",
+        element.screenshot().await.unwrap(),
+    );
     // Emoji only: an answer and a note, not an error.
     set_field(&client, "#review-input", "😀😀!!").await;
     eventually("the no-words note", || async {

@@ -17,6 +17,7 @@ fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
+    mod linear_cli;
     mod segment_cli;
     use std::io::{Read, Write};
     use std::path::PathBuf;
@@ -113,7 +114,8 @@ mod cli {
         /// reviews); the format of each is detected.
         #[arg(long, value_name = "FILE", num_args = 1.., required = true)]
         data: Vec<PathBuf>,
-        /// simplernn, lstm, gru, or bisimplernn/bilstm/bigru for a Bidirectional layer.
+        /// simplernn, lstm, gru, bisimplernn/bilstm/bigru for a Bidirectional layer, or linear
+        /// (the TF-IDF + logistic regression baseline).
         #[arg(long, default_value = "simplernn")]
         model: String,
         #[arg(long, value_name = "DIR")]
@@ -158,6 +160,16 @@ mod cli {
         prior_correction: bool,
         #[arg(long, default_value_t = 0)]
         seed: u64,
+        /// With --model linear: k-fold cross-validation over all the shopping reviews (the
+        /// files in bab2min's formats), reported in the model card; 0 for none.
+        #[arg(long, default_value_t = 0)]
+        cv_folds: usize,
+        /// With --model linear: each shopping review counts this many times.
+        #[arg(long, default_value_t = 1.0)]
+        shopping_weight: f64,
+        /// With --model linear: keep this many terms of each kind (the largest weights).
+        #[arg(long)]
+        max_terms: Option<usize>,
     }
 
     #[derive(Args)]
@@ -376,7 +388,11 @@ mod cli {
         use rnn_playground::train::Event;
 
         /// Each file's reviews split into (train, test) by a seeded shuffle.
-        fn split(mut reviews: Vec<Review>, fraction: f64, seed: u64) -> (Vec<Review>, Vec<Review>) {
+        pub(super) fn split(
+            mut reviews: Vec<Review>,
+            fraction: f64,
+            seed: u64,
+        ) -> (Vec<Review>, Vec<Review>) {
             use rand::SeedableRng;
             use rand::seq::SliceRandom;
             reviews.shuffle(&mut rand::rngs::StdRng::seed_from_u64(seed));
@@ -386,6 +402,9 @@ mod cli {
         }
 
         pub fn train(args: TrainSentimentArgs) -> Result<(), String> {
+            if args.model == "linear" {
+                return super::linear_cli::train(args);
+            }
             let (bidirectional, cell) = match args.model.strip_prefix("bi") {
                 Some(rest) => (true, rest),
                 None => (false, args.model.as_str()),
@@ -618,8 +637,13 @@ mod cli {
             card
         }
 
-        fn load(path: &std::path::Path) -> Result<SentimentModel, String> {
+        /// An RNN model folder (convert-weights stores RNN weights only).
+        fn load_rnn(path: &std::path::Path) -> Result<SentimentModel, String> {
             SentimentModel::load(path).map_err(|e| format!("{}: {e}", path.display()))
+        }
+
+        fn load(path: &std::path::Path) -> Result<sentiment::ReviewClassifier, String> {
+            sentiment::ReviewClassifier::load(path).map_err(|e| format!("{}: {e}", path.display()))
         }
 
         pub fn evaluate(args: EvaluateSentimentArgs) -> Result<(), String> {
@@ -627,13 +651,15 @@ mod cli {
             for path in &args.data {
                 let set = read_reviews(&read_file(path)?, None);
                 let (_, test) = split(set.reviews, args.test_fraction, args.seed);
-                let accuracy = sentiment::accuracy(&model, &test).map_err(|e| e.to_string())?;
+                let right = model.right(&test).map_err(|e| e.to_string())?;
+                let accuracy = right as f64 / test.len().max(1) as f64;
+                let (low, high) = sentiment::wilson_interval(right, test.len());
                 let name = path
                     .file_name()
                     .map_or_else(String::new, |n| n.to_string_lossy().into());
                 println!(
                     "{}",
-                    serde_json::json!({"file": name, "reviews": test.len(), "accuracy": accuracy})
+                    serde_json::json!({"file": name, "reviews": test.len(), "accuracy": accuracy, "ci95": [low, high]})
                 );
             }
             Ok(())
@@ -692,7 +718,7 @@ mod cli {
                     args.model.display()
                 ));
             }
-            let before = load(&args.model)?;
+            let before = load_rnn(&args.model)?;
             let bytes_before = std::fs::metadata(&path).map_or(0, |m| m.len());
             let check = match &args.check {
                 Some(file) => read_input(Some(file))?,
@@ -724,7 +750,7 @@ mod cli {
                 std::fs::write(&json_path, pretty)
                     .map_err(|e| format!("cannot write {}: {e}", json_path.display()))?;
             }
-            let after = load(&args.model)?;
+            let after = load_rnn(&args.model)?;
             let p_after = predict(&after)?;
             let max_diff = p_before
                 .iter()

@@ -349,6 +349,14 @@ pub fn SentimentPanel() -> impl IntoView {
                             }
                         ></textarea>
                     </label>
+                    // Lecture 11's four sentiment_predict sentences, one click each.
+                    <div class="examples" id="lecture-reviews" role="group" aria-label="lecture examples">
+                        <span>{tr("강의 예문 · the lecture's sentences")}</span>
+                        {crate::lecture::SENTIMENT_PREDICT_EXAMPLES.iter().enumerate().map(|(i, s)| view! {
+                            <button class="example" id=format!("lecture-review-{i}")
+                                on:click=move |_| { text.set(s.to_string()); classify(); }>{*s}</button>
+                        }).collect_view()}
+                    </div>
                     <ul id="sentiment-models" class="model-list">
                         {move || models.get().into_iter().map(|(info, load)| {
                             let cached = cached_models.with(|c| c.contains(&info.name));

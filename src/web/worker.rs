@@ -234,6 +234,33 @@ pub enum FromWorker {
     },
 }
 
+/// The linear baseline's answer in the shape of the RNNs' (it has no integer sequence or
+/// padding: its stages stop at the morphemes, all of which it reads).
+fn linear_result(
+    name: &str,
+    model: &crate::linear::LinearSentiment,
+    text: &str,
+    start: Instant,
+) -> Result<SentimentResult, crate::nn::NnError> {
+    let probability = model.predict(&[text])?[0];
+    let contributions = model.contributions(text)?;
+    let morphs: Vec<String> = contributions.iter().map(|(m, _)| m.clone()).collect();
+    Ok(SentimentResult {
+        name: name.to_string(),
+        sentence: lecture_sentence(probability),
+        stages: Stages {
+            clean: crate::text::korean::clean_korean(text),
+            tokens: morphs.clone(),
+            morphs,
+            sequence: Vec::new(),
+            padded: Vec::new(),
+            probability,
+        },
+        contributions,
+        millis: start.elapsed().as_secs_f64() * 1000.0,
+    })
+}
+
 /// What one model made of one review.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SentimentResult {
@@ -315,6 +342,8 @@ pub struct TrainWorker {
     epochs: usize,
     /// Loaded review-sentiment models, in load order.
     sentiment: Vec<(String, SentimentModel)>,
+    /// Loaded linear baselines (TF-IDF + logistic regression), answered beside the RNNs.
+    linear: Vec<(String, crate::linear::LinearSentiment)>,
     sentiment_job: Option<SentimentJob>,
     sentiment_seconds: f64,
     sentiment_report: Option<Instant>,
@@ -563,6 +592,7 @@ impl Worker for TrainWorker {
             seconds: 0.0,
             epochs: 0,
             sentiment: Vec::new(),
+            linear: Vec::new(),
             sentiment_job: None,
             sentiment_seconds: 0.0,
             sentiment_report: None,
@@ -722,6 +752,21 @@ impl Worker for TrainWorker {
                 config_json,
                 weights,
             } => {
+                if crate::linear::LinearSentiment::is_linear(&config_json) {
+                    let msg =
+                        match crate::linear::LinearSentiment::from_files(&config_json, &weights) {
+                            Ok(model) => {
+                                self.linear.retain(|(n, _)| *n != name);
+                                self.linear.push((name.clone(), model));
+                                FromWorker::SentimentLoaded { name }
+                            }
+                            Err(e) => FromWorker::Error {
+                                message: format!("{name}: {e}"),
+                            },
+                        };
+                    self.respond(scope, msg);
+                    return;
+                }
                 let loaded = Sequential::from_files(&config_json, &weights)
                     .and_then(|(model, extras)| SentimentModel::from_parts(model, extras));
                 let msg = match loaded {
@@ -803,6 +848,16 @@ impl Worker for TrainWorker {
                         contributions,
                         millis,
                     });
+                }
+                for (name, model) in self.linear.iter().filter(|_| error.is_none()) {
+                    let start = Instant::now();
+                    match linear_result(name, model, &text, start) {
+                        Ok(r) => results.push(r),
+                        Err(e) => {
+                            error = Some(e.to_string());
+                            break;
+                        }
+                    }
                 }
                 let msg = match error {
                     Some(message) => FromWorker::Error { message },

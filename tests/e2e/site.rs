@@ -217,7 +217,7 @@ async fn the_static_build_works_under_a_sub_path_and_caches_models() {
         count(&client, ".model-list li[data-source='network'] .ready").await == 1
     })
     .await;
-    assert_eq!(count(&client, ".model-list button.load-model").await, 2);
+    assert_eq!(count(&client, ".model-list button.load-model").await, 3);
     click(&client, ".model-list button.load-model").await;
     // Both came over the network (relative URLs under /playground/) …
     eventually("a second model on request", || async {
@@ -231,11 +231,13 @@ async fn the_static_build_works_under_a_sub_path_and_caches_models() {
         count(&client, ".model-list li[data-source='cache'] .ready").await == 1
     })
     .await;
-    assert!(
+    // The verdict follows the model's ready message (classifying is the next message).
+    eventually("a verdict from the cached model", || async {
         text_of(&client, "#sentiment-verdicts")
             .await
             .contains("리뷰입니다")
-    );
+    })
+    .await;
     // The worker (./worker.js) loads under the sub-path too.
     client
         .goto(&format!(
