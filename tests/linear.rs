@@ -191,3 +191,78 @@ fn wilson_intervals_by_hand() {
     let (lo, hi) = wilson_interval(10, 10);
     assert!(hi > 0.9999 && lo > 0.69 && lo < 0.73);
 }
+
+/// `train-sentiment --model linear` as a user runs it: a shopping file (`label<TAB>review`) and
+/// a movie file (NSMC's format) of sentences we wrote, 2-fold cross-validation; the folder
+/// classifies and its card gives the folds.
+#[test]
+fn train_sentiment_linear_writes_a_folder_with_its_cross_validation() {
+    let dir =
+        std::env::temp_dir().join(format!("rnn-playground-linear-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = [
+        "배송이 빨라서 좋아요",
+        "품질이 최고예요 추천합니다",
+        "정말 만족해요 또 살게요",
+        "포장이 꼼꼼하고 좋아요",
+    ];
+    let bad = [
+        "배송이 늦어서 별로예요",
+        "품질이 최악이에요 실망",
+        "환불하고 싶어요 별로",
+        "포장이 엉망이고 실망했어요",
+    ];
+    let mut shopping = String::new();
+    let mut movies = String::from("id\tdocument\tlabel\n");
+    for i in 0..6 {
+        for (label, texts) in [(1, &good), (0, &bad)] {
+            for (k, t) in texts.iter().enumerate() {
+                shopping.push_str(&format!("{label}\t{t} {i}\n"));
+                movies.push_str(&format!(
+                    "{}\t영화 {t} {i}\t{label}\n",
+                    1000 + i * 100 + k * 10 + label
+                ));
+            }
+        }
+    }
+    std::fs::write(dir.join("shop.txt"), shopping).unwrap();
+    std::fs::write(dir.join("movies.txt"), movies).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rnn-playground"))
+        .args([
+            "train-sentiment",
+            "--model",
+            "linear",
+            "--cv-folds",
+            "2",
+            "--shopping-weight",
+            "2",
+            "--data",
+        ])
+        .arg(dir.join("movies.txt"))
+        .arg(dir.join("shop.txt"))
+        .arg("--out")
+        .arg(dir.join("model"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["shopping_cv_reviews"], 48);
+    assert!(summary["shopping_cv"].as_f64().unwrap() > 0.8, "{summary}");
+    let card = std::fs::read_to_string(dir.join("model/MODEL_CARD.md")).unwrap();
+    assert!(
+        card.contains("2-fold cross-validation") && card.contains("| all | 48 |"),
+        "{card}"
+    );
+    let classify = std::process::Command::new(env!("CARGO_BIN_EXE_rnn-playground"))
+        .args(["sentiment-predict", "--model"])
+        .arg(dir.join("model"))
+        .arg("배송이 빨라서 정말 좋아요")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&classify.stdout).contains("긍정 리뷰입니다"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -401,6 +401,30 @@ mod cli {
             (reviews, test)
         }
 
+        /// One file's reviews as train-sentiment uses them: the seeded test split held out,
+        /// then (`--balance`) as many of each class, then at most `--max-per-file`.
+        pub(super) fn train_and_test(
+            reviews: Vec<Review>,
+            args: &TrainSentimentArgs,
+        ) -> (Vec<Review>, Vec<Review>) {
+            let (mut train, test) = split(reviews, args.test_fraction, args.seed);
+            if args.balance {
+                let positive = train.iter().filter(|r| r.label == 1).count();
+                let keep = positive.min(train.len() - positive);
+                let (mut pos, mut neg) = (0, 0);
+                // The order is already a seeded shuffle: keep the first of each class.
+                train.retain(|r| {
+                    let count = if r.label == 1 { &mut pos } else { &mut neg };
+                    *count += 1;
+                    *count <= keep
+                });
+            }
+            if let Some(n) = args.max_per_file {
+                train.truncate(n);
+            }
+            (train, test)
+        }
+
         pub fn train(args: TrainSentimentArgs) -> Result<(), String> {
             if args.model == "linear" {
                 return super::linear_cli::train(args);
@@ -440,21 +464,7 @@ mod cli {
                 if set.reviews.is_empty() {
                     return Err(format!("{}: no reviews could be read", path.display()));
                 }
-                let (mut tr, te) = split(set.reviews, args.test_fraction, args.seed);
-                if args.balance {
-                    let positive = tr.iter().filter(|r| r.label == 1).count();
-                    let keep = positive.min(tr.len() - positive);
-                    let (mut pos, mut neg) = (0, 0);
-                    // The order is already a seeded shuffle: keep the first of each class.
-                    tr.retain(|r| {
-                        let count = if r.label == 1 { &mut pos } else { &mut neg };
-                        *count += 1;
-                        *count <= keep
-                    });
-                }
-                if let Some(n) = args.max_per_file {
-                    tr.truncate(n);
-                }
+                let (tr, te) = train_and_test(set.reviews, &args);
                 held_ids.extend(te.iter().filter_map(|r| r.id.clone()));
                 let name = path
                     .file_name()

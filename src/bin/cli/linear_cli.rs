@@ -10,7 +10,7 @@ use rnn_playground::text::reviews::{Review, ReviewFormat, read_reviews};
 
 use super::TrainSentimentArgs;
 use super::read_file;
-use super::sentiment_cli::split;
+use super::sentiment_cli::train_and_test;
 
 /// Shopping files (bab2min's `rating<TAB>review` and `label<TAB>review`): the lecture's domain,
 /// which the cross-validation measures and `--shopping-weight` weights.
@@ -50,20 +50,7 @@ fn read_data(args: &TrainSentimentArgs) -> Result<Data, String> {
             data.shopping_files.push(name);
             continue;
         }
-        let (mut train, test) = split(set.reviews, args.test_fraction, args.seed);
-        if args.balance {
-            let positive = train.iter().filter(|r| r.label == 1).count();
-            let keep = positive.min(train.len() - positive);
-            let (mut pos, mut neg) = (0, 0);
-            train.retain(|r| {
-                let count = if r.label == 1 { &mut pos } else { &mut neg };
-                *count += 1;
-                *count <= keep
-            });
-        }
-        if let Some(n) = args.max_per_file {
-            train.truncate(n);
-        }
+        let (train, test) = train_and_test(set.reviews, args);
         held_ids.extend(test.iter().filter_map(|r| r.id.clone()));
         data.movie_tests.push((name, test));
         data.movie_train.extend(train);
