@@ -339,7 +339,7 @@ impl SentimentModel {
         p.insert("cleaning".into(), "[^ㄱ-ㅎㅏ-ㅣ가-힣 ]".into());
         p.insert(
             "morphemes".into(),
-            "rnn-playground Okt-like segmenter (data/segmenter)".into(),
+            "Okt's morphs (rnn-playground segmenter, data/segmenter)".into(),
         );
         p.insert(
             "stopwords".into(),

@@ -238,7 +238,7 @@ fn KoreanOptions(state: RwSignal<PanelState>) -> impl IntoView {
                     prop:checked=move || state.with(|s| s.korean)
                     on:change=move |ev| state.update(|s| s.korean = event_target_checked(&ev))
                 />
-                {tr("정제 → 형태소 → 불용어 · clean, morphemes (Okt-like), stopwords")}
+                {tr("정제 → 형태소 → 불용어 · clean, morphemes (Okt), stopwords")}
             </label>
             <button id="korean-example" class="link" on:click=move |_| state.update(|s| {
                 s.text = KOREAN_EXAMPLE.to_string();
