@@ -114,12 +114,6 @@ impl SentimentConfig {
     }
 }
 
-/// The shipped segmenter, or (in the page's worker, before the page sent its lexicon) an
-/// error that says so.
-fn segmenter() -> Result<&'static Segmenter> {
-    Ok(Segmenter::loaded().ok_or(crate::segment::SegmentError::NotLoaded)?)
-}
-
 /// Clean, segment and drop stopwords: the morphemes the tokenizer sees, per review.
 pub fn preprocess<S: AsRef<str>>(
     segmenter: &Segmenter,
@@ -242,10 +236,10 @@ impl SentimentModel {
             return Ok(Vec::new());
         }
         if let [text] = texts {
-            let tokens = preprocess(segmenter()?, &[text.as_ref()], &self.stopwords);
+            let tokens = preprocess(Segmenter::required()?, &[text.as_ref()], &self.stopwords);
             return Ok(vec![self.predict_tokens(&tokens[0])?]);
         }
-        let tokens = preprocess(segmenter()?, texts, &self.stopwords);
+        let tokens = preprocess(Segmenter::required()?, texts, &self.stopwords);
         let (_, x) = self.encode(&tokens)?;
         let p = crate::train::predict(&self.model, &x, 256)?;
         Ok(p.flatten_all()?.to_vec1::<f32>()?)
@@ -254,7 +248,7 @@ impl SentimentModel {
     /// Every stage for one review.
     pub fn stages(&self, text: &str) -> Result<Stages> {
         let clean = crate::text::korean::clean_korean(text);
-        let morphs = segmenter()?.segment_clean(&clean);
+        let morphs = Segmenter::required()?.segment_clean(&clean);
         let tokens: Vec<String> = morphs
             .iter()
             .filter(|m| !self.stopwords.contains(m))
@@ -449,13 +443,20 @@ pub fn accuracy(model: &SentimentModel, reviews: &[Review]) -> Result<f64> {
         return Ok(0.0);
     }
     let texts: Vec<&str> = reviews.iter().map(|r| r.text.as_str()).collect();
-    let p = model.predict(&texts)?;
-    let right = p
+    let right = right_answers(&model.predict(&texts)?, reviews.iter());
+    Ok(right as f64 / reviews.len() as f64)
+}
+
+/// How many of `probabilities` (of 긍정) give each review's label at the 0.5 threshold.
+pub fn right_answers<'a>(
+    probabilities: &[f32],
+    reviews: impl Iterator<Item = &'a Review>,
+) -> usize {
+    probabilities
         .iter()
         .zip(reviews)
         .filter(|(p, r)| u8::from(**p > 0.5) == r.label)
-        .count();
-    Ok(right as f64 / reviews.len() as f64)
+        .count()
 }
 
 /// Training advanced one batch at a time (the page's worker yields between batches), with the
@@ -591,7 +592,7 @@ pub fn train_sentiment(
 ) -> Result<(SentimentModel, History)> {
     // SentimentSession::new checks the number of reviews and the settings.
     let texts: Vec<&str> = reviews.iter().map(|r| r.text.as_str()).collect();
-    let tokens = preprocess(segmenter()?, &texts, &config.stopwords);
+    let tokens = preprocess(Segmenter::required()?, &texts, &config.stopwords);
     let labels: Vec<u8> = reviews.iter().map(|r| r.label).collect();
     let mut session = SentimentSession::new(&tokens, &labels, config)?;
     struct Forward<'a>(&'a mut dyn FnMut(&Event));
@@ -659,10 +660,6 @@ impl ReviewClassifier {
     /// Reviews classified right, of `reviews`.
     pub fn right(&self, reviews: &[Review]) -> Result<usize> {
         let texts: Vec<&str> = reviews.iter().map(|r| r.text.as_str()).collect();
-        let p = self.predict(&texts)?;
-        Ok(p.iter()
-            .zip(reviews)
-            .filter(|(p, r)| u8::from(**p > 0.5) == r.label)
-            .count())
+        Ok(right_answers(&self.predict(&texts)?, reviews.iter()))
     }
 }

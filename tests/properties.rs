@@ -145,7 +145,7 @@ proptest! {
         let text = words.join(" ");
         let morphs = segmenter.segment_clean(&text);
         prop_assert_eq!(morphs.concat(), text.replace(' ', ""));
-        let per_word = segmenter.segment_direct(&text);
+        let per_word = segmenter.segment_words(&text);
         prop_assert_eq!(per_word.len(), words.len());
         prop_assert_eq!(per_word.concat(), morphs);
         for (word, parts) in words.iter().zip(&per_word) {

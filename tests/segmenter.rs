@@ -159,7 +159,7 @@ fn batches_give_what_single_calls_give() {
     }
     for review in EXAMPLE_REVIEWS.lines() {
         let clean = clean_korean(review);
-        assert_eq!(s.segment_direct(&clean).concat(), s.segment_clean(&clean));
+        assert_eq!(s.segment_words(&clean).concat(), s.segment_clean(&clean));
     }
 }
 

@@ -179,10 +179,10 @@ fn segmenter_in_wasm() {
         assert_eq!(s.segment_clean(&r.text), r.morphs, "{}", r.text);
     }
     assert_eq!(s.segment(OKT_EXAMPLE.0), OKT_EXAMPLE.1);
-    assert_eq!(s.segment_direct(OKT_EXAMPLE.0).concat(), OKT_EXAMPLE.1);
+    assert_eq!(s.segment_words(OKT_EXAMPLE.0).concat(), OKT_EXAMPLE.1);
     for review in EXAMPLE_REVIEWS.lines() {
         let clean = clean_korean(review);
-        assert_eq!(s.segment_direct(&clean).concat(), s.segment_clean(&clean));
+        assert_eq!(s.segment_words(&clean).concat(), s.segment_clean(&clean));
     }
     assert!(s.segment("😀 !!").is_empty());
 }

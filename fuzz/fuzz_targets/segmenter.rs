@@ -12,6 +12,6 @@ fuzz_target!(|data: &[u8]| {
     let morphs = segmenter.segment(&text);
     let clean = clean_korean(&text);
     assert_eq!(morphs.concat(), clean.replace(' ', ""));
-    assert_eq!(segmenter.segment_direct(&clean).concat(), morphs);
+    assert_eq!(segmenter.segment_words(&clean).concat(), morphs);
     assert_eq!(segmenter.segment_batch(&[text.as_ref()])[0], morphs);
 });

@@ -365,7 +365,7 @@ mod cli {
         }
     }
 
-    pub(crate) fn read_file(path: &PathBuf) -> Result<String, String> {
+    pub(crate) fn read_file(path: &std::path::Path) -> Result<String, String> {
         let bytes =
             std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         utf8_text(bytes, &path.display().to_string())
@@ -399,6 +399,25 @@ mod cli {
             let n_test = ((reviews.len() as f64) * fraction).round() as usize;
             let test = reviews.split_off(reviews.len() - n_test.min(reviews.len()));
             (reviews, test)
+        }
+
+        /// A file's name as the model card and the JSON lines give it.
+        pub(super) fn file_name(path: &std::path::Path) -> String {
+            path.file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into())
+        }
+
+        /// A review file to train on, with its report on stderr; an error when nothing in it is
+        /// a review.
+        pub(super) fn read_training_file(
+            path: &std::path::Path,
+        ) -> Result<(String, rnn_playground::text::reviews::ReviewSet), String> {
+            let set = read_reviews(&read_file(path)?, None);
+            eprintln!("{}: {}", path.display(), set.report());
+            if set.reviews.is_empty() {
+                return Err(format!("{}: no reviews could be read", path.display()));
+            }
+            Ok((file_name(path), set))
         }
 
         /// One file's reviews as train-sentiment uses them: the seeded test split held out,
@@ -459,16 +478,9 @@ mod cli {
             let mut sources = Vec::new();
             let mut held_ids = std::collections::HashSet::new();
             for path in &args.data {
-                let set = read_reviews(&read_file(path)?, None);
-                eprintln!("{}: {}", path.display(), set.report());
-                if set.reviews.is_empty() {
-                    return Err(format!("{}: no reviews could be read", path.display()));
-                }
+                let (name, set) = read_training_file(path)?;
                 let (tr, te) = train_and_test(set.reviews, &args);
                 held_ids.extend(te.iter().filter_map(|r| r.id.clone()));
-                let name = path
-                    .file_name()
-                    .map_or_else(String::new, |n| n.to_string_lossy().into());
                 sources.push(serde_json::json!({
                     "file": name, "format": format!("{:?}", set.format),
                     "train": tr.len(), "test": te.len(), "balanced": args.balance,
@@ -664,9 +676,7 @@ mod cli {
                 let right = model.right(&test).map_err(|e| e.to_string())?;
                 let accuracy = right as f64 / test.len().max(1) as f64;
                 let (low, high) = sentiment::wilson_interval(right, test.len());
-                let name = path
-                    .file_name()
-                    .map_or_else(String::new, |n| n.to_string_lossy().into());
+                let name = file_name(path);
                 println!(
                     "{}",
                     serde_json::json!({"file": name, "reviews": test.len(), "accuracy": accuracy, "ci95": [low, high]})

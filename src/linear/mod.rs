@@ -69,10 +69,6 @@ fn terms(segmenter: &Segmenter, text: &str) -> (Vec<String>, Vec<String>) {
     (morpheme_ngrams(&morphs), syllable_ngrams(&clean))
 }
 
-fn segmenter() -> Result<&'static Segmenter> {
-    Ok(Segmenter::loaded().ok_or(crate::segment::SegmentError::NotLoaded)?)
-}
-
 impl LinearSentiment {
     /// One review as a sparse row: the morpheme block, then the syllable block.
     pub fn row(&self, morpheme_terms: &[String], syllable_terms: &[String]) -> Vec<(u32, f32)> {
@@ -87,23 +83,24 @@ impl LinearSentiment {
         row
     }
 
-    fn logit(&self, row: &[(u32, f32)]) -> f32 {
-        self.bias
+    /// The probability of 긍정 for one row: σ(w·x + b).
+    fn probability(&self, row: &[(u32, f32)]) -> f32 {
+        let z = self.bias
             + row
                 .iter()
                 .map(|&(c, v)| self.weights[c as usize] * v)
-                .sum::<f32>()
+                .sum::<f32>();
+        1.0 / (1.0 + (-z).exp())
     }
 
     /// The probability that each review is positive.
     pub fn predict<S: AsRef<str>>(&self, texts: &[S]) -> Result<Vec<f32>> {
-        let segmenter = segmenter()?;
+        let segmenter = Segmenter::required()?;
         Ok(texts
             .iter()
             .map(|t| {
                 let (m, s) = terms(segmenter, t.as_ref());
-                let z = self.logit(&self.row(&m, &s));
-                1.0 / (1.0 + (-z).exp())
+                self.probability(&self.row(&m, &s))
             })
             .collect())
     }
@@ -116,7 +113,7 @@ impl LinearSentiment {
         sample_weights: &[f64],
         config: &LinearConfig,
     ) -> Result<LinearSentiment> {
-        let segmenter = segmenter()?;
+        let segmenter = Segmenter::required()?;
         let (morph_docs, syllable_docs): (Vec<_>, Vec<_>) =
             texts.iter().map(|t| terms(segmenter, t.as_ref())).unzip();
         let mut model = LinearSentiment {
@@ -318,13 +315,22 @@ impl LinearSentiment {
     /// Each morpheme's push towards 긍정: its unigram weight times its TF-IDF value in this
     /// review (the page colours words by it).
     pub fn contributions(&self, text: &str) -> Result<Vec<(String, f32)>> {
-        let segmenter = segmenter()?;
+        Ok(self.explain(text)?.1)
+    }
+
+    /// One review's probability of 긍정 and each morpheme's contribution, from one pass of
+    /// the segmenter (what the review panel shows).
+    pub fn explain(&self, text: &str) -> Result<(f32, Vec<(String, f32)>)> {
+        let segmenter = Segmenter::required()?;
         let clean = clean_korean(text);
         let morphs = segmenter.segment_clean(&clean);
-        let row = self.morphemes.transform(&morpheme_ngrams(&morphs));
-        Ok(morphs
+        let morph_terms = morpheme_ngrams(&morphs);
+        let row = self.row(&morph_terms, &syllable_ngrams(&clean));
+        let probability = self.probability(&row);
+        let contributions = morphs
             .into_iter()
             .map(|m| {
+                // The morpheme block comes first in the row, with the same columns.
                 let v = self
                     .morphemes
                     .vocabulary
@@ -333,6 +339,7 @@ impl LinearSentiment {
                     .map_or(0.0, |&(c, v)| self.weights[c as usize] * v);
                 (m, v)
             })
-            .collect())
+            .collect();
+        Ok((probability, contributions))
     }
 }

@@ -8,9 +8,8 @@ use crate::text::TextError;
 use crate::text::korean::clean_korean;
 
 /// Characters the tokenizer panel's Korean mode segments at once (in its worker, on every
-/// keystroke): the direct computation costs about 110k multiply-adds per syllable with the
-/// shipped model, so 3,000 characters keep each answer near a frame's worth of work. The CLI
-/// and the retraining have no such limit.
+/// keystroke): its table draws every morpheme of every line, and 3,000 characters keep the
+/// answer and the page's drawing of it quick. The CLI and the retraining have no such limit.
 pub const MAX_PAGE_CHARS: usize = 3_000;
 
 /// One line through the lecture's preprocessing.
@@ -41,7 +40,7 @@ pub fn preprocess_lines<S: AsRef<str>, T: AsRef<str>>(
         .iter()
         .map(|line| {
             let clean = clean_korean(line.as_ref());
-            let words = segmenter.segment_direct(&clean);
+            let words = segmenter.segment_words(&clean);
             let tokens = words
                 .iter()
                 .flatten()

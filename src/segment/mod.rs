@@ -84,6 +84,11 @@ impl Segmenter {
         }
     }
 
+    /// [`Segmenter::loaded`], or the error that says the page has not sent the lexicon yet.
+    pub fn required() -> Result<&'static Segmenter, SegmentError> {
+        Segmenter::loaded().ok_or(SegmentError::NotLoaded)
+    }
+
     /// Make the lexicon file `bytes` the shipped segmenter (the page's worker, once fetched).
     /// A second call keeps the first one.
     pub fn install(bytes: &[u8]) -> Result<&'static Segmenter, SegmentError> {

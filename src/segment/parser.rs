@@ -91,12 +91,12 @@ struct Candidate {
 
 /// What the parser knows about each word `run[start..start + len]`: its entry, and whether it
 /// would be an unknown noun (computed when first needed).
-struct Words {
-    entries: Vec<Entry>,
-    unknown_noun: Vec<Option<bool>>,
+struct Words<'a> {
+    entries: &'a [Entry],
+    unknown_noun: &'a mut [Option<bool>],
 }
 
-impl Words {
+impl Words<'_> {
     fn at(start: usize, len: usize) -> usize {
         start * MAX_TRACE_BACK + (len - 1)
     }
@@ -163,8 +163,8 @@ impl Parser<'_> {
             }];
         }
         let mut words = Words {
-            entries: std::mem::take(entries),
-            unknown_noun: std::mem::take(unknown_noun),
+            entries,
+            unknown_noun,
         };
         arena.clear();
         for s in states.iter_mut() {
@@ -255,8 +255,6 @@ impl Parser<'_> {
                 }
             }
         }
-        *entries = words.entries;
-        *unknown_noun = words.unknown_noun;
         let Some(&best) = states[n].first() else {
             // Nothing parses: Okt keeps the run as one unknown noun.
             return vec![Morpheme {
@@ -279,7 +277,13 @@ impl Parser<'_> {
 
     /// An unknown noun is one that no name rule explains: Okt's `isName`, `isKoreanNumber`
     /// and `isKoreanNameVariation`.
-    fn is_unknown_noun(&self, run: &[u16], start: usize, len: usize, words: &mut Words) -> bool {
+    fn is_unknown_noun(
+        &self,
+        run: &[u16],
+        start: usize,
+        len: usize,
+        words: &mut Words<'_>,
+    ) -> bool {
         let at = Words::at(start, len);
         if let Some(u) = words.unknown_noun[at] {
             return u;
@@ -362,7 +366,8 @@ fn extend(
     let len = (morpheme.end - morpheme.start) as u32;
     let is_noun = pos == KoreanPos::Noun;
     let first = solution.tokens == 0;
-    let starts_with_ha = {
+    // Only the second morpheme's first syllable matters (Okt's isNounHa).
+    let starts_with_ha = || {
         let c = run[morpheme.start];
         c == syllable('하').expect("a syllable") || c == syllable('해').expect("a syllable")
     };
@@ -389,7 +394,7 @@ fn extend(
         any_not_noun: solution.any_not_noun || !is_noun,
         first_pos: if first { pos } else { solution.first_pos },
         second: if solution.tokens == 1 {
-            Some((pos, starts_with_ha))
+            Some((pos, starts_with_ha()))
         } else {
             solution.second
         },

@@ -102,8 +102,9 @@ impl Segmenter {
         out
     }
 
-    /// The morphemes of each word of cleaned text (the tokenizer panel draws them per word).
-    pub fn segment_direct(&self, clean_text: &str) -> Vec<Vec<String>> {
+    /// The morphemes of each word of cleaned text, word by word (the tokenizer panel draws
+    /// them per word); [`Segmenter::segment_clean`] is the same, flattened.
+    pub fn segment_words(&self, clean_text: &str) -> Vec<Vec<String>> {
         clean_text
             .split_whitespace()
             .map(|word| {

@@ -242,8 +242,7 @@ fn linear_result(
     text: &str,
     start: Instant,
 ) -> Result<SentimentResult, crate::nn::NnError> {
-    let probability = model.predict(&[text])?[0];
-    let contributions = model.contributions(text)?;
+    let (probability, contributions) = model.explain(text)?;
     let morphs: Vec<String> = contributions.iter().map(|(m, _)| m.clone()).collect();
     Ok(SentimentResult {
         name: name.to_string(),
@@ -460,10 +459,9 @@ impl TrainWorker {
                     .iter()
                     .map(|r| r.text.as_str())
                     .collect();
-                let Some(segmenter) = crate::segment::Segmenter::loaded() else {
-                    let message = crate::segment::SegmentError::NotLoaded.to_string();
-                    self.respond(scope, FromWorker::Error { message });
-                    return;
+                let segmenter = match crate::segment::Segmenter::required() {
+                    Ok(s) => s,
+                    Err(e) => return self.fail(scope, e),
                 };
                 tokens.extend(preprocess(segmenter, &texts, &config.stopwords));
                 self.respond(
@@ -727,13 +725,12 @@ impl Worker for TrainWorker {
                 }
             }
             ToWorker::Preprocess { lines, stopwords } => {
-                let result = match crate::segment::Segmenter::loaded() {
-                    Some(segmenter) => {
+                let result = crate::segment::Segmenter::required()
+                    .map_err(|e| e.to_string())
+                    .and_then(|segmenter| {
                         crate::segment::preprocess_lines(segmenter, &lines, &stopwords)
                             .map_err(|e| e.to_string())
-                    }
-                    None => Err(crate::segment::SegmentError::NotLoaded.to_string()),
-                };
+                    });
                 self.respond(
                     scope,
                     FromWorker::Preprocessed {

@@ -5,12 +5,11 @@
 use std::io::Write;
 
 use rnn_playground::linear::{LinearConfig, LinearSentiment};
-use rnn_playground::sentiment::{ReviewClassifier, wilson_interval};
-use rnn_playground::text::reviews::{Review, ReviewFormat, read_reviews};
+use rnn_playground::sentiment::{ReviewClassifier, right_answers, wilson_interval};
+use rnn_playground::text::reviews::{Review, ReviewFormat};
 
 use super::TrainSentimentArgs;
-use super::read_file;
-use super::sentiment_cli::train_and_test;
+use super::sentiment_cli::{read_training_file, train_and_test};
 
 /// Shopping files (bab2min's `rating<TAB>review` and `label<TAB>review`): the lecture's domain,
 /// which the cross-validation measures and `--shopping-weight` weights.
@@ -37,14 +36,7 @@ fn read_data(args: &TrainSentimentArgs) -> Result<Data, String> {
     };
     let mut held_ids = std::collections::HashSet::new();
     for path in &args.data {
-        let set = read_reviews(&read_file(path)?, None);
-        eprintln!("{}: {}", path.display(), set.report());
-        if set.reviews.is_empty() {
-            return Err(format!("{}: no reviews could be read", path.display()));
-        }
-        let name = path
-            .file_name()
-            .map_or_else(String::new, |n| n.to_string_lossy().into());
+        let (name, set) = read_training_file(path)?;
         if is_shopping(set.format) {
             data.shopping.extend(set.reviews);
             data.shopping_files.push(name);
@@ -94,10 +86,7 @@ fn fit(
 fn right(model: &LinearSentiment, reviews: &[&Review]) -> Result<usize, String> {
     let texts: Vec<&str> = reviews.iter().map(|r| r.text.as_str()).collect();
     let p = model.predict(&texts).map_err(|e| e.to_string())?;
-    Ok(p.iter()
-        .zip(reviews)
-        .filter(|(p, r)| u8::from(**p > 0.5) == r.label)
-        .count())
+    Ok(right_answers(&p, reviews.iter().copied()))
 }
 
 pub fn train(args: TrainSentimentArgs) -> Result<(), String> {

@@ -95,7 +95,7 @@ pub fn build_lexicon(args: BuildOktLexiconArgs) -> Result<(), String> {
     Ok(())
 }
 
-fn read_labels(path: &PathBuf) -> Result<Vec<LabeledReview>, String> {
+fn read_labels(path: &std::path::Path) -> Result<Vec<LabeledReview>, String> {
     let (reviews, skipped) = eval::read_labels(&read_file(path)?);
     if skipped > 0 {
         eprintln!(
