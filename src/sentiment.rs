@@ -52,6 +52,10 @@ pub struct SentimentConfig {
     /// Early stopping on val_loss with this patience (restoring the best weights).
     pub patience: usize,
     pub seed: u64,
+    /// `Embedding(mask_zero=True)`: the recurrent layer skips the padding, so training can
+    /// bucket reviews by length and pad each batch only to its longest review (~11 morphemes
+    /// against 60). The lectures' models do not mask (Keras' default).
+    pub mask_zero: bool,
 }
 
 impl Default for SentimentConfig {
@@ -71,6 +75,7 @@ impl Default for SentimentConfig {
             learning_rate: 1e-3,
             patience: 4,
             seed: 0,
+            mask_zero: false,
         }
     }
 }
@@ -102,7 +107,7 @@ impl SentimentConfig {
             LayerConfig::Embedding {
                 input_dim: self.num_words,
                 output_dim: self.embedding_dim,
-                mask_zero: false,
+                mask_zero: self.mask_zero,
             },
             recurrent,
             LayerConfig::Dense {
@@ -538,6 +543,7 @@ impl SentimentSession {
                 validation_split: config.validation_split,
                 shuffle: true,
                 seed: config.seed,
+                bucket_by_length: config.mask_zero,
             },
         )?;
         Ok(Self {

@@ -404,6 +404,26 @@ impl Sequential {
         self.layers.iter().map(|(_, l)| l.param_count()).sum()
     }
 
+    /// The padding (id 0) changes nothing: the first layer is an `Embedding(mask_zero=True)`,
+    /// the next is a recurrent layer that gives only its last state, and only Dense layers
+    /// follow. Then cutting all-padding columns from a batch gives the same answers
+    /// ([`crate::train::trim_padding`]).
+    pub fn masks_padding(&self) -> bool {
+        let mut layers = self.layers.iter().map(|(_, l)| l);
+        let Some(Layer::Embedding(e)) = layers.next() else {
+            return false;
+        };
+        if !e.mask_zero {
+            return false;
+        }
+        let last_state_only = match layers.next() {
+            Some(Layer::Recurrent(r)) => !r.return_sequences,
+            Some(Layer::Bidirectional(b)) => !b.forward.return_sequences,
+            _ => false,
+        };
+        last_state_only && layers.all(|l| matches!(l, Layer::Dense(_)))
+    }
+
     /// The final activation, when the last layer is a Dense (for from-logits losses).
     pub fn final_activation(&self) -> Option<Activation> {
         match self.layers.last() {
