@@ -9,6 +9,8 @@
 //! - [`generate`]: greedy and sampled text generation.
 //! - [`textgen`]: lecture 8's next-word model from text to trained model.
 //! - [`teacher_forcing`]: lecture 7's teacher forcing vs free running on a many-to-many model.
+//! - [`linear`], [`ensemble`]: the TF-IDF baseline and the weighted mean of several review
+//!   classifiers (the shipped best model).
 //! - [`limits`]: the bounds on user input (text size, model size, epochs) and their messages.
 //! - [`lab`]: the concept labs of lectures 7 and 10 (recurrence stepper, weather → menu,
 //!   vanishing gradients, gates, embeddings, shapes).
@@ -17,6 +19,7 @@
 //! feature.
 
 pub mod bench;
+pub mod ensemble;
 pub mod generate;
 pub mod lab;
 pub mod lecture;

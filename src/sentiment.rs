@@ -351,6 +351,17 @@ impl SentimentModel {
         self.model.save(dir, &self.extras())
     }
 
+    /// `(model.json, model.safetensors)` with the weights stored as `storage` and the
+    /// tokenizer without its fitting statistics (word counts), as the page downloads it.
+    pub fn to_compact_files(&self, storage: crate::nn::Storage) -> Result<(String, Vec<u8>)> {
+        let mut extras = self.extras();
+        extras.tokenizer = Some(self.tokenizer.to_json_compact());
+        Ok((
+            self.model.config_json(&extras),
+            self.model.weights_to_safetensors_as(storage)?,
+        ))
+    }
+
     /// The model as one file (safetensors with model.json in its metadata).
     pub fn to_file(&self) -> Result<Vec<u8>> {
         self.model.to_single_file(&self.extras())
@@ -519,6 +530,30 @@ impl SentimentSession {
             stopwords: config.stopwords.clone(),
             padding: OnceLock::new(),
         };
+        Self::with_model(model, tokens, labels, config)
+    }
+
+    /// Go on training `model` (its weights and its tokenizer) on more reviews: fine-tuning,
+    /// e.g. a model of movie reviews on shopping reviews. The architecture fields of `config`
+    /// are ignored; its epochs, batch size, optimizer, learning rate and validation are used.
+    pub fn fine_tune(
+        model: SentimentModel,
+        tokens: &[Vec<String>],
+        labels: &[u8],
+        config: &SentimentConfig,
+    ) -> Result<Self> {
+        if tokens.len() != labels.len() || tokens.is_empty() {
+            return Err(NnError::Config("one label per review is needed".into()));
+        }
+        Self::with_model(model, tokens, labels, config)
+    }
+
+    fn with_model(
+        model: SentimentModel,
+        tokens: &[Vec<String>],
+        labels: &[u8],
+        config: &SentimentConfig,
+    ) -> Result<Self> {
         let (_, x) = model.encode(tokens)?;
         let y: Vec<f32> = labels.iter().map(|&l| f32::from(l)).collect();
         let data = Dataset {
@@ -543,7 +578,7 @@ impl SentimentSession {
                 validation_split: config.validation_split,
                 shuffle: true,
                 seed: config.seed,
-                bucket_by_length: config.mask_zero,
+                bucket_by_length: model.model.masks_padding(),
             },
         )?;
         Ok(Self {
@@ -627,11 +662,13 @@ pub fn wilson_interval(right: usize, n: usize) -> (f64, f64) {
     (centre - half, centre + half)
 }
 
-/// Any shipped review classifier: an RNN of the lectures, or the linear baseline.
+/// Any shipped review classifier: an RNN of the lectures, the linear baseline, or an
+/// ensemble of them.
 #[derive(Debug)]
 pub enum ReviewClassifier {
     Rnn(Box<SentimentModel>),
     Linear(crate::linear::LinearSentiment),
+    Ensemble(Box<crate::ensemble::Ensemble>),
 }
 
 impl ReviewClassifier {
@@ -641,13 +678,22 @@ impl ReviewClassifier {
         let json = path.join("model.json");
         if path.is_dir()
             && let Ok(config) = std::fs::read_to_string(&json)
-            && crate::linear::LinearSentiment::is_linear(&config)
         {
-            let weights = std::fs::read(path.join("model.safetensors"))
-                .map_err(|e| NnError::Load(format!("model.safetensors: {e}")))?;
-            return Ok(Self::Linear(crate::linear::LinearSentiment::from_files(
-                &config, &weights,
-            )?));
+            let weights = || {
+                std::fs::read(path.join("model.safetensors"))
+                    .map_err(|e| NnError::Load(format!("model.safetensors: {e}")))
+            };
+            if crate::linear::LinearSentiment::is_linear(&config) {
+                return Ok(Self::Linear(crate::linear::LinearSentiment::from_files(
+                    &config,
+                    &weights()?,
+                )?));
+            }
+            if crate::ensemble::Ensemble::is_ensemble(&config) {
+                return Ok(Self::Ensemble(Box::new(
+                    crate::ensemble::Ensemble::from_files(&config, &weights()?)?,
+                )));
+            }
         }
         Ok(Self::Rnn(Box::new(SentimentModel::load(path)?)))
     }
@@ -656,6 +702,7 @@ impl ReviewClassifier {
         match self {
             Self::Rnn(m) => m.predict(texts),
             Self::Linear(m) => m.predict(texts),
+            Self::Ensemble(m) => m.predict(texts),
         }
     }
 

@@ -17,6 +17,7 @@ fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
+    mod ensemble_cli;
     mod linear_cli;
     mod segment_cli;
     use std::io::{Read, Write};
@@ -114,8 +115,9 @@ mod cli {
         /// reviews); the format of each is detected.
         #[arg(long, value_name = "FILE", num_args = 1.., required = true)]
         data: Vec<PathBuf>,
-        /// simplernn, lstm, gru, bisimplernn/bilstm/bigru for a Bidirectional layer, or linear
-        /// (the TF-IDF + logistic regression baseline).
+        /// simplernn, lstm, gru, bisimplernn/bilstm/bigru for a Bidirectional layer, linear
+        /// (the TF-IDF + logistic regression baseline), or ensemble (an RNN given by --rnn,
+        /// fine-tuned on the shopping reviews, with a linear model trained here).
         #[arg(long, default_value = "simplernn")]
         model: String,
         #[arg(long, value_name = "DIR")]
@@ -175,6 +177,18 @@ mod cli {
         /// With --model linear: keep this many terms of each kind (the largest weights).
         #[arg(long)]
         max_terms: Option<usize>,
+        /// With --model ensemble: the RNN folder to fine-tune and combine (trained on movie
+        /// reviews only, so that the shopping cross-validation holds out every shopping review).
+        #[arg(long, value_name = "DIR")]
+        rnn: Option<PathBuf>,
+        /// With --model ensemble: epochs of fine-tuning the RNN on the shopping reviews (with
+        /// as many movie reviews, so it keeps what it knew), at --learning-rate; 0 for none.
+        #[arg(long, default_value_t = 2)]
+        fine_tune_epochs: usize,
+        /// With --model ensemble: the RNN's share of the logit mean (the linear model has the
+        /// rest).
+        #[arg(long, default_value_t = 0.5)]
+        rnn_weight: f32,
     }
 
     #[derive(Args)]
@@ -452,6 +466,9 @@ mod cli {
         pub fn train(args: TrainSentimentArgs) -> Result<(), String> {
             if args.model == "linear" {
                 return super::linear_cli::train(args);
+            }
+            if args.model == "ensemble" {
+                return super::ensemble_cli::train(args);
             }
             let (bidirectional, cell) = match args.model.strip_prefix("bi") {
                 Some(rest) => (true, rest),

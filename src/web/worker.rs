@@ -343,6 +343,8 @@ pub struct TrainWorker {
     sentiment: Vec<(String, SentimentModel)>,
     /// Loaded linear baselines (TF-IDF + logistic regression), answered beside the RNNs.
     linear: Vec<(String, crate::linear::LinearSentiment)>,
+    /// Loaded ensembles (the shipped best model): answered first, as the default verdict.
+    ensembles: Vec<(String, crate::ensemble::Ensemble)>,
     sentiment_job: Option<SentimentJob>,
     sentiment_seconds: f64,
     sentiment_report: Option<Instant>,
@@ -591,6 +593,7 @@ impl Worker for TrainWorker {
             epochs: 0,
             sentiment: Vec::new(),
             linear: Vec::new(),
+            ensembles: Vec::new(),
             sentiment_job: None,
             sentiment_seconds: 0.0,
             sentiment_report: None,
@@ -749,6 +752,20 @@ impl Worker for TrainWorker {
                 config_json,
                 weights,
             } => {
+                if crate::ensemble::Ensemble::is_ensemble(&config_json) {
+                    let msg = match crate::ensemble::Ensemble::from_files(&config_json, &weights) {
+                        Ok(model) => {
+                            self.ensembles.retain(|(n, _)| *n != name);
+                            self.ensembles.push((name.clone(), model));
+                            FromWorker::SentimentLoaded { name }
+                        }
+                        Err(e) => FromWorker::Error {
+                            message: format!("{name}: {e}"),
+                        },
+                    };
+                    self.respond(scope, msg);
+                    return;
+                }
                 if crate::linear::LinearSentiment::is_linear(&config_json) {
                     let msg =
                         match crate::linear::LinearSentiment::from_files(&config_json, &weights) {
@@ -827,6 +844,22 @@ impl Worker for TrainWorker {
                 let mut error = crate::limits::check(crate::limits::Limit::CorpusBytes, text.len())
                     .err()
                     .map(|e| e.bilingual());
+                for (name, model) in self.ensembles.iter().filter(|_| error.is_none()) {
+                    let start = Instant::now();
+                    match model.explain(&text) {
+                        Ok((stages, contributions)) => results.push(SentimentResult {
+                            name: name.clone(),
+                            sentence: lecture_sentence(stages.probability),
+                            stages,
+                            contributions,
+                            millis: start.elapsed().as_secs_f64() * 1000.0,
+                        }),
+                        Err(e) => {
+                            error = Some(e.to_string());
+                            break;
+                        }
+                    }
+                }
                 for (name, model) in self.sentiment.iter().filter(|_| error.is_none()) {
                     let start = Instant::now();
                     let stages = match model.stages(&text) {

@@ -17,17 +17,17 @@ fn is_shopping(format: ReviewFormat) -> bool {
     matches!(format, ReviewFormat::Rating5 | ReviewFormat::Label)
 }
 
-struct Data {
+pub(super) struct Data {
     /// Movie reviews to train on.
-    movie_train: Vec<Review>,
+    pub(super) movie_train: Vec<Review>,
     /// Each movie file's test split.
-    movie_tests: Vec<(String, Vec<Review>)>,
+    pub(super) movie_tests: Vec<(String, Vec<Review>)>,
     /// Every shopping review (cross-validated), and the files they came from.
-    shopping: Vec<Review>,
-    shopping_files: Vec<String>,
+    pub(super) shopping: Vec<Review>,
+    pub(super) shopping_files: Vec<String>,
 }
 
-fn read_data(args: &TrainSentimentArgs) -> Result<Data, String> {
+pub(super) fn read_data(args: &TrainSentimentArgs) -> Result<Data, String> {
     let mut data = Data {
         movie_train: Vec::new(),
         movie_tests: Vec::new(),
@@ -60,7 +60,7 @@ fn read_data(args: &TrainSentimentArgs) -> Result<Data, String> {
     Ok(data)
 }
 
-fn fit(
+pub(super) fn fit(
     movie: &[Review],
     shopping: &[&Review],
     args: &TrainSentimentArgs,
@@ -83,7 +83,7 @@ fn fit(
 }
 
 /// Right answers of `model` on `reviews`.
-fn right(model: &LinearSentiment, reviews: &[&Review]) -> Result<usize, String> {
+pub(super) fn right(model: &LinearSentiment, reviews: &[&Review]) -> Result<usize, String> {
     let texts: Vec<&str> = reviews.iter().map(|r| r.text.as_str()).collect();
     let p = model.predict(&texts).map_err(|e| e.to_string())?;
     Ok(right_answers(&p, reviews.iter().copied()))
@@ -143,7 +143,7 @@ pub fn train(args: TrainSentimentArgs) -> Result<(), String> {
     // Measured as it ships: the folder loaded back (float16 tables) like every other model.
     let shipped = match ReviewClassifier::load(&args.out).map_err(|e| e.to_string())? {
         ReviewClassifier::Linear(m) => m,
-        ReviewClassifier::Rnn(_) => return Err("the folder did not load as a linear model".into()),
+        _ => return Err("the folder did not load as a linear model".into()),
     };
     let mut results = Vec::new();
     for (name, test) in &data.movie_tests {

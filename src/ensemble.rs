@@ -1,0 +1,366 @@
+//! An ensemble of review classifiers: the weighted mean of the members' logits,
+//! `p = σ(Σ wᵢ · logit(pᵢ))` with `Σ wᵢ = 1`. The shipped best model averages a bidirectional
+//! GRU (which reads word order) and the linear baseline (which reads syllable n-grams of words
+//! the GRU's vocabulary does not hold): they err on different reviews, so their mean errs less
+//! than either.
+//!
+//! On disk an ensemble is one model folder, as every other model: `model.json` holds
+//! `{"task": "sentiment", "kind": "ensemble", "members": [{"name", "weight", "config"}]}` with
+//! each member's own `model.json` text as `config`, and `model.safetensors` holds every
+//! member's tensors under `name/`. So the page downloads the same two files for it.
+//!
+//! ```
+//! use rnn_playground::ensemble::combine_logits;
+//! // Two members: 0.9 and 0.4 with weights ½ and ½ → σ((ln 9 + ln ⅔) / 2).
+//! let p = combine_logits(&[(0.5, 0.9), (0.5, 0.4)]);
+//! assert!((p - 0.7101).abs() < 1e-4);
+//! ```
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::linear::LinearSentiment;
+use crate::nn::{NnError, Result, Sequential};
+use crate::sentiment::{SentimentModel, Stages};
+
+/// Probabilities are clamped to [ε, 1 − ε] before the logit, so a member that is sure
+/// (p = 1.0 in float32) cannot outvote the others by an infinite logit.
+const PROBABILITY_EPSILON: f32 = 1e-6;
+
+fn logit(p: f32) -> f32 {
+    let p = p.clamp(PROBABILITY_EPSILON, 1.0 - PROBABILITY_EPSILON);
+    (p / (1.0 - p)).ln()
+}
+
+fn sigmoid(z: f32) -> f32 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+/// `σ(Σ wᵢ · logit(pᵢ))` for `(weight, probability)` pairs.
+pub fn combine_logits(members: &[(f32, f32)]) -> f32 {
+    sigmoid(members.iter().map(|&(w, p)| w * logit(p)).sum())
+}
+
+/// One member model.
+#[derive(Debug)]
+pub enum MemberModel {
+    Rnn(Box<SentimentModel>),
+    Linear(LinearSentiment),
+}
+
+impl MemberModel {
+    fn predict<S: AsRef<str>>(&self, texts: &[S]) -> Result<Vec<f32>> {
+        match self {
+            Self::Rnn(m) => m.predict(texts),
+            Self::Linear(m) => m.predict(texts),
+        }
+    }
+
+    fn from_files(config_json: &str, weights: &[u8]) -> Result<Self> {
+        if LinearSentiment::is_linear(config_json) {
+            return Ok(Self::Linear(LinearSentiment::from_files(
+                config_json,
+                weights,
+            )?));
+        }
+        let (model, extras) = Sequential::from_files(config_json, weights)?;
+        Ok(Self::Rnn(Box::new(SentimentModel::from_parts(
+            model, extras,
+        )?)))
+    }
+}
+
+/// A member: its name (the folder it came from), weight and model.
+#[derive(Debug)]
+pub struct Member {
+    pub name: String,
+    pub weight: f32,
+    pub model: MemberModel,
+}
+
+/// The weighted logit mean of its members.
+#[derive(Debug)]
+pub struct Ensemble {
+    pub members: Vec<Member>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct EnsembleJson {
+    task: String,
+    kind: String,
+    members: Vec<MemberJson>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct MemberJson {
+    name: String,
+    weight: f32,
+    /// The member's own model.json.
+    config: String,
+}
+
+fn load_error(e: impl std::fmt::Display) -> NnError {
+    NnError::Load(format!("ensemble model: {e}"))
+}
+
+/// A member's files, as [`pack`] takes them: name, weight, model.json text and
+/// model.safetensors bytes.
+pub struct MemberFiles {
+    pub name: String,
+    pub weight: f32,
+    pub config_json: String,
+    pub weights: Vec<u8>,
+}
+
+impl MemberFiles {
+    /// A model folder written by `train-sentiment` (any kind).
+    pub fn read(dir: &Path, weight: f32) -> Result<Self> {
+        let read = |file: &str| {
+            std::fs::read(dir.join(file)).map_err(|e| {
+                NnError::Load(format!("cannot read {}: {e}", dir.join(file).display()))
+            })
+        };
+        let config_json = String::from_utf8(read("model.json")?)
+            .map_err(|_| load_error("model.json is not UTF-8"))?;
+        let name = dir
+            .file_name()
+            .map_or_else(|| "member".into(), |n| n.to_string_lossy().into_owned());
+        Ok(Self {
+            name,
+            weight,
+            config_json,
+            weights: read("model.safetensors")?,
+        })
+    }
+}
+
+/// One ensemble folder's `(model.json, model.safetensors)` from its members' files. Weights
+/// are scaled to sum to 1; names must be distinct and contain no `/`.
+pub fn pack(members: &[MemberFiles]) -> Result<(String, Vec<u8>)> {
+    if members.len() < 2 {
+        return Err(load_error("an ensemble needs at least two members"));
+    }
+    let total: f32 = members.iter().map(|m| m.weight).sum();
+    if !(total.is_finite() && total > 0.0) || members.iter().any(|m| !(m.weight >= 0.0)) {
+        return Err(load_error(
+            "member weights must be non-negative numbers, not all 0",
+        ));
+    }
+    let mut names = std::collections::HashSet::new();
+    let mut tensors: Vec<(String, safetensors::Dtype, Vec<usize>, Vec<u8>)> = Vec::new();
+    for m in members {
+        if m.name.contains('/') || !names.insert(m.name.as_str()) {
+            return Err(load_error(format!(
+                "member name {:?} is repeated or holds '/'",
+                m.name
+            )));
+        }
+        let st = safetensors::SafeTensors::deserialize(&m.weights).map_err(load_error)?;
+        for (name, view) in st.tensors() {
+            tensors.push((
+                format!("{}/{name}", m.name),
+                view.dtype(),
+                view.shape().to_vec(),
+                view.data().to_vec(),
+            ));
+        }
+    }
+    let json = EnsembleJson {
+        task: "sentiment".into(),
+        kind: "ensemble".into(),
+        members: members
+            .iter()
+            .map(|m| MemberJson {
+                name: m.name.clone(),
+                weight: m.weight / total,
+                config: m.config_json.clone(),
+            })
+            .collect(),
+    };
+    let views = tensors
+        .iter()
+        .map(|(name, dtype, shape, data)| {
+            safetensors::tensor::TensorView::new(*dtype, shape.clone(), data)
+                .map(|v| (name.clone(), v))
+                .map_err(load_error)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let weights = safetensors::serialize(views, None).map_err(load_error)?;
+    let json = serde_json::to_string(&json).map_err(load_error)?;
+    Ok((json, weights))
+}
+
+impl Ensemble {
+    /// `model.json` says `"kind": "ensemble"`.
+    pub fn is_ensemble(config_json: &str) -> bool {
+        serde_json::from_str::<serde_json::Value>(config_json)
+            .is_ok_and(|v| v.get("kind").and_then(|k| k.as_str()) == Some("ensemble"))
+    }
+
+    /// From the folder's `model.json` text and `model.safetensors` bytes ([`pack`]).
+    pub fn from_files(config_json: &str, weights: &[u8]) -> Result<Self> {
+        let json: EnsembleJson = serde_json::from_str(config_json).map_err(load_error)?;
+        if json.kind != "ensemble" || json.task != "sentiment" {
+            return Err(load_error("model.json is not of kind ensemble"));
+        }
+        let st = safetensors::SafeTensors::deserialize(weights).map_err(load_error)?;
+        let mut by_member: HashMap<&str, Vec<(String, safetensors::tensor::TensorView<'_>)>> =
+            HashMap::new();
+        for (name, view) in st.tensors() {
+            let Some((member, rest)) = name.split_once('/') else {
+                return Err(load_error(format!("tensor {name} belongs to no member")));
+            };
+            let member = json
+                .members
+                .iter()
+                .find(|m| m.name == member)
+                .ok_or_else(|| load_error(format!("tensor {name} belongs to no member")))?;
+            by_member
+                .entry(member.name.as_str())
+                .or_default()
+                .push((rest.to_string(), view));
+        }
+        let mut members = Vec::new();
+        for m in &json.members {
+            if !(m.weight.is_finite() && m.weight >= 0.0) {
+                return Err(load_error(format!(
+                    "member {} has weight {}",
+                    m.name, m.weight
+                )));
+            }
+            let views = by_member.remove(m.name.as_str()).unwrap_or_default();
+            let bytes = safetensors::serialize(views, None).map_err(load_error)?;
+            let model = MemberModel::from_files(&m.config, &bytes)
+                .map_err(|e| load_error(format!("member {}: {e}", m.name)))?;
+            members.push(Member {
+                name: m.name.clone(),
+                weight: m.weight,
+                model,
+            });
+        }
+        if members.len() < 2 {
+            return Err(load_error("an ensemble needs at least two members"));
+        }
+        Ok(Self { members })
+    }
+
+    /// Each member's probability of 긍정 for each review: `[member][review]`.
+    pub fn member_predictions<S: AsRef<str>>(&self, texts: &[S]) -> Result<Vec<Vec<f32>>> {
+        self.members
+            .iter()
+            .map(|m| m.model.predict(texts))
+            .collect()
+    }
+
+    /// The probability of 긍정 for each review.
+    pub fn predict<S: AsRef<str>>(&self, texts: &[S]) -> Result<Vec<f32>> {
+        let per_member = self.member_predictions(texts)?;
+        Ok(self.combine(&per_member))
+    }
+
+    /// [`combine_logits`] over members' predictions `[member][review]`.
+    pub fn combine(&self, per_member: &[Vec<f32>]) -> Vec<f32> {
+        let n = per_member.first().map_or(0, Vec::len);
+        (0..n)
+            .map(|i| {
+                let pairs: Vec<(f32, f32)> = self
+                    .members
+                    .iter()
+                    .zip(per_member)
+                    .map(|(m, p)| (m.weight, p[i]))
+                    .collect();
+                combine_logits(&pairs)
+            })
+            .collect()
+    }
+
+    /// What the review panel shows for one review: the first RNN member's stages with the
+    /// ensemble's probability, and each morpheme's push towards 긍정: the members' pushes (the
+    /// RNN's: probability with the word minus without; the linear model's: its weight times
+    /// TF-IDF) times the members' weights, matched word by word in order (the RNN reads the
+    /// morphemes without stopwords, the linear model all of them).
+    pub fn explain(&self, text: &str) -> Result<(Stages, Vec<(String, f32)>)> {
+        let mut stages: Option<Stages> = None;
+        let mut per_member: Vec<(f32, Vec<(String, f32)>)> = Vec::new();
+        let mut pairs = Vec::new();
+        for m in &self.members {
+            let (p, contributions) = match &m.model {
+                MemberModel::Rnn(rnn) => {
+                    let s = rnn.stages(text)?;
+                    let c = rnn.contributions(&s).unwrap_or_default();
+                    let p = s.probability;
+                    stages.get_or_insert(s);
+                    (p, c)
+                }
+                MemberModel::Linear(linear) => linear.explain(text)?,
+            };
+            pairs.push((m.weight, p));
+            per_member.push((m.weight, contributions));
+        }
+        let probability = combine_logits(&pairs);
+        let pushes = merge_in_order(&per_member);
+        let mut stages = stages.unwrap_or_else(|| {
+            let morphs: Vec<String> = pushes.iter().map(|(w, _)| w.clone()).collect();
+            Stages {
+                clean: crate::text::korean::clean_korean(text),
+                tokens: morphs.clone(),
+                morphs,
+                sequence: Vec::new(),
+                padded: Vec::new(),
+                probability,
+            }
+        });
+        stages.probability = probability;
+        Ok((stages, pushes))
+    }
+}
+
+/// Weighted word pushes of several members on one review, on the longest member's word
+/// sequence: a shorter sequence (a subsequence of it, e.g. without stopwords) adds its push to
+/// the next equal word.
+fn merge_in_order(per_member: &[(f32, Vec<(String, f32)>)]) -> Vec<(String, f32)> {
+    let Some((_, base)) = per_member.iter().max_by_key(|(_, c)| c.len()) else {
+        return Vec::new();
+    };
+    let mut merged: Vec<(String, f32)> = base.iter().map(|(w, _)| (w.clone(), 0.0)).collect();
+    for (weight, words) in per_member {
+        let mut next = words.iter().peekable();
+        for (word, total) in merged.iter_mut() {
+            if let Some((_, c)) = next.next_if(|(w, _)| w == word) {
+                *total += weight * c;
+            }
+        }
+    }
+    merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pushes_of_a_member_without_stopwords_land_on_their_own_words() {
+        let linear = vec![
+            ("배송".into(), 0.2),
+            ("이".into(), 0.0),
+            ("빨라요".into(), 0.4),
+        ];
+        let rnn = vec![("배송".into(), 0.1), ("빨라요".into(), 0.3)];
+        let merged = merge_in_order(&[(0.5, linear), (0.5, rnn)]);
+        let expect = [("배송", 0.15), ("이", 0.0), ("빨라요", 0.35)];
+        assert_eq!(merged.len(), 3);
+        for ((w, c), (ew, ec)) in merged.iter().zip(expect) {
+            assert_eq!(w, ew);
+            assert!((c - ec).abs() < 1e-6, "{w}: {c}");
+        }
+    }
+
+    #[test]
+    fn a_sure_member_is_clamped_not_infinite() {
+        let p = combine_logits(&[(0.5, 1.0), (0.5, 0.0)]);
+        assert!((p - 0.5).abs() < 1e-6);
+        assert!(combine_logits(&[(0.5, 1.0), (0.5, 0.5)]) < 1.0);
+    }
+}
