@@ -6,10 +6,11 @@ root = sys.argv[1] if len(sys.argv) > 1 else "data/models"
 titles = {
     "lecture9-simplernn": "9강 SimpleRNN (Embedding 128 → SimpleRNN 64)",
     "lecture11-gru": "11강 GRU (Embedding 100 → GRU 128)",
-    "best-bigru": "Best: Bidirectional GRU",
+    "best": "최고 · Best: BiGRU + linear ensemble",
+    "best-bigru": "Bidirectional GRU",
     "linear": "기준선 · Baseline: TF-IDF + logistic regression",
 }
-order = ["best-bigru", "linear", "lecture11-gru", "lecture9-simplernn"]
+order = ["best", "linear", "best-bigru", "lecture11-gru", "lecture9-simplernn"]
 # Used by the gate inspector only (it opens its files itself); the review panel does not list it.
 lab_only = {"lecture-lstm"}
 models = []
@@ -21,7 +22,8 @@ for name in sorted(os.listdir(root), key=lambda n: order.index(n) if n in order 
     section = text.split("## Test accuracy", 1)[1].split("##", 1)[0]
     accuracy = [
         [m.group(1).replace(".txt", ""), float(m.group(3))]
-        for m in re.finditer(r"^\| (\S+) \| (\d+) \| ([0-9.]+) \|$", section, re.M)
+        # The last column: the model's own (an ensemble's card also gives its members').
+        for m in re.finditer(r"^\| (\S+) \| (\d+) \| (?:.*\| )?\**([0-9.]+)\** \|$", section, re.M)
     ]
     # Re-measured with Okt's segmenter (the cards of models trained on the earlier one).
     recheck = text.split("## Re-checked with Okt's segmenter", 1)
@@ -29,7 +31,7 @@ for name in sorted(os.listdir(root), key=lambda n: order.index(n) if n in order 
         now = dict(re.findall(r"(\S+) [0-9.]+ → ([0-9]+\.[0-9]+)", recheck[1].split("##", 1)[0]))
         accuracy = [[name, float(now.get(name, acc))] for name, acc in accuracy]
     # The shopping cross-validation, where the card has one (the linear baseline's).
-    cv = re.search(r"## Shopping reviews, (\d+)-fold cross-validation.*?^\| all \| (\d+) \| \*\*([0-9.]+)\*\*", text, re.M | re.S)
+    cv = re.search(r"## Shopping reviews, (\d+)-fold cross-validation.*?^\| all \| (\d+) \| (?:.*\| )?\*\*([0-9.]+)\*\* ", text, re.M | re.S)
     if cv:
         accuracy.append([f"shopping {cv.group(1)}-fold CV", float(cv.group(3))])
     size = os.path.getsize(os.path.join(root, name, "model.safetensors"))

@@ -37,6 +37,8 @@ pub struct SentimentConfig {
     pub cell: CellKind,
     /// Wrap the recurrent layer in `Bidirectional` (concat).
     pub bidirectional: bool,
+    /// Recurrent layers stacked (all but the last return sequences); the lectures use 1.
+    pub recurrent_layers: usize,
     pub embedding_dim: usize,
     pub hidden: usize,
     /// Keras' `num_words` (the most frequent words kept, plus OOV).
@@ -63,6 +65,7 @@ impl Default for SentimentConfig {
         Self {
             cell: CellKind::SimpleRnn,
             bidirectional: false,
+            recurrent_layers: 1,
             embedding_dim: 128,
             hidden: 64,
             num_words: 8000,
@@ -93,29 +96,48 @@ impl SentimentConfig {
     }
 
     fn layers(&self) -> Vec<LayerConfig> {
-        let recurrent = if self.bidirectional {
-            LayerConfig::Bidirectional {
-                cell: self.cell,
-                units: self.hidden,
-                return_sequences: false,
-                merge_mode: crate::nn::MergeMode::Concat,
+        let recurrent = |return_sequences: bool| {
+            if self.bidirectional {
+                LayerConfig::Bidirectional {
+                    cell: self.cell,
+                    units: self.hidden,
+                    return_sequences,
+                    merge_mode: crate::nn::MergeMode::Concat,
+                }
+            } else {
+                match LayerConfig::rnn(self.cell, self.hidden) {
+                    LayerConfig::Recurrent {
+                        cell,
+                        units,
+                        go_backwards,
+                        reset_after,
+                        use_bias,
+                        ..
+                    } => LayerConfig::Recurrent {
+                        cell,
+                        units,
+                        return_sequences,
+                        go_backwards,
+                        reset_after,
+                        use_bias,
+                    },
+                    other => other,
+                }
             }
-        } else {
-            LayerConfig::rnn(self.cell, self.hidden)
         };
-        vec![
-            LayerConfig::Embedding {
-                input_dim: self.num_words,
-                output_dim: self.embedding_dim,
-                mask_zero: self.mask_zero,
-            },
-            recurrent,
-            LayerConfig::Dense {
-                units: 1,
-                activation: Activation::Sigmoid,
-                use_bias: true,
-            },
-        ]
+        let stack = self.recurrent_layers.max(1);
+        let mut layers = vec![LayerConfig::Embedding {
+            input_dim: self.num_words,
+            output_dim: self.embedding_dim,
+            mask_zero: self.mask_zero,
+        }];
+        layers.extend((0..stack).map(|i| recurrent(i + 1 < stack)));
+        layers.push(LayerConfig::Dense {
+            units: 1,
+            activation: Activation::Sigmoid,
+            use_bias: true,
+        });
+        layers
     }
 }
 
@@ -501,6 +523,12 @@ impl SentimentSession {
             return Err(NnError::Config(format!(
                 "the learning rate must be a positive number, got {}",
                 config.learning_rate
+            )));
+        }
+        if !(1..=4).contains(&config.recurrent_layers) {
+            return Err(NnError::Config(format!(
+                "recurrent_layers must be 1 to 4, got {}",
+                config.recurrent_layers
             )));
         }
         use crate::limits::{Limit, check_all};

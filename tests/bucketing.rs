@@ -7,24 +7,22 @@ use rnn_playground::nn::{Activation, CellKind, LayerConfig, Loss, MergeMode, Seq
 use rnn_playground::train::{Dataset, FitOptions, Trainer, loss_and_output, trim_padding};
 
 fn model(recurrent: LayerConfig, mask_zero: bool) -> Sequential {
-    Sequential::from_config(
-        &[
-            LayerConfig::Embedding {
-                input_dim: 9,
-                output_dim: 4,
-                mask_zero,
-            },
-            recurrent,
-            LayerConfig::Dense {
-                units: 1,
-                activation: Activation::Sigmoid,
-                use_bias: true,
-            },
-        ],
-        Some(7),
-        3,
-    )
-    .unwrap()
+    stacked(vec![recurrent], mask_zero)
+}
+
+fn stacked(recurrent: Vec<LayerConfig>, mask_zero: bool) -> Sequential {
+    let mut layers = vec![LayerConfig::Embedding {
+        input_dim: 9,
+        output_dim: 4,
+        mask_zero,
+    }];
+    layers.extend(recurrent);
+    layers.push(LayerConfig::Dense {
+        units: 1,
+        activation: Activation::Sigmoid,
+        use_bias: true,
+    });
+    Sequential::from_config(&layers, Some(7), 3).unwrap()
 }
 
 /// Pre-padded and post-padded rows of different lengths; columns 0–1 and 6 are padding in all.
@@ -83,8 +81,21 @@ fn a_masked_model_gives_the_same_loss_and_gradients_on_the_cut_batch() {
     ];
     let (x, y) = batch();
     let cut = trim_padding(&x).unwrap();
-    for layer in layers {
-        let m = model(layer.clone(), true);
+    // Two layers: a sequence-returning Bidirectional GRU under an LSTM (the mask passes on).
+    let two = vec![
+        LayerConfig::Bidirectional {
+            cell: CellKind::Gru,
+            units: 3,
+            return_sequences: true,
+            merge_mode: MergeMode::Concat,
+        },
+        LayerConfig::rnn(CellKind::Lstm, 4),
+    ];
+    let models = layers
+        .into_iter()
+        .map(|l| (format!("{l:?}"), model(l, true)))
+        .chain([("two layers".to_string(), stacked(two, true))]);
+    for (layer, m) in models {
         assert!(m.masks_padding(), "{layer:?}");
         let (full_loss, full_p) = loss_and_output(&m, Loss::BinaryCrossentropy, &x, &y).unwrap();
         let (cut_loss, cut_p) = loss_and_output(&m, Loss::BinaryCrossentropy, &cut, &y).unwrap();

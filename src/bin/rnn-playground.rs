@@ -165,6 +165,9 @@ mod cli {
         /// faster). The lectures' models do not mask.
         #[arg(long)]
         mask_zero: bool,
+        /// Recurrent layers stacked (all but the last return sequences).
+        #[arg(long, default_value_t = 1)]
+        layers: usize,
         #[arg(long, default_value_t = 0)]
         seed: u64,
         /// With --model linear: k-fold cross-validation over all the shopping reviews (the
@@ -494,6 +497,7 @@ mod cli {
                 patience: args.patience,
                 seed: args.seed,
                 mask_zero: args.mask_zero,
+                recurrent_layers: args.layers,
                 ..lecture
             };
             let mut train = Vec::new();

@@ -405,8 +405,8 @@ impl Sequential {
     }
 
     /// The padding (id 0) changes nothing: the first layer is an `Embedding(mask_zero=True)`,
-    /// the next is a recurrent layer that gives only its last state, and only Dense layers
-    /// follow. Then cutting all-padding columns from a batch gives the same answers
+    /// then recurrent layers, the last of which gives only its last state, and only Dense
+    /// layers follow. Then cutting all-padding columns from a batch gives the same answers
     /// ([`crate::train::trim_padding`]).
     pub fn masks_padding(&self) -> bool {
         let mut layers = self.layers.iter().map(|(_, l)| l);
@@ -416,12 +416,17 @@ impl Sequential {
         if !e.mask_zero {
             return false;
         }
-        let last_state_only = match layers.next() {
-            Some(Layer::Recurrent(r)) => !r.return_sequences,
-            Some(Layer::Bidirectional(b)) => !b.forward.return_sequences,
-            _ => false,
-        };
-        last_state_only && layers.all(|l| matches!(l, Layer::Dense(_)))
+        // Recurrent layers that return sequences pass the mask on; the last one must return
+        // only its last state, and only Dense layers may follow it.
+        loop {
+            match layers.next() {
+                Some(Layer::Recurrent(r)) if r.return_sequences => continue,
+                Some(Layer::Bidirectional(b)) if b.forward.return_sequences => continue,
+                Some(Layer::Recurrent(_) | Layer::Bidirectional(_)) => break,
+                _ => return false,
+            }
+        }
+        layers.all(|l| matches!(l, Layer::Dense(_)))
     }
 
     /// The final activation, when the last layer is a Dense (for from-logits losses).
