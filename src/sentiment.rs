@@ -58,6 +58,65 @@ pub struct SentimentConfig {
     /// bucket reviews by length and pad each batch only to its longest review (~11 morphemes
     /// against 60). The lectures' models do not mask (Keras' default).
     pub mask_zero: bool,
+    /// What the tokenizer counts: Okt's morphemes (the lectures') or syllables.
+    pub units: TextUnits,
+}
+
+/// The units a review becomes before the tokenizer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TextUnits {
+    /// Okt's morphemes without the stopwords (lectures 9 and 11).
+    #[default]
+    Morphemes,
+    /// Every syllable of the cleaned review, with [`WORD_BOUNDARY`] between words: no
+    /// segmenter and no out-of-vocabulary word (about 2,000 syllables cover the reviews), so
+    /// it reads new words and segmentation slips that a morpheme vocabulary misses.
+    Syllables,
+}
+
+/// The token between two words of a syllable sequence.
+pub const WORD_BOUNDARY: &str = "▁";
+
+impl std::str::FromStr for TextUnits {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s {
+            "morphemes" => Ok(Self::Morphemes),
+            "syllables" => Ok(Self::Syllables),
+            other => Err(format!(
+                "unknown units '{other}': use morphemes or syllables"
+            )),
+        }
+    }
+}
+
+/// A cleaned review's syllables, words joined by [`WORD_BOUNDARY`].
+pub fn syllables(clean: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, word) in clean.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(WORD_BOUNDARY.to_string());
+        }
+        out.extend(word.chars().map(String::from));
+    }
+    out
+}
+
+/// The tokens of each review in `units`: [`preprocess`] for morphemes (`stopwords` dropped),
+/// [`syllables`] of the cleaned text otherwise.
+pub fn tokens_in<S: AsRef<str>>(
+    units: TextUnits,
+    texts: &[S],
+    stopwords: &[String],
+) -> Result<Vec<Vec<String>>> {
+    Ok(match units {
+        TextUnits::Morphemes => preprocess(Segmenter::required()?, texts, stopwords),
+        TextUnits::Syllables => texts
+            .iter()
+            .map(|t| syllables(&crate::text::korean::clean_korean(t.as_ref())))
+            .collect(),
+    })
 }
 
 impl Default for SentimentConfig {
@@ -79,6 +138,7 @@ impl Default for SentimentConfig {
             patience: 4,
             seed: 0,
             mask_zero: false,
+            units: TextUnits::Morphemes,
         }
     }
 }
@@ -166,6 +226,7 @@ pub struct SentimentModel {
     pub tokenizer: Tokenizer,
     pub maxlen: usize,
     pub stopwords: Vec<String>,
+    pub units: TextUnits,
     /// See [`SentimentModel::padding_states`].
     padding: OnceLock<Option<Vec<RnnState>>>,
 }
@@ -263,24 +324,38 @@ impl SentimentModel {
             return Ok(Vec::new());
         }
         if let [text] = texts {
-            let tokens = preprocess(Segmenter::required()?, &[text.as_ref()], &self.stopwords);
+            let tokens = self.tokens(&[text.as_ref()])?;
             return Ok(vec![self.predict_tokens(&tokens[0])?]);
         }
-        let tokens = preprocess(Segmenter::required()?, texts, &self.stopwords);
+        let tokens = self.tokens(texts)?;
         let (_, x) = self.encode(&tokens)?;
         let p = crate::train::predict(&self.model, &x, 256)?;
         Ok(p.flatten_all()?.to_vec1::<f32>()?)
     }
 
-    /// Every stage for one review.
+    /// What the tokenizer reads of each review: morphemes without stopwords, or syllables.
+    pub fn tokens<S: AsRef<str>>(&self, texts: &[S]) -> Result<Vec<Vec<String>>> {
+        tokens_in(self.units, texts, &self.stopwords)
+    }
+
+    /// Every stage for one review (a syllable model's "morphemes" are its syllables).
     pub fn stages(&self, text: &str) -> Result<Stages> {
         let clean = crate::text::korean::clean_korean(text);
-        let morphs = Segmenter::required()?.segment_clean(&clean);
-        let tokens: Vec<String> = morphs
-            .iter()
-            .filter(|m| !self.stopwords.contains(m))
-            .cloned()
-            .collect();
+        let (morphs, tokens) = match self.units {
+            TextUnits::Morphemes => {
+                let morphs = Segmenter::required()?.segment_clean(&clean);
+                let tokens: Vec<String> = morphs
+                    .iter()
+                    .filter(|m| !self.stopwords.contains(m))
+                    .cloned()
+                    .collect();
+                (morphs, tokens)
+            }
+            TextUnits::Syllables => {
+                let tokens = syllables(&clean);
+                (tokens.clone(), tokens)
+            }
+        };
         let (sequences, x) = self.encode(std::slice::from_ref(&tokens))?;
         let padded = x
             .to_dtype(candle_core::DType::I64)?
@@ -366,6 +441,10 @@ impl SentimentModel {
             "stopwords".into(),
             serde_json::to_value(&self.stopwords).unwrap_or_default(),
         );
+        if self.units == TextUnits::Syllables {
+            p.insert("units".into(), "syllables".into());
+            p.insert("word_boundary".into(), WORD_BOUNDARY.into());
+        }
         extras
     }
 
@@ -410,11 +489,16 @@ impl SentimentModel {
             .get("stopwords")
             .and_then(|v| serde_json::from_value(v.clone()).ok())
             .unwrap_or_default();
+        let units = match extras.preprocessing.get("units").and_then(|v| v.as_str()) {
+            None => TextUnits::Morphemes,
+            Some(u) => u.parse().map_err(NnError::Load)?,
+        };
         Ok(Self {
             model,
             tokenizer,
             maxlen,
             stopwords,
+            units,
             padding: OnceLock::new(),
         })
     }
@@ -556,6 +640,7 @@ impl SentimentSession {
             tokenizer,
             maxlen: config.maxlen,
             stopwords: config.stopwords.clone(),
+            units: config.units,
             padding: OnceLock::new(),
         };
         Self::with_model(model, tokens, labels, config)
@@ -661,7 +746,7 @@ pub fn train_sentiment(
 ) -> Result<(SentimentModel, History)> {
     // SentimentSession::new checks the number of reviews and the settings.
     let texts: Vec<&str> = reviews.iter().map(|r| r.text.as_str()).collect();
-    let tokens = preprocess(Segmenter::required()?, &texts, &config.stopwords);
+    let tokens = tokens_in(config.units, &texts, &config.stopwords)?;
     let labels: Vec<u8> = reviews.iter().map(|r| r.label).collect();
     let mut session = SentimentSession::new(&tokens, &labels, config)?;
     struct Forward<'a>(&'a mut dyn FnMut(&Event));

@@ -442,3 +442,34 @@ fn prior_correction_shifts_the_logit_by_the_prior_log_odds() {
     assert!(correct_prior(&mut model, f64::NAN).is_err());
     assert!(correct_prior(&mut build(Activation::Softmax), 0.5).is_err());
 }
+
+/// Syllable inputs: every syllable of the cleaned review with ▁ between words (no segmenter,
+/// no stopwords), and a syllable model keeps its units through its folder.
+#[test]
+fn a_syllable_model_reads_syllables_and_keeps_its_units() {
+    use rnn_playground::sentiment::{TextUnits, syllables};
+    assert_eq!(
+        syllables("배송 빨라요  좋아"),
+        ["배", "송", "▁", "빨", "라", "요", "▁", "좋", "아"]
+    );
+    assert!(syllables("").is_empty());
+    let (train, test) = corpus();
+    let config = SentimentConfig {
+        units: TextUnits::Syllables,
+        mask_zero: true,
+        maxlen: 16,
+        ..small_config()
+    };
+    let (model, _) = train_sentiment(&train, &config, &mut |_| {}).unwrap();
+    assert_eq!(model.units, TextUnits::Syllables);
+    let stages = model.stages("배송이 최고예요!!").unwrap();
+    assert_eq!(stages.tokens, ["배", "송", "이", "▁", "최", "고", "예", "요"]);
+    assert!(accuracy(&model, &test).unwrap() >= 0.75);
+    let dir = std::env::temp_dir().join(format!("rnn-playground-syllables-{}", std::process::id()));
+    model.save(&dir).unwrap();
+    let back = SentimentModel::load(&dir).unwrap();
+    assert_eq!(back.units, TextUnits::Syllables);
+    let texts: Vec<&str> = test.iter().map(|r| r.text.as_str()).collect();
+    assert_eq!(back.predict(&texts).unwrap(), model.predict(&texts).unwrap());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

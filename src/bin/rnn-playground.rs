@@ -168,6 +168,10 @@ mod cli {
         /// Recurrent layers stacked (all but the last return sequences).
         #[arg(long, default_value_t = 1)]
         layers: usize,
+        /// What the tokenizer counts: morphemes (Okt's, without stopwords; the lectures') or
+        /// syllables (with a word-boundary token between words).
+        #[arg(long, default_value = "morphemes")]
+        units: rnn_playground::sentiment::TextUnits,
         #[arg(long, default_value_t = 0)]
         seed: u64,
         /// With --model linear: k-fold cross-validation over all the shopping reviews (the
@@ -180,16 +184,16 @@ mod cli {
         /// With --model linear: keep this many terms of each kind (the largest weights).
         #[arg(long)]
         max_terms: Option<usize>,
-        /// With --model ensemble: the RNN folder to fine-tune and combine (trained on movie
+        /// With --model ensemble: the RNN folders to fine-tune and combine (trained on movie
         /// reviews only, so that the shopping cross-validation holds out every shopping review).
-        #[arg(long, value_name = "DIR")]
-        rnn: Option<PathBuf>,
+        #[arg(long, value_name = "DIR", num_args = 1..)]
+        rnn: Vec<PathBuf>,
         /// With --model ensemble: epochs of fine-tuning the RNN on the shopping reviews (with
         /// as many movie reviews, so it keeps what it knew), at --learning-rate; 0 for none.
         #[arg(long, default_value_t = 2)]
         fine_tune_epochs: usize,
-        /// With --model ensemble: the RNN's share of the logit mean (the linear model has the
-        /// rest).
+        /// With --model ensemble: the RNNs' share of the logit mean, split evenly among them
+        /// (the linear model has the rest).
         #[arg(long, default_value_t = 0.5)]
         rnn_weight: f32,
     }
@@ -498,6 +502,7 @@ mod cli {
                 seed: args.seed,
                 mask_zero: args.mask_zero,
                 recurrent_layers: args.layers,
+                units: args.units,
                 ..lecture
             };
             let mut train = Vec::new();

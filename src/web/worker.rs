@@ -461,11 +461,10 @@ impl TrainWorker {
                     .iter()
                     .map(|r| r.text.as_str())
                     .collect();
-                let segmenter = match crate::segment::Segmenter::required() {
-                    Ok(s) => s,
+                match crate::sentiment::tokens_in(config.units, &texts, &config.stopwords) {
+                    Ok(t) => tokens.extend(t),
                     Err(e) => return self.fail(scope, e),
-                };
-                tokens.extend(preprocess(segmenter, &texts, &config.stopwords));
+                }
                 self.respond(
                     scope,
                     FromWorker::SentimentPrep {
