@@ -463,13 +463,19 @@ fn a_syllable_model_reads_syllables_and_keeps_its_units() {
     let (model, _) = train_sentiment(&train, &config, &mut |_| {}).unwrap();
     assert_eq!(model.units, TextUnits::Syllables);
     let stages = model.stages("배송이 최고예요!!").unwrap();
-    assert_eq!(stages.tokens, ["배", "송", "이", "▁", "최", "고", "예", "요"]);
+    assert_eq!(
+        stages.tokens,
+        ["배", "송", "이", "▁", "최", "고", "예", "요"]
+    );
     assert!(accuracy(&model, &test).unwrap() >= 0.75);
     let dir = std::env::temp_dir().join(format!("rnn-playground-syllables-{}", std::process::id()));
     model.save(&dir).unwrap();
     let back = SentimentModel::load(&dir).unwrap();
     assert_eq!(back.units, TextUnits::Syllables);
     let texts: Vec<&str> = test.iter().map(|r| r.text.as_str()).collect();
-    assert_eq!(back.predict(&texts).unwrap(), model.predict(&texts).unwrap());
+    assert_eq!(
+        back.predict(&texts).unwrap(),
+        model.predict(&texts).unwrap()
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -54,59 +54,18 @@ pub fn forward_projected(
         });
     }
     let u = layer.units;
-    let gu = layer.kind.gates() * u;
-    // The op adds two bias rows to every step's pre-activation, so that their gradients come
-    // out of the op as row sums instead of candle summing a broadcast [batch, time, gates·units]
-    // gradient: the recurrent bias (inside a GRU's reset product) and the input bias.
-    let zeros = || Tensor::zeros((1, gu), DType::F32, xp.device());
-    let (rec_bias, in_bias) = match (layer.kind, layer.recurrent_bias()?, layer.input_bias()?) {
-        (_, Some(rb), Some(ib)) => (rb.reshape((1, gu))?, ib.reshape((1, gu))?),
-        (CellKind::Gru, None, Some(ib)) => (zeros()?, ib.reshape((1, gu))?),
-        (_, None, Some(b)) => (b.reshape((1, gu))?, zeros()?),
-        (_, _, None) => (zeros()?, zeros()?),
-    };
-    // Without the input bias: the op adds it (above).
-    let xp = xp.contiguous()?;
-    let ua = Tensor::cat(
-        &[layer.recurrent_kernel.as_tensor(), &rec_bias, &in_bias],
-        0,
-    )?
-    .contiguous()?;
     let state0 = match initial {
         Some(s) => match s.c {
             Some(c) => Tensor::cat(&[&s.h, &c], 1)?,
             None => s.h,
         },
-        None => {
-            let width = if layer.kind == CellKind::Lstm {
-                2 * u
-            } else {
-                u
-            };
-            Tensor::zeros((batch, width), DType::F32, xp.device())?
-        }
-    }
-    .contiguous()?;
+        None => Tensor::zeros((batch, state_width(layer)), DType::F32, xp.device())?,
+    };
     let mask_values = match mask {
-        Some(m) => {
-            let values = m.to_dtype(DType::F32)?.flatten_all()?.to_vec1::<f32>()?;
-            if values.len() != batch * time || values.iter().any(|&v| v != 0.0 && v != 1.0) {
-                return Err(NnError::Config(
-                    "a mask must be [batch, time] of 0 and 1".into(),
-                ));
-            }
-            Some(Arc::new(values))
-        }
+        Some(m) => Some(mask_values(m, batch, time)?),
         None => None,
     };
-    let op = RnnSeq {
-        kind: layer.kind,
-        units: u,
-        go_backwards: layer.go_backwards,
-        mask: mask_values,
-        act_cache: Mutex::new(None),
-    };
-    let out = xp.apply_op3(&ua, &state0, op)?;
+    let out = state_sequence(layer, xp, mask_values, &state0)?;
     let hseq = out.narrow(2, 0, u)?;
     let output = if layer.return_sequences {
         match (mask, layer.zero_output_for_mask) {
@@ -128,6 +87,67 @@ pub fn forward_projected(
         _ => None,
     };
     Ok(layer.finish(output, RnnState { h, c }))
+}
+
+/// Width of the carried state: `units`, or `2·units` for an LSTM's `h ‖ c`.
+pub fn state_width(layer: &Recurrent) -> usize {
+    if layer.kind == CellKind::Lstm {
+        2 * layer.units
+    } else {
+        layer.units
+    }
+}
+
+/// A `[batch, time]` mask of 0/1 as the op reads it.
+pub fn mask_values(mask: &Tensor, batch: usize, time: usize) -> Result<Arc<Vec<f32>>> {
+    let values = mask.to_dtype(DType::F32)?.flatten_all()?.to_vec1::<f32>()?;
+    if values.len() != batch * time || values.iter().any(|&v| v != 0.0 && v != 1.0) {
+        return Err(NnError::Config(
+            "a mask must be [batch, time] of 0 and 1".into(),
+        ));
+    }
+    Ok(Arc::new(values))
+}
+
+/// The fused op itself (differentiable in `xp`, the weights and `state0`): from `xp = x ·
+/// kernel` (`[batch, time, gates·units]`, without the input bias) and the initial state
+/// `state0` (`[batch, state]`), the carried state after every step, in processing order
+/// (`[batch, time, state]`). Masked steps (0) keep the state. Rows whose mask is 0 at a step
+/// take no part in that step's products, so a batch sorted by when its rows start (the rows
+/// active at every step a prefix) costs only its active rows.
+pub fn state_sequence(
+    layer: &Recurrent,
+    xp: &Tensor,
+    mask: Option<Arc<Vec<f32>>>,
+    state0: &Tensor,
+) -> Result<Tensor> {
+    let u = layer.units;
+    let gu = layer.kind.gates() * u;
+    // The op adds two bias rows to every step's pre-activation, so that their gradients come
+    // out of the op as row sums instead of candle summing a broadcast [batch, time, gates·units]
+    // gradient: the recurrent bias (inside a GRU's reset product) and the input bias.
+    let zeros = || Tensor::zeros((1, gu), DType::F32, xp.device());
+    let (rec_bias, in_bias) = match (layer.kind, layer.recurrent_bias()?, layer.input_bias()?) {
+        (_, Some(rb), Some(ib)) => (rb.reshape((1, gu))?, ib.reshape((1, gu))?),
+        (CellKind::Gru, None, Some(ib)) => (zeros()?, ib.reshape((1, gu))?),
+        (_, None, Some(b)) => (b.reshape((1, gu))?, zeros()?),
+        (_, _, None) => (zeros()?, zeros()?),
+    };
+    // Without the input bias: the op adds it (above).
+    let xp = xp.contiguous()?;
+    let ua = Tensor::cat(
+        &[layer.recurrent_kernel.as_tensor(), &rec_bias, &in_bias],
+        0,
+    )?
+    .contiguous()?;
+    let op = RnnSeq {
+        kind: layer.kind,
+        units: u,
+        go_backwards: layer.go_backwards,
+        mask,
+        act_cache: Mutex::new(None),
+    };
+    Ok(xp.apply_op3(&ua, &state0.contiguous()?, op)?)
 }
 
 /// `c (+)= a · b`, row-major, with `a` `[m, k]` (or its transpose stored `[k, m]`) and `b`
@@ -541,11 +561,22 @@ impl RnnSeq {
         let mut rec = vec![0f32; nb * gu];
         for s in 0..time {
             let t = self.time_of(s, time);
-            gemm(nb, u, gu, &h, false, &ua[..u * gu], false, &mut rec, false);
+            let active = active_rows(g.mask, nb, time, t);
+            gemm(
+                active,
+                u,
+                gu,
+                &h,
+                false,
+                &ua[..u * gu],
+                false,
+                &mut rec,
+                false,
+            );
             for b in 0..nb {
                 let row = b * time + s;
                 // A masked step (m = 0) keeps h and c as they were.
-                if g.mask.is_none_or(|m| m[b * time + t] != 0.0) {
+                if b < active && g.mask.is_none_or(|m| m[b * time + t] != 0.0) {
                     self.cell(
                         &g.xp[(b * time + t) * gu..(b * time + t + 1) * gu],
                         &rec[b * gu..(b + 1) * gu],
@@ -647,6 +678,7 @@ impl RnnSeq {
         let mut dh_direct = vec![0f32; nb * u];
         for s in (0..time).rev() {
             let t = self.time_of(s, time);
+            let active = active_rows(g.mask, nb, time, t);
             dh_direct.fill(0.0);
             for b in 0..nb {
                 let m = g.mask.map_or(1.0, |m| m[b * time + t]);
@@ -719,7 +751,7 @@ impl RnnSeq {
             }
             // d h_prev = dREC_s · Uᵀ for the unmasked rows; masked rows keep their gradient.
             gemm_strided(
-                nb,
+                active,
                 gu,
                 u,
                 Strided::new(&g.drec[s * gu..], time * gu, 1),
@@ -742,6 +774,18 @@ impl RnnSeq {
                 g.dstate[b * sw + u..(b + 1) * sw].copy_from_slice(&dc_carry[b * u..(b + 1) * u]);
             }
         }
+    }
+}
+
+/// Rows `0..n` hold every row not masked at time `t` (all `nb` without a mask): the rows of a
+/// step's products. A batch sorted by the step its rows start at (the shared padding prefix)
+/// makes them exactly the active rows.
+fn active_rows(mask: Option<&[f32]>, nb: usize, time: usize, t: usize) -> usize {
+    match mask {
+        None => nb,
+        Some(m) => (0..nb)
+            .rposition(|b| m[b * time + t] != 0.0)
+            .map_or(0, |b| b + 1),
     }
 }
 

@@ -25,6 +25,7 @@ pub mod fused;
 pub mod init;
 pub mod loss;
 mod optim;
+pub mod padding_prefix;
 pub mod quantize;
 mod rnn;
 mod sequential;

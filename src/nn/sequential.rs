@@ -444,19 +444,33 @@ impl Sequential {
 
     /// The forward pass, keeping the last Dense's logits when it ends in softmax/sigmoid.
     pub fn forward_with_logits(&self, ids: &Tensor) -> Result<ModelOutput> {
-        self.run(ids, None)
+        self.run(ids, None, true)
+    }
+
+    /// [`Sequential::forward`] that runs every sample through its own padding instead of
+    /// sharing the padding prefix ([`super::padding_prefix`]): the same answers, slower; what
+    /// the tests and benchmarks compare with.
+    pub fn forward_without_padding_prefix(&self, ids: &Tensor) -> Result<Tensor> {
+        Ok(self.run(ids, None, false)?.output)
     }
 
     /// Every layer's output for `input` (token ids, or `[batch, time, features]` floats for a
     /// model built with input features), in order: what the shapes lab shows.
     pub fn layer_outputs(&self, input: &Tensor) -> Result<Vec<Tensor>> {
         let mut outputs = Vec::with_capacity(self.layers.len());
-        self.run(input, Some(&mut outputs))?;
+        self.run(input, Some(&mut outputs), true)?;
         Ok(outputs)
     }
 
-    fn run(&self, ids: &Tensor, mut outputs: Option<&mut Vec<Tensor>>) -> Result<ModelOutput> {
+    fn run(
+        &self,
+        ids: &Tensor,
+        mut outputs: Option<&mut Vec<Tensor>>,
+        share_padding: bool,
+    ) -> Result<ModelOutput> {
         let mut x = ids.clone();
+        // The Embedding right before this layer, while its input is the model's ids.
+        let mut after_embedding: Option<&Embedding> = None;
         let mut mask: Option<Tensor> = None;
         let last = self.layers.len().saturating_sub(1);
         let mut logits = None;
@@ -464,8 +478,12 @@ impl Sequential {
         // only when nobody asked for the embedding's own output.
         let mut embedded = None;
         for (i, (_, layer)) in self.layers.iter().enumerate() {
+            let embedding_before = after_embedding.take();
             x = match layer {
                 Layer::Embedding(e) => {
+                    if i == 0 && ids.rank() == 2 {
+                        after_embedding = Some(e);
+                    }
                     mask = e.compute_mask(&x)?;
                     let next_takes_it = match self.layers.get(i + 1) {
                         Some((_, Layer::Recurrent(r))) => r.takes_embedded(e),
@@ -483,9 +501,20 @@ impl Sequential {
                     e.forward(&x)?
                 }
                 Layer::Recurrent(r) => {
-                    let out = match embedded.take() {
-                        Some(ids) => r.forward_embedded(&ids, mask.as_ref())?,
-                        None => r.forward(&x, mask.as_ref())?,
+                    let shared = match embedding_before {
+                        Some(e) if share_padding && super::padding_prefix::applies(r, e) => {
+                            let xp = match &embedded {
+                                Some(emb) => emb.project(r.kernel.as_tensor())?,
+                                None => r.input_matmul(&x)?,
+                            };
+                            super::padding_prefix::forward(r, e, ids, &xp)?
+                        }
+                        _ => None,
+                    };
+                    let out = match (shared, embedded.take()) {
+                        (Some(out), _) => out,
+                        (None, Some(ids)) => r.forward_embedded(&ids, mask.as_ref())?,
+                        (None, None) => r.forward(&x, mask.as_ref())?,
                     }
                     .output;
                     if !r.return_sequences {

@@ -1,0 +1,130 @@
+//! The shared padding prefix: exact work saved on pre-padded, unmasked batches.
+//!
+//! The lectures pad in front (`pad_sequences`' default `padding='pre'`) and do not mask, so
+//! every review first runs through its padding: reviews average ~11 morphemes of 60, so most
+//! recurrent steps read padding. But every sample starts from the same zero state and reads the
+//! same input (`embedding[0]`) until its first word, so all samples share one hidden-state
+//! trajectory through their padding. This computes that trajectory once (one row), starts each
+//! sample's words from the shared state at its own padding length, and runs a batch sorted by
+//! padding length so that each step's products take only the samples that have started. In
+//! backpropagation each sample's gradient flows into the shared trajectory at its junction and
+//! the shared row is backpropagated once (candle's autograd adds them up).
+//!
+//! The same outputs and gradients as running every sample through its padding (to float
+//! summation order; `tests/padding_prefix.rs`), for a forward-direction SimpleRNN, LSTM or GRU
+//! that returns its last state: not for `go_backwards` (it reads the padding last) or masked
+//! layers (they skip padding anyway).
+//!
+//! ```
+//! use candle_core::{Device, Tensor};
+//! use rnn_playground::nn::{Activation, CellKind, LayerConfig, Sequential};
+//!
+//! let model = Sequential::from_config(&[
+//!     LayerConfig::Embedding { input_dim: 6, output_dim: 3, mask_zero: false },
+//!     LayerConfig::rnn(CellKind::Gru, 4),
+//!     LayerConfig::Dense { units: 1, activation: Activation::Sigmoid, use_bias: true },
+//! ], Some(5), 0).unwrap();
+//! let x = Tensor::new(&[[0u32, 0, 0, 2, 3], [0, 4, 5, 1, 2]], &Device::Cpu).unwrap();
+//! let shared = model.forward(&x).unwrap();
+//! let plain = model.forward_without_padding_prefix(&x).unwrap();
+//! let gap = (shared - plain).unwrap().abs().unwrap().max_all().unwrap();
+//! assert!(gap.to_scalar::<f32>().unwrap() < 1e-6);
+//! ```
+
+use candle_core::{DType, Tensor};
+
+use super::Embedding;
+use super::error::Result;
+use super::fused::{state_sequence, state_width};
+use super::rnn::{CellKind, Recurrent, RnnOutput, RnnState};
+
+/// Whether `layer` after an unmasked Embedding can share the padding prefix.
+pub fn applies(layer: &Recurrent, embedding: &Embedding) -> bool {
+    layer.runs_fused()
+        && !embedding.mask_zero
+        && !layer.go_backwards
+        && !layer.return_sequences
+        && embedding.output_dim == layer.input_dim
+}
+
+/// Leading padding ids (0) of each row of `ids` (`[batch, time]`).
+pub fn padding_lengths(ids: &[u32], time: usize) -> Vec<usize> {
+    ids.chunks(time)
+        .map(|row| row.iter().take_while(|&&id| id == 0).count())
+        .collect()
+}
+
+/// The layer's output on pre-padded `ids` whose input products are `xp` (`[batch, time,
+/// gates·units]`, without the input bias), through the shared padding prefix; `None` when no
+/// row starts with padding (then there is nothing to share).
+pub fn forward(
+    layer: &Recurrent,
+    embedding: &Embedding,
+    ids: &Tensor,
+    xp: &Tensor,
+) -> Result<Option<RnnOutput>> {
+    let (batch, time) = ids.dims2()?;
+    let flat = ids.to_dtype(DType::U32)?.flatten_all()?.to_vec1::<u32>()?;
+    let pads = padding_lengths(&flat, time);
+    let longest_pad = pads.iter().copied().max().unwrap_or(0);
+    if longest_pad == 0 || batch == 0 {
+        return Ok(None);
+    }
+    let device = xp.device();
+    let (u, sw, gu) = (layer.units, state_width(layer), xp.dim(2)?);
+    // The shared trajectory: `longest_pad` steps of embedding[0] from the zero state.
+    let pad_xp = embedding
+        .embeddings
+        .narrow(0, 0, 1)?
+        .matmul(layer.kernel.as_tensor())?
+        .unsqueeze(0)?
+        .broadcast_as((1, longest_pad, gu))?
+        .contiguous()?;
+    let zero = Tensor::zeros((1, sw), DType::F32, device)?;
+    let shared = state_sequence(layer, &pad_xp, None, &zero)?.squeeze(0)?;
+    // shared_states[k]: the state after k padding steps.
+    let shared_states = Tensor::cat(&[&zero, &shared], 0)?.contiguous()?;
+
+    // Rows by padding length, shortest padding (longest review) first: at every step the rows
+    // that have started are a prefix.
+    let mut order: Vec<u32> = (0..batch as u32).collect();
+    order.sort_by_key(|&b| pads[b as usize]);
+    let mut inverse = vec![0u32; batch];
+    for (place, &b) in order.iter().enumerate() {
+        inverse[b as usize] = place as u32;
+    }
+    let sorted_pads: Vec<u32> = order.iter().map(|&b| pads[b as usize] as u32).collect();
+    let first = sorted_pads[0] as usize;
+    let state0 = shared_states.index_select(&Tensor::new(sorted_pads.as_slice(), device)?, 0)?;
+    let last = if first == time {
+        // Nothing but padding in every row.
+        state0
+    } else {
+        let steps = time - first;
+        let order_t = Tensor::new(order.as_slice(), device)?;
+        let xp = xp
+            .contiguous()?
+            .index_select(&order_t, 0)?
+            .narrow(1, first, steps)?;
+        let mask = (first != *sorted_pads.last().unwrap_or(&0) as usize).then(|| {
+            let mut m = vec![0f32; batch * steps];
+            for (b, &p) in sorted_pads.iter().enumerate() {
+                for t in (p as usize).saturating_sub(first)..steps {
+                    m[b * steps + t] = 1.0;
+                }
+            }
+            std::sync::Arc::new(m)
+        });
+        let out = state_sequence(layer, &xp, mask, &state0)?;
+        out.narrow(1, steps - 1, 1)?.squeeze(1)?
+    };
+    let last = last
+        .contiguous()?
+        .index_select(&Tensor::new(inverse.as_slice(), device)?, 0)?;
+    let h = last.narrow(1, 0, u)?;
+    let c = match layer.kind {
+        CellKind::Lstm => Some(last.narrow(1, u, u)?),
+        _ => None,
+    };
+    Ok(Some(layer.finish(h.clone(), RnnState { h, c })))
+}
