@@ -131,6 +131,9 @@ pub enum BatchKind {
     RandomIds,
     /// Padded review-like sequences ([`review_batch`]).
     PaddedReviews,
+    /// The same, every sample run through its own padding (the shared prefix turned off):
+    /// the A/B of [`crate::nn::padding_prefix`].
+    PaddedReviewsUnshared,
 }
 
 /// Training throughput (samples/s) of one classifier configuration, Adam, binary CE.
@@ -172,12 +175,13 @@ pub fn classifier_train_on(
     let len = 60;
     let mut model = classifier(vocab, dim, cell, units, len)?;
     model.set_fused(fused);
+    model.set_share_padding(kind != BatchKind::PaddedReviewsUnshared);
     let vars = model.trainable_variables();
     let mut optimizer = Optimizer::new(OptimizerConfig::adam(1e-3));
     let mut rng = StdRng::seed_from_u64(1);
     let make = match kind {
         BatchKind::RandomIds => random_batch,
-        BatchKind::PaddedReviews => review_batch,
+        BatchKind::PaddedReviews | BatchKind::PaddedReviewsUnshared => review_batch,
     };
     let batches: Vec<(Tensor, Tensor)> = (0..4)
         .map(|_| make(&mut rng, batch, len, vocab))
@@ -338,8 +342,20 @@ fn run_cases(place: &str, steps: usize, filter: &str) -> Result<Vec<BenchRecord>
             true,
         )?);
     }
-    // The same GRU on review-shaped (padded) batches, where the Embedding → GRU shortcut
-    // (`nn::Embedded`) skips the repeated words' input products.
+    // The same models on review-shaped (pre-padded) batches: the padding prefix is shared
+    // (`nn::padding_prefix`) and the Embedding → RNN shortcut (`nn::Embedded`) skips the
+    // repeated words' input products.
+    if "lecture9-simplernn-train-padded-reviews".contains(filter) {
+        out.extend(classifier_train_on(
+            "lecture9-simplernn-train-padded-reviews",
+            place,
+            (CellKind::SimpleRnn, 8000, 128, 64),
+            32,
+            steps,
+            true,
+            BatchKind::PaddedReviews,
+        )?);
+    }
     if "lecture11-gru-train-padded-reviews".contains(filter) {
         out.extend(classifier_train_on(
             "lecture11-gru-train-padded-reviews",
@@ -349,6 +365,17 @@ fn run_cases(place: &str, steps: usize, filter: &str) -> Result<Vec<BenchRecord>
             steps,
             true,
             BatchKind::PaddedReviews,
+        )?);
+    }
+    if "lecture11-gru-train-padded-reviews-unshared".contains(filter) {
+        out.extend(classifier_train_on(
+            "lecture11-gru-train-padded-reviews-unshared",
+            place,
+            (CellKind::Gru, 8000, 100, 128),
+            60,
+            steps,
+            true,
+            BatchKind::PaddedReviewsUnshared,
         )?);
     }
     if "lecture9-lstm-train".contains(filter) {

@@ -177,6 +177,9 @@ pub struct Sequential {
     /// Feature size of float inputs `[batch, time, features]` (Keras' `Input(shape=(T, F))`)
     /// for a model without an Embedding; `None` when the model starts with an Embedding.
     pub input_features: Option<usize>,
+    /// Share the padding prefix of pre-padded batches ([`super::padding_prefix`]); on unless
+    /// a benchmark turns it off to compare.
+    share_padding: bool,
 }
 
 /// What the forward pass gives: probabilities, and the logits of a final softmax/sigmoid
@@ -350,11 +353,18 @@ impl Sequential {
             configs: configs.to_vec(),
             input_length,
             input_features,
+            share_padding: true,
         })
     }
 
     /// Switch every recurrent layer between the fused kernels and the autograd reference
     /// (for benchmarks and tests; the results are the same).
+    /// Turn the shared padding prefix off or on (the same answers either way; benchmarks
+    /// compare the two).
+    pub fn set_share_padding(&mut self, share: bool) {
+        self.share_padding = share;
+    }
+
     pub fn set_fused(&mut self, fused: bool) {
         for (_, layer) in &mut self.layers {
             match layer {
@@ -444,7 +454,7 @@ impl Sequential {
 
     /// The forward pass, keeping the last Dense's logits when it ends in softmax/sigmoid.
     pub fn forward_with_logits(&self, ids: &Tensor) -> Result<ModelOutput> {
-        self.run(ids, None, true)
+        self.run(ids, None, self.share_padding)
     }
 
     /// [`Sequential::forward`] that runs every sample through its own padding instead of

@@ -30,8 +30,10 @@ commands:
                                  web, TypeScript declarations, README)
   dist                           the static site for any host: release build into dist/ with
                                  relative URLs (works under a sub-path), hashed assets, models
-  bench [--quick]                native (release) and wasm (release, headless Chromium)
-                                 benchmarks; prints a table, writes target/bench/bench.json
+  bench [--quick] [--keras]      native (release) and wasm (release, headless Chromium)
+                                 benchmarks; prints a table, writes target/bench/bench.json;
+                                 --keras also times the same training cases in Keras (a venv
+                                 under target/) and prints our/Keras ratios
   fuzz [--seconds N] [TARGET…]   cargo fuzz (libFuzzer, AddressSanitizer) on the tokenizer,
                                  segmenter, review reader and weights loaders, N seconds
                                  each (default 60); writes target/fuzz/fuzz.json
@@ -541,6 +543,9 @@ fn bench(args: &[String]) -> Result {
                     .map(|(_, json)| json.trim().to_string())
             }),
     );
+    if args.iter().any(|a| a == "--keras") {
+        records.extend(keras_bench(quick)?);
+    }
     let dir = root().join("target").join("bench");
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let json = format!("[\n  {}\n]\n", records.join(",\n  "));
@@ -552,19 +557,7 @@ fn bench(args: &[String]) -> Result {
         "case", "where", "value"
     );
     for r in &records {
-        let field = |key: &str| -> String {
-            let pat = format!("\"{key}\":");
-            r.split(&pat)
-                .nth(1)
-                .map(|rest| {
-                    rest.split([',', '}'])
-                        .next()
-                        .unwrap_or("")
-                        .trim_matches('"')
-                        .to_string()
-                })
-                .unwrap_or_default()
-        };
+        let field = |key: &str| record_field(r, key);
         let (case, place, metric) = (field("case"), field("where"), field("metric"));
         let value: f64 = field("value").parse().unwrap_or(f64::NAN);
         let shown = if metric == "seconds" {
@@ -595,8 +588,101 @@ fn bench(args: &[String]) -> Result {
             target.unwrap_or_default()
         );
     }
+    print_keras_ratios(&records);
     println!("\nwrote {}", dir.join("bench.json").display());
     Ok(())
+}
+
+/// One field of a flat JSON record line (the benchmarks print them; no nesting).
+fn record_field(r: &str, key: &str) -> String {
+    let pat = format!("\"{key}\":");
+    r.split(&pat)
+        .nth(1)
+        .map(|rest| {
+            rest.trim_start()
+                .split([',', '}'])
+                .next()
+                .unwrap_or("")
+                .trim_matches('"')
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+/// The Keras cases of `scripts/keras_bench.py` in a venv under target/ (tensorflow-cpu 2.21.0
+/// and tf-keras 2.21.0 from PyPI, installed once), in this run: the same machine, the same hour.
+fn keras_bench(quick: bool) -> Result<Vec<String>> {
+    let venv = root().join("target").join("keras-venv");
+    let python = venv.join("bin").join("python");
+    let ready = venv.join(".installed-tensorflow-cpu-2.21.0");
+    if !ready.exists() {
+        println!("==> Keras venv for the side-by-side benchmark (once): {}", venv.display());
+        run(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
+        run(Command::new(&python).args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "tensorflow-cpu==2.21.0",
+            "tf-keras==2.21.0",
+        ]))?;
+        std::fs::write(&ready, "").map_err(|e| format!("cannot write {}: {e}", ready.display()))?;
+    }
+    println!("==> Keras (tf-keras 2.21) on the same cases");
+    let mut cmd = Command::new(&python);
+    cmd.arg(root().join("scripts").join("keras_bench.py"))
+        .args(["--keras", "2"]);
+    if quick {
+        cmd.args(["--samples", "3000", "--reps", "2"]);
+    }
+    let out = cmd
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run the Keras benchmark: {e}"))?;
+    if !out.status.success() {
+        return Err("the Keras benchmark failed".into());
+    }
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(str::to_string)
+        .collect())
+}
+
+/// Ours / Keras for every case Keras ran, natively and in wasm (1 worker unless a row says).
+fn print_keras_ratios(records: &[String]) {
+    let keras: Vec<(String, f64)> = records
+        .iter()
+        .filter(|r| record_field(r, "where") == "keras")
+        .map(|r| {
+            (
+                record_field(r, "case"),
+                record_field(r, "value").parse().unwrap_or(f64::NAN),
+            )
+        })
+        .collect();
+    if keras.is_empty() {
+        return;
+    }
+    println!("\n{:<44} {:>7} {:>8} {:>12} {:>12} {:>8}", "case", "where", "workers", "ours /s", "Keras /s", "ratio");
+    for r in records {
+        let (case, place) = (record_field(r, "case"), record_field(r, "where"));
+        let Some((_, k)) = keras.iter().find(|(c, _)| *c == case) else {
+            continue;
+        };
+        if place == "keras" || record_field(r, "metric") != "samples_per_s" {
+            continue;
+        }
+        let ours: f64 = record_field(r, "value").parse().unwrap_or(f64::NAN);
+        let workers = match record_field(r, "workers") {
+            w if w.is_empty() => "1".to_string(),
+            w => w,
+        };
+        println!(
+            "{case:<44} {place:>7} {workers:>8} {ours:>12.0} {k:>12.0} {:>7.2}×",
+            ours / k
+        );
+    }
 }
 
 /// Times each step so slow ones are visible in CI logs.
