@@ -10,7 +10,7 @@ use crate::generate::{GenerationStep, Sampling};
 use crate::lab::{LabReply, LabRequest};
 use crate::nn::Sequential;
 use crate::sentiment::{
-    SentimentConfig, SentimentModel, SentimentSession, Stages, lecture_sentence, preprocess,
+    SentimentConfig, SentimentModel, SentimentSession, Stages, lecture_sentence,
 };
 use crate::teacher_forcing::{Seq2SeqConfig, Seq2SeqSession, StepView, first_divergence};
 use crate::text::reviews::{Review, read_reviews};

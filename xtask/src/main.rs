@@ -616,7 +616,10 @@ fn keras_bench(quick: bool) -> Result<Vec<String>> {
     let python = venv.join("bin").join("python");
     let ready = venv.join(".installed-tensorflow-cpu-2.21.0");
     if !ready.exists() {
-        println!("==> Keras venv for the side-by-side benchmark (once): {}", venv.display());
+        println!(
+            "==> Keras venv for the side-by-side benchmark (once): {}",
+            venv.display()
+        );
         run(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
         run(Command::new(&python).args([
             "-m",
@@ -664,7 +667,10 @@ fn print_keras_ratios(records: &[String]) {
     if keras.is_empty() {
         return;
     }
-    println!("\n{:<44} {:>7} {:>8} {:>12} {:>12} {:>8}", "case", "where", "workers", "ours /s", "Keras /s", "ratio");
+    println!(
+        "\n{:<44} {:>7} {:>8} {:>12} {:>12} {:>8}",
+        "case", "where", "workers", "ours /s", "Keras /s", "ratio"
+    );
     for r in records {
         let (case, place) = (record_field(r, "case"), record_field(r, "where"));
         let Some((_, k)) = keras.iter().find(|(c, _)| *c == case) else {
