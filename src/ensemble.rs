@@ -143,7 +143,9 @@ pub fn pack(members: &[MemberFiles]) -> Result<(String, Vec<u8>)> {
         return Err(load_error("an ensemble needs at least two members"));
     }
     let total: f32 = members.iter().map(|m| m.weight).sum();
-    if !(total.is_finite() && total > 0.0) || members.iter().any(|m| m.weight.is_nan() || m.weight < 0.0) {
+    if !(total.is_finite() && total > 0.0)
+        || members.iter().any(|m| m.weight.is_nan() || m.weight < 0.0)
+    {
         return Err(load_error(
             "member weights must be non-negative numbers, not all 0",
         ));

@@ -83,6 +83,20 @@ fn train_generate_and_summary() {
         .arg(&dir)
         .output()
         .unwrap();
+    // Keras 3's table (the lecture's Colab), the same text as Keras 3 prints for this model
+    // (tests/data/keras3_summaries.json, lecture8_textgen).
+    let table = String::from_utf8(out.stdout).unwrap();
+    let keras3: serde_json::Value =
+        serde_json::from_str(include_str!("data/keras3_summaries.json")).unwrap();
+    assert_eq!(
+        table,
+        keras3["summaries"]["lecture8_textgen"].as_str().unwrap()
+    );
+    let out = bin()
+        .args(["summary", "--style", "keras2", "--model"])
+        .arg(&dir)
+        .output()
+        .unwrap();
     let table = String::from_utf8(out.stdout).unwrap();
     assert!(
         table.contains(" simple_rnn (SimpleRNN)      (None, 32)                1376      "),

@@ -35,7 +35,7 @@ fn keras_next_word_model_predicts_what_keras_predicted() {
     assert!(
         model
             .summary()
-            .contains("lstm (LSTM)                 (None, 5, 8)"),
+            .contains("│ lstm (LSTM)                     │ (None, 5, 8)           │"),
         "{}",
         model.summary()
     );

@@ -52,7 +52,8 @@ mod cli {
         TrainTextgen(TrainTextgenArgs),
         /// Generate words after a seed text with a trained next-word model.
         Generate(GenerateArgs),
-        /// Print a saved model's Keras summary table.
+        /// Print a saved model's `model.summary()` as Keras 3 prints it (`--style keras2`
+        /// for tf-keras' table).
         Summary(SummaryArgs),
         /// Split each line of FILE (or stdin) into morphemes as Okt's `morphs` would, after the
         /// lecture's cleaning; prints one JSON array per line.
@@ -269,6 +270,9 @@ mod cli {
     struct SummaryArgs {
         #[arg(long, value_name = "DIR")]
         model: PathBuf,
+        /// keras3 (the lecture's Colab: the box table) or keras2 (tf-keras' `____` table).
+        #[arg(long, default_value = "keras3", value_parser = ["keras3", "keras2"])]
+        style: String,
     }
 
     fn parse_cell(s: &str) -> Result<CellKind, String> {
@@ -914,7 +918,11 @@ mod cli {
 
     fn summary(args: SummaryArgs) -> Result<(), String> {
         let (model, _) = Sequential::load(&args.model).map_err(|e| e.to_string())?;
-        println!("{}", model.summary());
+        if args.style == "keras2" {
+            println!("{}", model.summary_keras2());
+        } else {
+            print!("{}", model.summary());
+        }
         Ok(())
     }
 }

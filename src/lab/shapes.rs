@@ -48,7 +48,7 @@ pub struct ShapesView {
     pub input_shape: Vec<usize>,
     pub rows: Vec<ShapeRow>,
     pub total_params: usize,
-    /// tf-keras' `model.summary()` text.
+    /// Keras 3's `model.summary()` text (the lecture's Colab).
     pub summary: String,
 }
 

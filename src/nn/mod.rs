@@ -30,6 +30,7 @@ pub mod quantize;
 mod rnn;
 mod sequential;
 pub mod storage;
+pub mod summary;
 
 pub use activation::Activation;
 pub use bidirectional::{Bidirectional, MergeMode};
@@ -43,6 +44,7 @@ pub use sequential::{
     Layer, LayerConfig, MODEL_FORMAT, MODEL_JSON_KEY, ModelExtras, ModelOutput, Sequential,
 };
 pub use storage::Storage;
+pub use summary::SummaryOptions;
 
 /// The f32 values of a CPU tensor's storage, which must be contiguous (what the fused kernels,
 /// the optimizer's in-place update and the trainer's weight copies read).

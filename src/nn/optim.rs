@@ -144,6 +144,18 @@ impl Optimizer {
         }
     }
 
+    /// The variables Keras 3 counts for this optimizer on a model of `weights` parameters
+    /// ("Optimizer params" in `summary()`): its slots (Adam's m and v, RMSprop's velocity,
+    /// SGD's momentum when it has one), `iterations` and the learning rate.
+    pub fn keras_variable_count(&self, weights: usize) -> usize {
+        let slots = match self.config {
+            OptimizerConfig::Adam { .. } => 2,
+            OptimizerConfig::RMSprop { .. } => 1,
+            OptimizerConfig::SGD { momentum, .. } => usize::from(momentum > 0.0),
+        };
+        slots * weights + 2
+    }
+
     /// One update of every named variable that has a gradient in `grads`.
     pub fn step(&mut self, vars: &[(String, Var)], grads: &GradStore) -> Result<()> {
         self.iterations += 1;

@@ -576,9 +576,15 @@ impl Sequential {
                     Layer::Bidirectional(b) => (b.output_units(), b.return_sequences()),
                     Layer::Dense(d) => (d.units, has_time),
                     Layer::TimeDistributed(d) => (d.units, true),
+                    // Flatten folds the time axis in, when there is one (after a layer that
+                    // returns its last state there is none: (None, 64) stays (None, 64)).
                     Layer::Flatten => {
-                        let f = flat.unwrap_or(0) * self.input_length.unwrap_or(1);
-                        (f, false)
+                        let steps = if has_time {
+                            self.input_length.unwrap_or(1)
+                        } else {
+                            1
+                        };
+                        (flat.unwrap_or(0) * steps, false)
                     }
                 };
                 has_time = time;
@@ -593,7 +599,36 @@ impl Sequential {
     }
 
     /// The table `model.summary()` prints in tf-keras 2.x, character for character.
+    /// Keras 3's `model.summary()` (the lecture's Colab) for a model built with its input
+    /// length: `(None, 60, 128)` shapes, no optimizer line ([`super::summary`]).
     pub fn summary(&self) -> String {
+        self.summary_with(&super::summary::SummaryOptions::default())
+    }
+
+    /// Keras 3's summary with what `fit` adds: the batch size in the shapes, the optimizer's
+    /// variables in the totals.
+    pub fn summary_with(&self, options: &super::summary::SummaryOptions) -> String {
+        let rows: Vec<(String, String, usize)> = self
+            .layers
+            .iter()
+            .zip(self.output_shapes())
+            .map(|((name, layer), shape)| {
+                let shape = match (options.batch, shape.strip_prefix("(None")) {
+                    (Some(b), Some(rest)) => format!("({b}{rest}"),
+                    _ => shape,
+                };
+                (
+                    format!("{name} ({})", layer.keras_type()),
+                    shape,
+                    layer.param_count(),
+                )
+            })
+            .collect();
+        super::summary::render(&rows, self.param_count(), options)
+    }
+
+    /// tf-keras' (Keras 2's) `model.summary()`: the `____`/`====` table (`--style keras2`).
+    pub fn summary_keras2(&self) -> String {
         const WIDTH: usize = 65;
         let positions = [29, 55, 65];
         let mut out = String::new();

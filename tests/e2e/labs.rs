@@ -311,7 +311,7 @@ async fn shapes_lab_shows_the_lecture_shapes_and_parameters() {
     assert!(
         text_of(&client, "#shapes-summary")
             .await
-            .contains("Total params: 1036417")
+            .contains("Total params: 1,036,417 (3.95 MB)")
     );
     screenshot(&client, "lab-shapes.png").await;
 }
