@@ -462,7 +462,7 @@ fn PaddingOptions(
                 id="maxlen-auto"
                 on:click=move |_| state.update(|s| s.options.pad.maxlen = None)
             >
-                {tr("maxlen = None (가장 긴 길이 · longest)")}
+                {tr("maxlen = None (가장 긴 길이) · maxlen = None (longest)")}
             </button>
         </fieldset>
     }
