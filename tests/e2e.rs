@@ -5,6 +5,8 @@
 //! `cargo xtask test` builds the site and runs this with `--features e2e`, setting
 //! `RNN_PLAYGROUND_SITE` (the built site), `CHROME` and `CHROMEDRIVER`.
 
+#[path = "e2e/a11y.rs"]
+mod a11y;
 #[path = "e2e/labs.rs"]
 mod labs;
 #[path = "e2e/site.rs"]

@@ -605,7 +605,10 @@ pub fn StudioPanel() -> impl IntoView {
                         <div class="generate">
                             <h3>{tr("생성 · Generate")}</h3>
                             <div class="gen-controls">
-                                <input id="seed-text" type="text" prop:value=move || seed_text.get() on:input=move |ev| seed_text.set(event_target_value(&ev))/>
+                                <label class="field inline" for="seed-text">
+                                    <span>{tr("시작 단어 · seed text")}</span>
+                                    <input id="seed-text" type="text" prop:value=move || seed_text.get() on:input=move |ev| seed_text.set(event_target_value(&ev))/>
+                                </label>
                                 <label class="field inline">
                                     <code>"words"</code>
                                     <input id="words" type="number" min="1" max="100" prop:value=move || words.get().to_string()

@@ -311,6 +311,7 @@ fn test(args: &[String]) -> Result {
         .map(|_| ())
         .map_err(|e| e.to_string())
     })?;
+    let axe = steps.run("install axe-core (npm)", ensure_axe)?;
     steps.run("end-to-end test (chromedriver)", || {
         // One browser at a time: the long-task check measures wall time on 2 cores.
         run(cargo(&[
@@ -328,6 +329,7 @@ fn test(args: &[String]) -> Result {
             "--test-threads=1",
         ])
         .env("RNN_PLAYGROUND_SITE", &site_dir)
+        .env("AXE_CORE", &axe)
         .env("CHROME", &browser.chrome)
         .env("CHROMEDRIVER", &browser.chromedriver)
         .env("TMPDIR", browser_tmp()?))
@@ -337,6 +339,37 @@ fn test(args: &[String]) -> Result {
     println!("\nxtask test: all steps passed in {:.0?}", total.elapsed());
     steps.print();
     Ok(())
+}
+
+/// The axe-core version the accessibility check runs (npm; WCAG 2 A/AA rules).
+const AXE_CORE_VERSION: &str = "4.10.3";
+
+/// axe-core's `axe.min.js` from npm, installed once under target/axe.
+fn ensure_axe() -> Result<PathBuf> {
+    let prefix = root().join("target").join("axe");
+    let script = prefix
+        .join("node_modules")
+        .join("axe-core")
+        .join("axe.min.js");
+    let stamp = prefix.join(format!(".installed-{AXE_CORE_VERSION}"));
+    if script.is_file() && stamp.is_file() {
+        return Ok(script);
+    }
+    if which("npm").is_none() {
+        return Err(
+            "the accessibility check needs npm for axe-core: install it with `apt-get install npm`"
+                .into(),
+        );
+    }
+    std::fs::create_dir_all(&prefix).map_err(|e| format!("cannot create {}: {e}", prefix.display()))?;
+    run(Command::new("npm")
+        .arg("install")
+        .arg("--prefix")
+        .arg(&prefix)
+        .args(["--no-audit", "--no-fund", "--silent"])
+        .arg(format!("axe-core@{AXE_CORE_VERSION}")))?;
+    std::fs::write(&stamp, "").map_err(|e| e.to_string())?;
+    Ok(script)
 }
 
 /// `cargo xtask fuzz`: every fuzz target in `fuzz/` for `--seconds` each, corpus in

@@ -149,7 +149,7 @@ pub(crate) fn Cells(
             let (background, light) = cell_colour(v, palette, limit);
             let style = format!(
                 "background:{background};color:{}",
-                if light { "#fff" } else { "#1d2330" }
+                if light { "#fff" } else { "#000" }
             );
             view! { <td class="cell num" data-value=v.to_string() style=style>{format!("{v:.3}")}</td> }
         })
