@@ -655,7 +655,7 @@ pub fn StudioPanel() -> impl IntoView {
                         </div>
                         <details open=move || !summary.get().is_empty()>
                             <summary><code>"model.summary()"</code></summary>
-                            <pre id="summary" class="summary">{move || summary.get()}</pre>
+                            <pre id="summary" class="summary" tabindex="0">{move || summary.get()}</pre>
                         </details>
                     </div>
                 </div>

@@ -199,7 +199,7 @@ pub fn ShapesLab(location: Location) -> impl IntoView {
                     </table>
                     <LabError error/>
                     <h3>"model.summary()"</h3>
-                    <pre id="shapes-summary" class="summary">{move || shown.with(|v| v.as_ref().map(|v| v.summary.clone()).unwrap_or_default())}</pre>
+                    <pre id="shapes-summary" class="summary" tabindex="0">{move || shown.with(|v| v.as_ref().map(|v| v.summary.clone()).unwrap_or_default())}</pre>
                 </div>
             </div>
         </section>
