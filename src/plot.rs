@@ -717,7 +717,10 @@ mod tests {
                     .collect();
                 let text = if light { [255, 255, 255] } else { [0, 0, 0] };
                 let ratio = contrast_ratio([rgb[0], rgb[1], rgb[2]], text);
-                assert!(ratio >= 4.5, "{palette:?} {v}: {css} with {text:?} is {ratio:.2}:1");
+                assert!(
+                    ratio >= 4.5,
+                    "{palette:?} {v}: {css} with {text:?} is {ratio:.2}:1"
+                );
             }
         }
     }

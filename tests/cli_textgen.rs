@@ -167,3 +167,46 @@ fn text_without_samples_is_a_clear_error() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("two or more words"), "{stderr}");
 }
+
+/// `--verbose 2` prints Keras 3's epoch lines (`Epoch 1/2`, then `1/1 - 0s - 4ms/step -
+/// accuracy: 0.1818 - loss: 2.4803`); `--json` adds the JSON lines back; `--verbose 0` prints
+/// nothing.
+#[test]
+fn verbose_prints_keras_3s_fit_lines() {
+    let dir = temp_dir("verbose");
+    let run = |extra: &[&str]| {
+        let out = bin()
+            .args(["train-textgen", "--epochs", "2", "--out"])
+            .arg(&dir)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let text = run(&["--verbose", "2"]);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 4, "{text}");
+    assert_eq!(lines[0], "Epoch 1/2");
+    assert_eq!(lines[2], "Epoch 2/2");
+    for line in [lines[1], lines[3]] {
+        let parts: Vec<&str> = line.split(" - ").collect();
+        assert_eq!(parts[0], "1/1", "{line}");
+        assert!(parts[1].ends_with('s') && parts[1][..parts[1].len() - 1].parse::<u32>().is_ok());
+        assert!(parts[2].ends_with("/step"), "{line}");
+        for (part, name) in parts[3..].iter().zip(["accuracy", "loss"]) {
+            let (k, v) = part.split_once(": ").unwrap();
+            assert_eq!(k, name);
+            assert_eq!(v.split_once('.').unwrap().1.len(), 4, "{line}");
+        }
+    }
+    let both = run(&["--verbose", "1", "--json"]);
+    assert!(
+        both.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("1/1 ━━━━━━━━━━━━━━━━━━━━ ")
+    );
+    assert!(both.lines().nth(2).unwrap().starts_with("{\"epoch\":1"));
+    assert_eq!(run(&["--verbose", "0"]), "");
+}

@@ -242,6 +242,8 @@ fn logs(epoch: usize, val_loss: f32) -> Event {
         val_loss: Some(val_loss),
         val_accuracy: Some(0.0),
         samples_per_s: 0.0,
+        steps: 0,
+        seconds: 0.0,
     })
 }
 

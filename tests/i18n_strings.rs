@@ -27,9 +27,13 @@ fn each_half_of_a_bilingual_string_closes_its_brackets() {
         let text = std::fs::read_to_string(&file).unwrap();
         for (at, _) in text.match_indices("tr(\"") {
             let rest = &text[at + 4..];
-            let Some(end) = rest.find("\")") else { continue };
+            let Some(end) = rest.find("\")") else {
+                continue;
+            };
             let s = &rest[..end];
-            let Some((ko, en)) = s.split_once(" · ") else { continue };
+            let Some((ko, en)) = s.split_once(" · ") else {
+                continue;
+            };
             checked += 1;
             for half in [ko, en] {
                 for (open, close) in [('(', ')'), ('[', ']'), ('「', '」')] {

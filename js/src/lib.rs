@@ -59,6 +59,8 @@ export interface EpochLogs {
   val_loss: number | null;
   val_accuracy: number | null;
   samples_per_s: number;
+  steps: number;
+  seconds: number;
 }
 /** What each preprocessing stage made of one review. */
 export interface Stages {

@@ -18,6 +18,7 @@ fn main() {}
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
     mod ensemble_cli;
+    mod keras_fit;
     mod linear_cli;
     mod segment_cli;
     use std::io::{Read, Write};
@@ -164,6 +165,13 @@ mod cli {
         /// Embedding(mask_zero=True): the recurrent layer skips padding, and training buckets
         /// reviews by length so each batch pads only to its longest review (several times
         /// faster). The lectures' models do not mask.
+        /// Print Keras 3's epoch lines instead of JSON: 1 with a progress bar, 2 one line per
+        /// epoch, 0 nothing (Keras' `fit(verbose=…)`).
+        #[arg(long, value_parser = clap::value_parser!(u8).range(0..=2))]
+        verbose: Option<u8>,
+        /// JSON lines of the epochs' logs (what is printed without --verbose) beside them.
+        #[arg(long)]
+        json: bool,
         #[arg(long)]
         mask_zero: bool,
         /// Recurrent layers stacked (all but the last return sequences).
@@ -242,6 +250,13 @@ mod cli {
         /// Model folder to write (model.json, model.safetensors).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// Print Keras 3's epoch lines instead of JSON: 1 with a progress bar, 2 one line per
+        /// epoch, 0 nothing (Keras' `fit(verbose=…)`).
+        #[arg(long, value_parser = clap::value_parser!(u8).range(0..=2))]
+        verbose: Option<u8>,
+        /// JSON lines of the epochs' logs (what is printed without --verbose) beside them.
+        #[arg(long)]
+        json: bool,
     }
 
     #[derive(Args)]
@@ -551,8 +566,20 @@ mod cli {
                 .progress_chars("=> "),
             );
             let mut stdout = std::io::stdout().lock();
-            let (mut model, history) =
-                sentiment::train_sentiment(&train, &config, &mut |event| match event {
+            // Keras 3's lines with --verbose; otherwise the indicatif bar on stderr and JSON
+            // lines on stdout.
+            let mut keras = args
+                .verbose
+                .map(|v| super::keras_fit::FitPrinter::new(v, config.epochs, "acc"));
+            if keras.is_some() {
+                bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+            }
+            let json = args.json || keras.is_none();
+            let (mut model, history) = sentiment::train_sentiment(&train, &config, &mut |event| {
+                if let Some(k) = keras.as_mut() {
+                    k.on_event(event, &mut stdout);
+                }
+                match event {
                     Event::BatchEnd {
                         epoch,
                         batch,
@@ -568,17 +595,20 @@ mod cli {
                         bar.set_message(format!("loss {loss:.4} accuracy {accuracy:.4}"));
                     }
                     Event::EpochEnd(logs) => {
-                        bar.suspend(|| {
-                            let _ = writeln!(
-                                stdout,
-                                "{}",
-                                serde_json::to_string(logs).unwrap_or_default()
-                            );
-                        });
+                        if json {
+                            bar.suspend(|| {
+                                let _ = writeln!(
+                                    stdout,
+                                    "{}",
+                                    serde_json::to_string(logs).unwrap_or_default()
+                                );
+                            });
+                        }
                         bar.reset();
                     }
-                })
-                .map_err(|e| e.to_string())?;
+                }
+            })
+            .map_err(|e| e.to_string())?;
             bar.finish_and_clear();
             let seconds = start.elapsed().as_secs_f64();
             let prior = if args.prior_correction {
@@ -889,9 +919,18 @@ mod cli {
             ..TextgenConfig::default()
         };
         let mut stdout = std::io::stdout().lock();
+        let mut keras = args
+            .verbose
+            .map(|v| keras_fit::FitPrinter::new(v, config.epochs, "accuracy"));
+        let json = args.json || keras.is_none();
         let trained = textgen::train(&text, &config, |logs| {
-            let line = serde_json::json!({"epoch": logs.epoch, "loss": logs.loss, "accuracy": logs.accuracy});
-            let _ = writeln!(stdout, "{line}");
+            if let Some(k) = keras.as_mut() {
+                k.epoch_end(logs, &mut stdout);
+            }
+            if json {
+                let line = serde_json::json!({"epoch": logs.epoch, "loss": logs.loss, "accuracy": logs.accuracy});
+                let _ = writeln!(stdout, "{line}");
+            }
         })
         .map_err(|e| e.to_string())?;
         trained.save(&args.out).map_err(|e| e.to_string())?;

@@ -23,6 +23,7 @@
 //! ```
 
 mod callbacks;
+pub mod progbar;
 
 use candle_core::{DType, Device, Tensor};
 use rand::SeedableRng;
@@ -167,6 +168,12 @@ pub struct EpochLogs {
     pub val_accuracy: Option<f32>,
     /// Training samples per second in this epoch.
     pub samples_per_s: f32,
+    /// Batches (Keras' steps) in this epoch.
+    #[serde(default)]
+    pub steps: usize,
+    /// Compute seconds of this epoch, validation included (Keras' epoch time).
+    #[serde(default)]
+    pub seconds: f32,
 }
 
 /// Why training ended.
@@ -440,6 +447,7 @@ impl Trainer {
             return Ok(None);
         }
         let done = self.current.take().expect("an epoch is in progress");
+        let validation_start = Instant::now();
         let (val_loss, val_accuracy) = match &self.val {
             Some(v) => {
                 let (l, a) = if self.lengths.is_some() {
@@ -458,6 +466,8 @@ impl Trainer {
             val_loss,
             val_accuracy,
             samples_per_s: (done.seen as f64 / done.seconds.max(1e-9)) as f32,
+            steps: done.batches,
+            seconds: (done.seconds + validation_start.elapsed().as_secs_f64()) as f32,
         };
         self.epoch = epoch;
         self.history.epochs.push(logs.clone());

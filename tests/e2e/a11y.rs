@@ -59,7 +59,13 @@ async fn axe_finds_no_wcag_2_a_or_aa_violation_on_any_route() {
             server: _server,
             _driver,
             client,
-        } = Page::open_on(StaticServer::start(&site_dir()), "/#/tokenizer", size, "#word-index").await;
+        } = Page::open_on(
+            StaticServer::start(&site_dir()),
+            "/#/tokenizer",
+            size,
+            "#word-index",
+        )
+        .await;
         let base = _server.url("");
         for lang in ["ko", "en"] {
             for (route, ready) in ROUTES {

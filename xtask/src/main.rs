@@ -361,7 +361,8 @@ fn ensure_axe() -> Result<PathBuf> {
                 .into(),
         );
     }
-    std::fs::create_dir_all(&prefix).map_err(|e| format!("cannot create {}: {e}", prefix.display()))?;
+    std::fs::create_dir_all(&prefix)
+        .map_err(|e| format!("cannot create {}: {e}", prefix.display()))?;
     run(Command::new("npm")
         .arg("install")
         .arg("--prefix")
