@@ -96,15 +96,7 @@ pub fn tr(text: &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync 
 
 /// Whole numbers with the locale's digit grouping (1,024,000 in both languages).
 pub fn count(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::nn::summary::thousands(n)
 }
 
 /// The language switch in the header.
