@@ -738,6 +738,14 @@ async fn sentiment_panel_retrains_lecture9_on_a_review_file() {
         "train and validation curves: {loss} / {val_loss}"
     );
     assert!(status.contains(&format!("{loss} epochs")), "{status}");
+    // The notebook's fit output, as Keras 3 prints it: a header and a finished bar per epoch.
+    let log = text_of(&client, "#retrain-log").await;
+    assert!(log.starts_with("Epoch 1/15\n"), "{log}");
+    assert_eq!(log.matches(" ━━━━━━━━━━━━━━━━━━━━ ").count(), loss, "{log}");
+    assert!(
+        log.contains("/step - acc: ") && log.contains(" - val_acc: "),
+        "{log}"
+    );
     // The retrained model joins the panel and classifies.
     eventually("the retrained model is ready", || async {
         count(

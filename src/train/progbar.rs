@@ -166,6 +166,26 @@ pub fn batch_bar(
     verbose1_line(batch, batches, seconds, &metrics)
 }
 
+/// A notebook cell's output of `fit(epochs=planned, verbose=1)` after the epochs so far: each
+/// epoch's header and finished bar (what the page's training log shows).
+pub fn fit_log(epochs: &[EpochLogs], planned: usize, metric_name: &str) -> String {
+    let mut out = String::new();
+    for logs in epochs {
+        let metrics = epoch_metrics(logs, metric_name);
+        let refs: Vec<(&str, f64)> = metrics.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        out.push_str(&epoch_header(logs.epoch, planned.max(logs.epoch)));
+        out.push('\n');
+        out.push_str(&verbose1_line(
+            logs.steps,
+            logs.steps,
+            logs.seconds as f64,
+            &refs,
+        ));
+        out.push('\n');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,6 +234,10 @@ mod tests {
         assert_eq!(
             epoch_line(&logs, "accuracy"),
             "4/4 - 3s - 726ms/step - accuracy: 0.0200 - loss: 3.9079"
+        );
+        assert_eq!(
+            fit_log(&[logs], 15, "accuracy"),
+            "Epoch 1/15\n4/4 ━━━━━━━━━━━━━━━━━━━━ 3s 726ms/step - accuracy: 0.0200 - loss: 3.9079\n"
         );
     }
 }

@@ -411,6 +411,8 @@ pub fn SentimentPanel() -> impl IntoView {
                             <progress id="retrain-progress" max="100" value=format!("{pct:.1}")></progress>
                         })}
                         <div id="retrain-curve" class="chart" inner_html=move || retrain_epochs.with(|e| retrain_chart(e))></div>
+                        // The notebook's fit output, as Keras 3 prints it (lecture 9: metrics=['acc']).
+                        <pre id="retrain-log" class="summary fit-log" tabindex="0">{move || retrain_epochs.with(|e| crate::train::progbar::fit_log(e, SentimentConfig::default().epochs, "acc"))}</pre>
                     </fieldset>
                 </div>
                 <div class="results">
