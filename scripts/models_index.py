@@ -6,7 +6,7 @@ root = sys.argv[1] if len(sys.argv) > 1 else "data/models"
 titles = {
     "lecture9-simplernn": "9강 SimpleRNN (Embedding 128 → SimpleRNN 64)",
     "lecture11-gru": "11강 GRU (Embedding 100 → GRU 128)",
-    "best": "최고 · Best: BiGRU + linear ensemble",
+    "best": "최고 · Best: ensemble of two BiGRUs (morphemes, syllables) + linear",
     "best-bigru": "Bidirectional GRU",
     "linear": "기준선 · Baseline: TF-IDF + logistic regression",
 }
@@ -31,7 +31,7 @@ for name in sorted(os.listdir(root), key=lambda n: order.index(n) if n in order 
         now = dict(re.findall(r"(\S+) [0-9.]+ → ([0-9]+\.[0-9]+)", recheck[1].split("##", 1)[0]))
         accuracy = [[name, float(now.get(name, acc))] for name, acc in accuracy]
     # The shopping cross-validation, where the card has one (the linear baseline's).
-    cv = re.search(r"## Shopping reviews, (\d+)-fold cross-validation.*?^\| all \| (\d+) \| (?:.*\| )?\*\*([0-9.]+)\*\* ", text, re.M | re.S)
+    cv = re.search(r"## Shopping reviews, (\d+)-fold cross-validation.*?^\| all \| (\d+) \| (?:[^\n]*\| )?\*\*([0-9.]+)\*\*", text, re.M | re.S)
     if cv:
         accuracy.append([f"shopping {cv.group(1)}-fold CV", float(cv.group(3))])
     size = os.path.getsize(os.path.join(root, name, "model.safetensors"))

@@ -222,3 +222,22 @@ fn fine_tuning_keeps_the_tokenizer_and_learns_the_new_reviews() {
     assert_eq!(right, 12, "{after:?}");
     assert!(combine_logits(&[(1.0, after[0])]) - after[0] < 1e-5);
 }
+
+/// The shipped best model (data/models/best) loads as an ensemble of two RNNs and the linear
+/// model and gives the lecture's verdicts on its four sentences (positive, negative, positive,
+/// negative, as the lecture's notebook prints them).
+#[test]
+fn the_shipped_best_model_answers_the_lectures_four_sentences() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/models/best");
+    let ReviewClassifier::Ensemble(best) = ReviewClassifier::load(&dir).unwrap() else {
+        panic!("data/models/best is not an ensemble");
+    };
+    let names: Vec<&str> = best.members.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(names, ["bigru-movie", "bigru-syl-movie", "linear"]);
+    let total: f32 = best.members.iter().map(|m| m.weight).sum();
+    assert!((total - 1.0).abs() < 1e-6);
+    let texts: Vec<&str> = rnn_playground::lecture::SENTIMENT_PREDICT_EXAMPLES.to_vec();
+    let p = best.predict(&texts).unwrap();
+    let labels: Vec<bool> = p.iter().map(|&p| p > 0.5).collect();
+    assert_eq!(labels, [true, false, true, false], "{p:?}");
+}
