@@ -27,20 +27,22 @@ use crate::sentiment::{SentimentModel, Stages};
 
 /// Probabilities are clamped to [ε, 1 − ε] before the logit, so a member that is sure
 /// (p = 1.0 in float32) cannot outvote the others by an infinite logit.
-const PROBABILITY_EPSILON: f32 = 1e-6;
+/// (In float64: 1 − 10⁻⁶ is not exact in float32, and a sure "yes" and a sure "no" must
+/// cancel.)
+const PROBABILITY_EPSILON: f64 = 1e-6;
 
-fn logit(p: f32) -> f32 {
-    let p = p.clamp(PROBABILITY_EPSILON, 1.0 - PROBABILITY_EPSILON);
+fn logit(p: f32) -> f64 {
+    let p = (p as f64).clamp(PROBABILITY_EPSILON, 1.0 - PROBABILITY_EPSILON);
     (p / (1.0 - p)).ln()
 }
 
-fn sigmoid(z: f32) -> f32 {
-    1.0 / (1.0 + (-z).exp())
+fn sigmoid(z: f64) -> f32 {
+    (1.0 / (1.0 + (-z).exp())) as f32
 }
 
 /// `σ(Σ wᵢ · logit(pᵢ))` for `(weight, probability)` pairs.
 pub fn combine_logits(members: &[(f32, f32)]) -> f32 {
-    sigmoid(members.iter().map(|&(w, p)| w * logit(p)).sum())
+    sigmoid(members.iter().map(|&(w, p)| w as f64 * logit(p)).sum())
 }
 
 /// One member model.
