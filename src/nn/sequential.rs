@@ -1,4 +1,4 @@
-//! Keras' `Sequential`: layers applied one after another, `summary()` printed as Keras prints
+//! Keras' `Sequential`: layers applied one after another, `summary()` printed as Keras 3 prints
 //! it, and a model folder (`model.json` + `model.safetensors`) that the CLI and the page load.
 //!
 //! ```
@@ -10,7 +10,7 @@
 //!     LayerConfig::rnn(CellKind::SimpleRnn, 64),
 //!     LayerConfig::Dense { units: 1, activation: Activation::Sigmoid, use_bias: true },
 //! ], Some(60), 0).unwrap();
-//! assert!(model.summary().contains("Total params: 1036417"));
+//! assert!(model.summary().contains("Total params: 1,036,417 (3.95 MB)"));
 //! ```
 
 use std::collections::HashMap;
