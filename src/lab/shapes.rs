@@ -202,7 +202,11 @@ mod tests {
         let params: Vec<usize> = lecture.rows.iter().map(|r| r.params).collect();
         assert_eq!(params, vec![1_024_000, 12_352, 65]);
         assert_eq!(lecture.rows[1].shape, vec![1, 64]);
-        assert!(lecture.summary.contains("Total params: 1,036,417 (3.95 MB)"));
+        assert!(
+            lecture
+                .summary
+                .contains("Total params: 1,036,417 (3.95 MB)")
+        );
         let stacked = view(3);
         assert_eq!(stacked.rows[2].shape, vec![1, 3, 2]);
         assert_eq!(stacked.rows[1].name, "simple_rnn_1");
