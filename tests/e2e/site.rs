@@ -217,7 +217,8 @@ async fn the_static_build_works_under_a_sub_path_and_caches_models() {
         count(&client, ".model-list li[data-source='network'] .ready").await == 1
     })
     .await;
-    assert_eq!(count(&client, ".model-list button.load-model").await, 3);
+    // Five shipped models: the best (the default) and four on request.
+    assert_eq!(count(&client, ".model-list button.load-model").await, 4);
     click(&client, ".model-list button.load-model").await;
     // Both came over the network (relative URLs under /playground/) …
     eventually("a second model on request", || async {
