@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::linear::LinearSentiment;
 use crate::nn::{NnError, Result, Sequential};
-use crate::sentiment::{SentimentModel, Stages};
+use crate::sentiment::{SentimentModel, Stages, TextUnits};
 
 /// Probabilities are clamped to [ε, 1 − ε] before the logit, so a member that is sure
 /// (p = 1.0 in float32) cannot outvote the others by an infinite logit.
@@ -280,60 +280,84 @@ impl Ensemble {
             .collect()
     }
 
-    /// What the review panel shows for one review: the first RNN member's stages with the
-    /// ensemble's probability, and each morpheme's push towards 긍정: the members' pushes (the
-    /// RNN's: probability with the word minus without; the linear model's: its weight times
-    /// TF-IDF) times the members' weights, matched word by word in order (the RNN reads the
-    /// morphemes without stopwords, the linear model all of them).
+    /// What the review panel shows for one review: the first morpheme RNN's stages with the
+    /// ensemble's probability, and each morpheme's push towards 긍정: the members' pushes (an
+    /// RNN's: probability with the token minus without; the linear model's: its weight times
+    /// TF-IDF) times the members' weights, on Okt's morphemes. A morpheme RNN reads them without
+    /// stopwords (its pushes land on the same words in order); a syllable RNN's pushes are
+    /// summed over each morpheme's syllables.
     pub fn explain(&self, text: &str) -> Result<(Stages, Vec<(String, f32)>)> {
         let mut stages: Option<Stages> = None;
-        let mut per_member: Vec<(f32, Vec<(String, f32)>)> = Vec::new();
+        let mut per_member: Vec<MemberPushes> = Vec::new();
         let mut pairs = Vec::new();
         for m in &self.members {
-            let (p, contributions) = match &m.model {
+            let (p, units, contributions) = match &m.model {
                 MemberModel::Rnn(rnn) => {
                     let s = rnn.stages(text)?;
                     let c = rnn.contributions(&s).unwrap_or_default();
                     let p = s.probability;
-                    stages.get_or_insert(s);
-                    (p, c)
+                    if rnn.units == TextUnits::Morphemes {
+                        stages.get_or_insert(s);
+                    }
+                    (p, rnn.units, c)
                 }
-                MemberModel::Linear(linear) => linear.explain(text)?,
+                MemberModel::Linear(linear) => {
+                    let (p, c) = linear.explain(text)?;
+                    (p, TextUnits::Morphemes, c)
+                }
             };
             pairs.push((m.weight, p));
-            per_member.push((m.weight, contributions));
+            per_member.push((m.weight, units, contributions));
         }
         let probability = combine_logits(&pairs);
-        let pushes = merge_in_order(&per_member);
-        let mut stages = stages.unwrap_or_else(|| {
-            let morphs: Vec<String> = pushes.iter().map(|(w, _)| w.clone()).collect();
-            Stages {
-                clean: crate::text::korean::clean_korean(text),
-                tokens: morphs.clone(),
-                morphs,
-                sequence: Vec::new(),
-                padded: Vec::new(),
-                probability,
-            }
+        let clean = crate::text::korean::clean_korean(text);
+        let morphs = match &stages {
+            Some(s) => s.morphs.clone(),
+            None => crate::segment::Segmenter::required()?.segment_clean(&clean),
+        };
+        let pushes = pushes_on_morphemes(&morphs, &per_member);
+        let mut stages = stages.unwrap_or_else(|| Stages {
+            clean,
+            tokens: morphs.clone(),
+            morphs,
+            sequence: Vec::new(),
+            padded: Vec::new(),
+            probability,
         });
         stages.probability = probability;
         Ok((stages, pushes))
     }
 }
 
-/// Weighted word pushes of several members on one review, on the longest member's word
-/// sequence: a shorter sequence (a subsequence of it, e.g. without stopwords) adds its push to
-/// the next equal word.
-fn merge_in_order(per_member: &[(f32, Vec<(String, f32)>)]) -> Vec<(String, f32)> {
-    let Some((_, base)) = per_member.iter().max_by_key(|(_, c)| c.len()) else {
-        return Vec::new();
-    };
-    let mut merged: Vec<(String, f32)> = base.iter().map(|(w, _)| (w.clone(), 0.0)).collect();
-    for (weight, words) in per_member {
-        let mut next = words.iter().peekable();
-        for (word, total) in merged.iter_mut() {
-            if let Some((_, c)) = next.next_if(|(w, _)| w == word) {
-                *total += weight * c;
+/// One member's weight, units and its tokens' pushes towards 긍정 on one review.
+type MemberPushes = (f32, TextUnits, Vec<(String, f32)>);
+
+/// Weighted pushes of several members on one review's morphemes. Morpheme pushes (all
+/// morphemes, or without stopwords) go to the next equal morpheme in order; syllable pushes
+/// are summed over the syllables each morpheme spells (word boundaries skipped).
+fn pushes_on_morphemes(morphs: &[String], per_member: &[MemberPushes]) -> Vec<(String, f32)> {
+    let mut merged: Vec<(String, f32)> = morphs.iter().map(|m| (m.clone(), 0.0)).collect();
+    for (weight, units, pushes) in per_member {
+        match units {
+            TextUnits::Morphemes => {
+                let mut next = pushes.iter().peekable();
+                for (word, total) in merged.iter_mut() {
+                    if let Some((_, c)) = next.next_if(|(w, _)| w == word) {
+                        *total += weight * c;
+                    }
+                }
+            }
+            TextUnits::Syllables => {
+                let mut next = pushes
+                    .iter()
+                    .filter(|(s, _)| s != crate::sentiment::WORD_BOUNDARY);
+                for (word, total) in merged.iter_mut() {
+                    for _ in word.chars() {
+                        if let Some((_, c)) = next.next() {
+                            *total += weight * c;
+                        }
+                    }
+                }
             }
         }
     }
@@ -345,15 +369,37 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pushes_of_a_member_without_stopwords_land_on_their_own_words() {
+    fn pushes_land_on_morphemes_from_every_kind_of_member() {
+        let morphs: Vec<String> = ["배송", "이", "빨라요"].map(String::from).to_vec();
         let linear = vec![
             ("배송".into(), 0.2),
             ("이".into(), 0.0),
             ("빨라요".into(), 0.4),
         ];
+        // Without the stopword 이.
         let rnn = vec![("배송".into(), 0.1), ("빨라요".into(), 0.3)];
-        let merged = merge_in_order(&[(0.5, linear), (0.5, rnn)]);
-        let expect = [("배송", 0.15), ("이", 0.0), ("빨라요", 0.35)];
+        // 배 송 이 ▁ 빨 라 요
+        let syllables: Vec<(String, f32)> = [
+            ("배", 0.1),
+            ("송", 0.1),
+            ("이", 0.0),
+            ("▁", 0.5),
+            ("빨", 0.2),
+            ("라", 0.1),
+            ("요", 0.1),
+        ]
+        .map(|(s, c)| (s.to_string(), c))
+        .to_vec();
+        let merged = pushes_on_morphemes(
+            &morphs,
+            &[
+                (0.5, TextUnits::Morphemes, linear),
+                (0.25, TextUnits::Morphemes, rnn),
+                (0.25, TextUnits::Syllables, syllables),
+            ],
+        );
+        // 배송: 0.5·0.2 + 0.25·0.1 + 0.25·0.2; 이: 0; 빨라요: 0.5·0.4 + 0.25·0.3 + 0.25·0.4.
+        let expect = [("배송", 0.175), ("이", 0.0), ("빨라요", 0.375)];
         assert_eq!(merged.len(), 3);
         for ((w, c), (ew, ec)) in merged.iter().zip(expect) {
             assert_eq!(w, ew);
