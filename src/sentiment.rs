@@ -361,7 +361,9 @@ impl SentimentModel {
             .to_dtype(candle_core::DType::I64)?
             .get(0)?
             .to_vec1::<i64>()?;
-        let probability = self.model.forward(&x)?.flatten_all()?.to_vec1::<f32>()?[0];
+        let probability = crate::train::predict(&self.model, &x, 1)?
+            .flatten_all()?
+            .to_vec1::<f32>()?[0];
         Ok(Stages {
             clean,
             morphs,

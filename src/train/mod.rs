@@ -593,7 +593,13 @@ pub fn predict(model: &Sequential, x: &Tensor, batch_size: usize) -> Result<Tens
     let mut start = 0;
     while start < n {
         let len = batch_size.max(1).min(n - start);
-        parts.push(model.forward(&x.narrow(0, start, len)?)?.detach());
+        let mut chunk = x.narrow(0, start, len)?;
+        // A masked model computes nothing on padding: the columns that are padding in every
+        // review of the chunk can go (the same answers).
+        if chunk.rank() == 2 && model.masks_padding() {
+            chunk = trim_padding(&chunk)?;
+        }
+        parts.push(model.forward(&chunk)?.detach());
         start += len;
     }
     if parts.is_empty() {
