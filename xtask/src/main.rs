@@ -602,22 +602,25 @@ fn bench(args: &[String]) -> Result {
             format!("{value:.0} /s")
         };
         // The targets are ours to meet; a Keras row is the comparison, not a candidate.
-        let target = BENCH_TARGETS.iter().find(|t| t.0 == case && place != "keras").map(|t| {
-            let goal = if place == "wasm" { t.5 } else { t.4 };
-            let lower_is_better = t.1 == "seconds" || t.1 == "ms_median";
-            let met = if lower_is_better {
-                value <= goal
-            } else {
-                value >= goal
-            };
-            format!(
-                "{}–{} / {} {goal}{}",
-                t.2,
-                t.3,
-                if lower_is_better { "≤" } else { "≥" },
-                if met { " ✓" } else { " ✗" }
-            )
-        });
+        let target = BENCH_TARGETS
+            .iter()
+            .find(|t| t.0 == case && place != "keras")
+            .map(|t| {
+                let goal = if place == "wasm" { t.5 } else { t.4 };
+                let lower_is_better = t.1 == "seconds" || t.1 == "ms_median";
+                let met = if lower_is_better {
+                    value <= goal
+                } else {
+                    value >= goal
+                };
+                format!(
+                    "{}–{} / {} {goal}{}",
+                    t.2,
+                    t.3,
+                    if lower_is_better { "≤" } else { "≥" },
+                    if met { " ✓" } else { " ✗" }
+                )
+            });
         println!(
             "{case:<52} {place:>7} {shown:>14}  {}",
             target.unwrap_or_default()
