@@ -165,24 +165,15 @@ impl SentimentConfig {
                     merge_mode: crate::nn::MergeMode::Concat,
                 }
             } else {
-                match LayerConfig::rnn(self.cell, self.hidden) {
-                    LayerConfig::Recurrent {
-                        cell,
-                        units,
-                        go_backwards,
-                        reset_after,
-                        use_bias,
-                        ..
-                    } => LayerConfig::Recurrent {
-                        cell,
-                        units,
-                        return_sequences,
-                        go_backwards,
-                        reset_after,
-                        use_bias,
-                    },
-                    other => other,
+                let mut layer = LayerConfig::rnn(self.cell, self.hidden);
+                if let LayerConfig::Recurrent {
+                    return_sequences: r,
+                    ..
+                } = &mut layer
+                {
+                    *r = return_sequences;
                 }
+                layer
             }
         };
         let stack = self.recurrent_layers.max(1);

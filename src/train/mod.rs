@@ -543,21 +543,12 @@ pub fn evaluate(
     batch_size: usize,
 ) -> Result<(f32, f32)> {
     let n = data.len();
-    if n == 0 {
-        return Ok((f32::NAN, f32::NAN));
-    }
-    let (mut loss_sum, mut correct) = (0f64, 0f64);
-    let mut start = 0;
-    while start < n {
-        let len = batch_size.max(1).min(n - start);
-        let x = data.x.narrow(0, start, len)?;
-        let y = data.y.narrow(0, start, len)?;
-        let (value, probs) = loss_and_output(model, loss, &x, &y)?;
-        loss_sum += value.to_scalar::<f32>()? as f64 * len as f64;
-        correct += loss.accuracy(&y, &probs)? as f64 * len as f64;
-        start += len;
-    }
-    Ok(((loss_sum / n as f64) as f32, (correct / n as f64) as f32))
+    let step = batch_size.max(1);
+    let batches = (0..n).step_by(step).map(|start| {
+        let len = step.min(n - start);
+        Ok((data.x.narrow(0, start, len)?, data.y.narrow(0, start, len)?))
+    });
+    mean_over_batches(model, loss, n, batches)
 }
 
 /// [`evaluate`] for a masked model, faster: the samples in order of length, each batch cut to
@@ -569,19 +560,34 @@ pub fn evaluate_trimmed(
     batch_size: usize,
 ) -> Result<(f32, f32)> {
     let n = data.len();
-    if n == 0 {
-        return Ok((f32::NAN, f32::NAN));
-    }
     let lengths = token_counts(&data.x)?;
     let mut order: Vec<u32> = (0..n as u32).collect();
     order.sort_by_key(|&i| lengths[i as usize]);
-    let (mut loss_sum, mut correct) = (0f64, 0f64);
-    for chunk in order.chunks(batch_size.max(1)) {
+    let batches = order.chunks(batch_size.max(1)).map(|chunk| {
         let batch = data.select(chunk)?;
-        let x = trim_padding(&batch.x)?;
-        let (value, probs) = loss_and_output(model, loss, &x, &batch.y)?;
-        loss_sum += value.to_scalar::<f32>()? as f64 * chunk.len() as f64;
-        correct += loss.accuracy(&batch.y, &probs)? as f64 * chunk.len() as f64;
+        Ok((trim_padding(&batch.x)?, batch.y))
+    });
+    mean_over_batches(model, loss, n, batches)
+}
+
+/// Loss and accuracy over `(x, y)` batches of `n` samples in all, each weighted by its size
+/// (NaN for no samples).
+fn mean_over_batches(
+    model: &Sequential,
+    loss: Loss,
+    n: usize,
+    batches: impl Iterator<Item = Result<(Tensor, Tensor)>>,
+) -> Result<(f32, f32)> {
+    if n == 0 {
+        return Ok((f32::NAN, f32::NAN));
+    }
+    let (mut loss_sum, mut correct) = (0f64, 0f64);
+    for batch in batches {
+        let (x, y) = batch?;
+        let len = y.dims().first().copied().unwrap_or(0) as f64;
+        let (value, probs) = loss_and_output(model, loss, &x, &y)?;
+        loss_sum += value.to_scalar::<f32>()? as f64 * len;
+        correct += loss.accuracy(&y, &probs)? as f64 * len;
     }
     Ok(((loss_sum / n as f64) as f32, (correct / n as f64) as f32))
 }

@@ -296,14 +296,7 @@ pub fn train(args: TrainSentimentArgs) -> Result<(), String> {
     let mut folds = Vec::new();
     if k >= 2 && !data.shopping.is_empty() {
         for fold in 0..k {
-            let test: Vec<&Review> = data.shopping.iter().skip(fold).step_by(k).collect();
-            let train: Vec<&Review> = data
-                .shopping
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| i % k != fold)
-                .map(|(_, r)| r)
-                .collect();
+            let (train, test) = data.shopping_fold(k, fold);
             let (members, _, _) = members_without(&args, &data, &train)?;
             let (ensemble, _, _) = shipped(members)?;
             let s = score(&ensemble, &movie_rnns, &test)?;

@@ -27,6 +27,18 @@ pub(super) struct Data {
     pub(super) shopping_files: Vec<String>,
 }
 
+impl Data {
+    /// Fold `fold` of `k` of the shopping reviews: (the other folds to train on, this one to
+    /// score). Every k-th review from `fold` on, after read_data's seeded shuffle.
+    pub(super) fn shopping_fold(&self, k: usize, fold: usize) -> (Vec<&Review>, Vec<&Review>) {
+        let (mut train, mut test) = (Vec::new(), Vec::new());
+        for (i, r) in self.shopping.iter().enumerate() {
+            if i % k == fold { &mut test } else { &mut train }.push(r);
+        }
+        (train, test)
+    }
+}
+
 pub(super) fn read_data(args: &TrainSentimentArgs) -> Result<Data, String> {
     let mut data = Data {
         movie_train: Vec::new(),
@@ -98,14 +110,7 @@ pub fn train(args: TrainSentimentArgs) -> Result<(), String> {
     let (mut cv_right, mut cv_total) = (0, 0);
     if k >= 2 && !data.shopping.is_empty() {
         for fold in 0..k {
-            let test: Vec<&Review> = data.shopping.iter().skip(fold).step_by(k).collect();
-            let train: Vec<&Review> = data
-                .shopping
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| i % k != fold)
-                .map(|(_, r)| r)
-                .collect();
+            let (train, test) = data.shopping_fold(k, fold);
             // Pruned as the shipped model is, so the folds measure what ships.
             let model = fit(&data.movie_train, &train, &args, &config)?;
             let model = match args.max_terms {
