@@ -6,7 +6,8 @@
 //!
 //! On disk an ensemble is one model folder, as every other model: `model.json` holds
 //! `{"task": "sentiment", "kind": "ensemble", "members": [{"name", "weight", "config"}]}` with
-//! each member's own `model.json` text as `config`, and `model.safetensors` holds every
+//! each member's own `model.json` as `config` (its tokenizer without Keras' redundant
+//! `index_word`), and `model.safetensors` holds every
 //! member's tensors under `name/`. So the page downloads the same two files for it.
 //!
 //! ```
@@ -24,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use crate::linear::LinearSentiment;
 use crate::nn::{NnError, Result, Sequential};
 use crate::sentiment::{SentimentModel, Stages, TextUnits};
+use crate::text::Tokenizer;
 
 /// Probabilities are clamped to [ε, 1 − ε] before the logit, so a member that is sure
 /// (p = 1.0 in float32) cannot outvote the others by an infinite logit.
@@ -99,8 +101,40 @@ struct EnsembleJson {
 struct MemberJson {
     name: String,
     weight: f32,
-    /// The member's own model.json.
-    config: String,
+    /// The member's own model.json: an object ([`pack`] writes one, its tokenizer as
+    /// [`Tokenizer::to_json_word_index_only`]), or that object's text (the first ensembles).
+    config: serde_json::Value,
+}
+
+impl MemberJson {
+    fn config_json(&self) -> String {
+        match &self.config {
+            serde_json::Value::String(text) => text.clone(),
+            other => other.to_string(),
+        }
+    }
+}
+
+/// A member's model.json as [`pack`] stores it: an object, not a string of escaped JSON, and
+/// its tokenizer with `word_index` alone (Keras' `index_word` is the same table turned around,
+/// and the page downloads every member's vocabulary on its first visit).
+fn member_config(config_json: &str) -> Result<serde_json::Value> {
+    let mut config: serde_json::Value = serde_json::from_str(config_json).map_err(load_error)?;
+    if let Some(text) = config.get("tokenizer").and_then(|t| t.as_str()) {
+        let tokenizer = Tokenizer::from_json(text).map_err(load_error)?;
+        config["tokenizer"] = tokenizer.to_json_word_index_only().into();
+    }
+    Ok(config)
+}
+
+/// An ensemble's `model.json` written again as [`pack`] writes it now (members as objects,
+/// lean tokenizers): the same answers, fewer bytes. `convert-weights --compact-tokenizer`.
+pub fn compact(config_json: &str) -> Result<String> {
+    let mut json: EnsembleJson = serde_json::from_str(config_json).map_err(load_error)?;
+    for m in &mut json.members {
+        m.config = member_config(&m.config_json())?;
+    }
+    serde_json::to_string(&json).map_err(load_error)
 }
 
 fn load_error(e: impl std::fmt::Display) -> NnError {
@@ -176,12 +210,14 @@ pub fn pack(members: &[MemberFiles]) -> Result<(String, Vec<u8>)> {
         kind: "ensemble".into(),
         members: members
             .iter()
-            .map(|m| MemberJson {
-                name: m.name.clone(),
-                weight: m.weight / total,
-                config: m.config_json.clone(),
+            .map(|m| {
+                Ok(MemberJson {
+                    name: m.name.clone(),
+                    weight: m.weight / total,
+                    config: member_config(&m.config_json)?,
+                })
             })
-            .collect(),
+            .collect::<Result<_>>()?,
     };
     let views = tensors
         .iter()
@@ -236,7 +272,7 @@ impl Ensemble {
             }
             let views = by_member.remove(m.name.as_str()).unwrap_or_default();
             let bytes = safetensors::serialize(views, None).map_err(load_error)?;
-            let model = MemberModel::from_files(&m.config, &bytes)
+            let model = MemberModel::from_files(&m.config_json(), &bytes)
                 .map_err(|e| load_error(format!("member {}: {e}", m.name)))?;
             members.push(Member {
                 name: m.name.clone(),

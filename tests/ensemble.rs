@@ -152,6 +152,46 @@ fn an_ensemble_folder_answers_the_logit_mean_of_its_members() {
 }
 
 #[test]
+fn members_are_stored_as_objects_with_lean_tokenizers_and_old_folders_still_load() {
+    let (rnn, linear) = members();
+    let (json, weights) = pack(&files(&rnn, &linear, 0.5)).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let config = &value["members"][0]["config"];
+    assert!(config.is_object(), "{config}");
+    let tokenizer = config["tokenizer"].as_str().unwrap();
+    assert!(!tokenizer.contains("index_word"), "{tokenizer}");
+    assert!(tokenizer.contains(r#""word_index":{"#), "{tokenizer}");
+    let texts = ["배송이 빨라요 최고예요", "포장이 엉망이라 실망했어요"];
+    let p = Ensemble::from_files(&json, &weights)
+        .unwrap()
+        .predict(&texts)
+        .unwrap();
+    // The first shipped ensembles held each member's model.json as a string, its tokenizer
+    // in Keras' format: they load and answer the same, and `compact` rewrites them as above.
+    let mut old = value.clone();
+    for m in old["members"].as_array_mut().unwrap() {
+        let mut c = m["config"].clone();
+        if let Some(t) = c.get("tokenizer").and_then(|t| t.as_str()) {
+            let keras = rnn_playground::text::Tokenizer::from_json(t)
+                .unwrap()
+                .to_json_compact();
+            assert!(keras.contains("index_word"));
+            c["tokenizer"] = keras.into();
+        }
+        m["config"] = c.to_string().into();
+    }
+    let old = old.to_string();
+    assert!(old.len() > json.len());
+    let old_p = Ensemble::from_files(&old, &weights)
+        .unwrap()
+        .predict(&texts)
+        .unwrap();
+    assert_eq!(old_p, p);
+    let compacted = rnn_playground::ensemble::compact(&old).unwrap();
+    assert_eq!(compacted, json);
+}
+
+#[test]
 fn broken_ensembles_are_refused_with_a_reason() {
     let (rnn, linear) = members();
     let mut one = files(&rnn, &linear, 0.5);

@@ -137,6 +137,37 @@ fn to_json_round_trip_keeps_every_table() {
 }
 
 #[test]
+fn word_index_only_json_converts_texts_as_before_and_rebuilds_index_word() {
+    let mut tokenizer = Tokenizer::new(TokenizerConfig {
+        num_words: Some(6),
+        oov_token: Some("<OOV>".into()),
+        ..TokenizerConfig::default()
+    })
+    .unwrap();
+    tokenizer.fit_on_texts(TEXT.lines());
+    let lean = tokenizer.to_json_word_index_only();
+    assert!(
+        lean.contains(r#""word_index":{"<OOV>":1,"말이":2"#),
+        "{lean}"
+    );
+    assert!(!lean.contains("index_word"), "{lean}");
+    assert!(lean.len() < tokenizer.to_json_compact().len());
+    let back = Tokenizer::from_json(&lean).unwrap();
+    let compact = Tokenizer::from_json(&tokenizer.to_json_compact()).unwrap();
+    assert_eq!(back.word_index(), compact.word_index());
+    // Keras' index_word is word_index turned around: 2 → 말이.
+    assert_eq!(back.index_word(), compact.index_word());
+    assert_eq!(back.index_word()[&2], "말이");
+    let probe = ["가는 말이 고와야 오는 말이 곱다", "처음 보는 말이다", ""];
+    let seqs = tokenizer.texts_to_sequences(probe);
+    assert_eq!(back.texts_to_sequences(probe), seqs);
+    assert_eq!(
+        back.sequences_to_texts(&seqs),
+        compact.sequences_to_texts(&seqs)
+    );
+}
+
+#[test]
 fn compact_json_converts_texts_as_before_in_fewer_bytes() {
     let mut tokenizer = Tokenizer::new(TokenizerConfig {
         num_words: Some(5),

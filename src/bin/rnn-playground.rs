@@ -804,12 +804,18 @@ mod cli {
                     args.model.display()
                 ));
             }
-            let before = load_rnn(&args.model)?;
-            let bytes_before = std::fs::metadata(&path).map_or(0, |m| m.len());
             let check = match &args.check {
                 Some(file) => read_input(Some(file))?,
                 None => String::new(),
             };
+            let json_path = args.model.join("model.json");
+            let json_text = std::fs::read_to_string(&json_path)
+                .map_err(|e| format!("cannot read {}: {e}", json_path.display()))?;
+            if rnn_playground::ensemble::Ensemble::is_ensemble(&json_text) {
+                return compact_ensemble(&args, &json_path, &json_text, &check);
+            }
+            let before = load_rnn(&args.model)?;
+            let bytes_before = std::fs::metadata(&path).map_or(0, |m| m.len());
             let lines: Vec<&str> = check.lines().filter(|l| !l.trim().is_empty()).collect();
             let predict = |m: &SentimentModel| -> Result<Vec<f32>, String> {
                 let mut out = Vec::with_capacity(lines.len());
@@ -856,6 +862,52 @@ mod cli {
                     "checked_lines": lines.len(),
                     "max_probability_change": max_diff,
                     "same_label": same,
+                })
+            );
+            Ok(())
+        }
+
+        /// An ensemble's members were converted before they were packed: what is left is its
+        /// model.json, written again with lean member tokenizers (`ensemble::compact`).
+        fn compact_ensemble(
+            args: &ConvertWeightsArgs,
+            json_path: &std::path::Path,
+            json_text: &str,
+            check: &str,
+        ) -> Result<(), String> {
+            if !args.compact_tokenizer {
+                return Err(format!(
+                    "{} is an ensemble: its members' weights were converted before they were \
+                     packed; add --compact-tokenizer to shrink its model.json",
+                    args.model.display()
+                ));
+            }
+            let lines: Vec<&str> = check.lines().filter(|l| !l.trim().is_empty()).collect();
+            let predict = |m: &sentiment::ReviewClassifier| -> Result<Vec<f32>, String> {
+                let mut out = Vec::with_capacity(lines.len());
+                for chunk in lines.chunks(1024) {
+                    out.extend(m.predict(chunk).map_err(|e| e.to_string())?);
+                }
+                Ok(out)
+            };
+            let p_before = predict(&load(&args.model)?)?;
+            let compacted =
+                rnn_playground::ensemble::compact(json_text).map_err(|e| e.to_string())?;
+            std::fs::write(json_path, &compacted)
+                .map_err(|e| format!("cannot write {}: {e}", json_path.display()))?;
+            let p_after = predict(&load(&args.model)?)?;
+            let max_diff = p_before
+                .iter()
+                .zip(&p_after)
+                .map(|(a, b)| (a - b).abs())
+                .fold(0f32, f32::max);
+            println!(
+                "{}",
+                serde_json::json!({
+                    "json_bytes_before": json_text.len(),
+                    "json_bytes_after": compacted.len(),
+                    "checked_lines": lines.len(),
+                    "max_probability_change": max_diff,
                 })
             );
             Ok(())
