@@ -60,6 +60,9 @@ $BIN train-sentiment --model ensemble --rnn target/rnn-big/bigru-movie target/rn
     --rnn-weight 0.6 --data $REVIEWS "$DATA/nsmc_raw_reviews.txt" --balance --max-per-file 200000 \
     --shopping-weight 5 --cv-folds 5 --max-terms 20000 --learning-rate 0.0003 --optimizer adam \
     --out data/models/best
+# (The shipped folder was packed before members were stored as objects with word_index-only
+# tokenizers; `convert-weights --model data/models/best --compact-tokenizer` rewrote its
+# model.json. A folder packed now is already written that way.)
 mkdir -p data/models/best/members
 cp target/rnn-big/bigru-movie/MODEL_CARD.md data/models/best/members/bigru-movie.md
 cp target/rnn-big/bigru-syl-movie/MODEL_CARD.md data/models/best/members/bigru-syl-movie.md
