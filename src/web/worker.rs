@@ -68,6 +68,7 @@ pub enum ToWorker {
     Reset,
     /// Load a model file saved from this page (replaces the trained one for generation).
     Load {
+        #[serde(with = "serde_bytes")]
         bytes: Vec<u8>,
     },
     /// Train lecture 7's many-to-many model for `epochs` epochs.
@@ -83,12 +84,14 @@ pub enum ToWorker {
     /// The segmenter's lexicon (`segmenter/okt-lexicon.bin`), sent by the page before the
     /// first request that needs Korean morphemes (only those panels download it).
     LoadSegmenter {
+        #[serde(with = "serde_bytes")]
         bytes: Vec<u8>,
     },
     /// A shipped review-sentiment model (the files of its folder).
     LoadSentiment {
         name: String,
         config_json: String,
+        #[serde(with = "serde_bytes")]
         weights: Vec<u8>,
     },
     /// Classify one review with every loaded sentiment model.
@@ -146,6 +149,7 @@ pub enum FromWorker {
         epochs: usize,
         seconds: f64,
         /// The model as one file (safetensors with model.json in its metadata).
+        #[serde(with = "serde_bytes")]
         model_file: Vec<u8>,
     },
     /// A model file was loaded.
@@ -155,6 +159,7 @@ pub enum FromWorker {
     Stopped {
         epoch: usize,
         /// The model as trained so far (Save, and what a page reload restores).
+        #[serde(with = "serde_bytes")]
         model_file: Vec<u8>,
     },
     /// The answer to [`ToWorker::Reset`], with the worker's wasm memory size (the end-to-end
