@@ -26,6 +26,7 @@ pub mod lecture;
 pub mod limits;
 pub mod linear;
 pub mod nn;
+pub mod notebook;
 pub mod plot;
 pub mod segment;
 pub mod sentiment;

@@ -60,6 +60,9 @@ pub struct SentimentConfig {
     pub mask_zero: bool,
     /// What the tokenizer counts: Okt's morphemes (the lectures') or syllables.
     pub units: TextUnits,
+    /// A `Flatten()` between the recurrent layer and the Dense one, as lecture 9 writes it
+    /// (its output is already flat: no parameters, the same numbers, one more summary row).
+    pub flatten: bool,
 }
 
 /// The units a review becomes before the tokenizer.
@@ -139,23 +142,34 @@ impl Default for SentimentConfig {
             seed: 0,
             mask_zero: false,
             units: TextUnits::Morphemes,
+            flatten: false,
         }
     }
 }
 
 impl SentimentConfig {
-    /// Lecture 11's GRU: Embedding(…, 100) → GRU(128) → Dense(1, sigmoid), batch 64.
+    /// Lecture 9's notebook: Embedding(8000, 128) → SimpleRNN(64) → Flatten → Dense(1,
+    /// sigmoid), rmsprop, batch 32 (the defaults, with the lecture's `Flatten`).
+    pub fn lecture9_simplernn() -> Self {
+        Self {
+            flatten: true,
+            ..Self::default()
+        }
+    }
+
+    /// Lecture 11's GRU: Embedding(…, 100) → GRU(128) → Dense(1, sigmoid), rmsprop, batch 60.
     pub fn lecture11_gru() -> Self {
         Self {
             cell: CellKind::Gru,
             embedding_dim: 100,
             hidden: 128,
-            batch_size: 64,
+            batch_size: 60,
             ..Self::default()
         }
     }
 
-    fn layers(&self) -> Vec<LayerConfig> {
+    /// The model's layers, as `Sequential::from_config` takes them.
+    pub fn layers(&self) -> Vec<LayerConfig> {
         let recurrent = |return_sequences: bool| {
             if self.bidirectional {
                 LayerConfig::Bidirectional {
@@ -183,6 +197,9 @@ impl SentimentConfig {
             mask_zero: self.mask_zero,
         }];
         layers.extend((0..stack).map(|i| recurrent(i + 1 < stack)));
+        if self.flatten {
+            layers.push(LayerConfig::Flatten);
+        }
         layers.push(LayerConfig::Dense {
             units: 1,
             activation: Activation::Sigmoid,
@@ -320,6 +337,16 @@ impl SentimentModel {
         }
         let tokens = self.tokens(texts)?;
         let (_, x) = self.encode(&tokens)?;
+        let p = crate::train::predict(&self.model, &x, 256)?;
+        Ok(p.flatten_all()?.to_vec1::<f32>()?)
+    }
+
+    /// The probability for each review already split into tokens ([`SentimentModel::tokens`]).
+    pub fn predict_from_tokens(&self, tokens: &[Vec<String>]) -> Result<Vec<f32>> {
+        if tokens.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (_, x) = self.encode(tokens)?;
         let p = crate::train::predict(&self.model, &x, 256)?;
         Ok(p.flatten_all()?.to_vec1::<f32>()?)
     }
@@ -721,6 +748,18 @@ impl SentimentSession {
 
     pub fn summary(&self) -> String {
         self.model.model.summary()
+    }
+
+    /// The summary as the lecture prints it after `fit`: the batch size in place of `None`.
+    pub fn summary_after_fit(&self, batch: usize) -> String {
+        self.model.model.summary_with(&crate::nn::summary::SummaryOptions {
+            batch: Some(batch),
+            ..Default::default()
+        })
+    }
+
+    pub fn parameter_count(&self) -> usize {
+        self.model.model.param_count()
     }
 
     /// The trained model (the best epoch's weights when early stopping kept them).

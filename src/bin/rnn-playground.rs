@@ -136,7 +136,7 @@ mod cli {
         num_words: usize,
         #[arg(long, default_value_t = 60)]
         maxlen: usize,
-        /// 32 for simplernn, 64 for gru (the lectures') when absent.
+        /// 32 for simplernn, 60 for gru (the lectures') when absent.
         #[arg(long)]
         batch_size: Option<usize>,
         /// adam or rmsprop.
