@@ -167,7 +167,11 @@ pub fn load(text: &str, config: &NotebookConfig) -> Result<Loaded, NotebookError
     for r in &train {
         train_label_counts[usize::from(r.label.min(1))] += 1;
     }
-    let cleaned_head = train.iter().take(5).map(|r| clean_korean(&r.text)).collect();
+    let cleaned_head = train
+        .iter()
+        .take(5)
+        .map(|r| clean_korean(&r.text))
+        .collect();
     let before = train.len() + test.len();
     train.retain(|r| !clean_korean(&r.text).trim().is_empty());
     test.retain(|r| !clean_korean(&r.text).trim().is_empty());

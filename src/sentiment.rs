@@ -341,6 +341,19 @@ impl SentimentModel {
         Ok(p.flatten_all()?.to_vec1::<f32>()?)
     }
 
+    /// The summary as the lecture prints it after `fit`: the batch size in place of `None`.
+    pub fn summary_after_fit(&self, batch: usize) -> String {
+        self.model
+            .summary_with(&crate::nn::summary::SummaryOptions {
+                batch: Some(batch),
+                ..Default::default()
+            })
+    }
+
+    pub fn parameter_count(&self) -> usize {
+        self.model.param_count()
+    }
+
     /// The probability for each review already split into tokens ([`SentimentModel::tokens`]).
     pub fn predict_from_tokens(&self, tokens: &[Vec<String>]) -> Result<Vec<f32>> {
         if tokens.is_empty() {
@@ -738,6 +751,12 @@ impl SentimentSession {
         self.trainer.finished()
     }
 
+    /// End after the batch in progress (the page's Stop); `into_model` then keeps the best
+    /// weights so far.
+    pub fn stop(&mut self) {
+        self.trainer.stop(crate::train::StopReason::Cancelled);
+    }
+
     pub fn history(&self) -> &History {
         self.trainer.history()
     }
@@ -748,18 +767,6 @@ impl SentimentSession {
 
     pub fn summary(&self) -> String {
         self.model.model.summary()
-    }
-
-    /// The summary as the lecture prints it after `fit`: the batch size in place of `None`.
-    pub fn summary_after_fit(&self, batch: usize) -> String {
-        self.model.model.summary_with(&crate::nn::summary::SummaryOptions {
-            batch: Some(batch),
-            ..Default::default()
-        })
-    }
-
-    pub fn parameter_count(&self) -> usize {
-        self.model.model.param_count()
     }
 
     /// The trained model (the best epoch's weights when early stopping kept them).

@@ -9,6 +9,8 @@
 mod a11y;
 #[path = "e2e/labs.rs"]
 mod labs;
+#[path = "e2e/notebook.rs"]
+mod notebook;
 #[path = "e2e/site.rs"]
 mod site;
 mod support;

@@ -54,7 +54,11 @@ fn load_reads_the_head_labels_drops_duplicates_splits_and_cleans() {
 
 #[test]
 fn too_few_reviews_are_refused_with_what_to_give() {
-    let err = load("5\t좋아요\n1\t싫어요\n", &NotebookConfig::new(Lecture::Nine)).unwrap_err();
+    let err = load(
+        "5\t좋아요\n1\t싫어요\n",
+        &NotebookConfig::new(Lecture::Nine),
+    )
+    .unwrap_err();
     let message = err.to_string();
     assert!(message.contains("rating<TAB>review"), "{message}");
     assert!(message.contains("holds 2 reviews"), "{message}");
@@ -70,13 +74,24 @@ fn histogram_bins_as_numpy() {
     let h = Histogram::of(&[4, 4], 3);
     assert_eq!(h.counts, vec![0, 2, 0]);
     assert_eq!((h.low, h.high), (3.5, 4.5));
-    assert_eq!(Histogram::of(&[0, 1, 2, 3], 50).counts.iter().sum::<usize>(), 4);
+    assert_eq!(
+        Histogram::of(&[0, 1, 2, 3], 50)
+            .counts
+            .iter()
+            .sum::<usize>(),
+        4
+    );
 }
 
 #[test]
 fn prepare_counts_the_vocabulary_lengths_and_padded_shape() {
     let t = |words: &str| -> Vec<String> { words.split(' ').map(String::from).collect() };
-    let train = vec![t("배송 빠르 좋 아요"), t("배송 느리"), t("좋 아요 좋"), t("포장")];
+    let train = vec![
+        t("배송 빠르 좋 아요"),
+        t("배송 느리"),
+        t("좋 아요 좋"),
+        t("포장"),
+    ];
     let test = vec![t("배송 좋")];
     let mut model = Lecture::Nine.model_config(CellKind::SimpleRnn);
     model.num_words = 4;
@@ -108,7 +123,13 @@ fn the_lectures_models_have_the_lectures_parameters() {
     };
     let (nine, batch) = summary(Lecture::Nine, CellKind::SimpleRnn);
     assert_eq!(batch, 32);
-    for row in ["1,024,000", "12,352", "flatten (Flatten)", "65", "1,036,417"] {
+    for row in [
+        "1,024,000",
+        "12,352",
+        "flatten (Flatten)",
+        "65",
+        "1,036,417",
+    ] {
         assert!(nine.contains(row), "{row} not in\n{nine}");
     }
     let (eleven, batch) = summary(Lecture::Eleven, CellKind::Gru);

@@ -12,7 +12,9 @@ fn title((ko, en): (&'static str, &'static str)) -> &'static str {
         Lang::En => en,
     }
 }
+use super::notebook_page::NotebookPage;
 use super::{SentimentPanel, StudioPanel, TokenizerPanel};
+use crate::notebook::Lecture;
 
 /// The page: a header with the navigation, then the route's content. The panels page keeps
 /// the three lecture panels together; each panel and each concept lab also has its own route,
@@ -43,6 +45,8 @@ pub fn App() -> impl IntoView {
                             </a>
                         }
                     }).collect_view()}
+                    <a href="#/lecture/9" aria-current=move || current(Route::Lecture(Lecture::Nine)).then_some("page")>{tr("9강 노트북 · Lecture 9")}</a>
+                    <a href="#/lecture/11" aria-current=move || current(Route::Lecture(Lecture::Eleven)).then_some("page")>{tr("11강 노트북 · Lecture 11")}</a>
                     <a href="#/labs" aria-current=move || on_labs().then_some("page")>{tr("개념 실험실 · Labs")}</a>
                 </nav>
                 {move || on_labs().then(|| view! {
@@ -77,6 +81,7 @@ pub fn App() -> impl IntoView {
                     Route::Panel(PanelId::Sentiment) => view! { <SentimentPanel/> }.into_any(),
                     Route::Labs => view! { <LabsIndex/> }.into_any(),
                     Route::Lab(lab) => lab_view(lab, &here),
+                    Route::Lecture(lecture) => view! { <NotebookPage lecture/> }.into_any(),
                     Route::NotFound(path) => view! {
                         <section class="panel">
                             <p class="error">{format!("없는 페이지입니다 · no page at #/{path}. ")}<a href="#/">{tr("처음으로 · home")}</a></p>
@@ -85,7 +90,7 @@ pub fn App() -> impl IntoView {
                 }
             }}
             {move || {
-                let routed = location.with(|l| matches!(l.route, Route::Panel(_) | Route::Lab(_)));
+                let routed = location.with(|l| matches!(l.route, Route::Panel(_) | Route::Lab(_) | Route::Lecture(_)));
                 (routed && !embed).then(|| view! { <EmbedCode/> })
             }}
         </main>

@@ -7,6 +7,7 @@ mod app;
 mod fetch;
 pub mod i18n;
 mod labs;
+mod notebook_page;
 pub mod route;
 mod sentiment_panel;
 mod studio;

@@ -1,5 +1,6 @@
 //! Hash routes: `#/` (the three lecture panels together), `#/tokenizer`, `#/studio`,
-//! `#/sentiment` (one panel each), `#/labs` (the lab index) and `#/labs/<lab>`, each with
+//! `#/sentiment` (one panel each), `#/labs` (the lab index) and `#/labs/<lab>`, the lecture
+//! notebooks `#/lecture/9` and `#/lecture/11`, each with
 //! `?key=value…` settings, so that a link restores the same view. Hash routes work on any
 //! static host and under any sub-path (the server never sees them).
 //!
@@ -123,6 +124,8 @@ pub enum Route {
     Panel(PanelId),
     Labs,
     Lab(LabId),
+    /// `#/lecture/9`, `#/lecture/11`: the lecture's notebook.
+    Lecture(crate::notebook::Lecture),
     /// An unknown `#/…` route (shown as a message with links).
     NotFound(String),
 }
@@ -183,6 +186,8 @@ pub fn parse(hash: &str) -> Location {
                 .expect("just found"),
         ),
         ["labs"] => Route::Labs,
+        ["lecture", "9"] => Route::Lecture(crate::notebook::Lecture::Nine),
+        ["lecture", "11"] => Route::Lecture(crate::notebook::Lecture::Eleven),
         ["labs", slug] => LabId::ALL
             .iter()
             .find(|l| l.slug() == *slug)

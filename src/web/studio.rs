@@ -308,6 +308,12 @@ pub fn StudioPanel() -> impl IntoView {
         | FromWorker::SentimentEpoch { .. }
         | FromWorker::SentimentTrained { .. }
         | FromWorker::Lab { .. }
+        | FromWorker::NotebookLoaded { .. }
+        | FromWorker::NotebookSegmenting { .. }
+        | FromWorker::NotebookPrepared { .. }
+        | FromWorker::NotebookFitStarted { .. }
+        | FromWorker::NotebookFitted { .. }
+        | FromWorker::NotebookPredicted { .. }
         | FromWorker::Preprocessed { .. } => {}
         FromWorker::Crashed { message } => {
             status.set(Status::Failed(format!(

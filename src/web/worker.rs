@@ -53,6 +53,8 @@ pub fn wasm_memory_bytes() -> usize {
         .unwrap_or(0)
 }
 
+mod notebook_job;
+
 /// From the page to the worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ToWorker {
@@ -116,6 +118,20 @@ pub enum ToWorker {
     Preprocess {
         lines: Vec<String>,
         stopwords: Vec<String>,
+    },
+    /// The lecture notebook (`#/lecture/9|11`): read a review file and run its cells up to
+    /// the padded data ([`crate::notebook`]).
+    NotebookLoad {
+        text: String,
+        config: crate::notebook::NotebookConfig,
+    },
+    /// Fit the lecture's model with this recurrent layer on the notebook's data.
+    NotebookFit {
+        cell: crate::nn::CellKind,
+    },
+    /// `sentiment_predict` with the last model the notebook fitted.
+    NotebookPredict {
+        sentences: Vec<String>,
     },
     /// Generate from the model as trained so far.
     Generate {
@@ -229,6 +245,35 @@ pub enum FromWorker {
     /// The answer to a [`ToWorker::Lab`] request.
     Lab {
         reply: LabReply,
+    },
+    /// The notebook's cells up to the cleaning (its reviews stay in the worker).
+    NotebookLoaded {
+        loaded: crate::notebook::Loaded,
+    },
+    NotebookSegmenting {
+        done: usize,
+        total: usize,
+    },
+    /// The cells from the tokenizer to `pad_sequences`, and `model.summary()` before `fit`.
+    NotebookPrepared {
+        prepared: crate::notebook::Prepared,
+        summary: String,
+    },
+    /// `fit` started (its batches and epochs come as `SentimentBatch` and `SentimentEpoch`).
+    NotebookFitStarted {
+        cell: crate::nn::CellKind,
+        summary: String,
+        reviews: usize,
+    },
+    /// `fit` ended: the side-by-side row and `model.summary()` as the lecture prints it
+    /// after `fit` (the batch size in the shapes).
+    NotebookFitted {
+        result: crate::notebook::RunResult,
+        summary: String,
+    },
+    /// `(sentence, probability, the lecture's sentence)` for each sentence.
+    NotebookPredicted {
+        answers: Vec<(String, f32, String)>,
     },
     /// The answer to [`ToWorker::Preprocess`], with its inputs (so the page can drop answers
     /// to text it no longer shows).
@@ -353,6 +398,7 @@ pub struct TrainWorker {
     sentiment_job: Option<SentimentJob>,
     sentiment_seconds: f64,
     sentiment_report: Option<Instant>,
+    notebook: Option<notebook_job::Notebook>,
 }
 
 pub enum Tick {
@@ -601,12 +647,17 @@ impl Worker for TrainWorker {
             sentiment_job: None,
             sentiment_seconds: 0.0,
             sentiment_report: None,
+            notebook: None,
         }
     }
 
     fn update(&mut self, scope: &WorkerScope<Self>, _msg: Tick) {
         if self.sentiment_job.is_some() {
             self.sentiment_slice(scope);
+            return;
+        }
+        if self.notebook_pending() {
+            self.notebook_slice(scope);
             return;
         }
         if self.seq2seq_left > 0 {
@@ -678,6 +729,7 @@ impl Worker for TrainWorker {
                     self.fail(scope, e.bilingual());
                 }
             },
+            ToWorker::Stop if self.notebook_stop() => {}
             ToWorker::Stop => {
                 self.running = false;
                 if !self.pending.is_empty() {
@@ -843,6 +895,9 @@ impl Worker for TrainWorker {
                 });
                 Self::schedule(scope);
             }
+            ToWorker::NotebookLoad { text, config } => self.notebook_load(scope, text, config),
+            ToWorker::NotebookFit { cell } => self.notebook_fit(scope, cell),
+            ToWorker::NotebookPredict { sentences } => self.notebook_predict(scope, sentences),
             ToWorker::Classify { text } => {
                 let mut results = Vec::new();
                 let mut error = crate::limits::check(crate::limits::Limit::CorpusBytes, text.len())

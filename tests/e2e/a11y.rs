@@ -6,7 +6,7 @@ use super::support::StaticServer;
 use super::{Page, site_dir};
 
 /// Every route and what shows when it is ready.
-const ROUTES: [(&str, &str); 11] = [
+const ROUTES: [(&str, &str); 13] = [
     ("/#/", "#sentiment-verdicts .verdict"),
     ("/#/tokenizer", "#word-index tbody tr"),
     ("/#/studio", "#studio-panel"),
@@ -18,16 +18,18 @@ const ROUTES: [(&str, &str); 11] = [
     ("/#/labs/gates", "main"),
     ("/#/labs/embeddings", "main"),
     ("/#/labs/shapes", "#shapes-summary"),
+    ("/#/lecture/9", "#nb-load"),
+    ("/#/lecture/11", "#nb-load"),
 ];
 
-fn axe_source() -> String {
+pub(super) fn axe_source() -> String {
     let path = std::env::var("AXE_CORE")
         .expect("AXE_CORE must point at axe.min.js (run `cargo xtask test`, which installs it)");
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
 }
 
 /// axe's WCAG 2 A/AA violations on the page now: `rule (impact): selectors`.
-async fn violations(client: &fantoccini::Client, axe: &str) -> Vec<String> {
+pub(super) async fn violations(client: &fantoccini::Client, axe: &str) -> Vec<String> {
     client.execute(axe, vec![]).await.expect("load axe-core");
     let result = client
         .execute_async(

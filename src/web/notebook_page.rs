@@ -1,0 +1,470 @@
+//! `#/lecture/9` and `#/lecture/11`: the lecture's notebook, cell by cell. Each cell shows the
+//! lecture's code and, under it, the output the worker computed with [`crate::notebook`] on
+//! the review file the student loads (the lecture's public URL by default, or a picked file).
+//! Then the lecture's model is fitted with live curves, and SimpleRNN, LSTM and GRU can be
+//! fitted one after another on the same reviews for the side-by-side table.
+
+use gloo_worker::{Spawnable, WorkerBridge};
+use leptos::prelude::*;
+
+use super::fetch;
+use super::i18n::{count, tr};
+use super::worker::{FromWorker, ToWorker, TrainWorker};
+use crate::nn::CellKind;
+use crate::notebook::{Lecture, Loaded, NotebookConfig, Prepared, RunResult};
+use crate::plot::{BarChart, LineChart, Series};
+use crate::train::EpochLogs;
+
+/// bab2min's shopping reviews, as the lectures download them.
+const LECTURE_DATA_URL: &str =
+    "https://raw.githubusercontent.com/bab2min/corpus/master/sentiment/naver_shopping.txt";
+
+type Shared<T> = StoredValue<T, leptos::prelude::LocalStorage>;
+
+/// Where the notebook is.
+#[derive(Clone, Debug, PartialEq)]
+enum Phase {
+    Empty,
+    Fetching(f64, f64),
+    Segmenting(usize, usize),
+    Ready,
+    Fitting {
+        cell: CellKind,
+        epoch: usize,
+        batch: usize,
+        batches: usize,
+    },
+}
+
+fn cell_name(cell: CellKind) -> &'static str {
+    match cell {
+        CellKind::SimpleRnn => "SimpleRNN",
+        CellKind::Lstm => "LSTM",
+        CellKind::Gru => "GRU",
+    }
+}
+
+/// The lecture's model cell, as code.
+fn model_code(lecture: Lecture, cell: CellKind) -> String {
+    let c = lecture.model_config(cell);
+    let layer = format!("{}({})", cell_name(cell), c.hidden);
+    let flatten = if c.flatten {
+        "\nmodel.add(Flatten())"
+    } else {
+        ""
+    };
+    format!(
+        "model = Sequential()\nmodel.add(Embedding({}, {}))\nmodel.add({layer}){flatten}\nmodel.add(Dense(1, activation='sigmoid'))\nmodel.compile(optimizer='rmsprop', loss='binary_crossentropy', metrics=['acc'])\nmodel.summary()",
+        c.num_words, c.embedding_dim
+    )
+}
+
+fn fit_code(lecture: Lecture, cell: CellKind) -> String {
+    let c = lecture.model_config(cell);
+    format!(
+        "es = EarlyStopping(monitor='val_loss', mode='min', verbose=1, patience={})\nhistory = model.fit(X_train, y_train, epochs={}, callbacks=[es], batch_size={}, validation_split={})",
+        c.patience, c.epochs, c.batch_size, c.validation_split
+    )
+}
+
+/// Loss (or accuracy) per epoch, train and validation, as the lecture plots `history`.
+fn history_chart(epochs: &[EpochLogs], accuracy: bool) -> String {
+    let pick = |e: &EpochLogs, val: bool| match (accuracy, val) {
+        (false, false) => Some(e.loss),
+        (false, true) => e.val_loss,
+        (true, false) => Some(e.accuracy),
+        (true, true) => e.val_accuracy,
+    };
+    let series = |name: &str, val| Series {
+        name: name.into(),
+        points: epochs
+            .iter()
+            .filter_map(|e| pick(e, val).map(|v| (e.epoch as f32, v)))
+            .collect(),
+        dashed: val,
+    };
+    let (a, b) = if accuracy {
+        ("acc", "val_acc")
+    } else {
+        ("loss", "val_loss")
+    };
+    LineChart {
+        x_label: "epoch".into(),
+        y_label: a.into(),
+        series: vec![series(a, false), series(b, true)],
+        log_y: false,
+    }
+    .to_svg(420.0, 240.0)
+}
+
+/// val_acc per epoch of every finished run, one line per recurrent layer.
+fn comparison_chart(runs: &[RunResult]) -> String {
+    LineChart {
+        x_label: "epoch".into(),
+        y_label: "val_acc".into(),
+        series: runs
+            .iter()
+            .map(|r| Series {
+                name: cell_name(r.cell).into(),
+                points: r
+                    .epochs
+                    .iter()
+                    .filter_map(|e| e.val_accuracy.map(|v| (e.epoch as f32, v)))
+                    .collect(),
+                dashed: false,
+            })
+            .collect(),
+        log_y: false,
+    }
+    .to_svg(560.0, 260.0)
+}
+
+/// One notebook cell: its code and, below, its output (or nothing yet).
+#[component]
+fn Cell(id: &'static str, code: Signal<String>, children: Children) -> impl IntoView {
+    view! {
+        <div class="nb-cell" id=id>
+            <pre class="nb-code" tabindex="0"><code>{move || code.get()}</code></pre>
+            <div class="nb-output">{children()}</div>
+        </div>
+    }
+}
+
+#[component]
+pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
+    let url = RwSignal::new(LECTURE_DATA_URL.to_string());
+    let sample = RwSignal::new(NotebookConfig::new(lecture).sample);
+    let phase = RwSignal::new(Phase::Empty);
+    let loaded = RwSignal::new(None::<Loaded>);
+    let prepared = RwSignal::new(None::<(Prepared, String)>);
+    let cell = RwSignal::new(lecture.cell());
+    let summary = RwSignal::new(String::new());
+    let epochs = RwSignal::new(Vec::<EpochLogs>::new());
+    let runs = RwSignal::new(Vec::<RunResult>::new());
+    let fitted_summary = RwSignal::new(String::new());
+    let queue = RwSignal::new(Vec::<CellKind>::new());
+    let predict_text = RwSignal::new(String::new());
+    let answers = RwSignal::new(Vec::<(String, f32, String)>::new());
+    let error = RwSignal::new(None::<String>);
+    let bridge: Shared<Option<WorkerBridge<TrainWorker>>> = StoredValue::new_local(None);
+    let segmenter = fetch::SegmenterGate::new();
+    let send = move |message: ToWorker| {
+        bridge.with_value(|b| {
+            if let Some(b) = b {
+                b.send(message);
+            }
+        })
+    };
+    let fit = move |c: CellKind| {
+        epochs.set(Vec::new());
+        error.set(None);
+        phase.set(Phase::Fitting {
+            cell: c,
+            epoch: 1,
+            batch: 0,
+            batches: 0,
+        });
+        send(ToWorker::NotebookFit { cell: c });
+    };
+    let predict = move || {
+        let mut sentences: Vec<String> = crate::lecture::SENTIMENT_PREDICT_EXAMPLES
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let own = predict_text.get_untracked();
+        if !own.trim().is_empty() {
+            sentences.push(own);
+        }
+        send(ToWorker::NotebookPredict { sentences });
+    };
+    let on_message = move |msg: FromWorker| match msg {
+        FromWorker::NotebookLoaded { loaded: l } => {
+            phase.set(Phase::Segmenting(0, l.train.len() + l.test.len()));
+            loaded.set(Some(l));
+        }
+        FromWorker::NotebookSegmenting { done, total } => phase.set(Phase::Segmenting(done, total)),
+        FromWorker::NotebookPrepared {
+            prepared: p,
+            summary: s,
+        } => {
+            summary.set(s.clone());
+            prepared.set(Some((p, s)));
+            phase.set(Phase::Ready);
+        }
+        FromWorker::NotebookFitStarted { summary: s, .. } => summary.set(s),
+        FromWorker::SentimentBatch {
+            epoch,
+            batch,
+            batches,
+        } => phase.update(|p| {
+            if let Phase::Fitting { cell, .. } = *p {
+                *p = Phase::Fitting {
+                    cell,
+                    epoch,
+                    batch,
+                    batches,
+                };
+            }
+        }),
+        FromWorker::SentimentEpoch { logs } => epochs.update(|e| e.push(logs)),
+        FromWorker::NotebookFitted { result, summary: s } => {
+            fitted_summary.set(s);
+            runs.update(|r| {
+                r.retain(|x| x.cell != result.cell);
+                r.push(result);
+            });
+            phase.set(Phase::Ready);
+            predict();
+            // The side-by-side: the next recurrent layer, on the same reviews.
+            let next = queue
+                .try_update(|q| (!q.is_empty()).then(|| q.remove(0)))
+                .flatten();
+            if let Some(next) = next {
+                cell.set(next);
+                fit(next);
+            }
+        }
+        FromWorker::NotebookPredicted { answers: a } => answers.set(a),
+        FromWorker::Error { message } => {
+            queue.set(Vec::new());
+            phase.update(|p| {
+                *p = match p {
+                    Phase::Fitting { .. } => Phase::Ready,
+                    Phase::Ready => Phase::Ready,
+                    _ if prepared.with_untracked(Option::is_some) => Phase::Ready,
+                    _ => Phase::Empty,
+                }
+            });
+            error.set(Some(message));
+        }
+        FromWorker::Crashed { message } => {
+            phase.set(Phase::Empty);
+            error.set(Some(format!(
+                "the notebook's worker crashed: {message}. Reload the page to start again."
+            )))
+        }
+        _ => {}
+    };
+    bridge.set_value(Some(
+        TrainWorker::spawner()
+            .callback(on_message)
+            .spawn("./worker.js"),
+    ));
+
+    let start = move |text: String| {
+        loaded.set(None);
+        prepared.set(None);
+        runs.set(Vec::new());
+        epochs.set(Vec::new());
+        answers.set(Vec::new());
+        error.set(None);
+        phase.set(Phase::Segmenting(0, 0));
+        let config = NotebookConfig {
+            sample: sample.get_untracked().max(1),
+            ..NotebookConfig::new(lecture)
+        };
+        segmenter.send(
+            ToWorker::NotebookLoad { text, config },
+            send,
+            move |m: String| {
+                phase.set(Phase::Empty);
+                error.set(Some(m))
+            },
+        );
+    };
+    let fetch_file = move |_| {
+        phase.set(Phase::Fetching(0.0, 0.0));
+        fetch::fetch_bytes(
+            &url.get_untracked(),
+            move |got, total| phase.set(Phase::Fetching(got, total)),
+            move |bytes| match bytes {
+                Ok(b) => start(String::from_utf8_lossy(&b).into_owned()),
+                Err(e) => {
+                    phase.set(Phase::Empty);
+                    error.set(Some(format!("the review file could not be fetched: {e}")));
+                }
+            },
+        );
+    };
+    let read_file = move |file: web_sys::File| {
+        phase.set(Phase::Fetching(0.0, file.size()));
+        wasm_bindgen_futures::spawn_local(async move {
+            match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                Ok(text) => start(text.as_string().unwrap_or_default()),
+                Err(_) => {
+                    phase.set(Phase::Empty);
+                    error.set(Some("the file could not be read".into()));
+                }
+            }
+        });
+    };
+    let busy = move || {
+        matches!(
+            phase.get(),
+            Phase::Fetching(..) | Phase::Segmenting(..) | Phase::Fitting { .. }
+        )
+    };
+    let ready = move || matches!(phase.get(), Phase::Ready);
+    let n = lecture.number();
+    let code = |s: String| Signal::derive(move || s.clone());
+    let stopwords = crate::text::korean::LECTURE_STOPWORDS
+        .iter()
+        .map(|s| format!("'{s}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+
+    view! {
+        <section class="panel notebook" id="notebook" data-lecture=n.to_string()>
+            <h2>{move || if super::i18n::lang() == super::i18n::Lang::Ko { format!("{n}강 노트북: 네이버 쇼핑 리뷰 감성 분류") } else { format!("Lecture {n} notebook: Naver shopping review sentiment") }}</h2>
+            <p class="lede">{tr("강의의 셀을 차례로 실행합니다. 코드 아래의 출력은 이 브라우저의 워커가 계산합니다 · The lecture's cells in order; each output under its code is computed by this browser's worker.")}</p>
+            <Cell id="nb-cell-load" code=code(format!("urllib.request.urlretrieve(\"{LECTURE_DATA_URL}\", filename=\"ratings_total.txt\")\ntotal_data = pd.read_table('ratings_total.txt', names=['ratings', 'reviews'])\nprint('전체 리뷰 개수 :', len(total_data))"))>
+                <div class="gen-controls">
+                    <label class="field wide">
+                        <span>{tr("리뷰 파일 주소 · review file URL")}</span>
+                        <input id="nb-url" type="text" prop:value=move || url.get() on:input=move |ev| url.set(event_target_value(&ev))/>
+                    </label>
+                    <label class="field">
+                        <span>{tr("앞에서부터 읽을 리뷰 수 · reviews read from the top")}</span>
+                        <input id="nb-sample" type="number" min="21" max="200000" prop:value=move || sample.get().to_string()
+                            on:change=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<usize>() { sample.set(v.clamp(21, 200_000)) } }/>
+                    </label>
+                    <button id="nb-load" class="primary" on:click=fetch_file disabled=busy>{tr("불러와 실행 · fetch and run")}</button>
+                    <label class="drop">
+                        {tr("또는 파일 고르기 · or pick a file ")}
+                        <input id="nb-file" type="file" accept=".txt,.tsv,.csv" on:change=move |ev| {
+                            let input: web_sys::HtmlInputElement = event_target(&ev);
+                            if let Some(file) = input.files().and_then(|f| f.get(0)) { read_file(file); }
+                        }/>
+                    </label>
+                </div>
+                <p id="nb-phase" class="status" data-state=move || match phase.get() {
+                    Phase::Empty => "empty", Phase::Fetching(..) => "fetching", Phase::Segmenting(..) => "segmenting",
+                    Phase::Ready => "ready", Phase::Fitting { .. } => "fitting",
+                }>{move || match phase.get() {
+                    Phase::Empty => String::new(),
+                    Phase::Fetching(got, total) => format!("{:.1} / {:.1} MB", got / 1e6, total / 1e6),
+                    Phase::Segmenting(done, total) => format!("okt.morphs: {} / {}", count(done), count(total)),
+                    Phase::Ready => String::new(),
+                    Phase::Fitting { cell, epoch, batch, batches } => format!("{}: Epoch {epoch}, {batch}/{batches}", cell_name(cell)),
+                }}</p>
+                {move || error.get().map(|e| view! { <p id="nb-error" class="error" role="alert">{super::i18n::pick(&e, super::i18n::lang()).to_string()}</p> })}
+                {move || loaded.get().map(|l| view! { <pre class="nb-out" id="nb-total">{format!("전체 리뷰 개수 : {}\n({})", l.total, l.report)}</pre> })}
+            </Cell>
+            {move || loaded.get().map(|l| {
+                let head_rows = l.head.clone();
+                let counts = vec![("0".to_string(), l.train_label_counts[0]), ("1".to_string(), l.train_label_counts[1])];
+                let bars = BarChart::categories(&counts, "label", "count").to_svg(320.0, 220.0);
+                view! {
+                    <Cell id="nb-cell-head" code=code("total_data['label'] = np.select([total_data.ratings > 3], [1], default=0)\ntotal_data[:5]".into())>
+                        <table class="nb-table" id="nb-head">
+                            <thead><tr><th></th><th>"ratings"</th><th>"reviews"</th><th>"label"</th></tr></thead>
+                            <tbody>{head_rows.into_iter().enumerate().map(|(i, r)| view! {
+                                <tr><td>{i}</td><td>{r.ratings.map(|x| x.to_string()).unwrap_or_else(|| "–".into())}</td><td>{r.reviews}</td><td>{r.label}</td></tr>
+                            }).collect_view()}</tbody>
+                        </table>
+                    </Cell>
+                    <Cell id="nb-cell-dedup" code=code("total_data.drop_duplicates(subset=['reviews'], inplace=True)\nprint('총 샘플의 수 :', len(total_data))\ntrain_data, test_data = train_test_split(total_data, test_size=0.25, random_state=42)\nprint('훈련용 리뷰의 개수 :', len(train_data))\nprint('테스트용 리뷰의 개수 :', len(test_data))".into())>
+                        <pre class="nb-out" id="nb-split">{format!("총 샘플의 수 : {}\n훈련용 리뷰의 개수 : {}\n테스트용 리뷰의 개수 : {}", l.unique, l.train_label_counts[0] + l.train_label_counts[1], l.unique - l.train_label_counts[0] - l.train_label_counts[1])}</pre>
+                    </Cell>
+                    <Cell id="nb-cell-labels" code=code("train_data['label'].value_counts().plot(kind='bar')\nprint(train_data.groupby('label').size().reset_index(name='count'))".into())>
+                        <div class="chart" id="nb-labels" inner_html=bars></div>
+                        <pre class="nb-out">{format!("   label  count\n0      0  {:>5}\n1      1  {:>5}", l.train_label_counts[0], l.train_label_counts[1])}</pre>
+                    </Cell>
+                    <Cell id="nb-cell-clean" code=code("train_data['reviews'] = train_data['reviews'].str.replace(\"[^ㄱ-ㅎㅏ-ㅣ가-힣 ]\", \"\", regex=True)\ntrain_data['reviews'].replace('', np.nan, inplace=True)\ntrain_data = train_data.dropna(how='any')\ntrain_data['reviews'][:5]".into())>
+                        <pre class="nb-out" id="nb-cleaned">{l.cleaned_head.iter().enumerate().map(|(i, c)| format!("{i}    {c}")).collect::<Vec<_>>().join("\n")}{format!("\n(리뷰가 빈 행 {}개 삭제 · {} rows left empty, dropped)", l.emptied, l.emptied)}</pre>
+                    </Cell>
+                }
+            })}
+            <Cell id="nb-cell-okt" code=code(format!("okt = Okt()\nstopwords = [{stopwords}]\ntrain_data['tokenized'] = train_data['reviews'].apply(okt.morphs)\ntrain_data['tokenized'] = train_data['tokenized'].apply(lambda x: [item for item in x if item not in stopwords])\ntrain_data['tokenized'][:5]"))>
+                {move || match phase.get() {
+                    Phase::Segmenting(done, total) if total > 0 => Some(view! { <progress id="nb-seg-progress" max=total.to_string() value=done.to_string()></progress> }.into_any()),
+                    _ => None,
+                }}
+                {move || prepared.get().map(|(p, _)| view! {
+                    <pre class="nb-out" id="nb-tokenized">{p.tokenized_head.iter().enumerate().map(|(i, t)| format!("{i}    [{}]", t.iter().map(|w| format!("'{w}'")).collect::<Vec<_>>().join(", "))).collect::<Vec<_>>().join("\n")}</pre>
+                })}
+            </Cell>
+            {move || prepared.get().map(|(p, _)| {
+                let mut hist = BarChart::histogram(&p.histogram.counts, p.histogram.low, p.histogram.high, "length of samples", "number of samples");
+                hist.marker = Some((p.maxlen as f32, format!("max_len = {}", p.maxlen)));
+                view! {
+                    <Cell id="nb-cell-tokenizer" code=code(format!("tokenizer = Tokenizer({}, oov_token='OOV')\ntokenizer.fit_on_texts(X_train)\nX_train = tokenizer.texts_to_sequences(X_train)\nX_test = tokenizer.texts_to_sequences(X_test)\nprint(X_train[:3])", p.num_words))>
+                        <pre class="nb-out" id="nb-vocab">{format!("단어 집합(vocabulary)의 크기 : {}\n등장 빈도가 1번인 희귀 단어의 수 : {}\nnum_words : {}", p.vocabulary, p.rare_words, p.num_words)}</pre>
+                        <pre class="nb-out" id="nb-sequences">{format!("[{}]", p.sequences_head.iter().map(|s| format!("[{}]", s.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", "))).collect::<Vec<_>>().join(", "))}</pre>
+                    </Cell>
+                    <Cell id="nb-cell-lengths" code=code(format!("print('리뷰의 최대 길이 :', max(len(review) for review in X_train))\nprint('리뷰의 평균 길이 :', sum(map(len, X_train))/len(X_train))\nplt.hist([len(review) for review in X_train], bins=50)\nplt.xlabel('length of samples')\nplt.ylabel('number of samples')\nplt.show()\nmax_len = {}\nbelow_threshold_len(max_len, X_train)", p.maxlen))>
+                        <pre class="nb-out" id="nb-length">{format!("리뷰의 최대 길이 : {}\n리뷰의 평균 길이 : {}", p.max_length, p.mean_length)}</pre>
+                        <div class="chart" id="nb-hist" inner_html=hist.to_svg(560.0, 260.0)></div>
+                        <pre class="nb-out" id="nb-below">{format!("전체 샘플 중 길이가 {} 이하인 샘플의 비율: {}", p.maxlen, p.below_maxlen_percent)}</pre>
+                    </Cell>
+                    <Cell id="nb-cell-pad" code=code("X_train = pad_sequences(X_train, maxlen=max_len)\nX_test = pad_sequences(X_test, maxlen=max_len)\nprint(X_train.shape)".into())>
+                        <pre class="nb-out" id="nb-shape">{format!("({}, {})", p.train_shape.0, p.train_shape.1)}</pre>
+                    </Cell>
+                }
+            })}
+            <Cell id="nb-cell-model" code=Signal::derive(move || model_code(lecture, cell.get()))>
+                <div class="gen-controls" role="group" aria-label="recurrent layer">
+                    {[CellKind::SimpleRnn, CellKind::Lstm, CellKind::Gru].into_iter().map(|c| view! {
+                        <label class="choice">
+                            <input type="radio" name="nb-cell" id=format!("nb-cell-{}", cell_name(c).to_lowercase()) prop:checked=move || cell.get() == c
+                                on:change=move |_| cell.set(c) disabled=busy/>
+                            {cell_name(c)}
+                        </label>
+                    }).collect_view()}
+                </div>
+                {move || (!summary.get().is_empty()).then(|| view! { <pre class="summary nb-out" id="nb-summary" tabindex="0">{summary.get()}</pre> })}
+            </Cell>
+            <Cell id="nb-cell-fit" code=Signal::derive(move || fit_code(lecture, cell.get()))>
+                <div class="gen-controls">
+                    <button id="nb-fit" class="primary" disabled=move || !ready() on:click=move |_| fit(cell.get_untracked())>{tr("학습 · fit")}</button>
+                    <button id="nb-stop" disabled=move || !matches!(phase.get(), Phase::Fitting { .. }) on:click=move |_| { queue.set(Vec::new()); send(ToWorker::Stop) }>{tr("중지 · stop")}</button>
+                </div>
+                {move || match phase.get() {
+                    Phase::Fitting { batch, batches, .. } if batches > 0 => Some(view! { <progress id="nb-fit-progress" max=batches.to_string() value=batch.to_string()></progress> }),
+                    _ => None,
+                }}
+                <pre class="summary fit-log nb-out" id="nb-fit-log" tabindex="0">{move || epochs.with(|e| crate::train::progbar::fit_log(e, lecture.model_config(cell.get_untracked()).epochs, "acc"))}</pre>
+                <div class="nb-charts">
+                    <div class="chart" id="nb-loss" inner_html=move || epochs.with(|e| history_chart(e, false))></div>
+                    <div class="chart" id="nb-acc" inner_html=move || epochs.with(|e| history_chart(e, true))></div>
+                </div>
+                {move || runs.with(|r| r.last().cloned()).map(|r| view! {
+                    <pre class="nb-out" id="nb-test-acc">{format!("{}: 테스트 정확도: {:.4}", cell_name(r.cell), r.test_accuracy)}</pre>
+                })}
+                {move || (!fitted_summary.get().is_empty()).then(|| view! { <pre class="summary nb-out" id="nb-summary-fit" tabindex="0">{fitted_summary.get()}</pre> })}
+            </Cell>
+            <Cell id="nb-cell-predict" code=code("def sentiment_predict(new_sentence):\n  new_sentence = re.sub(r'[^ㄱ-ㅎㅏ-ㅣ가-힣 ]','', new_sentence)\n  new_sentence = okt.morphs(new_sentence)\n  new_sentence = [word for word in new_sentence if not word in stopwords]\n  encoded = tokenizer.texts_to_sequences([new_sentence])\n  pad_new = pad_sequences(encoded, maxlen = max_len)\n  score = float(loaded_model.predict(pad_new))\n  if(score > 0.5):\n    print(\"{:.2f}% 확률로 긍정 리뷰입니다.\".format(score * 100))\n  else:\n    print(\"{:.2f}% 확률로 부정 리뷰입니다.\".format((1 - score) * 100))".into())>
+                <div class="gen-controls">
+                    <label class="field wide">
+                        <span>{tr("내 문장 · your own sentence")}</span>
+                        <input id="nb-predict-input" type="text" prop:value=move || predict_text.get() on:input=move |ev| predict_text.set(event_target_value(&ev))/>
+                    </label>
+                    <button id="nb-predict" disabled=move || runs.with(Vec::is_empty) || busy() on:click=move |_| predict()>{tr("sentiment_predict 실행 · run")}</button>
+                </div>
+                <ul id="nb-verdicts" class="nb-verdicts">
+                    {move || answers.get().into_iter().map(|(s, p, line)| view! {
+                        <li data-probability=format!("{p:.4}")><code>{format!("sentiment_predict('{s}')")}</code><br/>{line}</li>
+                    }).collect_view()}
+                </ul>
+            </Cell>
+            <div class="nb-cell" id="nb-cell-compare">
+                <h3>{tr("SimpleRNN · LSTM · GRU 나란히 · side by side")}</h3>
+                <p class="hint">{tr("같은 리뷰, 같은 설정으로 세 층을 차례로 학습합니다 · The three layers, one after another, on the same reviews with the same settings.")}</p>
+                <button id="nb-compare" disabled=move || !ready() on:click=move |_| {
+                    runs.set(Vec::new());
+                    queue.set(vec![CellKind::Lstm, CellKind::Gru]);
+                    cell.set(CellKind::SimpleRnn);
+                    fit(CellKind::SimpleRnn);
+                }>{tr("세 모델 학습 · fit all three")}</button>
+                <table class="nb-table" id="nb-compare-table">
+                    <thead><tr><th>"layer"</th><th>"params"</th><th>"epochs"</th><th>"best val_acc"</th><th>{tr("테스트 정확도 · test acc")}</th><th>{tr("시간 · time")}</th></tr></thead>
+                    <tbody>{move || runs.get().into_iter().map(|r| view! {
+                        <tr data-cell=cell_name(r.cell)><td>{cell_name(r.cell)}</td><td>{count(r.parameters)}</td><td>{r.epochs.len()}</td>
+                            <td>{r.best_val_accuracy.map(|v| format!("{v:.4}")).unwrap_or_default()}</td><td>{format!("{:.4}", r.test_accuracy)}</td><td>{format!("{:.1} s", r.seconds)}</td></tr>
+                    }).collect_view()}</tbody>
+                </table>
+                <div class="chart" id="nb-compare-chart" inner_html=move || runs.with(|r| comparison_chart(r))></div>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,302 @@
+//! The lecture notebooks' work in the worker (`#/lecture/9`, `#/lecture/11`): read and split
+//! the file, segment it a slice at a time, prepare the padded data, then fit one model after
+//! another on it (the side-by-side) and answer `sentiment_predict` with the last one fitted.
+//! The computations are [`crate::notebook`]'s; this file only paces them and reports.
+
+use gloo_worker::WorkerScope;
+use web_time::Instant;
+
+use super::{FromWorker, TrainWorker};
+use crate::nn::CellKind;
+use crate::notebook::{Loaded, NotebookConfig, RunResult, load, prepare};
+use crate::sentiment::{SentimentModel, SentimentSession, lecture_sentence};
+
+/// Reviews segmented per slice (a slice stays well under a frame's worth of worker time
+/// between checks for Stop, and progress reaches the page a few times a second).
+const SEGMENT_SLICE: usize = 400;
+
+/// The notebook's data and models, kept between the page's requests.
+pub(super) struct Notebook {
+    config: NotebookConfig,
+    loaded: Loaded,
+    /// Morphemes (stopwords dropped) of `loaded.train` then `loaded.test`, as far as done.
+    tokens: Vec<Vec<String>>,
+    stage: Stage,
+    /// The last model fitted (answers `sentiment_predict`).
+    model: Option<SentimentModel>,
+}
+
+enum Stage {
+    Segmenting,
+    Prepared,
+    Fitting {
+        session: Box<SentimentSession>,
+        cell: CellKind,
+        seconds: f64,
+        reported: Option<Instant>,
+    },
+}
+
+impl Notebook {
+    fn busy(&self) -> bool {
+        !matches!(self.stage, Stage::Prepared)
+    }
+
+    fn split_tokens(&self) -> (&[Vec<String>], &[Vec<String>]) {
+        self.tokens
+            .split_at(self.loaded.train.len().min(self.tokens.len()))
+    }
+}
+
+impl TrainWorker {
+    /// `NotebookLoad`: the cells up to the cleaning, answered at once; segmenting follows.
+    pub(super) fn notebook_load(
+        &mut self,
+        scope: &WorkerScope<Self>,
+        text: String,
+        config: NotebookConfig,
+    ) {
+        if let Err(e) = crate::limits::check(crate::limits::Limit::ReviewFileBytes, text.len()) {
+            return self.fail(scope, e.bilingual());
+        }
+        match load(&text, &config) {
+            Ok(loaded) => {
+                let view = Loaded {
+                    train: Vec::new(),
+                    test: Vec::new(),
+                    ..loaded.clone()
+                };
+                self.respond(scope, FromWorker::NotebookLoaded { loaded: view });
+                self.notebook = Some(Notebook {
+                    config,
+                    loaded,
+                    tokens: Vec::new(),
+                    stage: Stage::Segmenting,
+                    model: None,
+                });
+                Self::schedule(scope);
+            }
+            Err(e) => {
+                self.notebook = None;
+                self.fail(scope, e)
+            }
+        }
+    }
+
+    /// `NotebookFit`: the lecture's model with `cell`, on the prepared data.
+    pub(super) fn notebook_fit(&mut self, scope: &WorkerScope<Self>, cell: CellKind) {
+        let Some(nb) = self.notebook.as_mut().filter(|nb| !nb.busy()) else {
+            return self.fail(
+                scope,
+                "load a review file first (and wait until its reviews are segmented)",
+            );
+        };
+        let config = nb.config.lecture.model_config(cell);
+        let (train, _) = nb.split_tokens();
+        let labels: Vec<u8> = nb.loaded.train.iter().map(|r| r.label).collect();
+        match SentimentSession::new(train, &labels, &config) {
+            Ok(session) => {
+                let summary = session.summary();
+                let reviews = session.reviews();
+                nb.stage = Stage::Fitting {
+                    session: Box::new(session),
+                    cell,
+                    seconds: 0.0,
+                    reported: None,
+                };
+                self.respond(
+                    scope,
+                    FromWorker::NotebookFitStarted {
+                        cell,
+                        summary,
+                        reviews,
+                    },
+                );
+                Self::schedule(scope);
+            }
+            Err(e) => self.fail(scope, e.bilingual()),
+        }
+    }
+
+    /// `NotebookPredict`: the lecture's `sentiment_predict` with the last fitted model.
+    pub(super) fn notebook_predict(&mut self, scope: &WorkerScope<Self>, sentences: Vec<String>) {
+        let Some(model) = self.notebook.as_ref().and_then(|nb| nb.model.as_ref()) else {
+            return self.fail(
+                scope,
+                "fit a model first: sentiment_predict uses the trained one",
+            );
+        };
+        match model.predict(&sentences) {
+            Ok(p) => {
+                let answers = sentences
+                    .into_iter()
+                    .zip(p)
+                    .map(|(s, p)| (s, p, lecture_sentence(p)))
+                    .collect();
+                self.respond(scope, FromWorker::NotebookPredicted { answers });
+            }
+            Err(e) => self.fail(scope, e.bilingual()),
+        }
+    }
+
+    /// Is there notebook work to do in the next slice?
+    pub(super) fn notebook_pending(&self) -> bool {
+        self.notebook.as_ref().is_some_and(Notebook::busy)
+    }
+
+    /// One slice: segment some reviews, or train one batch.
+    pub(super) fn notebook_slice(&mut self, scope: &WorkerScope<Self>) {
+        let Some(mut nb) = self.notebook.take() else {
+            return;
+        };
+        let start = Instant::now();
+        let mut failed = None;
+        match &mut nb.stage {
+            Stage::Prepared => {}
+            Stage::Segmenting => {
+                let (train, test) = (&nb.loaded.train, &nb.loaded.test);
+                let total = train.len() + test.len();
+                let done = nb.tokens.len();
+                let end = (done + SEGMENT_SLICE).min(total);
+                let texts: Vec<&str> = (done..end)
+                    .map(|i| match train.get(i) {
+                        Some(r) => r.text.as_str(),
+                        None => test[i - train.len()].text.as_str(),
+                    })
+                    .collect();
+                let stopwords = nb
+                    .config
+                    .lecture
+                    .model_config(CellKind::SimpleRnn)
+                    .stopwords;
+                match crate::sentiment::tokens_in(
+                    crate::sentiment::TextUnits::Morphemes,
+                    &texts,
+                    &stopwords,
+                ) {
+                    Ok(t) => nb.tokens.extend(t),
+                    Err(e) => failed = Some(e.bilingual()),
+                }
+                let done = nb.tokens.len();
+                self.respond(scope, FromWorker::NotebookSegmenting { done, total });
+                if failed.is_none() && done == total {
+                    let model = nb.config.lecture.model_config(nb.config.lecture.cell());
+                    let (train, test) = nb.split_tokens();
+                    let prepared = prepare(train, test, &model);
+                    let summary = crate::nn::Sequential::from_config(
+                        &model.layers(),
+                        Some(model.maxlen),
+                        model.seed,
+                    )
+                    .map(|m| m.summary())
+                    .unwrap_or_default();
+                    nb.stage = Stage::Prepared;
+                    self.respond(scope, FromWorker::NotebookPrepared { prepared, summary });
+                }
+            }
+            Stage::Fitting {
+                session,
+                cell,
+                seconds,
+                reported,
+            } => {
+                let mut last_batch = None;
+                let mut watch = |event: &crate::train::Event| {
+                    if let crate::train::Event::BatchEnd {
+                        epoch,
+                        batch,
+                        batches,
+                        ..
+                    } = event
+                    {
+                        last_batch = Some((*epoch, *batch, *batches));
+                    }
+                    crate::train::Control::Continue
+                };
+                let result = session.run_batch(&mut [&mut watch]);
+                *seconds += start.elapsed().as_secs_f64();
+                match result {
+                    Ok(Some(logs)) => self.respond(scope, FromWorker::SentimentEpoch { logs }),
+                    Ok(None) => {}
+                    Err(e) => failed = Some(e.bilingual()),
+                }
+                let due = reported.is_none_or(|t| t.elapsed().as_secs_f64() > 0.25);
+                if let (true, Some((epoch, batch, batches))) = (due, last_batch) {
+                    *reported = Some(Instant::now());
+                    self.respond(
+                        scope,
+                        FromWorker::SentimentBatch {
+                            epoch,
+                            batch,
+                            batches,
+                        },
+                    );
+                }
+                if failed.is_none() && session.finished() {
+                    let (cell, seconds) = (*cell, *seconds);
+                    let Stage::Fitting { session, .. } =
+                        std::mem::replace(&mut nb.stage, Stage::Prepared)
+                    else {
+                        unreachable!("matched above")
+                    };
+                    match finish_fit(&nb, *session, cell, seconds) {
+                        Ok((model, result, summary)) => {
+                            nb.model = Some(model);
+                            self.respond(scope, FromWorker::NotebookFitted { result, summary });
+                        }
+                        Err(e) => failed = Some(e),
+                    }
+                }
+            }
+        }
+        if let Some(message) = failed {
+            // The data stays; the student can fit again.
+            if !matches!(nb.stage, Stage::Segmenting) {
+                nb.stage = Stage::Prepared;
+                self.notebook = Some(nb);
+            }
+            return self.fail(scope, message);
+        }
+        let more = nb.busy();
+        self.notebook = Some(nb);
+        if more {
+            Self::schedule(scope);
+        }
+    }
+
+    /// `ToWorker::Stop` while a notebook model trains: it ends after this batch, keeping the
+    /// best weights so far (as Keras' fit ends on an interrupt with the weights it reached).
+    pub(super) fn notebook_stop(&mut self) -> bool {
+        match self.notebook.as_mut().map(|nb| &mut nb.stage) {
+            Some(Stage::Fitting { session, .. }) => {
+                session.stop();
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The fitted model, its row of the side-by-side table and its summary after `fit`.
+fn finish_fit(
+    nb: &Notebook,
+    session: SentimentSession,
+    cell: CellKind,
+    seconds: f64,
+) -> Result<(SentimentModel, RunResult, String), String> {
+    let batch = nb.config.lecture.model_config(cell).batch_size;
+    let (model, history) = session.into_model().map_err(|e| e.bilingual())?;
+    let (_, test) = nb.split_tokens();
+    let p = model.predict_from_tokens(test).map_err(|e| e.bilingual())?;
+    let right = crate::sentiment::right_answers(&p, nb.loaded.test.iter());
+    let result = RunResult {
+        cell,
+        parameters: model.parameter_count(),
+        best_val_accuracy: RunResult::best_of(&history.epochs),
+        epochs: history.epochs,
+        test_accuracy: right as f64 / nb.loaded.test.len().max(1) as f64,
+        seconds,
+    };
+    let summary = model.summary_after_fit(batch);
+    Ok((model, result, summary))
+}
