@@ -16,12 +16,15 @@
 //! ```
 //! use rnn_playground::notebook::{Lecture, NotebookConfig, load};
 //!
-//! let file = "5\t배송 빨라요\n1\t별로예요\n5\t배송 빨라요\n4\t괜찮아요 ^^\n2\t실망\n";
-//! let loaded = load(file, &NotebookConfig::new(Lecture::Nine)).unwrap();
-//! assert_eq!(loaded.total, 5);
-//! assert_eq!(loaded.unique, 4); // drop_duplicates(subset=['reviews'])
+//! let mut file = String::from("5\t배송 빨라요\n1\t별로예요\n5\t배송 빨라요\n");
+//! for i in 0..30 {
+//!     file += &format!("{}\t리뷰 {i}번\n", if i % 2 == 0 { 4 } else { 2 });
+//! }
+//! let loaded = load(&file, &NotebookConfig::new(Lecture::Nine)).unwrap();
+//! assert_eq!(loaded.total, 33);
+//! assert_eq!(loaded.unique, 32); // drop_duplicates(subset=['reviews'])
 //! assert_eq!(loaded.head[0].label, 1); // ratings > 3
-//! assert_eq!(loaded.train.len() + loaded.test.len(), 4);
+//! assert_eq!((loaded.train.len(), loaded.test.len()), (24, 8)); // test_size=0.25
 //! ```
 
 use serde::{Deserialize, Serialize};
