@@ -329,8 +329,15 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
                             on:change=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<usize>() { sample.set(v.clamp(21, 200_000)) } }/>
                     </label>
                     <button id="nb-load" class="primary" on:click=fetch_file disabled=busy>{tr("불러와 실행 · fetch and run")}</button>
-                    <label class="drop">
-                        {tr("또는 파일 고르기 · or pick a file ")}
+                    <label class="drop"
+                        on:dragover=move |ev: web_sys::DragEvent| ev.prevent_default()
+                        on:drop=move |ev: web_sys::DragEvent| {
+                            ev.prevent_default();
+                            if let Some(file) = ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) {
+                                read_file(file);
+                            }
+                        }>
+                        {tr("또는 파일을 끌어다 놓거나 고르세요 · or drop / pick a file ")}
                         <input id="nb-file" type="file" accept=".txt,.tsv,.csv" on:change=move |ev| {
                             let input: web_sys::HtmlInputElement = event_target(&ev);
                             if let Some(file) = input.files().and_then(|f| f.get(0)) { read_file(file); }
@@ -356,7 +363,7 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
                 let bars = BarChart::categories(&counts, "label", "count").to_svg(320.0, 220.0);
                 view! {
                     <Cell id="nb-cell-head" code=code("total_data['label'] = np.select([total_data.ratings > 3], [1], default=0)\ntotal_data[:5]".into())>
-                        <table class="nb-table" id="nb-head">
+                        <table class="nb-table" tabindex="0" id="nb-head">
                             <thead><tr><th></th><th>"ratings"</th><th>"reviews"</th><th>"label"</th></tr></thead>
                             <tbody>{head_rows.into_iter().enumerate().map(|(i, r)| view! {
                                 <tr><td>{i}</td><td>{r.ratings.map(|x| x.to_string()).unwrap_or_else(|| "–".into())}</td><td>{r.reviews}</td><td>{r.label}</td></tr>
@@ -456,7 +463,7 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
                     cell.set(CellKind::SimpleRnn);
                     fit(CellKind::SimpleRnn);
                 }>{tr("세 모델 학습 · fit all three")}</button>
-                <table class="nb-table" id="nb-compare-table">
+                <table class="nb-table" tabindex="0" id="nb-compare-table">
                     <thead><tr><th>"layer"</th><th>"params"</th><th>"epochs"</th><th>"best val_acc"</th><th>{tr("테스트 정확도 · test acc")}</th><th>{tr("시간 · time")}</th></tr></thead>
                     <tbody>{move || runs.get().into_iter().map(|r| view! {
                         <tr data-cell=cell_name(r.cell)><td>{cell_name(r.cell)}</td><td>{count(r.parameters)}</td><td>{r.epochs.len()}</td>

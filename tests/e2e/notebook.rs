@@ -70,22 +70,18 @@ async fn lecture9_notebook_runs_every_cell_and_compares_three_layers() {
     assert!(split.contains("훈련용 리뷰의 개수 : 60"), "{split}");
     assert!(split.contains("테스트용 리뷰의 개수 : 20"), "{split}");
     // The label bar chart: two bars, their counts summing to the training rows.
-    let bars: Vec<f32> = {
-        let mut out = Vec::new();
-        for i in 1..=2 {
-            let v = attr_of(
-                &client,
-                &format!("#nb-labels rect.bar:nth-of-type({i})"),
-                "data-count",
+    let bars: Vec<f64> = serde_json::from_value(
+        client
+            .execute(
+                "return [...document.querySelectorAll('#nb-labels rect.bar')].map(r => +r.dataset.count)",
+                vec![],
             )
             .await
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(-1.0);
-            out.push(v);
-        }
-        out
-    };
-    assert_eq!(bars.iter().sum::<f32>(), 60.0, "{bars:?}");
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(bars.len(), 2, "{bars:?}");
+    assert_eq!(bars.iter().sum::<f64>(), 60.0, "{bars:?}");
     assert_eq!(count(&client, "#nb-tokenized").await, 1);
     assert_eq!(count(&client, "#nb-hist rect.bar").await, 50);
     assert_eq!(count(&client, "#nb-hist line.marker").await, 1);
