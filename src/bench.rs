@@ -26,6 +26,10 @@ pub struct BenchRecord {
     pub place: String,
     pub metric: String,
     pub value: f64,
+    /// Data-parallel workers of a training case (threads natively, replica workers in the
+    /// page); absent for the other cases.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workers: Option<usize>,
 }
 
 fn record(case: &str, place: &str, metric: &str, value: f64) -> BenchRecord {
@@ -34,6 +38,7 @@ fn record(case: &str, place: &str, metric: &str, value: f64) -> BenchRecord {
         place: place.into(),
         metric: metric.into(),
         value,
+        workers: None,
     }
 }
 
@@ -171,6 +176,22 @@ pub fn classifier_train_on(
     fused: bool,
     kind: BatchKind,
 ) -> Result<Vec<BenchRecord>> {
+    classifier_train_with_workers(case, place, shape, batch, steps, fused, kind, 1)
+}
+
+/// As [`classifier_train_on`], each batch's gradient over `workers` shards
+/// ([`train::batch_gradient`]: threads natively).
+#[allow(clippy::too_many_arguments)]
+pub fn classifier_train_with_workers(
+    case: &str,
+    place: &str,
+    shape: (CellKind, usize, usize, usize),
+    batch: usize,
+    steps: usize,
+    fused: bool,
+    kind: BatchKind,
+    workers: usize,
+) -> Result<Vec<BenchRecord>> {
     let (cell, vocab, dim, units) = shape;
     let len = 60;
     let mut model = classifier(vocab, dim, cell, units, len)?;
@@ -188,6 +209,10 @@ pub fn classifier_train_on(
         .collect::<Result<_>>()?;
     let mut step = |i: usize| -> Result<()> {
         let (x, y) = &batches[i % batches.len()];
+        if workers > 1 {
+            let g = train::batch_gradient(&model, Loss::BinaryCrossentropy, x, y, workers)?;
+            return optimizer.step(&vars, &g.grads);
+        }
         let (loss, _) = loss_and_output(&model, Loss::BinaryCrossentropy, x, y)?;
         let grads = loss.backward()?;
         optimizer.step(&vars, &grads)
@@ -198,12 +223,14 @@ pub fn classifier_train_on(
         step(i + 1)?;
     }
     let secs = start.elapsed().as_secs_f64();
-    let mut out = vec![record(
-        case,
-        place,
-        "samples_per_s",
-        (steps * batch) as f64 / secs,
-    )];
+    let mut out = vec![BenchRecord {
+        workers: Some(workers),
+        ..record(case, place, "samples_per_s", (steps * batch) as f64 / secs)
+    }];
+    if workers > 1 {
+        // Inference does not shard.
+        return Ok(out);
+    }
     // Inference throughput on the same shapes.
     let (x, _) = &batches[0];
     let start = Instant::now();
@@ -377,6 +404,36 @@ fn run_cases(place: &str, steps: usize, filter: &str) -> Result<Vec<BenchRecord>
             true,
             BatchKind::PaddedReviewsUnshared,
         )?);
+    }
+    // Natively, the same three cases with each batch's gradient in two threads.
+    if place == "native" {
+        let cases = [
+            (
+                "lecture11-gru-train",
+                (CellKind::Gru, 8000, 100, 128),
+                60,
+                BatchKind::RandomIds,
+            ),
+            (
+                "lecture11-gru-train-padded-reviews",
+                (CellKind::Gru, 8000, 100, 128),
+                60,
+                BatchKind::PaddedReviews,
+            ),
+            (
+                "lecture9-simplernn-train-padded-reviews",
+                (CellKind::SimpleRnn, 8000, 128, 64),
+                32,
+                BatchKind::PaddedReviews,
+            ),
+        ];
+        for (case, shape, batch, kind) in cases {
+            if case.contains(filter) {
+                out.extend(classifier_train_with_workers(
+                    case, place, shape, batch, steps, true, kind, 2,
+                )?);
+            }
+        }
     }
     if "lecture9-lstm-train".contains(filter) {
         out.extend(classifier_train(

@@ -63,6 +63,8 @@ pub struct SentimentConfig {
     /// A `Flatten()` between the recurrent layer and the Dense one, as lecture 9 writes it
     /// (its output is already flat: no parameters, the same numbers, one more summary row).
     pub flatten: bool,
+    /// Data-parallel shards per batch ([`crate::train::FitOptions::workers`]).
+    pub workers: usize,
 }
 
 /// The units a review becomes before the tokenizer.
@@ -143,6 +145,7 @@ impl Default for SentimentConfig {
             mask_zero: false,
             units: TextUnits::Morphemes,
             flatten: false,
+            workers: 1,
         }
     }
 }
@@ -627,6 +630,24 @@ pub struct SentimentSession {
 impl SentimentSession {
     /// From reviews already preprocessed ([`preprocess`]) and their 0/1 labels.
     pub fn new(tokens: &[Vec<String>], labels: &[u8], config: &SentimentConfig) -> Result<Self> {
+        let targets: Vec<f32> = labels.iter().map(|&l| f32::from(l)).collect();
+        Self::with_targets(tokens, &targets, config)
+    }
+
+    /// [`SentimentSession::new`] with a target probability per review instead of a 0/1 label:
+    /// distillation, where the targets are a teacher model's probabilities (binary
+    /// cross-entropy takes soft targets as they are; accuracy compares with the rounded ones).
+    pub fn with_targets(
+        tokens: &[Vec<String>],
+        targets: &[f32],
+        config: &SentimentConfig,
+    ) -> Result<Self> {
+        let labels = targets;
+        if targets.iter().any(|t| !(0.0..=1.0).contains(t)) {
+            return Err(NnError::Config(
+                "targets must be probabilities between 0 and 1".into(),
+            ));
+        }
         if tokens.len() != labels.len() {
             return Err(NnError::Config("one label per review is needed".into()));
         }
@@ -676,7 +697,7 @@ impl SentimentSession {
             units: config.units,
             padding: OnceLock::new(),
         };
-        Self::with_model(model, tokens, labels, config)
+        Self::with_model(model, tokens, targets, config)
     }
 
     /// Go on training `model` (its weights and its tokenizer) on more reviews: fine-tuning,
@@ -691,20 +712,20 @@ impl SentimentSession {
         if tokens.len() != labels.len() || tokens.is_empty() {
             return Err(NnError::Config("one label per review is needed".into()));
         }
-        Self::with_model(model, tokens, labels, config)
+        let targets: Vec<f32> = labels.iter().map(|&l| f32::from(l)).collect();
+        Self::with_model(model, tokens, &targets, config)
     }
 
     fn with_model(
         model: SentimentModel,
         tokens: &[Vec<String>],
-        labels: &[u8],
+        targets: &[f32],
         config: &SentimentConfig,
     ) -> Result<Self> {
         let (_, x) = model.encode(tokens)?;
-        let y: Vec<f32> = labels.iter().map(|&l| f32::from(l)).collect();
         let data = Dataset {
             x,
-            y: Tensor::from_vec(y, labels.len(), &Device::Cpu)?,
+            y: Tensor::from_slice(targets, targets.len(), &Device::Cpu)?,
         };
         let optimizer = match config.optimizer.as_str() {
             "adam" => OptimizerConfig::adam(config.learning_rate),
@@ -725,6 +746,7 @@ impl SentimentSession {
                 shuffle: true,
                 seed: config.seed,
                 bucket_by_length: model.model.masks_padding(),
+                workers: config.workers,
             },
         )?;
         Ok(Self {
@@ -783,11 +805,21 @@ pub fn train_sentiment(
     config: &SentimentConfig,
     on_event: &mut dyn FnMut(&Event),
 ) -> Result<(SentimentModel, History)> {
-    // SentimentSession::new checks the number of reviews and the settings.
+    let targets: Vec<f32> = reviews.iter().map(|r| f32::from(r.label)).collect();
+    train_sentiment_on_targets(reviews, &targets, config, on_event)
+}
+
+/// [`train_sentiment`] towards a probability per review (a teacher's, for distillation).
+pub fn train_sentiment_on_targets(
+    reviews: &[Review],
+    targets: &[f32],
+    config: &SentimentConfig,
+    on_event: &mut dyn FnMut(&Event),
+) -> Result<(SentimentModel, History)> {
+    // SentimentSession::with_targets checks the number of reviews and the settings.
     let texts: Vec<&str> = reviews.iter().map(|r| r.text.as_str()).collect();
     let tokens = tokens_in(config.units, &texts, &config.stopwords)?;
-    let labels: Vec<u8> = reviews.iter().map(|r| r.label).collect();
-    let mut session = SentimentSession::new(&tokens, &labels, config)?;
+    let mut session = SentimentSession::with_targets(&tokens, targets, config)?;
     struct Forward<'a>(&'a mut dyn FnMut(&Event));
     impl Callback for Forward<'_> {
         fn on_event(&mut self, event: &Event, _model: &Sequential) -> Control {

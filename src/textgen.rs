@@ -37,6 +37,9 @@ pub struct TextgenConfig {
     pub learning_rate: f32,
     pub seed: u64,
     pub tokenizer: TokenizerConfig,
+    /// Data-parallel shards per batch ([`crate::train::FitOptions::workers`]; 0 or 1: none).
+    #[serde(default)]
+    pub workers: usize,
 }
 
 impl Default for TextgenConfig {
@@ -51,6 +54,7 @@ impl Default for TextgenConfig {
             learning_rate: 1e-3,
             seed: 0,
             tokenizer: TokenizerConfig::default(),
+            workers: 1,
         }
     }
 }
@@ -180,6 +184,7 @@ impl Session {
             epochs: config.epochs,
             batch_size: config.batch_size,
             seed: config.seed,
+            workers: config.workers,
             ..FitOptions::default()
         };
         let dataset = train::Dataset {
@@ -325,6 +330,7 @@ pub fn train(
         epochs: config.epochs,
         batch_size: config.batch_size,
         seed: config.seed,
+        workers: config.workers,
         ..FitOptions::default()
     };
     let dataset = train::Dataset {

@@ -17,6 +17,7 @@ fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
+    mod distill;
     mod ensemble_cli;
     mod keras_fit;
     mod linear_cli;
@@ -162,9 +163,15 @@ mod cli {
         /// unbalanced file can be trained on instead of --balance dropping reviews.
         #[arg(long)]
         prior_correction: bool,
-        /// Embedding(mask_zero=True): the recurrent layer skips padding, and training buckets
-        /// reviews by length so each batch pads only to its longest review (several times
-        /// faster). The lectures' models do not mask.
+        /// Distillation: train towards this model folder's probabilities (any shipped kind,
+        /// e.g. the ensemble) instead of the files' 0/1 labels; the test splits still score
+        /// against the labels.
+        #[arg(long, value_name = "DIR")]
+        teacher: Option<PathBuf>,
+        /// With --teacher: also train on the raw movie reviews rated 5–8, which have no label
+        /// but do have the teacher's probability.
+        #[arg(long)]
+        teacher_neutral: bool,
         /// Print Keras 3's epoch lines instead of JSON: 1 with a progress bar, 2 one line per
         /// epoch, 0 nothing (Keras' `fit(verbose=…)`).
         #[arg(long, value_parser = clap::value_parser!(u8).range(0..=2))]
@@ -172,6 +179,9 @@ mod cli {
         /// JSON lines of the epochs' logs (what is printed without --verbose) beside them.
         #[arg(long)]
         json: bool,
+        /// Embedding(mask_zero=True): the recurrent layer skips padding, and training buckets
+        /// reviews by length so each batch pads only to its longest review (several times
+        /// faster). The lectures' models do not mask.
         #[arg(long)]
         mask_zero: bool,
         /// Recurrent layers stacked (all but the last return sequences).
@@ -183,6 +193,10 @@ mod cli {
         units: rnn_playground::sentiment::TextUnits,
         #[arg(long, default_value_t = 0)]
         seed: u64,
+        /// Data parallelism: each batch's gradient in N threads, summed (the same weights as 1
+        /// up to float summation order).
+        #[arg(long, default_value_t = 1)]
+        workers: usize,
         /// With --model linear: k-fold cross-validation over all the shopping reviews (the
         /// files in bab2min's formats), reported in the model card; 0 for none.
         #[arg(long, default_value_t = 0)]
@@ -240,6 +254,10 @@ mod cli {
         hidden: usize,
         #[arg(long, default_value_t = 0)]
         seed: u64,
+        /// Data parallelism: each batch's gradient in N threads, summed (the same weights as 1
+        /// up to float summation order).
+        #[arg(long, default_value_t = 1)]
+        workers: usize,
         /// adam, rmsprop or sgd.
         #[arg(long, default_value = "adam")]
         optimizer: String,
@@ -522,6 +540,7 @@ mod cli {
                 mask_zero: args.mask_zero,
                 recurrent_layers: args.layers,
                 units: args.units,
+                workers: args.workers,
                 ..lecture
             };
             let mut train = Vec::new();
@@ -530,6 +549,14 @@ mod cli {
             let mut held_ids = std::collections::HashSet::new();
             for path in &args.data {
                 let (name, set) = read_training_file(path)?;
+                if args.teacher.is_some() && args.teacher_neutral {
+                    // Never in a test split (those hold labelled reviews only).
+                    let neutral = super::distill::neutral_reviews(&read_file(path)?, set.format);
+                    if !neutral.is_empty() {
+                        eprintln!("{name}: {} neutral reviews for the teacher", neutral.len());
+                        train.extend(neutral);
+                    }
+                }
                 let (tr, te) = train_and_test(set.reviews, &args);
                 held_ids.extend(te.iter().filter_map(|r| r.id.clone()));
                 sources.push(serde_json::json!({
@@ -575,40 +602,45 @@ mod cli {
                 bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
             }
             let json = args.json || keras.is_none();
-            let (mut model, history) = sentiment::train_sentiment(&train, &config, &mut |event| {
-                if let Some(k) = keras.as_mut() {
-                    k.on_event(event, &mut stdout);
-                }
-                match event {
-                    Event::BatchEnd {
-                        epoch,
-                        batch,
-                        batches,
-                        loss,
-                        accuracy,
-                    } => {
-                        if bar.length() != Some(*batches as u64) {
-                            bar.set_length(*batches as u64);
-                        }
-                        bar.set_prefix(epoch.to_string());
-                        bar.set_position(*batch as u64);
-                        bar.set_message(format!("loss {loss:.4} accuracy {accuracy:.4}"));
+            let targets: Vec<f32> = match &args.teacher {
+                Some(dir) => super::distill::teacher_targets(dir, &train)?,
+                None => train.iter().map(|r| f32::from(r.label)).collect(),
+            };
+            let (mut model, history) =
+                sentiment::train_sentiment_on_targets(&train, &targets, &config, &mut |event| {
+                    if let Some(k) = keras.as_mut() {
+                        k.on_event(event, &mut stdout);
                     }
-                    Event::EpochEnd(logs) => {
-                        if json {
-                            bar.suspend(|| {
-                                let _ = writeln!(
-                                    stdout,
-                                    "{}",
-                                    serde_json::to_string(logs).unwrap_or_default()
-                                );
-                            });
+                    match event {
+                        Event::BatchEnd {
+                            epoch,
+                            batch,
+                            batches,
+                            loss,
+                            accuracy,
+                        } => {
+                            if bar.length() != Some(*batches as u64) {
+                                bar.set_length(*batches as u64);
+                            }
+                            bar.set_prefix(epoch.to_string());
+                            bar.set_position(*batch as u64);
+                            bar.set_message(format!("loss {loss:.4} accuracy {accuracy:.4}"));
                         }
-                        bar.reset();
+                        Event::EpochEnd(logs) => {
+                            if json {
+                                bar.suspend(|| {
+                                    let _ = writeln!(
+                                        stdout,
+                                        "{}",
+                                        serde_json::to_string(logs).unwrap_or_default()
+                                    );
+                                });
+                            }
+                            bar.reset();
+                        }
                     }
-                }
-            })
-            .map_err(|e| e.to_string())?;
+                })
+                .map_err(|e| e.to_string())?;
             bar.finish_and_clear();
             let seconds = start.elapsed().as_secs_f64();
             let prior = if args.prior_correction {
@@ -968,6 +1000,7 @@ mod cli {
             optimizer: args.optimizer,
             learning_rate: args.learning_rate,
             seed: args.seed,
+            workers: args.workers,
             ..TextgenConfig::default()
         };
         let mut stdout = std::io::stdout().lock();

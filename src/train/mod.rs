@@ -25,6 +25,7 @@
 mod callbacks;
 pub mod progbar;
 
+use candle_core::backprop::GradStore;
 use candle_core::{DType, Device, Tensor};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -104,6 +105,11 @@ pub struct FitOptions {
     /// [`Trainer::new`] refuses it otherwise; the lecture's unmasked models run through their
     /// padding, as Keras does. Validation batches are cut the same way.
     pub bucket_by_length: bool,
+    /// Data parallelism: each batch is cut into this many shards whose gradients are computed
+    /// side by side (one thread each, natively) and summed, then one optimizer step is taken.
+    /// The same answers as 1 up to the order of float sums. In wasm the shards run one after
+    /// another (the page's parallelism is its replica workers instead).
+    pub workers: usize,
 }
 
 impl Default for FitOptions {
@@ -115,8 +121,116 @@ impl Default for FitOptions {
             shuffle: true,
             seed: 0,
             bucket_by_length: false,
+            workers: 1,
         }
     }
+}
+
+/// One shard's share of a batch's gradient: the loss of its samples scaled by their share of
+/// the batch, so that the shards' gradients add up to the batch's (Keras' mean loss).
+pub struct ShardGradient {
+    /// Σ of the shard's per-sample losses (for the epoch's running mean).
+    pub loss_sum: f64,
+    /// Right answers among the shard's samples.
+    pub correct: f64,
+    pub samples: usize,
+    pub grads: GradStore,
+}
+
+/// The gradient of `loss` over a shard of `batch_len` samples' batch, as [`ShardGradient`].
+pub fn shard_gradient(
+    model: &Sequential,
+    loss: Loss,
+    x: &Tensor,
+    y: &Tensor,
+    batch_len: usize,
+) -> Result<ShardGradient> {
+    let samples = x.dim(0)?;
+    let (value, probs) = loss_and_output(model, loss, x, y)?;
+    let mean = value.to_scalar::<f32>()? as f64;
+    let grads = if mean.is_finite() {
+        (value * (samples as f64 / batch_len.max(1) as f64))?.backward()?
+    } else {
+        GradStore::default()
+    };
+    let acc = loss.accuracy(y, &probs.detach())? as f64;
+    Ok(ShardGradient {
+        loss_sum: mean * samples as f64,
+        correct: acc * samples as f64,
+        samples,
+        grads,
+    })
+}
+
+/// The gradient of `loss` over the batch `(x, y)`, its samples cut into `workers` contiguous
+/// shards computed side by side (one thread each natively; one after another in wasm) and
+/// summed ([`sum_shards`]).
+pub fn batch_gradient(
+    model: &Sequential,
+    loss: Loss,
+    x: &Tensor,
+    y: &Tensor,
+    workers: usize,
+) -> Result<ShardGradient> {
+    let n = x.dim(0)?;
+    let workers = workers.clamp(1, n.max(1));
+    if workers == 1 {
+        return shard_gradient(model, loss, x, y, n);
+    }
+    let size = n.div_ceil(workers);
+    let parts = (0..n)
+        .step_by(size)
+        .map(|s| {
+            let len = size.min(n - s);
+            Ok((
+                x.narrow(0, s, len)?.contiguous()?,
+                y.narrow(0, s, len)?.contiguous()?,
+            ))
+        })
+        .collect::<Result<Vec<(Tensor, Tensor)>>>()?;
+    let shard = |(x, y): &(Tensor, Tensor)| shard_gradient(model, loss, x, y, n);
+    #[cfg(not(target_arch = "wasm32"))]
+    let shards: Vec<ShardGradient> = std::thread::scope(|scope| {
+        let handles: Vec<_> = parts
+            .iter()
+            .map(|part| scope.spawn(move || shard(part)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a gradient thread panicked"))
+            .collect::<Result<_>>()
+    })?;
+    #[cfg(target_arch = "wasm32")]
+    let shards: Vec<ShardGradient> = parts.iter().map(shard).collect::<Result<_>>()?;
+    sum_shards(shards, &model.trainable_variables())
+}
+
+/// The shards' gradients added up, in shard order (the same order on every replica, so that
+/// their sums, and so their weights, stay bit-identical).
+pub fn sum_shards(
+    mut shards: Vec<ShardGradient>,
+    variables: &[(String, candle_core::Var)],
+) -> Result<ShardGradient> {
+    if shards.is_empty() {
+        return Err(NnError::Config("no shard to sum".into()));
+    }
+    let mut total = shards.remove(0);
+    for shard in shards {
+        total.loss_sum += shard.loss_sum;
+        total.correct += shard.correct;
+        total.samples += shard.samples;
+        for (_, var) in variables {
+            let Some(g) = shard.grads.get(var.as_tensor()) else {
+                continue;
+            };
+            let sum = match total.grads.get(var.as_tensor()) {
+                Some(t) => (t + g)?,
+                None => g.clone(),
+            };
+            total.grads.insert(var.as_tensor(), sum);
+        }
+    }
+    Ok(total)
 }
 
 /// How many batches are sorted by length together: enough that most batches hold reviews of
@@ -369,6 +483,16 @@ impl Trainer {
         self.order = batches.concat();
     }
 
+    /// The gradient of one batch (the samples `chunk` of the training data), over
+    /// [`FitOptions::workers`] shards.
+    fn batch_gradient(&self, model: &Sequential, chunk: &[u32]) -> Result<ShardGradient> {
+        let mut batch = self.train.select(chunk)?;
+        if self.lengths.is_some() {
+            batch.x = trim_padding(&batch.x)?;
+        }
+        batch_gradient(model, self.loss, &batch.x, &batch.y, self.options.workers)
+    }
+
     /// Train one batch (starting an epoch when none is in progress). Returns the epoch's logs
     /// when this batch ended it. A page's worker calls this once per task, so a Stop is seen
     /// after at most one batch.
@@ -396,16 +520,17 @@ impl Trainer {
         }
         let epoch = self.epoch + 1;
         let start = Instant::now();
-        let progress = self.current.as_mut().expect("an epoch is in progress");
-        let b = progress.next_batch;
-        let chunk = &self.order[b * batch_size..((b + 1) * batch_size).min(self.order.len())];
-        let mut batch = self.train.select(chunk)?;
-        if self.lengths.is_some() {
-            batch.x = trim_padding(&batch.x)?;
-        }
-        let (value, probs) = loss_and_output(model, self.loss, &batch.x, &batch.y)?;
-        let batch_loss = value.to_scalar::<f32>()?;
+        let b = self
+            .current
+            .as_ref()
+            .expect("an epoch is in progress")
+            .next_batch;
+        let range = b * batch_size..((b + 1) * batch_size).min(self.order.len());
+        let chunk_len = range.len();
+        let step = self.batch_gradient(model, &self.order[range])?;
+        let batch_loss = (step.loss_sum / step.samples.max(1) as f64) as f32;
         let variables = model.trainable_variables();
+        let progress = self.current.as_mut().expect("an epoch is in progress");
         if !batch_loss.is_finite() {
             self.stopped = true;
             // The last step made these weights; the ones before it gave a finite loss.
@@ -418,13 +543,11 @@ impl Trainer {
                 loss: batch_loss,
             });
         }
-        let grads = value.backward()?;
         keep_copies(&variables, &mut self.last_good)?;
-        optimizer.step(&variables, &grads)?;
-        let acc = self.loss.accuracy(&batch.y, &probs.detach())?;
-        progress.loss_sum += batch_loss as f64 * chunk.len() as f64;
-        progress.correct += acc as f64 * chunk.len() as f64;
-        progress.seen += chunk.len();
+        optimizer.step(&variables, &step.grads)?;
+        progress.loss_sum += step.loss_sum;
+        progress.correct += step.correct;
+        progress.seen += chunk_len;
         progress.next_batch += 1;
         progress.seconds += start.elapsed().as_secs_f64();
         self.history.batch_loss.push(batch_loss);
