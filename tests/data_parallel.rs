@@ -125,3 +125,82 @@ fn the_shards_are_not_the_same_as_one_smaller_batch() {
         .fold(0f32, f32::max);
     assert!(gap > 1e-3, "{gap}");
 }
+
+/// The page's protocol without the page: K replicas, each with its own copy of the model
+/// (same seed) and its own trainer, compute their shard of each batch, exchange it as bytes
+/// (`shard_wire`), sum the K shards in replica order and step. Every replica ends with the
+/// same weights, bit for bit, and they are those of one worker up to float summation order.
+#[test]
+fn replicas_exchanging_encoded_shards_stay_identical_and_match_one_worker() {
+    use rnn_playground::train::shard_wire::{decode, encode};
+    use rnn_playground::train::{shard_gradient, shard_of, sum_shards};
+    for mask_zero in [false, true] {
+        let (one, _) = train(CellKind::Gru, mask_zero, 1);
+        let k = 3;
+        let options = FitOptions {
+            epochs: 2,
+            batch_size: 10,
+            validation_split: 0.2,
+            bucket_by_length: mask_zero,
+            ..FitOptions::default()
+        };
+        let mut replicas: Vec<(Sequential, Trainer, Optimizer)> = (0..k)
+            .map(|_| {
+                (
+                    model(CellKind::Gru, mask_zero, 11),
+                    Trainer::new(Loss::BinaryCrossentropy, &data(57), &options).unwrap(),
+                    Optimizer::new(OptimizerConfig::rmsprop(0.01)),
+                )
+            })
+            .collect();
+        let mut step = 0u64;
+        loop {
+            let mut messages = Vec::new();
+            let mut batches = Vec::new();
+            for (i, (m, t, _)) in replicas.iter_mut().enumerate() {
+                let Some(batch) = t.next_batch(m).unwrap() else {
+                    continue;
+                };
+                let n = batch.x.dim(0).unwrap();
+                let r = shard_of(n, i, k);
+                let x = batch.x.narrow(0, r.start, r.len()).unwrap();
+                let y = batch.y.narrow(0, r.start, r.len()).unwrap();
+                let g = shard_gradient(m, Loss::BinaryCrossentropy, &x, &y, n).unwrap();
+                messages.push(encode(step, i as u32, &g, &m.trainable_variables()).unwrap());
+                batches.push(n);
+            }
+            if messages.is_empty() {
+                break;
+            }
+            assert_eq!(messages.len(), k, "every replica takes the same batches");
+            for (m, t, opt) in replicas.iter_mut() {
+                let vars = m.trainable_variables();
+                let shards = messages
+                    .iter()
+                    .map(|b| decode(b, &vars).unwrap().2)
+                    .collect();
+                let total = sum_shards(shards, &vars).unwrap();
+                t.apply_batch(m, opt, total, web_time::Instant::now(), &mut [])
+                    .unwrap();
+            }
+            step += 1;
+        }
+        let weights = |m: &Sequential| -> Vec<Vec<f32>> {
+            m.trainable_variables()
+                .iter()
+                .map(|(_, v)| v.as_tensor().flatten_all().unwrap().to_vec1().unwrap())
+                .collect()
+        };
+        let first = weights(&replicas[0].0);
+        for (m, _, _) in &replicas[1..] {
+            assert_eq!(weights(m), first, "replicas must stay bit-identical");
+        }
+        let worst = one
+            .iter()
+            .flatten()
+            .zip(first.iter().flatten())
+            .map(|(a, b)| (a - b).abs() / (1.0 + a.abs()))
+            .fold(0f32, f32::max);
+        assert!(worst < 2e-5, "mask_zero={mask_zero}: {worst}");
+    }
+}

@@ -470,6 +470,56 @@ async fn studio_reports_a_worker_panic_and_starts_a_new_worker() {
     client.close().await.unwrap();
 }
 
+/// A trap that is not a panic (what running out of memory ends in) skips the panic hook: the
+/// worker's plain-JavaScript error listener reports it, the page says what to do in the
+/// user's language, and a new worker trains and generates.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn studio_notices_a_worker_that_traps_without_a_panic() {
+    let Page {
+        server: _server,
+        _driver,
+        client,
+    } = Page::open("/?test-hooks&lang=en", (1280, 1800), "#studio-panel #train").await;
+    eventually("the worker is ready", || async {
+        attr_of(&client, "#status", "data-state").await.as_deref() == Some("idle")
+    })
+    .await;
+    click(&client, "#train").await;
+    eventually("training finishes", || async {
+        attr_of(&client, "#status", "data-state").await.as_deref() == Some("done")
+    })
+    .await;
+    click(&client, "#test-trap").await;
+    eventually("the trap is reported", || async {
+        text_of(&client, "#studio-error")
+            .await
+            .contains("stopped without a panic")
+    })
+    .await;
+    let message = text_of(&client, "#studio-error").await;
+    println!("after a worker trap: {message}");
+    assert!(
+        message.contains("fewer workers") && message.contains("smaller batch"),
+        "what to do: {message}"
+    );
+    assert!(
+        !message.contains("멈췄습니다"),
+        "the page's language only: {message}"
+    );
+    click(&client, "#generate").await;
+    eventually("generation from the new worker", || async {
+        text_of(&client, "#generated").await == "가는 말이 고와야 오는 말이 곱다"
+    })
+    .await;
+    set_field(&client, "#epochs", "20").await;
+    click(&client, "#train").await;
+    eventually("training again finishes", || async {
+        attr_of(&client, "#status", "data-state").await.as_deref() == Some("done")
+    })
+    .await;
+    client.close().await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tokenizer_panel_korean_mode_shows_cleaning_morphemes_and_stopwords() {
     let Page {

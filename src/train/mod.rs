@@ -24,6 +24,7 @@
 
 mod callbacks;
 pub mod progbar;
+pub mod shard_wire;
 
 use candle_core::backprop::GradStore;
 use candle_core::{DType, Device, Tensor};
@@ -146,6 +147,15 @@ pub fn shard_gradient(
     batch_len: usize,
 ) -> Result<ShardGradient> {
     let samples = x.dim(0)?;
+    if samples == 0 {
+        // A replica whose part of a short last batch is empty adds nothing.
+        return Ok(ShardGradient {
+            loss_sum: 0.0,
+            correct: 0.0,
+            samples: 0,
+            grads: GradStore::default(),
+        });
+    }
     let (value, probs) = loss_and_output(model, loss, x, y)?;
     let mean = value.to_scalar::<f32>()? as f64;
     let grads = if mean.is_finite() {
@@ -160,6 +170,15 @@ pub fn shard_gradient(
         samples,
         grads,
     })
+}
+
+/// Replica `index` of `count`'s part of a batch of `n` samples: the same contiguous cut as
+/// [`batch_gradient`] makes, so K replica workers together compute what K shards do.
+pub fn shard_of(n: usize, index: usize, count: usize) -> std::ops::Range<usize> {
+    let count = count.clamp(1, n.max(1));
+    let size = n.div_ceil(count);
+    let start = (index * size).min(n);
+    start..(start + size).min(n)
 }
 
 /// The gradient of `loss` over the batch `(x, y)`, its samples cut into `workers` contiguous
@@ -483,25 +502,11 @@ impl Trainer {
         self.order = batches.concat();
     }
 
-    /// The gradient of one batch (the samples `chunk` of the training data), over
-    /// [`FitOptions::workers`] shards.
-    fn batch_gradient(&self, model: &Sequential, chunk: &[u32]) -> Result<ShardGradient> {
-        let mut batch = self.train.select(chunk)?;
-        if self.lengths.is_some() {
-            batch.x = trim_padding(&batch.x)?;
-        }
-        batch_gradient(model, self.loss, &batch.x, &batch.y, self.options.workers)
-    }
-
-    /// Train one batch (starting an epoch when none is in progress). Returns the epoch's logs
-    /// when this batch ended it. A page's worker calls this once per task, so a Stop is seen
-    /// after at most one batch.
-    pub fn run_batch(
-        &mut self,
-        model: &Sequential,
-        optimizer: &mut Optimizer,
-        callbacks: &mut [&mut dyn Callback],
-    ) -> Result<Option<EpochLogs>> {
+    /// The batch to train on next, padding cut when bucketing (starting an epoch when none
+    /// is in progress); `None` once training has finished. [`Trainer::apply_batch`] then
+    /// takes its gradient. A replica worker computes its shard of it
+    /// ([`shard_of`]) and the summed gradient comes from all of them.
+    pub fn next_batch(&mut self, model: &Sequential) -> Result<Option<Dataset>> {
         if self.finished() {
             return Ok(None);
         }
@@ -518,16 +523,55 @@ impl Trainer {
                 seconds: 0.0,
             });
         }
-        let epoch = self.epoch + 1;
-        let start = Instant::now();
         let b = self
             .current
             .as_ref()
             .expect("an epoch is in progress")
             .next_batch;
         let range = b * batch_size..((b + 1) * batch_size).min(self.order.len());
-        let chunk_len = range.len();
-        let step = self.batch_gradient(model, &self.order[range])?;
+        let mut batch = self.train.select(&self.order[range])?;
+        if self.lengths.is_some() {
+            batch.x = trim_padding(&batch.x)?;
+        }
+        Ok(Some(batch))
+    }
+
+    /// Train one batch (starting an epoch when none is in progress). Returns the epoch's logs
+    /// when this batch ended it. A page's worker calls this once per task, so a Stop is seen
+    /// after at most one batch.
+    pub fn run_batch(
+        &mut self,
+        model: &Sequential,
+        optimizer: &mut Optimizer,
+        callbacks: &mut [&mut dyn Callback],
+    ) -> Result<Option<EpochLogs>> {
+        let start = Instant::now();
+        let Some(batch) = self.next_batch(model)? else {
+            return Ok(None);
+        };
+        let step = batch_gradient(model, self.loss, &batch.x, &batch.y, self.options.workers)?;
+        self.apply_batch(model, optimizer, step, start, callbacks)
+    }
+
+    /// Finish the batch [`Trainer::next_batch`] gave with its gradient (summed over every
+    /// shard): the NaN check, one optimizer step, the running metrics, and at the end of an
+    /// epoch the validation and the callbacks. `start` is when the batch's work began.
+    pub fn apply_batch(
+        &mut self,
+        model: &Sequential,
+        optimizer: &mut Optimizer,
+        step: ShardGradient,
+        start: Instant,
+        callbacks: &mut [&mut dyn Callback],
+    ) -> Result<Option<EpochLogs>> {
+        let batch_size = self.options.batch_size;
+        let epoch = self.epoch + 1;
+        let Some(b) = self.current.as_ref().map(|c| c.next_batch) else {
+            return Err(NnError::Config(
+                "apply_batch needs a batch from next_batch".into(),
+            ));
+        };
+        let chunk_len = step.samples;
         let batch_loss = (step.loss_sum / step.samples.max(1) as f64) as f32;
         let variables = model.trainable_variables();
         let progress = self.current.as_mut().expect("an epoch is in progress");

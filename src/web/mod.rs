@@ -4,6 +4,7 @@
 //! model or text results themselves.
 
 mod app;
+mod faults;
 mod fetch;
 pub mod i18n;
 mod labs;

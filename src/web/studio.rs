@@ -5,7 +5,7 @@
 //! ([`crate::plot`]) and generation all run in the core.
 
 use super::i18n::tr;
-use gloo_worker::{Spawnable, WorkerBridge};
+use gloo_worker::WorkerBridge;
 use leptos::prelude::*;
 
 use super::route;
@@ -233,6 +233,8 @@ pub fn StudioPanel() -> impl IntoView {
 
     // The worker is started on first use and kept; the bridge is not Send, hence local.
     let bridge = StoredValue::new_local(None::<WorkerBridge<TrainWorker>>);
+    // The tag of the worker now in `bridge` (its trap reports carry it).
+    let worker_tag = StoredValue::new(0u32);
     let on_message = move |msg: FromWorker| match msg {
         FromWorker::Started { .. }
         | FromWorker::Progress { .. }
@@ -329,10 +331,8 @@ pub fn StudioPanel() -> impl IntoView {
     let send = move |msg: ToWorker| {
         bridge.update_value(|b| {
             if b.is_none() {
-                // Relative, so the site also works under a sub-path.
-                let fresh = TrainWorker::spawner()
-                    .callback(on_message)
-                    .spawn("./worker.js");
+                let (fresh, tag) = super::faults::spawn_tagged(on_message);
+                worker_tag.set_value(tag);
                 // A replaced (crashed) worker took the trained model with it: hand the new
                 // one the last model file, so that Generate still works.
                 if !matches!(msg, ToWorker::Train { .. } | ToWorker::Load { .. })
@@ -349,12 +349,18 @@ pub fn StudioPanel() -> impl IntoView {
     };
     // Start the worker now, so its module is compiled before the first Train.
     bridge.update_value(|b| {
-        *b = Some(
-            TrainWorker::spawner()
-                .callback(on_message)
-                .spawn("./worker.js"),
-        );
+        let (fresh, tag) = super::faults::spawn_tagged(on_message);
+        worker_tag.set_value(tag);
+        *b = Some(fresh);
     });
+    // A worker that dies without a panic (out of memory) says so through its fault channel.
+    super::faults::watch(
+        move || vec![worker_tag.get_value()],
+        move |message| {
+            status.set(Status::Failed(message));
+            bridge.set_value(None);
+        },
+    );
     // The last run comes back after a reload (unless a shared link chose a corpus).
     if !from_shared_link && let Some((saved, bytes)) = SavedRun::restore() {
         text.set(saved.text);
@@ -576,6 +582,7 @@ pub fn StudioPanel() -> impl IntoView {
                             }>{tr("링크 · Share link")}</button>
                             {test_hooks().then(|| view! {
                                 <button id="test-panic" on:click=move |_| send(ToWorker::PanicForTest)>"test: panic in the worker"</button>
+                                <button id="test-trap" on:click=move |_| send(ToWorker::TrapForTest)>"test: trap in the worker"</button>
                             })}
                             <button id="reset" on:click=move |_| {
                                 // The worker forgets the run too; until it answers, the run's

@@ -106,6 +106,14 @@ pub enum ToWorker {
         text: String,
         config: SentimentConfig,
     },
+    /// The tag this worker's trap reports carry ([`super::faults`]); sent once by the page
+    /// after spawning it.
+    Tag {
+        tag: u32,
+    },
+    /// Trap on purpose without a panic (as running out of memory does). Only the end-to-end
+    /// test sends it: it checks that a worker that dies silently is noticed.
+    TrapForTest,
     /// Panic on purpose. Only the end-to-end test sends it (the page shows its button with
     /// `?test-hooks`): it checks that a crashed worker is reported and replaced.
     PanicForTest,
@@ -630,6 +638,7 @@ impl Worker for TrainWorker {
 
     fn create(_scope: &WorkerScope<Self>) -> Self {
         report_panics_to_page();
+        super::faults::install_reporter();
         Self {
             session: None,
             pending: Vec::new(),
@@ -895,6 +904,8 @@ impl Worker for TrainWorker {
                 });
                 Self::schedule(scope);
             }
+            ToWorker::Tag { tag } => super::faults::set_tag(tag),
+            ToWorker::TrapForTest => trap(),
             ToWorker::NotebookLoad { text, config } => self.notebook_load(scope, text, config),
             ToWorker::NotebookFit { cell } => self.notebook_fit(scope, cell),
             ToWorker::NotebookPredict { sentences } => self.notebook_predict(scope, sentences),
@@ -1032,4 +1043,10 @@ impl Worker for TrainWorker {
             }
         }
     }
+}
+
+/// A trap that is not a panic: what an allocation failure or a stack overflow ends in.
+fn trap() {
+    #[cfg(target_arch = "wasm32")]
+    core::arch::wasm32::unreachable();
 }
