@@ -227,6 +227,23 @@ impl Session {
             .run_batch(&self.model, &mut self.optimizer, &mut [])
     }
 
+    /// As a data-parallel replica: this replica's shard of the next batch, to send to the
+    /// others ([`crate::train::replica`]).
+    pub fn replica_begin(
+        &mut self,
+        replica: &mut train::replica::Replica,
+    ) -> Result<Option<Vec<u8>>> {
+        replica.begin(&mut self.trainer, &self.model)
+    }
+
+    /// As a data-parallel replica: step once every shard of the batch is in.
+    pub fn replica_finish(
+        &mut self,
+        replica: &mut train::replica::Replica,
+    ) -> Result<train::replica::Finish> {
+        replica.finish(&mut self.trainer, &self.model, &mut self.optimizer, &mut [])
+    }
+
     /// Train one more epoch (`None` when already finished).
     pub fn run_epoch(&mut self) -> Result<Option<EpochLogs>> {
         self.trainer

@@ -126,16 +126,16 @@ fn the_shards_are_not_the_same_as_one_smaller_batch() {
     assert!(gap > 1e-3, "{gap}");
 }
 
-/// The page's protocol without the page: K replicas, each with its own copy of the model
-/// (same seed) and its own trainer, compute their shard of each batch, exchange it as bytes
-/// (`shard_wire`), sum the K shards in replica order and step. Every replica ends with the
-/// same weights, bit for bit, and they are those of one worker up to float summation order.
+/// The page's protocol without the page: K replicas ([`Replica`]), each with its own copy of
+/// the model (same seed) and its own trainer, compute their shard of each batch and exchange
+/// it as bytes, delivered in a scrambled order; each sums the K shards in replica order and
+/// steps. Every replica ends with the same weights, bit for bit, and they are those of one
+/// worker up to float summation order.
 #[test]
 fn replicas_exchanging_encoded_shards_stay_identical_and_match_one_worker() {
-    use rnn_playground::train::shard_wire::{decode, encode};
-    use rnn_playground::train::{shard_gradient, shard_of, sum_shards};
+    use rnn_playground::train::replica::{Finish, Replica};
     for mask_zero in [false, true] {
-        let (one, _) = train(CellKind::Gru, mask_zero, 1);
+        let (one, one_logs) = train(CellKind::Gru, mask_zero, 1);
         let k = 3;
         let options = FitOptions {
             epochs: 2,
@@ -144,46 +144,45 @@ fn replicas_exchanging_encoded_shards_stay_identical_and_match_one_worker() {
             bucket_by_length: mask_zero,
             ..FitOptions::default()
         };
-        let mut replicas: Vec<(Sequential, Trainer, Optimizer)> = (0..k)
-            .map(|_| {
+        let mut replicas: Vec<(Sequential, Trainer, Optimizer, Replica)> = (0..k)
+            .map(|i| {
                 (
                     model(CellKind::Gru, mask_zero, 11),
                     Trainer::new(Loss::BinaryCrossentropy, &data(57), &options).unwrap(),
                     Optimizer::new(OptimizerConfig::rmsprop(0.01)),
+                    Replica::new(i, k),
                 )
             })
             .collect();
-        let mut step = 0u64;
+        let mut logs = Vec::new();
         loop {
-            let mut messages = Vec::new();
-            let mut batches = Vec::new();
-            for (i, (m, t, _)) in replicas.iter_mut().enumerate() {
-                let Some(batch) = t.next_batch(m).unwrap() else {
-                    continue;
-                };
-                let n = batch.x.dim(0).unwrap();
-                let r = shard_of(n, i, k);
-                let x = batch.x.narrow(0, r.start, r.len()).unwrap();
-                let y = batch.y.narrow(0, r.start, r.len()).unwrap();
-                let g = shard_gradient(m, Loss::BinaryCrossentropy, &x, &y, n).unwrap();
-                messages.push(encode(step, i as u32, &g, &m.trainable_variables()).unwrap());
-                batches.push(n);
+            let mut outbox = Vec::new();
+            for (i, (m, t, _, r)) in replicas.iter_mut().enumerate() {
+                if let Some(bytes) = r.begin(t, m).unwrap() {
+                    outbox.push((i, bytes));
+                }
             }
-            if messages.is_empty() {
+            if outbox.is_empty() {
                 break;
             }
-            assert_eq!(messages.len(), k, "every replica takes the same batches");
-            for (m, t, opt) in replicas.iter_mut() {
-                let vars = m.trainable_variables();
-                let shards = messages
-                    .iter()
-                    .map(|b| decode(b, &vars).unwrap().2)
-                    .collect();
-                let total = sum_shards(shards, &vars).unwrap();
-                t.apply_batch(m, opt, total, web_time::Instant::now(), &mut [])
-                    .unwrap();
+            assert_eq!(outbox.len(), k, "every replica takes the same batches");
+            // Before all shards are in, a replica waits.
+            let (m, t, o, r) = &mut replicas[0];
+            assert_eq!(r.finish(t, m, o, &mut []).unwrap(), Finish::Waiting);
+            for (from, bytes) in outbox.iter().rev() {
+                for (i, (_, _, _, r)) in replicas.iter_mut().enumerate() {
+                    if i != *from {
+                        r.receive(bytes.clone()).unwrap();
+                    }
+                }
             }
-            step += 1;
+            for (i, (m, t, o, r)) in replicas.iter_mut().enumerate() {
+                match r.finish(t, m, o, &mut []).unwrap() {
+                    Finish::Stepped(Some(l)) if i == 0 => logs.push((l.loss, l.accuracy)),
+                    Finish::Stepped(_) => {}
+                    Finish::Waiting => panic!("replica {i} has every shard"),
+                }
+            }
         }
         let weights = |m: &Sequential| -> Vec<Vec<f32>> {
             m.trainable_variables()
@@ -192,7 +191,7 @@ fn replicas_exchanging_encoded_shards_stay_identical_and_match_one_worker() {
                 .collect()
         };
         let first = weights(&replicas[0].0);
-        for (m, _, _) in &replicas[1..] {
+        for (m, _, _, _) in &replicas[1..] {
             assert_eq!(weights(m), first, "replicas must stay bit-identical");
         }
         let worst = one
@@ -202,5 +201,9 @@ fn replicas_exchanging_encoded_shards_stay_identical_and_match_one_worker() {
             .map(|(a, b)| (a - b).abs() / (1.0 + a.abs()))
             .fold(0f32, f32::max);
         assert!(worst < 2e-5, "mask_zero={mask_zero}: {worst}");
+        assert_eq!(logs.len(), one_logs.len());
+        for ((a, b), (c, d)) in logs.iter().zip(&one_logs) {
+            assert!((a - c).abs() < 1e-5 && (b - d).abs() < 1e-6);
+        }
     }
 }

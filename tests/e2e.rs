@@ -470,6 +470,68 @@ async fn studio_reports_a_worker_panic_and_starts_a_new_worker() {
     client.close().await.unwrap();
 }
 
+/// Data parallelism in the page: 1 and 2 replica workers train lecture 8's model to the same
+/// loss and accuracy (the same weights up to float summation order), and the status shows
+/// the workers and samples/s; 3 workers too, with Stop and Resume in the middle.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn studio_trains_the_same_with_one_two_and_three_workers() {
+    let Page {
+        server: _server,
+        _driver,
+        client,
+    } = Page::open("/#/studio", (1280, 1800), "#studio-panel #train").await;
+    wait_for_state(&client, "idle").await;
+    let mut finals = Vec::new();
+    for workers in ["1", "2", "3"] {
+        set_field(&client, "#workers", workers).await;
+        click(&client, "#train").await;
+        if workers == "3" {
+            // Stop and Resume while the three replicas train.
+            eventually("training", || async {
+                attr_of(&client, "#status", "data-state").await.as_deref() == Some("training")
+            })
+            .await;
+            click(&client, "#stop").await;
+            eventually("stopped or done", || async {
+                matches!(
+                    attr_of(&client, "#status", "data-state").await.as_deref(),
+                    Some("stopped" | "done")
+                )
+            })
+            .await;
+            if attr_of(&client, "#status", "data-state").await.as_deref() == Some("stopped") {
+                click(&client, "#resume").await;
+            }
+        }
+        wait_for_state(&client, "done").await;
+        let status = text_of(&client, "#status").await;
+        println!("{workers} worker(s): {status}");
+        assert!(status.contains("200 epochs"), "{status}");
+        assert!(
+            status.contains(&format!(" · {workers} worker")),
+            "the status names the workers: {status}"
+        );
+        assert!(status.contains("samples/s"), "{status}");
+        let loss = status
+            .split("loss ")
+            .nth(1)
+            .and_then(|r| r.split(' ').next())
+            .unwrap_or_default()
+            .to_string();
+        let accuracy = status
+            .split("accuracy ")
+            .nth(1)
+            .and_then(|r| r.split(' ').next())
+            .unwrap_or_default()
+            .to_string();
+        finals.push((loss, accuracy));
+    }
+    assert_eq!(finals[0], finals[1], "1 vs 2 workers: {finals:?}");
+    assert_eq!(finals[0], finals[2], "1 vs 3 workers: {finals:?}");
+    assert_eq!(finals[0].1, "1.0000");
+    client.close().await.unwrap();
+}
+
 /// A trap that is not a panic (what running out of memory ends in) skips the panic hook: the
 /// worker's plain-JavaScript error listener reports it, the page says what to do in the
 /// user's language, and a new worker trains and generates.

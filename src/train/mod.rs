@@ -24,6 +24,7 @@
 
 mod callbacks;
 pub mod progbar;
+pub mod replica;
 pub mod shard_wire;
 
 use candle_core::backprop::GradStore;
@@ -650,6 +651,11 @@ impl Trainer {
     }
 
     /// All epochs done, or stopped by a callback or cancellation.
+    /// The loss it trains with.
+    pub fn loss(&self) -> Loss {
+        self.loss
+    }
+
     pub fn finished(&self) -> bool {
         self.stopped || self.epoch >= self.options.epochs
     }

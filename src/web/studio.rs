@@ -9,7 +9,7 @@ use gloo_worker::WorkerBridge;
 use leptos::prelude::*;
 
 use super::route;
-use super::worker::{FromWorker, ToWorker, TrainWorker};
+use super::worker::{FromWorker, ReplicaInfo, ToWorker, TrainWorker};
 use crate::generate::GenerationStep;
 use crate::plot::{LineChart, Series};
 use crate::teacher_forcing::{Seq2SeqConfig, StepView};
@@ -124,6 +124,20 @@ impl SavedRun {
     }
 }
 
+/// The most data-parallel workers a run may use (each holds a copy of the model).
+const MAX_WORKERS: usize = 8;
+
+/// Workers by default: the browser's logical cores, at most 4 (a fifth worker rarely pays
+/// for its copy of the model and its messages on a laptop).
+fn default_workers() -> usize {
+    let cores = window().navigator().hardware_concurrency();
+    if cores.is_finite() && cores >= 1.0 {
+        (cores as usize).min(4)
+    } else {
+        1
+    }
+}
+
 /// `?test-hooks` in the address shows controls that only the end-to-end tests use.
 fn test_hooks() -> bool {
     window()
@@ -195,7 +209,10 @@ pub fn StudioPanel() -> impl IntoView {
             .as_ref()
             .map_or_else(|| super::LECTURE_TEXT.to_string(), |s| s.text.clone()),
     );
-    let config = RwSignal::new(shared.map(|s| s.config).unwrap_or_default());
+    let config = RwSignal::new(shared.map(|s| s.config).unwrap_or_else(|| TextgenConfig {
+        workers: default_workers(),
+        ..TextgenConfig::default()
+    }));
     let share_url = RwSignal::new(String::new());
     let runs = RwSignal::new(Vec::<Run>::new());
     let status = RwSignal::new(Status::Loading);
@@ -235,6 +252,10 @@ pub fn StudioPanel() -> impl IntoView {
     let bridge = StoredValue::new_local(None::<WorkerBridge<TrainWorker>>);
     // The tag of the worker now in `bridge` (its trap reports carry it).
     let worker_tag = StoredValue::new(0u32);
+    // Data parallelism: the run's other replica workers (the one in `bridge` is replica 0,
+    // which reports to the page), with their tags.
+    let replicas = StoredValue::new_local(Vec::<(WorkerBridge<TrainWorker>, u32)>::new());
+    let drop_replicas = move || replicas.set_value(Vec::new());
     let on_message = move |msg: FromWorker| match msg {
         FromWorker::Started { .. }
         | FromWorker::Progress { .. }
@@ -265,6 +286,7 @@ pub fn StudioPanel() -> impl IntoView {
             seconds,
             model_file,
         } => {
+            drop_replicas();
             status.set(Status::Done { epochs, seconds });
             keep_run(&model_file);
             trained_model.set(Some(model_file));
@@ -318,6 +340,7 @@ pub fn StudioPanel() -> impl IntoView {
         | FromWorker::NotebookPredicted { .. }
         | FromWorker::Preprocessed { .. } => {}
         FromWorker::Crashed { message } => {
+            drop_replicas();
             status.set(Status::Failed(format!(
                 "학습 워커가 내부 오류로 멈췄습니다: {message}. 다음 요청 때 새 워커가 시작됩니다: 다시 학습을 누르세요 \
                  · the training worker crashed: {message}. \
@@ -353,14 +376,36 @@ pub fn StudioPanel() -> impl IntoView {
         worker_tag.set_value(tag);
         *b = Some(fresh);
     });
-    // A worker that dies without a panic (out of memory) says so through its fault channel.
+    // A worker that dies without a panic (out of memory) says so through its fault channel;
+    // any one of the replicas ends the run.
     super::faults::watch(
-        move || vec![worker_tag.get_value()],
+        move || {
+            let mut tags = vec![worker_tag.get_value()];
+            replicas.with_value(|r| tags.extend(r.iter().map(|(_, t)| *t)));
+            tags
+        },
         move |message| {
             status.set(Status::Failed(message));
+            drop_replicas();
             bridge.set_value(None);
         },
     );
+    // The replicas only speak when something went wrong (replica 0 reports the training).
+    let on_replica_message = move |msg: FromWorker| match msg {
+        FromWorker::Error { message } | FromWorker::Crashed { message } => {
+            status.set(Status::Failed(message));
+            drop_replicas();
+        }
+        _ => {}
+    };
+    // Stop, Resume and Reset go to every replica of the run.
+    let to_replicas = move |msg: ToWorker| {
+        replicas.with_value(|r| {
+            for (b, _) in r {
+                b.send(msg.clone());
+            }
+        })
+    };
     // The last run comes back after a reload (unless a shared link chose a corpus).
     if !from_shared_link && let Some((saved, bytes)) = SavedRun::restore() {
         text.set(saved.text);
@@ -384,9 +429,30 @@ pub fn StudioPanel() -> impl IntoView {
         generated.set(String::new());
         trained_model.set(None);
         status.set(Status::Training);
+        // K workers: each gets the same text and settings (the same seed: the same model and
+        // batches) and its place among them; they exchange their shards' gradients.
+        let count = c.workers.clamp(1, MAX_WORKERS);
+        let run = super::faults::new_tag();
+        let info = |index| (count > 1).then_some(ReplicaInfo { index, count, run });
+        let inner = TextgenConfig { workers: 1, ..c };
+        drop_replicas();
+        replicas.set_value(
+            (1..count)
+                .map(|index| {
+                    let (b, tag) = super::faults::spawn_tagged(on_replica_message);
+                    b.send(ToWorker::Train {
+                        text: text.get_untracked(),
+                        config: inner.clone(),
+                        replica: info(index),
+                    });
+                    (b, tag)
+                })
+                .collect(),
+        );
         send(ToWorker::Train {
             text: text.get_untracked(),
-            config: c,
+            config: inner,
+            replica: info(0),
         });
     };
     let train_seq2seq = move |_| {
@@ -448,11 +514,16 @@ pub fn StudioPanel() -> impl IntoView {
     let latest = move || runs.with(|r| r.last().and_then(|run| run.epochs.last().cloned()));
     let status_line = move || {
         let planned = runs.with(|r| r.last().map_or(0, |run| run.planned));
+        let workers = config.with(|c| c.workers.clamp(1, MAX_WORKERS));
         let figures = latest()
             .map(|e| {
                 format!(
-                    " · epoch {}/{planned} · loss {:.4} · accuracy {:.4}",
-                    e.epoch, e.loss, e.accuracy
+                    " · epoch {}/{planned} · loss {:.4} · accuracy {:.4} · {workers} worker{} · {:.0} samples/s",
+                    e.epoch,
+                    e.loss,
+                    e.accuracy,
+                    if workers == 1 { "" } else { "s" },
+                    e.samples_per_s
                 )
             })
             .unwrap_or_default();
@@ -563,11 +634,13 @@ pub fn StudioPanel() -> impl IntoView {
                                 </select>
                             </label>
                             {number("seed", "seed", |c| c.seed.to_string(), |c, v| if let Ok(n) = v.trim().parse() { c.seed = n })}
+                            // Data-parallel workers: the same weights as 1, up to float sums.
+                            {number("workers", "workers", |c| c.workers.to_string(), |c, v| if let Ok(n) = v.trim().parse::<usize>() { c.workers = n.clamp(1, MAX_WORKERS) })}
                         </fieldset>
                         <div class="buttons">
                             <button id="train" class="primary" on:click=train disabled=move || status.get() == Status::Loading>{tr("학습 · Train")}</button>
-                            <button id="stop" on:click=move |_| send(ToWorker::Stop) disabled=move || status.get() != Status::Training>{tr("멈춤 · Stop")}</button>
-                            <button id="resume" on:click=move |_| { status.set(Status::Training); send(ToWorker::Resume) } disabled=move || !matches!(status.get(), Status::Stopped(_))>{tr("계속 · Resume")}</button>
+                            <button id="stop" on:click=move |_| { to_replicas(ToWorker::Stop); send(ToWorker::Stop) } disabled=move || status.get() != Status::Training>{tr("멈춤 · Stop")}</button>
+                            <button id="resume" on:click=move |_| { status.set(Status::Training); to_replicas(ToWorker::Resume); send(ToWorker::Resume) } disabled=move || !matches!(status.get(), Status::Stopped(_))>{tr("계속 · Resume")}</button>
                             <button id="share" on:click=move |_| {
                                 let state = SharedState { text: text.get_untracked(), config: config.get_untracked() };
                                 let location = window().location();
@@ -588,6 +661,7 @@ pub fn StudioPanel() -> impl IntoView {
                                 // The worker forgets the run too; until it answers, the run's
                                 // last messages are dropped.
                                 resetting.set(true);
+                                drop_replicas();
                                 send(ToWorker::Reset);
                                 runs.set(Vec::new());
                                 summary.set(String::new());

@@ -54,14 +54,18 @@ pub fn wasm_memory_bytes() -> usize {
 }
 
 mod notebook_job;
+mod replica_link;
+pub use replica_link::ReplicaInfo;
 
 /// From the page to the worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ToWorker {
-    /// Start a new run (replaces any previous one).
+    /// Start a new run (replaces any previous one); `replica` when it is one of several
+    /// data-parallel workers of the run.
     Train {
         text: String,
         config: TextgenConfig,
+        replica: Option<ReplicaInfo>,
     },
     Stop,
     Resume,
@@ -407,10 +411,14 @@ pub struct TrainWorker {
     sentiment_seconds: f64,
     sentiment_report: Option<Instant>,
     notebook: Option<notebook_job::Notebook>,
+    /// This worker's place among the run's data-parallel replicas.
+    replica: Option<replica_link::ReplicaLink>,
 }
 
 pub enum Tick {
     Slice,
+    /// A data-parallel peer's shard of a batch.
+    Peer(Vec<u8>),
 }
 
 impl TrainWorker {
@@ -657,10 +665,17 @@ impl Worker for TrainWorker {
             sentiment_seconds: 0.0,
             sentiment_report: None,
             notebook: None,
+            replica: None,
         }
     }
 
-    fn update(&mut self, scope: &WorkerScope<Self>, _msg: Tick) {
+    fn update(&mut self, scope: &WorkerScope<Self>, msg: Tick) {
+        if let Tick::Peer(bytes) = msg {
+            return self.replica_received(scope, bytes);
+        }
+        if self.replica.is_some() && self.session.is_some() {
+            return self.replica_slice(scope);
+        }
         if self.sentiment_job.is_some() {
             self.sentiment_slice(scope);
             return;
@@ -715,8 +730,16 @@ impl Worker for TrainWorker {
     fn received(&mut self, scope: &WorkerScope<Self>, msg: ToWorker, id: HandlerId) {
         self.client = Some(id);
         match msg {
-            ToWorker::Train { text, config } => match Session::new(&text, &config) {
+            ToWorker::Train {
+                text,
+                config,
+                replica,
+            } => match Session::new(&text, &config) {
                 Ok(session) => {
+                    if let Err(e) = self.replica_join(scope, replica) {
+                        self.running = false;
+                        return self.fail(scope, e);
+                    }
                     let started = FromWorker::Started {
                         summary: session.model.summary(),
                         samples: session.samples(),
@@ -755,6 +778,7 @@ impl Worker for TrainWorker {
             ToWorker::Reset => {
                 self.running = false;
                 self.session = None;
+                self.replica = None;
                 self.pending.clear();
                 self.last_report = None;
                 self.respond(

@@ -1,0 +1,169 @@
+//! The studio's data parallelism in the worker: this worker is replica `index` of `count`,
+//! and the replicas of one run talk over a BroadcastChannel of their own (worker to worker:
+//! the page's main thread carries none of the gradients, and no SharedArrayBuffer is needed,
+//! so it works on any static host). The protocol is [`crate::train::replica`]'s; this file
+//! only moves its bytes and paces the batches.
+
+use gloo_worker::WorkerScope;
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
+use web_time::Instant;
+
+use super::{FromWorker, REPORT_MS, Tick, TrainWorker};
+use crate::train::replica::{Finish, Replica};
+
+/// Which replica a worker is, sent with [`super::ToWorker::Train`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplicaInfo {
+    pub index: usize,
+    pub count: usize,
+    /// The run's id: its channel's name (the messages of an earlier run never mix in).
+    pub run: u32,
+}
+
+pub(super) struct ReplicaLink {
+    replica: Replica,
+    channel: web_sys::BroadcastChannel,
+    _on_message: Closure<dyn Fn(web_sys::MessageEvent)>,
+    /// The last shard sent: sent again when a replica joins late (a BroadcastChannel does not
+    /// keep messages for listeners that were not there yet).
+    last_sent: Option<Vec<u8>>,
+}
+
+/// What a replica posts when it joins the run's channel.
+const HELLO: &[u8; 4] = b"HELO";
+
+impl Drop for ReplicaLink {
+    fn drop(&mut self) {
+        self.channel.set_onmessage(None);
+        self.channel.close();
+    }
+}
+
+impl ReplicaLink {
+    /// Join the run's channel; peers' messages come back as [`Tick::Peer`].
+    pub(super) fn join(
+        scope: &WorkerScope<TrainWorker>,
+        info: ReplicaInfo,
+    ) -> Result<Self, String> {
+        let channel = web_sys::BroadcastChannel::new(&format!("rnn-playground-train-{}", info.run))
+            .map_err(|_| "this browser has no BroadcastChannel: train with 1 worker".to_string())?;
+        let scope = scope.clone();
+        let on_message =
+            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+                let bytes = js_sys::Uint8Array::new(&e.data()).to_vec();
+                scope.send_message(Tick::Peer(bytes));
+            });
+        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        let link = Self {
+            replica: Replica::new(info.index, info.count),
+            channel,
+            _on_message: on_message,
+            last_sent: None,
+        };
+        // Replicas start at different moments (each compiles its module): the ones already
+        // waiting send their shard again when they hear this.
+        link.post(HELLO);
+        Ok(link)
+    }
+
+    fn post(&self, bytes: &[u8]) {
+        let array = js_sys::Uint8Array::from(bytes);
+        let _ = self.channel.post_message(&array);
+    }
+
+    fn send_shard(&mut self, bytes: Vec<u8>) {
+        self.post(&bytes);
+        self.last_sent = Some(bytes);
+    }
+}
+
+impl TrainWorker {
+    /// A slice of replica training: send this replica's shard of the next batch (when
+    /// running and not already waiting), then step if every shard is in.
+    pub(super) fn replica_slice(&mut self, scope: &WorkerScope<Self>) {
+        let (Some(session), Some(link)) = (self.session.as_mut(), self.replica.as_mut()) else {
+            return;
+        };
+        if self.running && !link.replica.waiting() {
+            let start = Instant::now();
+            let begun = session.replica_begin(&mut link.replica);
+            self.seconds += start.elapsed().as_secs_f64();
+            match begun {
+                Ok(Some(bytes)) => link.send_shard(bytes),
+                Ok(None) => {}
+                Err(e) => return self.replica_failed(scope, e.bilingual()),
+            }
+        }
+        self.replica_try_step(scope);
+    }
+
+    /// A peer's shard arrived.
+    pub(super) fn replica_received(&mut self, scope: &WorkerScope<Self>, bytes: Vec<u8>) {
+        let Some(link) = self.replica.as_mut() else {
+            return;
+        };
+        if bytes.starts_with(HELLO) {
+            if let Some(last) = &link.last_sent {
+                link.post(last);
+            }
+            return;
+        }
+        if let Err(e) = link.replica.receive(bytes) {
+            return self.replica_failed(scope, e.bilingual());
+        }
+        self.replica_try_step(scope);
+    }
+
+    fn replica_try_step(&mut self, scope: &WorkerScope<Self>) {
+        let (Some(session), Some(link)) = (self.session.as_mut(), self.replica.as_mut()) else {
+            return;
+        };
+        let start = Instant::now();
+        match session.replica_finish(&mut link.replica) {
+            Ok(Finish::Waiting) => {}
+            Ok(Finish::Stepped(logs)) => {
+                self.seconds += start.elapsed().as_secs_f64();
+                if let Some(logs) = logs {
+                    self.pending.push(logs);
+                }
+                let finished = session.finished();
+                let due = self
+                    .last_report
+                    .is_none_or(|t| t.elapsed().as_secs_f64() * 1000.0 >= REPORT_MS);
+                if !self.pending.is_empty() && (due || finished) {
+                    let epochs = std::mem::take(&mut self.pending);
+                    self.respond(scope, FromWorker::Progress { epochs });
+                    self.last_report = Some(Instant::now());
+                }
+                // A step that completes after Stop (its shards were on their way) is kept,
+                // but the run stays stopped: Resume goes on from here.
+                if self.running && finished {
+                    self.finish(scope);
+                } else if self.running {
+                    Self::schedule(scope);
+                }
+            }
+            Err(e) => self.replica_failed(scope, e.bilingual()),
+        }
+    }
+
+    fn replica_failed(&mut self, scope: &WorkerScope<Self>, message: String) {
+        self.running = false;
+        self.fail(scope, message);
+    }
+
+    /// Start (or leave) data-parallel training for the run that `Train` starts.
+    pub(super) fn replica_join(
+        &mut self,
+        scope: &WorkerScope<Self>,
+        info: Option<ReplicaInfo>,
+    ) -> Result<(), String> {
+        self.replica = None;
+        if let Some(info) = info.filter(|i| i.count > 1) {
+            self.replica = Some(ReplicaLink::join(scope, info)?);
+        }
+        Ok(())
+    }
+}
