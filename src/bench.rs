@@ -248,6 +248,82 @@ pub fn classifier_train_with_workers(
     Ok(out)
 }
 
+/// The page's data-parallel benchmark cases: `(case, (cell, vocabulary, embedding dim,
+/// units), batch, batch kind)`, the same shapes as the single-thread cases of the same names.
+pub const REPLICA_CASES: [(&str, (CellKind, usize, usize, usize), usize, BatchKind); 3] = [
+    (
+        "lecture11-gru-train",
+        (CellKind::Gru, 8000, 100, 128),
+        60,
+        BatchKind::RandomIds,
+    ),
+    (
+        "lecture11-gru-train-padded-reviews",
+        (CellKind::Gru, 8000, 100, 128),
+        60,
+        BatchKind::PaddedReviews,
+    ),
+    (
+        "lecture9-simplernn-train-padded-reviews",
+        (CellKind::SimpleRnn, 8000, 128, 64),
+        32,
+        BatchKind::PaddedReviews,
+    ),
+];
+
+/// One of [`REPLICA_CASES`] as a trainer over its four batches (no shuffling, no
+/// validation), for the page's replica workers to step through as they train: `(model,
+/// trainer, optimizer, batch size)`.
+pub fn replica_case(case: &str) -> Result<(Sequential, train::Trainer, Optimizer, usize)> {
+    let Some((_, (cell, vocab, dim, units), batch, kind)) =
+        REPLICA_CASES.iter().find(|c| c.0 == case).copied()
+    else {
+        return Err(crate::nn::NnError::Config(format!(
+            "no data-parallel benchmark case {case:?}"
+        )));
+    };
+    let len = 60;
+    let model = classifier(vocab, dim, cell, units, len)?;
+    let mut rng = StdRng::seed_from_u64(1);
+    let make = match kind {
+        BatchKind::RandomIds => random_batch,
+        BatchKind::PaddedReviews | BatchKind::PaddedReviewsUnshared => review_batch,
+    };
+    let batches: Vec<(Tensor, Tensor)> = (0..4)
+        .map(|_| make(&mut rng, batch, len, vocab))
+        .collect::<Result<_>>()?;
+    let xs: Vec<&Tensor> = batches.iter().map(|b| &b.0).collect();
+    let ys: Vec<&Tensor> = batches.iter().map(|b| &b.1).collect();
+    let data = train::Dataset {
+        x: Tensor::cat(&xs, 0)?,
+        y: Tensor::cat(&ys, 0)?,
+    };
+    let trainer = train::Trainer::new(
+        Loss::BinaryCrossentropy,
+        &data,
+        &train::FitOptions {
+            epochs: 100_000,
+            batch_size: batch,
+            shuffle: false,
+            ..train::FitOptions::default()
+        },
+    )?;
+    Ok((
+        model,
+        trainer,
+        Optimizer::new(OptimizerConfig::adam(1e-3)),
+        batch,
+    ))
+}
+
+/// A replica-benchmark figure, as a record.
+pub fn replica_record(case: &str, workers: usize, samples_per_s: f64) -> BenchRecord {
+    BenchRecord {
+        workers: Some(workers),
+        ..record(case, "wasm", "samples_per_s", samples_per_s)
+    }
+}
+
 /// The segmenter on the forty reviews of [`crate::lecture::EXAMPLE_REVIEWS`] (cleaning
 /// included, one thread, no word cache, so every review is segmented from scratch).
 pub fn segment_reviews(place: &str, quick: bool) -> Result<Vec<BenchRecord>> {

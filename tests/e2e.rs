@@ -7,6 +7,8 @@
 
 #[path = "e2e/a11y.rs"]
 mod a11y;
+#[path = "e2e/bench_workers.rs"]
+mod bench_workers;
 #[path = "e2e/labs.rs"]
 mod labs;
 #[path = "e2e/notebook.rs"]

@@ -82,6 +82,7 @@ pub fn App() -> impl IntoView {
                     Route::Labs => view! { <LabsIndex/> }.into_any(),
                     Route::Lab(lab) => lab_view(lab, &here),
                     Route::Lecture(lecture) => view! { <NotebookPage lecture/> }.into_any(),
+                    Route::Bench => view! { <super::bench_page::BenchPage/> }.into_any(),
                     Route::NotFound(path) => view! {
                         <section class="panel">
                             <p class="error">{format!("없는 페이지입니다 · no page at #/{path}. ")}<a href="#/">{tr("처음으로 · home")}</a></p>

@@ -4,6 +4,7 @@
 //! model or text results themselves.
 
 mod app;
+mod bench_page;
 mod faults;
 mod fetch;
 pub mod i18n;

@@ -126,6 +126,8 @@ pub enum Route {
     Lab(LabId),
     /// `#/lecture/9`, `#/lecture/11`: the lecture's notebook.
     Lecture(crate::notebook::Lecture),
+    /// `#/bench`: the data-parallel benchmark page (not linked; `cargo xtask bench` opens it).
+    Bench,
     /// An unknown `#/…` route (shown as a message with links).
     NotFound(String),
 }
@@ -188,6 +190,7 @@ pub fn parse(hash: &str) -> Location {
         ["labs"] => Route::Labs,
         ["lecture", "9"] => Route::Lecture(crate::notebook::Lecture::Nine),
         ["lecture", "11"] => Route::Lecture(crate::notebook::Lecture::Eleven),
+        ["bench"] => Route::Bench,
         ["labs", slug] => LabId::ALL
             .iter()
             .find(|l| l.slug() == *slug)

@@ -338,6 +338,7 @@ pub fn StudioPanel() -> impl IntoView {
         | FromWorker::NotebookFitStarted { .. }
         | FromWorker::NotebookFitted { .. }
         | FromWorker::NotebookPredicted { .. }
+        | FromWorker::BenchDone { .. }
         | FromWorker::Preprocessed { .. } => {}
         FromWorker::Crashed { message } => {
             drop_replicas();

@@ -53,6 +53,7 @@ pub fn wasm_memory_bytes() -> usize {
         .unwrap_or(0)
 }
 
+mod bench_job;
 mod notebook_job;
 mod replica_link;
 pub use replica_link::ReplicaInfo;
@@ -144,6 +145,13 @@ pub enum ToWorker {
     /// `sentiment_predict` with the last model the notebook fitted.
     NotebookPredict {
         sentences: Vec<String>,
+    },
+    /// `cargo xtask bench`'s data-parallel case: train `case` for `steps` batches as replica
+    /// `replica` (or alone), answered by [`FromWorker::BenchDone`] from replica 0.
+    BenchTrain {
+        case: String,
+        steps: usize,
+        replica: Option<ReplicaInfo>,
     },
     /// Generate from the model as trained so far.
     Generate {
@@ -283,6 +291,10 @@ pub enum FromWorker {
         result: crate::notebook::RunResult,
         summary: String,
     },
+    /// The answer to [`ToWorker::BenchTrain`].
+    BenchDone {
+        record: crate::bench::BenchRecord,
+    },
     /// `(sentence, probability, the lecture's sentence)` for each sentence.
     NotebookPredicted {
         answers: Vec<(String, f32, String)>,
@@ -413,6 +425,8 @@ pub struct TrainWorker {
     notebook: Option<notebook_job::Notebook>,
     /// This worker's place among the run's data-parallel replicas.
     replica: Option<replica_link::ReplicaLink>,
+    /// A data-parallel benchmark in progress.
+    bench: Option<bench_job::BenchJob>,
 }
 
 pub enum Tick {
@@ -666,12 +680,16 @@ impl Worker for TrainWorker {
             sentiment_report: None,
             notebook: None,
             replica: None,
+            bench: None,
         }
     }
 
     fn update(&mut self, scope: &WorkerScope<Self>, msg: Tick) {
         if let Tick::Peer(bytes) = msg {
             return self.replica_received(scope, bytes);
+        }
+        if self.bench.is_some() {
+            return self.bench_slice(scope);
         }
         if self.replica.is_some() && self.session.is_some() {
             return self.replica_slice(scope);
@@ -929,6 +947,11 @@ impl Worker for TrainWorker {
                 Self::schedule(scope);
             }
             ToWorker::Tag { tag } => super::faults::set_tag(tag),
+            ToWorker::BenchTrain {
+                case,
+                steps,
+                replica,
+            } => self.bench_start(scope, case, steps, replica),
             ToWorker::TrapForTest => trap(),
             ToWorker::NotebookLoad { text, config } => self.notebook_load(scope, text, config),
             ToWorker::NotebookFit { cell } => self.notebook_fit(scope, cell),

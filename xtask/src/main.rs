@@ -577,6 +577,44 @@ fn bench(args: &[String]) -> Result {
                     .map(|(_, json)| json.trim().to_string())
             }),
     );
+    println!("==> wasm data-parallel benchmark (the site's #/bench page, 1 and 2 workers)");
+    let site = root().join("target").join("bench-site");
+    run(dist_build(&site))?;
+    let out = cargo(&[
+        "test",
+        "-p",
+        "rnn-playground",
+        "--features",
+        "e2e",
+        "--test",
+        "e2e",
+        "--",
+        "bench_workers::bench_workers",
+        "--exact",
+        "--nocapture",
+    ])
+    .env("RNN_PLAYGROUND_SITE", &site)
+    .env("BENCH_WORKERS", if quick { "10" } else { "30" })
+    .env("CHROME", &browser.chrome)
+    .env("CHROMEDRIVER", &browser.chromedriver)
+    .env("TMPDIR", browser_tmp()?)
+    .stderr(std::process::Stdio::inherit())
+    .output()
+    .map_err(|e| format!("cannot run the data-parallel benchmark: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "the data-parallel benchmark failed:\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        ));
+    }
+    records.extend(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| {
+                l.split_once("BENCH ")
+                    .map(|(_, json)| json.trim().to_string())
+            }),
+    );
     if args.iter().any(|a| a == "--keras") {
         records.extend(keras_bench(quick)?);
     }

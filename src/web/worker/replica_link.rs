@@ -73,9 +73,25 @@ impl ReplicaLink {
         let _ = self.channel.post_message(&array);
     }
 
-    fn send_shard(&mut self, bytes: Vec<u8>) {
+    pub(super) fn send_shard(&mut self, bytes: Vec<u8>) {
         self.post(&bytes);
         self.last_sent = Some(bytes);
+    }
+
+    /// A message from the channel: a peer's shard, or a late replica's HELLO (answered with
+    /// this replica's pending shard).
+    pub(super) fn deliver(&mut self, bytes: Vec<u8>) -> crate::nn::Result<()> {
+        if bytes.starts_with(HELLO) {
+            if let Some(last) = &self.last_sent {
+                self.post(last);
+            }
+            return Ok(());
+        }
+        self.replica.receive(bytes)
+    }
+
+    pub(super) fn replica(&mut self) -> &mut Replica {
+        &mut self.replica
     }
 }
 
@@ -101,16 +117,13 @@ impl TrainWorker {
 
     /// A peer's shard arrived.
     pub(super) fn replica_received(&mut self, scope: &WorkerScope<Self>, bytes: Vec<u8>) {
+        if self.bench.is_some() {
+            return self.bench_received(scope, bytes);
+        }
         let Some(link) = self.replica.as_mut() else {
             return;
         };
-        if bytes.starts_with(HELLO) {
-            if let Some(last) = &link.last_sent {
-                link.post(last);
-            }
-            return;
-        }
-        if let Err(e) = link.replica.receive(bytes) {
+        if let Err(e) = link.deliver(bytes) {
             return self.replica_failed(scope, e.bilingual());
         }
         self.replica_try_step(scope);

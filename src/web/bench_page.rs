@@ -1,0 +1,53 @@
+//! `#/bench?case=…&workers=K&steps=N`: not linked from the site. `cargo xtask bench` opens it
+//! to time the page's data parallelism (K replica workers, as the studio trains) in wasm; the
+//! result is one benchmark record as JSON in `#bench-result`.
+
+use gloo_worker::WorkerBridge;
+use leptos::prelude::*;
+
+use super::worker::{FromWorker, ReplicaInfo, ToWorker, TrainWorker};
+
+#[component]
+pub fn BenchPage() -> impl IntoView {
+    let here = super::route::current();
+    let case = here
+        .param("case")
+        .unwrap_or("lecture11-gru-train")
+        .to_string();
+    let workers: usize = here.parsed("workers").unwrap_or(1usize).clamp(1, 8);
+    let steps: usize = here.parsed("steps").unwrap_or(30usize).clamp(1, 10_000);
+    let result = RwSignal::new(String::new());
+    let on_message = move |msg: FromWorker| match msg {
+        FromWorker::BenchDone { record } => {
+            result.set(serde_json::to_string(&record).unwrap_or_default())
+        }
+        FromWorker::Error { message } | FromWorker::Crashed { message } => {
+            result.set(format!("error: {message}"))
+        }
+        _ => {}
+    };
+    let run = super::faults::new_tag();
+    let bridges: Vec<WorkerBridge<TrainWorker>> = (0..workers)
+        .map(|index| {
+            let (bridge, _) = super::faults::spawn_tagged(on_message);
+            bridge.send(ToWorker::BenchTrain {
+                case: case.clone(),
+                steps,
+                replica: (workers > 1).then_some(ReplicaInfo {
+                    index,
+                    count: workers,
+                    run,
+                }),
+            });
+            bridge
+        })
+        .collect();
+    let bridges = StoredValue::new_local(bridges);
+    on_cleanup(move || bridges.set_value(Vec::new()));
+    view! {
+        <section class="panel" id="bench">
+            <h2>{format!("{case}: {workers} worker(s), {steps} batches")}</h2>
+            <pre id="bench-result">{move || result.get()}</pre>
+        </section>
+    }
+}

@@ -1,0 +1,144 @@
+//! `cargo xtask bench`'s data-parallel rows in wasm: K replica workers train one of
+//! [`crate::bench::REPLICA_CASES`] together, exactly as the studio's replicas do (shards over
+//! a BroadcastChannel), and replica 0 reports samples/s over `steps` batches after one
+//! warm-up batch. The page's `#/bench` route starts them; the bench driver reads the result.
+
+use gloo_worker::WorkerScope;
+use web_time::Instant;
+
+use super::replica_link::{ReplicaInfo, ReplicaLink};
+use super::{FromWorker, TrainWorker};
+use crate::nn::{Optimizer, Sequential};
+use crate::train::Trainer;
+use crate::train::replica::Finish;
+
+pub(super) struct BenchJob {
+    case: String,
+    model: Sequential,
+    trainer: Trainer,
+    optimizer: Optimizer,
+    batch: usize,
+    /// `None` for one worker.
+    link: Option<ReplicaLink>,
+    index: usize,
+    workers: usize,
+    /// Batches to time, and batches done (the first one is the warm-up).
+    steps: usize,
+    done: usize,
+    start: Option<Instant>,
+}
+
+impl TrainWorker {
+    pub(super) fn bench_start(
+        &mut self,
+        scope: &WorkerScope<Self>,
+        case: String,
+        steps: usize,
+        replica: Option<ReplicaInfo>,
+    ) {
+        let (model, trainer, optimizer, batch) = match crate::bench::replica_case(&case) {
+            Ok(parts) => parts,
+            Err(e) => return self.fail(scope, e.bilingual()),
+        };
+        let link = match replica.filter(|r| r.count > 1) {
+            Some(info) => match ReplicaLink::join(scope, info) {
+                Ok(l) => Some(l),
+                Err(e) => return self.fail(scope, e),
+            },
+            None => None,
+        };
+        self.bench = Some(BenchJob {
+            case,
+            model,
+            trainer,
+            optimizer,
+            batch,
+            link,
+            index: replica.map_or(0, |r| r.index),
+            workers: replica.map_or(1, |r| r.count.max(1)),
+            steps: steps.max(1),
+            done: 0,
+            start: None,
+        });
+        Self::schedule(scope);
+    }
+
+    /// One batch: alone, a whole training step; as a replica, send this shard and step when
+    /// the others' are in.
+    pub(super) fn bench_slice(&mut self, scope: &WorkerScope<Self>) {
+        let Some(job) = self.bench.as_mut() else {
+            return;
+        };
+        let result = match job.link.as_mut() {
+            None => job
+                .trainer
+                .run_batch(&job.model, &mut job.optimizer, &mut [])
+                .map(|_| true),
+            Some(link) => {
+                if !link.replica().waiting() {
+                    match link.replica().begin(&mut job.trainer, &job.model) {
+                        Ok(Some(bytes)) => link.send_shard(bytes),
+                        Ok(None) => {}
+                        Err(e) => return self.fail(scope, e.bilingual()),
+                    }
+                }
+                return self.bench_try_step(scope);
+            }
+        };
+        match result {
+            Ok(_) => self.bench_stepped(scope),
+            Err(e) => self.fail(scope, e.bilingual()),
+        }
+    }
+
+    pub(super) fn bench_received(&mut self, scope: &WorkerScope<Self>, bytes: Vec<u8>) {
+        let Some(link) = self.bench.as_mut().and_then(|j| j.link.as_mut()) else {
+            return;
+        };
+        if let Err(e) = link.deliver(bytes) {
+            return self.fail(scope, e.bilingual());
+        }
+        self.bench_try_step(scope);
+    }
+
+    fn bench_try_step(&mut self, scope: &WorkerScope<Self>) {
+        let Some(job) = self.bench.as_mut() else {
+            return;
+        };
+        let Some(link) = job.link.as_mut() else {
+            return;
+        };
+        match link
+            .replica()
+            .finish(&mut job.trainer, &job.model, &mut job.optimizer, &mut [])
+        {
+            Ok(Finish::Waiting) => {}
+            Ok(Finish::Stepped(_)) => self.bench_stepped(scope),
+            Err(e) => self.fail(scope, e.bilingual()),
+        }
+    }
+
+    fn bench_stepped(&mut self, scope: &WorkerScope<Self>) {
+        let Some(job) = self.bench.as_mut() else {
+            return;
+        };
+        job.done += 1;
+        if job.done == 1 {
+            job.start = Some(Instant::now());
+        }
+        if job.done <= job.steps {
+            return Self::schedule(scope);
+        }
+        let seconds = job.start.map_or(1.0, |s| s.elapsed().as_secs_f64());
+        let record = crate::bench::replica_record(
+            &job.case,
+            job.workers,
+            (job.steps * job.batch) as f64 / seconds.max(1e-9),
+        );
+        let report = job.index == 0;
+        self.bench = None;
+        if report {
+            self.respond(scope, FromWorker::BenchDone { record });
+        }
+    }
+}
