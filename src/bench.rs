@@ -248,9 +248,15 @@ pub fn classifier_train_with_workers(
     Ok(out)
 }
 
+/// (cell, vocabulary, embedding dim, units) of a classifier case.
+pub type ClassifierShape = (CellKind, usize, usize, usize);
+
+/// (case, shape, batch size, batch kind).
+pub type ReplicaCase = (&'static str, ClassifierShape, usize, BatchKind);
+
 /// The page's data-parallel benchmark cases: `(case, (cell, vocabulary, embedding dim,
 /// units), batch, batch kind)`, the same shapes as the single-thread cases of the same names.
-pub const REPLICA_CASES: [(&str, (CellKind, usize, usize, usize), usize, BatchKind); 3] = [
+pub const REPLICA_CASES: [ReplicaCase; 3] = [
     (
         "lecture11-gru-train",
         (CellKind::Gru, 8000, 100, 128),
@@ -483,27 +489,7 @@ fn run_cases(place: &str, steps: usize, filter: &str) -> Result<Vec<BenchRecord>
     }
     // Natively, the same three cases with each batch's gradient in two threads.
     if place == "native" {
-        let cases = [
-            (
-                "lecture11-gru-train",
-                (CellKind::Gru, 8000, 100, 128),
-                60,
-                BatchKind::RandomIds,
-            ),
-            (
-                "lecture11-gru-train-padded-reviews",
-                (CellKind::Gru, 8000, 100, 128),
-                60,
-                BatchKind::PaddedReviews,
-            ),
-            (
-                "lecture9-simplernn-train-padded-reviews",
-                (CellKind::SimpleRnn, 8000, 128, 64),
-                32,
-                BatchKind::PaddedReviews,
-            ),
-        ];
-        for (case, shape, batch, kind) in cases {
+        for (case, shape, batch, kind) in REPLICA_CASES {
             if case.contains(filter) {
                 out.extend(classifier_train_with_workers(
                     case, place, shape, batch, steps, true, kind, 2,
