@@ -773,6 +773,35 @@ impl SentimentSession {
         self.trainer.finished()
     }
 
+    /// As a data-parallel replica: this replica's shard of the next batch, to send to the
+    /// others ([`crate::train::replica`]).
+    pub fn replica_begin(
+        &mut self,
+        replica: &mut crate::train::replica::Replica,
+    ) -> Result<Option<Vec<u8>>> {
+        replica.begin(&mut self.trainer, &self.model.model)
+    }
+
+    /// As a data-parallel replica: step once every shard of the batch is in (early stopping
+    /// decides the same on every replica: their weights, so their val_loss, are the same).
+    pub fn replica_finish(
+        &mut self,
+        replica: &mut crate::train::replica::Replica,
+        callbacks: &mut [&mut dyn Callback],
+    ) -> Result<crate::train::replica::Finish> {
+        let mut all: Vec<&mut dyn Callback> = Vec::with_capacity(callbacks.len() + 1);
+        for c in callbacks.iter_mut() {
+            all.push(&mut **c);
+        }
+        all.push(&mut self.early);
+        replica.finish(
+            &mut self.trainer,
+            &self.model.model,
+            &mut self.optimizer,
+            &mut all,
+        )
+    }
+
     /// End after the batch in progress (the page's Stop); `into_model` then keeps the best
     /// weights so far.
     pub fn stop(&mut self) {

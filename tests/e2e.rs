@@ -813,9 +813,49 @@ async fn sentiment_panel_retrains_lecture9_on_a_review_file() {
             .contains("not hold enough reviews")
     })
     .await;
-    // Our review file trains lecture 9's SimpleRNN in the worker to the end.
+    // Our review file trains lecture 9's SimpleRNN in the worker to the end: first with one
+    // worker, then with two replica workers, which must reach the same validation accuracy.
     set_field(&client, "#data-url", &server.url("/test-reviews.txt")).await;
+    set_field(&client, "#retrain-workers", "1").await;
     click(&client, "#retrain-url").await;
+    eventually_within(
+        "retraining with 1 worker",
+        Duration::from_secs(90),
+        || async {
+            attr_of(&client, "#retrain-status", "data-state")
+                .await
+                .as_deref()
+                == Some("done")
+        },
+    )
+    .await;
+    let best = |status: &str| {
+        status
+            .split("best val_accuracy ")
+            .nth(1)
+            .and_then(|r| r.split(' ').next())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let one = text_of(&client, "#retrain-status").await;
+    println!("retraining, 1 worker: {one}");
+    set_field(&client, "#retrain-workers", "2").await;
+    // (The first model's verdicts now fill the column beside the button.)
+    client
+        .execute("document.querySelector('#retrain-url').click()", vec![])
+        .await
+        .unwrap();
+    eventually_within(
+        "retraining with 2 workers starts",
+        Duration::from_secs(30),
+        || async {
+            attr_of(&client, "#retrain-status", "data-state")
+                .await
+                .as_deref()
+                != Some("done")
+        },
+    )
+    .await;
     for _ in 0..6 {
         if attr_of(&client, "#retrain-status", "data-state")
             .await
@@ -835,6 +875,13 @@ async fn sentiment_panel_retrains_lecture9_on_a_review_file() {
     .await;
     let status = text_of(&client, "#retrain-status").await;
     println!("retraining: {status}");
+    assert!(status.contains(" · 2 workers"), "{status}");
+    assert_eq!(
+        best(&status),
+        best(&one),
+        "1 vs 2 workers:\n{one}\n{status}"
+    );
+    assert!(!best(&one).is_empty(), "{one}");
     let points = |name: &'static str| {
         let client = client.clone();
         async move {

@@ -10,6 +10,7 @@ mod fetch;
 pub mod i18n;
 mod labs;
 mod notebook_page;
+mod parallel;
 pub mod route;
 mod sentiment_panel;
 mod studio;

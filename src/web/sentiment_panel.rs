@@ -7,13 +7,13 @@
 //! own; the worker runs the core's [`crate::sentiment::SentimentModel`].
 
 use super::i18n::tr;
-use gloo_worker::{Spawnable, WorkerBridge};
+use gloo_worker::WorkerBridge;
 use leptos::prelude::*;
 use serde::Deserialize;
 
 use super::fetch;
 use super::route;
-use super::worker::{FromWorker, SentimentResult, ToWorker, TrainWorker};
+use super::worker::{FromWorker, ReplicaInfo, SentimentResult, ToWorker, TrainWorker};
 use crate::plot::{LineChart, Series};
 use crate::sentiment::SentimentConfig;
 use crate::train::EpochLogs;
@@ -114,6 +114,13 @@ pub fn SentimentPanel() -> impl IntoView {
     let retrain_epochs = RwSignal::new(Vec::<EpochLogs>::new());
     let data_url = RwSignal::new(LECTURE_DATA_URL.to_string());
     let bridge: Shared<Option<WorkerBridge<TrainWorker>>> = StoredValue::new_local(None);
+    // The retraining's other data-parallel replicas (the worker in `bridge` is replica 0), and
+    // how many workers it uses.
+    let replicas: Shared<Vec<(WorkerBridge<TrainWorker>, u32)>> =
+        StoredValue::new_local(Vec::new());
+    let drop_replicas = move || replicas.set_value(Vec::new());
+    let retrain_workers = RwSignal::new(super::parallel::default_workers());
+    let worker_tag = StoredValue::new(0u32);
     // Every model here reads morphemes: the worker gets the lexicon before the first one.
     let segmenter = fetch::SegmenterGate::new();
     let send = move |message: ToWorker| {
@@ -188,6 +195,7 @@ pub fn SentimentPanel() -> impl IntoView {
             val_accuracy,
             seconds,
         } => {
+            drop_replicas();
             retrain.set(Retrain::Done {
                 epochs,
                 val_accuracy,
@@ -223,11 +231,30 @@ pub fn SentimentPanel() -> impl IntoView {
         ))),
         _ => {}
     };
-    bridge.set_value(Some(
-        TrainWorker::spawner()
-            .callback(on_message)
-            .spawn("./worker.js"),
-    ));
+    let (primary, tag) = super::faults::spawn_tagged(on_message);
+    worker_tag.set_value(tag);
+    bridge.set_value(Some(primary));
+    // A replica that fails ends the retraining (replica 0 reports the training itself).
+    let on_replica_message = move |msg: FromWorker| match msg {
+        FromWorker::Error { message } | FromWorker::Crashed { message } => {
+            drop_replicas();
+            retrain.set(Retrain::Idle);
+            error.set(Some(message));
+        }
+        _ => {}
+    };
+    super::faults::watch(
+        move || {
+            let mut tags = vec![worker_tag.get_value()];
+            replicas.with_value(|r| tags.extend(r.iter().map(|(_, t)| *t)));
+            tags
+        },
+        move |message| {
+            drop_replicas();
+            retrain.set(Retrain::Idle);
+            error.set(Some(message));
+        },
+    );
 
     // The list of shipped models, then each model's two files.
     let load_model = move |info: ModelInfo| {
@@ -292,10 +319,38 @@ pub fn SentimentPanel() -> impl IntoView {
     let start_training = move |text: String| {
         retrain_epochs.set(Vec::new());
         error.set(None);
-        // Lecture 9: 15 epochs, batch 32, validation_split 0.2, early stopping.
+        // Lecture 9: 15 epochs, batch 32, validation_split 0.2, early stopping; on K replica
+        // workers that each read and segment the file and train on their shard of every batch.
+        let count = retrain_workers
+            .get_untracked()
+            .clamp(1, super::parallel::MAX_WORKERS);
+        let run = super::faults::new_tag();
+        let info = move |index| (count > 1).then_some(ReplicaInfo { index, count, run });
+        drop_replicas();
+        replicas.set_value(
+            (1..count)
+                .map(|_| super::faults::spawn_tagged(on_replica_message))
+                .collect(),
+        );
+        for index in 1..count {
+            let message = ToWorker::TrainSentimentFile {
+                text: text.clone(),
+                config: SentimentConfig::default(),
+                replica: info(index),
+            };
+            let to_replica = move |m: ToWorker| {
+                replicas.with_value(|r| {
+                    if let Some((b, _)) = r.get(index - 1) {
+                        b.send(m);
+                    }
+                })
+            };
+            fetch::SegmenterGate::new().send(message, to_replica, lexicon_failed);
+        }
         let message = ToWorker::TrainSentimentFile {
             text,
             config: SentimentConfig::default(),
+            replica: info(0),
         };
         segmenter.send(message, send, lexicon_failed);
     };
@@ -380,6 +435,12 @@ pub fn SentimentPanel() -> impl IntoView {
                             <input id="data-url" type="text" prop:value=move || data_url.get()
                                 on:input=move |ev| data_url.set(event_target_value(&ev))/>
                         </label>
+                        <label class="field inline">
+                            <span>{tr("워커 수 · workers")}</span>
+                            <input id="retrain-workers" type="number" min="1" max=super::parallel::MAX_WORKERS.to_string()
+                                prop:value=move || retrain_workers.get().to_string()
+                                on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<usize>() { retrain_workers.set(n.clamp(1, super::parallel::MAX_WORKERS)) } }/>
+                        </label>
                         <button id="retrain-url" class="primary" on:click=fetch_and_train disabled=busy>{tr("불러와 학습 · fetch and train")}</button>
                         <label
                             class="drop"
@@ -406,7 +467,18 @@ pub fn SentimentPanel() -> impl IntoView {
                             Retrain::Segmenting { .. } => "segmenting",
                             Retrain::Training { .. } => "training",
                             Retrain::Done { .. } => "done",
-                        }>{move || retrain_status(&retrain.get())}</p>
+                        }>{move || {
+                            let speed = retrain_epochs.with(|e| e.last().map(|l| l.samples_per_s));
+                            let workers = retrain_workers.get();
+                            let mut line = retrain_status(&retrain.get());
+                            if !matches!(retrain.get(), Retrain::Idle | Retrain::Fetching(..)) {
+                                line += &format!(" · {workers} worker{}", if workers == 1 { "" } else { "s" });
+                                if let Some(v) = speed {
+                                    line += &format!(" · {v:.0} samples/s");
+                                }
+                            }
+                            line
+                        }}</p>
                         {move || retrain_progress(&retrain.get()).map(|pct| view! {
                             <progress id="retrain-progress" max="100" value=format!("{pct:.1}")></progress>
                         })}

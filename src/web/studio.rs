@@ -124,19 +124,7 @@ impl SavedRun {
     }
 }
 
-/// The most data-parallel workers a run may use (each holds a copy of the model).
-const MAX_WORKERS: usize = 8;
-
-/// Workers by default: the browser's logical cores, at most 4 (a fifth worker rarely pays
-/// for its copy of the model and its messages on a laptop).
-fn default_workers() -> usize {
-    let cores = window().navigator().hardware_concurrency();
-    if cores.is_finite() && cores >= 1.0 {
-        (cores as usize).min(4)
-    } else {
-        1
-    }
-}
+use super::parallel::{MAX_WORKERS, default_workers};
 
 /// `?test-hooks` in the address shows controls that only the end-to-end tests use.
 fn test_hooks() -> bool {

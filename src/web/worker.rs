@@ -110,6 +110,7 @@ pub enum ToWorker {
     TrainSentimentFile {
         text: String,
         config: SentimentConfig,
+        replica: Option<ReplicaInfo>,
     },
     /// The tag this worker's trap reports carry ([`super::faults`]); sent once by the page
     /// after spawning it.
@@ -593,15 +594,27 @@ impl TrainWorker {
                     }
                     crate::train::Control::Continue
                 };
-                let result = session.run_batch(&mut [&mut watch]);
+                // Ok(None): a replica waiting for the others' shards of this batch.
+                let result = match self.replica.as_mut() {
+                    None => session.run_batch(&mut [&mut watch]).map(Some),
+                    Some(link) => replica_sentiment_step(&mut session, link, &mut watch),
+                };
                 self.sentiment_seconds += start.elapsed().as_secs_f64();
+                let waiting = matches!(result, Ok(None));
                 match result {
-                    Ok(Some(logs)) => self.respond(scope, FromWorker::SentimentEpoch { logs }),
-                    Ok(None) => {}
+                    Ok(Some(Some(logs))) => {
+                        self.respond(scope, FromWorker::SentimentEpoch { logs })
+                    }
+                    Ok(_) => {}
                     Err(e) => {
                         self.fail(scope, e.bilingual());
                         return;
                     }
+                }
+                if waiting {
+                    // A peer's shard wakes this job up (Tick::Peer).
+                    self.sentiment_job = Some(SentimentJob::Training(session));
+                    return;
                 }
                 let due = self
                     .sentiment_report
@@ -902,7 +915,14 @@ impl Worker for TrainWorker {
                 };
                 self.respond(scope, msg);
             }
-            ToWorker::TrainSentimentFile { text, config } => {
+            ToWorker::TrainSentimentFile {
+                text,
+                config,
+                replica,
+            } => {
+                if let Err(e) = self.replica_join(scope, replica) {
+                    return self.fail(scope, e);
+                }
                 if let Err(e) =
                     crate::limits::check(crate::limits::Limit::ReviewFileBytes, text.len())
                 {
@@ -1090,6 +1110,27 @@ impl Worker for TrainWorker {
             }
         }
     }
+}
+
+/// One slice of the retraining as a data-parallel replica: send this replica's shard of the
+/// batch (unless it is out already), then step if every shard is in. `Ok(None)` while waiting;
+/// `Ok(Some(logs))` once stepped.
+fn replica_sentiment_step(
+    session: &mut SentimentSession,
+    link: &mut replica_link::ReplicaLink,
+    watch: &mut dyn crate::train::Callback,
+) -> crate::nn::Result<Option<Option<EpochLogs>>> {
+    if !link.replica().waiting()
+        && let Some(bytes) = session.replica_begin(link.replica())?
+    {
+        link.send_shard(bytes);
+    }
+    Ok(
+        match session.replica_finish(link.replica(), &mut [watch])? {
+            crate::train::replica::Finish::Waiting => None,
+            crate::train::replica::Finish::Stepped(logs) => Some(logs),
+        },
+    )
 }
 
 /// A trap that is not a panic: what an allocation failure or a stack overflow ends in.

@@ -126,6 +126,9 @@ impl TrainWorker {
         if let Err(e) = link.deliver(bytes) {
             return self.replica_failed(scope, e.bilingual());
         }
+        if matches!(self.sentiment_job, Some(super::SentimentJob::Training(_))) {
+            return self.sentiment_slice(scope);
+        }
         self.replica_try_step(scope);
     }
 
