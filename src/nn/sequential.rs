@@ -357,14 +357,14 @@ impl Sequential {
         })
     }
 
-    /// Switch every recurrent layer between the fused kernels and the autograd reference
-    /// (for benchmarks and tests; the results are the same).
     /// Turn the shared padding prefix off or on (the same answers either way; benchmarks
     /// compare the two).
     pub fn set_share_padding(&mut self, share: bool) {
         self.share_padding = share;
     }
 
+    /// Switch every recurrent layer between the fused kernels and the autograd reference
+    /// (for benchmarks and tests; the results are the same).
     pub fn set_fused(&mut self, fused: bool) {
         for (_, layer) in &mut self.layers {
             match layer {
