@@ -479,3 +479,26 @@ fn a_syllable_model_reads_syllables_and_keeps_its_units() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Distillation's soft targets: binary cross-entropy towards a probability is minimised by
+/// predicting that probability, so a model trained towards 0.8 for every review answers about
+/// 0.8 (a 0/1 label could never teach that); targets outside [0, 1] are refused.
+#[test]
+fn soft_targets_are_learned_as_probabilities() {
+    use rnn_playground::sentiment::train_sentiment_on_targets;
+    let (train, _) = corpus();
+    let config = SentimentConfig {
+        epochs: 60,
+        ..small_config()
+    };
+    let targets = vec![0.8f32; train.len()];
+    let (model, _) = train_sentiment_on_targets(&train, &targets, &config, &mut |_| {}).unwrap();
+    let texts: Vec<&str> = train.iter().map(|r| r.text.as_str()).collect();
+    let p = model.predict(&texts).unwrap();
+    let mean = p.iter().sum::<f32>() / p.len() as f32;
+    assert!((mean - 0.8).abs() < 0.05, "mean prediction {mean}");
+    assert!(p.iter().all(|&x| (x - 0.8).abs() < 0.15), "{p:?}");
+    let bad = vec![1.5f32; train.len()];
+    let err = train_sentiment_on_targets(&train, &bad, &config, &mut |_| {}).unwrap_err();
+    assert!(err.to_string().contains("between 0 and 1"), "{err}");
+}

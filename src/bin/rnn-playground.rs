@@ -715,6 +715,18 @@ mod cli {
                 args.test_fraction * 100.0,
                 config.validation_split * 100.0
             );
+            if let Some(teacher) = &args.teacher {
+                card += &format!(
+                    "Distilled: trained towards the probabilities of `{}` instead of the labels{} \
+                     (the test splits score against the labels).\n\n",
+                    teacher.display(),
+                    if args.teacher_neutral {
+                        ", on the raw movie reviews rated 5–8 too"
+                    } else {
+                        ""
+                    }
+                );
+            }
             card += "## Test accuracy\n\n| file | reviews | accuracy |\n| --- | --- | --- |\n";
             for r in results {
                 card += &format!(
