@@ -12,3 +12,75 @@ pub const MAX_WORKERS: usize = 8;
 pub fn default_workers() -> usize {
     1
 }
+
+use gloo_worker::WorkerBridge;
+use leptos::prelude::*;
+
+use super::worker::{FromWorker, ToWorker, TrainWorker};
+
+/// The other replica workers of a panel's data-parallel run, with their fault tags (replica 0
+/// is the panel's own worker, which reports the training).
+#[derive(Clone, Copy)]
+pub struct Replicas(StoredValue<Vec<(WorkerBridge<TrainWorker>, u32)>, LocalStorage>);
+
+impl Replicas {
+    pub fn new() -> Self {
+        Self(StoredValue::new_local(Vec::new()))
+    }
+
+    /// End the run's replicas (dropping a bridge ends its worker).
+    pub fn clear(&self) {
+        self.0.set_value(Vec::new());
+    }
+
+    /// Start replicas 1 to `count − 1` (none for one worker), replacing any earlier ones.
+    pub fn spawn(&self, count: usize, on_message: impl Fn(FromWorker) + Copy + 'static) {
+        self.0.set_value(
+            (1..count)
+                .map(|_| super::faults::spawn_tagged(on_message))
+                .collect(),
+        );
+    }
+
+    /// To replica `index` (1 to `count − 1`).
+    pub fn send(&self, index: usize, message: ToWorker) {
+        self.0.with_value(|r| {
+            if let Some((b, _)) = index.checked_sub(1).and_then(|i| r.get(i)) {
+                b.send(message);
+            }
+        })
+    }
+
+    /// To every replica (Stop, Resume).
+    pub fn send_all(&self, message: &ToWorker) {
+        self.0.with_value(|r| {
+            for (b, _) in r {
+                b.send(message.clone());
+            }
+        })
+    }
+
+    /// Call `on_fault` when the panel's worker (tagged `primary`) or any replica traps.
+    pub fn watch_faults(&self, primary: StoredValue<u32>, on_fault: impl Fn(String) + 'static) {
+        let replicas = *self;
+        super::faults::watch(
+            move || {
+                let mut tags = vec![primary.get_value()];
+                replicas
+                    .0
+                    .with_value(|r| tags.extend(r.iter().map(|(_, t)| *t)));
+                tags
+            },
+            on_fault,
+        );
+    }
+}
+
+/// What a replica's message says that the page must hear: only a failure (replica 0 reports
+/// the training itself).
+pub fn replica_failure(message: FromWorker) -> Option<String> {
+    match message {
+        FromWorker::Error { message } | FromWorker::Crashed { message } => Some(message),
+        _ => None,
+    }
+}

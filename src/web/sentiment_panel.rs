@@ -116,9 +116,8 @@ pub fn SentimentPanel() -> impl IntoView {
     let bridge: Shared<Option<WorkerBridge<TrainWorker>>> = StoredValue::new_local(None);
     // The retraining's other data-parallel replicas (the worker in `bridge` is replica 0), and
     // how many workers it uses.
-    let replicas: Shared<Vec<(WorkerBridge<TrainWorker>, u32)>> =
-        StoredValue::new_local(Vec::new());
-    let drop_replicas = move || replicas.set_value(Vec::new());
+    let replicas = super::parallel::Replicas::new();
+    let drop_replicas = move || replicas.clear();
     let retrain_workers = RwSignal::new(super::parallel::default_workers());
     let worker_tag = StoredValue::new(0u32);
     // Every model here reads morphemes: the worker gets the lexicon before the first one.
@@ -235,26 +234,17 @@ pub fn SentimentPanel() -> impl IntoView {
     worker_tag.set_value(tag);
     bridge.set_value(Some(primary));
     // A replica that fails ends the retraining (replica 0 reports the training itself).
-    let on_replica_message = move |msg: FromWorker| match msg {
-        FromWorker::Error { message } | FromWorker::Crashed { message } => {
-            drop_replicas();
-            retrain.set(Retrain::Idle);
-            error.set(Some(message));
-        }
-        _ => {}
+    let replica_failed = move |message: String| {
+        drop_replicas();
+        retrain.set(Retrain::Idle);
+        error.set(Some(message));
     };
-    super::faults::watch(
-        move || {
-            let mut tags = vec![worker_tag.get_value()];
-            replicas.with_value(|r| tags.extend(r.iter().map(|(_, t)| *t)));
-            tags
-        },
-        move |message| {
-            drop_replicas();
-            retrain.set(Retrain::Idle);
-            error.set(Some(message));
-        },
-    );
+    let on_replica_message = move |msg: FromWorker| {
+        if let Some(message) = super::parallel::replica_failure(msg) {
+            replica_failed(message);
+        }
+    };
+    replicas.watch_faults(worker_tag, replica_failed);
 
     // The list of shipped models, then each model's two files.
     let load_model = move |info: ModelInfo| {
@@ -326,25 +316,14 @@ pub fn SentimentPanel() -> impl IntoView {
             .clamp(1, super::parallel::MAX_WORKERS);
         let run = super::faults::new_tag();
         let info = move |index| (count > 1).then_some(ReplicaInfo { index, count, run });
-        drop_replicas();
-        replicas.set_value(
-            (1..count)
-                .map(|_| super::faults::spawn_tagged(on_replica_message))
-                .collect(),
-        );
+        replicas.spawn(count, on_replica_message);
         for index in 1..count {
             let message = ToWorker::TrainSentimentFile {
                 text: text.clone(),
                 config: SentimentConfig::default(),
                 replica: info(index),
             };
-            let to_replica = move |m: ToWorker| {
-                replicas.with_value(|r| {
-                    if let Some((b, _)) = r.get(index - 1) {
-                        b.send(m);
-                    }
-                })
-            };
+            let to_replica = move |m: ToWorker| replicas.send(index, m);
             fetch::SegmenterGate::new().send(message, to_replica, lexicon_failed);
         }
         let message = ToWorker::TrainSentimentFile {

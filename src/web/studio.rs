@@ -242,8 +242,8 @@ pub fn StudioPanel() -> impl IntoView {
     let worker_tag = StoredValue::new(0u32);
     // Data parallelism: the run's other replica workers (the one in `bridge` is replica 0,
     // which reports to the page), with their tags.
-    let replicas = StoredValue::new_local(Vec::<(WorkerBridge<TrainWorker>, u32)>::new());
-    let drop_replicas = move || replicas.set_value(Vec::new());
+    let replicas = super::parallel::Replicas::new();
+    let drop_replicas = move || replicas.clear();
     let on_message = move |msg: FromWorker| match msg {
         FromWorker::Started { .. }
         | FromWorker::Progress { .. }
@@ -367,34 +367,19 @@ pub fn StudioPanel() -> impl IntoView {
     });
     // A worker that dies without a panic (out of memory) says so through its fault channel;
     // any one of the replicas ends the run.
-    super::faults::watch(
-        move || {
-            let mut tags = vec![worker_tag.get_value()];
-            replicas.with_value(|r| tags.extend(r.iter().map(|(_, t)| *t)));
-            tags
-        },
-        move |message| {
-            status.set(Status::Failed(message));
-            drop_replicas();
-            bridge.set_value(None);
-        },
-    );
-    // The replicas only speak when something went wrong (replica 0 reports the training).
-    let on_replica_message = move |msg: FromWorker| match msg {
-        FromWorker::Error { message } | FromWorker::Crashed { message } => {
+    replicas.watch_faults(worker_tag, move |message| {
+        status.set(Status::Failed(message));
+        drop_replicas();
+        bridge.set_value(None);
+    });
+    let on_replica_message = move |msg: FromWorker| {
+        if let Some(message) = super::parallel::replica_failure(msg) {
             status.set(Status::Failed(message));
             drop_replicas();
         }
-        _ => {}
     };
-    // Stop, Resume and Reset go to every replica of the run.
-    let to_replicas = move |msg: ToWorker| {
-        replicas.with_value(|r| {
-            for (b, _) in r {
-                b.send(msg.clone());
-            }
-        })
-    };
+    // Stop and Resume go to every replica of the run.
+    let to_replicas = move |msg: ToWorker| replicas.send_all(&msg);
     // The last run comes back after a reload (unless a shared link chose a corpus).
     if !from_shared_link && let Some((saved, bytes)) = SavedRun::restore() {
         text.set(saved.text);
@@ -424,20 +409,17 @@ pub fn StudioPanel() -> impl IntoView {
         let run = super::faults::new_tag();
         let info = |index| (count > 1).then_some(ReplicaInfo { index, count, run });
         let inner = TextgenConfig { workers: 1, ..c };
-        drop_replicas();
-        replicas.set_value(
-            (1..count)
-                .map(|index| {
-                    let (b, tag) = super::faults::spawn_tagged(on_replica_message);
-                    b.send(ToWorker::Train {
-                        text: text.get_untracked(),
-                        config: inner.clone(),
-                        replica: info(index),
-                    });
-                    (b, tag)
-                })
-                .collect(),
-        );
+        replicas.spawn(count, on_replica_message);
+        for index in 1..count {
+            replicas.send(
+                index,
+                ToWorker::Train {
+                    text: text.get_untracked(),
+                    config: inner.clone(),
+                    replica: info(index),
+                },
+            );
+        }
         send(ToWorker::Train {
             text: text.get_untracked(),
             config: inner,

@@ -581,19 +581,7 @@ impl TrainWorker {
                 }
             }
             Some(SentimentJob::Training(mut session)) => {
-                let mut last_batch = None;
-                let mut watch = |event: &crate::train::Event| {
-                    if let crate::train::Event::BatchEnd {
-                        epoch,
-                        batch,
-                        batches,
-                        ..
-                    } = event
-                    {
-                        last_batch = Some((*epoch, *batch, *batches));
-                    }
-                    crate::train::Control::Continue
-                };
+                let mut watch = LastBatch::default();
                 // Ok(None): a replica waiting for the others' shards of this batch.
                 let result = match self.replica.as_mut() {
                     None => session.run_batch(&mut [&mut watch]).map(Some),
@@ -619,7 +607,7 @@ impl TrainWorker {
                 let due = self
                     .sentiment_report
                     .is_none_or(|t| t.elapsed().as_secs_f64() > 0.25);
-                if let (true, Some((epoch, batch, batches))) = (due, last_batch) {
+                if let (true, Some((epoch, batch, batches))) = (due, watch.0) {
                     self.sentiment_report = Some(Instant::now());
                     self.respond(
                         scope,
@@ -1109,6 +1097,30 @@ impl Worker for TrainWorker {
                 self.respond(scope, msg);
             }
         }
+    }
+}
+
+/// The last batch a training step reported, `(epoch, batch, batches)`, for the page's
+/// progress bar.
+#[derive(Default)]
+struct LastBatch(Option<(usize, usize, usize)>);
+
+impl crate::train::Callback for LastBatch {
+    fn on_event(
+        &mut self,
+        event: &crate::train::Event,
+        _model: &crate::nn::Sequential,
+    ) -> crate::train::Control {
+        if let crate::train::Event::BatchEnd {
+            epoch,
+            batch,
+            batches,
+            ..
+        } = event
+        {
+            self.0 = Some((*epoch, *batch, *batches));
+        }
+        crate::train::Control::Continue
     }
 }
 

@@ -6,7 +6,7 @@
 use gloo_worker::WorkerScope;
 use web_time::Instant;
 
-use super::{FromWorker, TrainWorker};
+use super::{FromWorker, LastBatch, TrainWorker};
 use crate::nn::CellKind;
 use crate::notebook::{Loaded, NotebookConfig, RunResult, load, prepare};
 use crate::sentiment::{SentimentModel, SentimentSession, lecture_sentence};
@@ -200,19 +200,7 @@ impl TrainWorker {
                 seconds,
                 reported,
             } => {
-                let mut last_batch = None;
-                let mut watch = |event: &crate::train::Event| {
-                    if let crate::train::Event::BatchEnd {
-                        epoch,
-                        batch,
-                        batches,
-                        ..
-                    } = event
-                    {
-                        last_batch = Some((*epoch, *batch, *batches));
-                    }
-                    crate::train::Control::Continue
-                };
+                let mut watch = LastBatch::default();
                 let result = session.run_batch(&mut [&mut watch]);
                 *seconds += start.elapsed().as_secs_f64();
                 match result {
@@ -221,7 +209,7 @@ impl TrainWorker {
                     Err(e) => failed = Some(e.bilingual()),
                 }
                 let due = reported.is_none_or(|t| t.elapsed().as_secs_f64() > 0.25);
-                if let (true, Some((epoch, batch, batches))) = (due, last_batch) {
+                if let (true, Some((epoch, batch, batches))) = (due, watch.0) {
                     *reported = Some(Instant::now());
                     self.respond(
                         scope,
