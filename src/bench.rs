@@ -129,6 +129,22 @@ fn review_batch(
     ))
 }
 
+/// The four batches a training case cycles through (seeded: every run, native or wasm, 1 or K
+/// workers, trains on the same ones).
+fn bench_batches(
+    kind: BatchKind,
+    batch: usize,
+    len: usize,
+    vocab: usize,
+) -> Result<Vec<(Tensor, Tensor)>> {
+    let mut rng = StdRng::seed_from_u64(1);
+    let make = match kind {
+        BatchKind::RandomIds => random_batch,
+        BatchKind::PaddedReviews | BatchKind::PaddedReviewsUnshared => review_batch,
+    };
+    (0..4).map(|_| make(&mut rng, batch, len, vocab)).collect()
+}
+
 /// What a benchmark batch holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BatchKind {
@@ -199,14 +215,7 @@ pub fn classifier_train_with_workers(
     model.set_share_padding(kind != BatchKind::PaddedReviewsUnshared);
     let vars = model.trainable_variables();
     let mut optimizer = Optimizer::new(OptimizerConfig::adam(1e-3));
-    let mut rng = StdRng::seed_from_u64(1);
-    let make = match kind {
-        BatchKind::RandomIds => random_batch,
-        BatchKind::PaddedReviews | BatchKind::PaddedReviewsUnshared => review_batch,
-    };
-    let batches: Vec<(Tensor, Tensor)> = (0..4)
-        .map(|_| make(&mut rng, batch, len, vocab))
-        .collect::<Result<_>>()?;
+    let batches = bench_batches(kind, batch, len, vocab)?;
     let mut step = |i: usize| -> Result<()> {
         let (x, y) = &batches[i % batches.len()];
         if workers > 1 {
@@ -290,14 +299,7 @@ pub fn replica_case(case: &str) -> Result<(Sequential, train::Trainer, Optimizer
     };
     let len = 60;
     let model = classifier(vocab, dim, cell, units, len)?;
-    let mut rng = StdRng::seed_from_u64(1);
-    let make = match kind {
-        BatchKind::RandomIds => random_batch,
-        BatchKind::PaddedReviews | BatchKind::PaddedReviewsUnshared => review_batch,
-    };
-    let batches: Vec<(Tensor, Tensor)> = (0..4)
-        .map(|_| make(&mut rng, batch, len, vocab))
-        .collect::<Result<_>>()?;
+    let batches = bench_batches(kind, batch, len, vocab)?;
     let xs: Vec<&Tensor> = batches.iter().map(|b| &b.0).collect();
     let ys: Vec<&Tensor> = batches.iter().map(|b| &b.1).collect();
     let data = train::Dataset {

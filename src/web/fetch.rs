@@ -254,3 +254,30 @@ impl SegmenterGate {
         );
     }
 }
+
+/// A review file's text from `url` (`progress` as bytes arrive); `Err` says what went wrong.
+pub fn fetch_review_file(
+    url: &str,
+    progress: impl Fn(f64, f64) + 'static,
+    done: impl FnOnce(Result<String, String>) + 'static,
+) {
+    fetch_bytes(url, progress, move |bytes| {
+        done(
+            bytes
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .map_err(|e| format!("the review file could not be fetched: {e}")),
+        )
+    });
+}
+
+/// A picked or dropped file's text.
+pub fn read_picked_file(file: web_sys::File, done: impl FnOnce(Result<String, String>) + 'static) {
+    wasm_bindgen_futures::spawn_local(async move {
+        done(
+            wasm_bindgen_futures::JsFuture::from(file.text())
+                .await
+                .map(|text| text.as_string().unwrap_or_default())
+                .map_err(|_| "the file could not be read".to_string()),
+        )
+    });
+}

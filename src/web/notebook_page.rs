@@ -272,31 +272,24 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
             },
         );
     };
+    let loaded_text = move |text: Result<String, String>| match text {
+        Ok(t) => start(t),
+        Err(e) => {
+            phase.set(Phase::Empty);
+            error.set(Some(e));
+        }
+    };
     let fetch_file = move |_| {
         phase.set(Phase::Fetching(0.0, 0.0));
-        fetch::fetch_bytes(
+        fetch::fetch_review_file(
             &url.get_untracked(),
             move |got, total| phase.set(Phase::Fetching(got, total)),
-            move |bytes| match bytes {
-                Ok(b) => start(String::from_utf8_lossy(&b).into_owned()),
-                Err(e) => {
-                    phase.set(Phase::Empty);
-                    error.set(Some(format!("the review file could not be fetched: {e}")));
-                }
-            },
+            loaded_text,
         );
     };
     let read_file = move |file: web_sys::File| {
         phase.set(Phase::Fetching(0.0, file.size()));
-        wasm_bindgen_futures::spawn_local(async move {
-            match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                Ok(text) => start(text.as_string().unwrap_or_default()),
-                Err(_) => {
-                    phase.set(Phase::Empty);
-                    error.set(Some("the file could not be read".into()));
-                }
-            }
-        });
+        fetch::read_picked_file(file, loaded_text);
     };
     let busy = move || {
         matches!(

@@ -333,32 +333,24 @@ pub fn SentimentPanel() -> impl IntoView {
         };
         segmenter.send(message, send, lexicon_failed);
     };
+    let loaded_text = move |text: Result<String, String>| match text {
+        Ok(t) => start_training(t),
+        Err(e) => {
+            retrain.set(Retrain::Idle);
+            error.set(Some(e));
+        }
+    };
     let fetch_and_train = move |_| {
-        let url = data_url.get_untracked();
         retrain.set(Retrain::Fetching(0.0, 0.0));
-        fetch::fetch_bytes(
-            &url,
+        fetch::fetch_review_file(
+            &data_url.get_untracked(),
             move |got, total| retrain.set(Retrain::Fetching(got, total)),
-            move |bytes| match bytes {
-                Ok(b) => start_training(String::from_utf8_lossy(&b).into_owned()),
-                Err(e) => {
-                    retrain.set(Retrain::Idle);
-                    error.set(Some(format!("the review file could not be fetched: {e}")));
-                }
-            },
+            loaded_text,
         );
     };
     let read_file = move |file: web_sys::File| {
         retrain.set(Retrain::Fetching(0.0, file.size()));
-        wasm_bindgen_futures::spawn_local(async move {
-            match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                Ok(text) => start_training(text.as_string().unwrap_or_default()),
-                Err(_) => {
-                    retrain.set(Retrain::Idle);
-                    error.set(Some("the file could not be read".into()));
-                }
-            }
-        });
+        fetch::read_picked_file(file, loaded_text);
     };
     let busy = move || !matches!(retrain.get(), Retrain::Idle | Retrain::Done { .. });
 
