@@ -371,7 +371,7 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
                         <pre class="nb-out">{format!("   label  count\n0      0  {:>5}\n1      1  {:>5}", l.train_label_counts[0], l.train_label_counts[1])}</pre>
                     </Cell>
                     <Cell id="nb-cell-clean" code=code("train_data['reviews'] = train_data['reviews'].str.replace(\"[^ㄱ-ㅎㅏ-ㅣ가-힣 ]\", \"\", regex=True)\ntrain_data['reviews'].replace('', np.nan, inplace=True)\ntrain_data = train_data.dropna(how='any')\ntrain_data['reviews'][:5]".into())>
-                        <pre class="nb-out" id="nb-cleaned">{l.cleaned_head.iter().enumerate().map(|(i, c)| format!("{i}    {c}")).collect::<Vec<_>>().join("\n")}{format!("\n(리뷰가 빈 행 {}개 삭제 · {} rows left empty, dropped)", l.emptied, l.emptied)}</pre>
+                        <pre class="nb-out" id="nb-cleaned">{l.cleaned_head.iter().enumerate().map(|(i, c)| format!("{i}    {c}")).collect::<Vec<_>>().join("\n")}{move || format!("\n({})", super::i18n::pick(&format!("리뷰가 빈 행 {}개 삭제 · {} rows left empty, dropped", l.emptied, l.emptied), super::i18n::lang()))}</pre>
                     </Cell>
                 }
             })}
