@@ -186,7 +186,7 @@ pub fn classifier_train(
 pub fn classifier_train_on(
     case: &str,
     place: &str,
-    shape: (CellKind, usize, usize, usize),
+    shape: ClassifierShape,
     batch: usize,
     steps: usize,
     fused: bool,
@@ -201,7 +201,7 @@ pub fn classifier_train_on(
 pub fn classifier_train_with_workers(
     case: &str,
     place: &str,
-    shape: (CellKind, usize, usize, usize),
+    shape: ClassifierShape,
     batch: usize,
     steps: usize,
     fused: bool,

@@ -101,11 +101,7 @@ impl Replica {
 
     /// A peer's message (any batch; a message of a batch already stepped is dropped).
     pub fn receive(&mut self, bytes: Vec<u8>) -> Result<()> {
-        if bytes.len() < 16 {
-            return Err(NnError::Load("a replica's message is too short".into()));
-        }
-        let step = u64::from_le_bytes(bytes[4..12].try_into().expect("8 bytes"));
-        let from = u32::from_le_bytes(bytes[12..16].try_into().expect("4 bytes"));
+        let (step, from) = super::shard_wire::header(&bytes)?;
         if step >= self.step && from as usize != self.index && (from as usize) < self.count {
             self.received.entry(step).or_default().insert(from, bytes);
         }

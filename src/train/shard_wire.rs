@@ -112,14 +112,19 @@ impl Reader<'_> {
     }
 }
 
-/// `(step, from, gradient)` of a message [`encode`] wrote for the same `variables`.
-pub fn decode(bytes: &[u8], variables: &[(String, Var)]) -> Result<(u64, u32, ShardGradient)> {
+/// `(step, from)` of a message [`encode`] wrote, without decoding its gradient.
+pub fn header(bytes: &[u8]) -> Result<(u64, u32)> {
     let mut r = Reader(bytes);
     if &r.take::<4>()? != MAGIC {
         return Err(bad("not a gradient message"));
     }
-    let step = u64::from_le_bytes(r.take()?);
-    let from = r.u32()?;
+    Ok((u64::from_le_bytes(r.take()?), r.u32()?))
+}
+
+/// `(step, from, gradient)` of a message [`encode`] wrote for the same `variables`.
+pub fn decode(bytes: &[u8], variables: &[(String, Var)]) -> Result<(u64, u32, ShardGradient)> {
+    let (step, from) = header(bytes)?;
+    let mut r = Reader(&bytes[16..]);
     let loss_sum = f64::from_le_bytes(r.take()?);
     let correct = f64::from_le_bytes(r.take()?);
     let samples = u64::from_le_bytes(r.take()?) as usize;

@@ -604,19 +604,8 @@ impl TrainWorker {
                     self.sentiment_job = Some(SentimentJob::Training(session));
                     return;
                 }
-                let due = self
-                    .sentiment_report
-                    .is_none_or(|t| t.elapsed().as_secs_f64() > 0.25);
-                if let (true, Some((epoch, batch, batches))) = (due, watch.0) {
-                    self.sentiment_report = Some(Instant::now());
-                    self.respond(
-                        scope,
-                        FromWorker::SentimentBatch {
-                            epoch,
-                            batch,
-                            batches,
-                        },
-                    );
+                if let Some(progress) = watch.report(&mut self.sentiment_report) {
+                    self.respond(scope, progress);
                 }
                 if !session.finished() {
                     self.sentiment_job = Some(SentimentJob::Training(session));
@@ -1104,6 +1093,23 @@ impl Worker for TrainWorker {
 /// progress bar.
 #[derive(Default)]
 struct LastBatch(Option<(usize, usize, usize)>);
+
+impl LastBatch {
+    /// The progress message for the page, at most about four times a second (`last`: when the
+    /// previous one went).
+    fn report(&self, last: &mut Option<Instant>) -> Option<FromWorker> {
+        let (epoch, batch, batches) = self.0?;
+        if last.is_some_and(|t| t.elapsed().as_secs_f64() <= 0.25) {
+            return None;
+        }
+        *last = Some(Instant::now());
+        Some(FromWorker::SentimentBatch {
+            epoch,
+            batch,
+            batches,
+        })
+    }
+}
 
 impl crate::train::Callback for LastBatch {
     fn on_event(

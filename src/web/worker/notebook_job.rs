@@ -208,17 +208,8 @@ impl TrainWorker {
                     Ok(None) => {}
                     Err(e) => failed = Some(e.bilingual()),
                 }
-                let due = reported.is_none_or(|t| t.elapsed().as_secs_f64() > 0.25);
-                if let (true, Some((epoch, batch, batches))) = (due, watch.0) {
-                    *reported = Some(Instant::now());
-                    self.respond(
-                        scope,
-                        FromWorker::SentimentBatch {
-                            epoch,
-                            batch,
-                            batches,
-                        },
-                    );
+                if let Some(progress) = watch.report(reported) {
+                    self.respond(scope, progress);
                 }
                 if failed.is_none() && session.finished() {
                     let (cell, seconds) = (*cell, *seconds);
