@@ -159,6 +159,27 @@ impl<'a> Embedded<'a> {
             .reshape((b, t, self.embedding.output_dim))?)
     }
 
+    /// `embedding(ids) · kernel` at each list of flat positions (`b · time + t`), `[positions,
+    /// n]` each: every distinct word's product computed once and no row made for a position
+    /// nobody reads (a shared padding prefix's steps; see [`super::padding_prefix`]), so
+    /// neither the forward pass nor its gradient touches a `[batch, time, n]` tensor.
+    pub fn project_at(&self, kernel: &Tensor, positions: &[&[u32]]) -> Result<Vec<Tensor>> {
+        let products = self
+            .embedding
+            .embeddings
+            .index_select(&self.distinct, 0)?
+            .matmul(kernel)?;
+        let inverse = self.inverse.to_vec1::<u32>()?;
+        positions
+            .iter()
+            .map(|at| {
+                let rows: Vec<u32> = at.iter().map(|&p| inverse[p as usize]).collect();
+                let rows = Tensor::from_vec(rows, at.len(), products.device())?;
+                Ok(products.index_select(&rows, 0)?)
+            })
+            .collect()
+    }
+
     /// `embedding(ids) · kernel` (`kernel` `[output_dim, n]`) → `[batch, time, n]`, with each
     /// distinct word's product computed once.
     pub fn project(&self, kernel: &Tensor) -> Result<Tensor> {

@@ -33,10 +33,10 @@
 
 use candle_core::{DType, Tensor};
 
-use super::Embedding;
 use super::error::Result;
 use super::fused::{state_sequence, state_width};
 use super::rnn::{CellKind, Recurrent, RnnOutput, RnnState};
+use super::{Embedded, Embedding};
 
 /// Whether `layer` after an unmasked Embedding can share the padding prefix.
 pub fn applies(layer: &Recurrent, embedding: &Embedding) -> bool {
@@ -54,14 +54,46 @@ pub fn padding_lengths(ids: &[u32], time: usize) -> Vec<usize> {
         .collect()
 }
 
-/// The layer's output on pre-padded `ids` whose input products are `xp` (`[batch, time,
-/// gates·units]`, without the input bias), through the shared padding prefix; `None` when no
-/// row starts with padding (then there is nothing to share).
+/// Where the layer's input products (`x · kernel`, without the input bias) come from.
+pub enum Inputs<'a> {
+    /// Every position's, `[batch, time, gates·units]`.
+    Projected(Tensor),
+    /// The batch's distinct words ([`Embedded`]): rows are made only for the positions the
+    /// recurrence reads.
+    Embedded(&'a Embedded<'a>, &'a Tensor),
+}
+
+impl Inputs<'_> {
+    /// The products at each list of flat positions `b · time + t`, `[positions, gates·units]`
+    /// each, from one product of the inputs (so each weight's gradient comes back through
+    /// one path).
+    fn at(&self, positions: &[&[u32]]) -> Result<Vec<Tensor>> {
+        match self {
+            Inputs::Projected(xp) => {
+                let (b, t, gu) = xp.dims3()?;
+                let xp = xp.reshape((b * t, gu))?;
+                positions
+                    .iter()
+                    .map(|at| {
+                        let rows = Tensor::from_vec(at.to_vec(), at.len(), xp.device())?;
+                        Ok(xp.index_select(&rows, 0)?)
+                    })
+                    .collect()
+            }
+            Inputs::Embedded(embedded, kernel) => embedded.project_at(kernel, positions),
+        }
+    }
+}
+
+/// The layer's output on pre-padded `ids` through the shared padding prefix; `None` when no
+/// row starts with padding (then there is nothing to share). The input products are gathered
+/// once, straight into the sorted order and the steps after the shortest padding: the
+/// padding's own products (all `embedding[0] · kernel`) are computed once, as one row.
 pub fn forward(
     layer: &Recurrent,
     embedding: &Embedding,
     ids: &Tensor,
-    xp: &Tensor,
+    inputs: Inputs,
 ) -> Result<Option<RnnOutput>> {
     let (batch, time) = ids.dims2()?;
     let flat = ids.to_dtype(DType::U32)?.flatten_all()?.to_vec1::<u32>()?;
@@ -70,13 +102,27 @@ pub fn forward(
     if longest_pad == 0 || batch == 0 {
         return Ok(None);
     }
-    let device = xp.device();
-    let (u, sw, gu) = (layer.units, state_width(layer), xp.dim(2)?);
+    let device = embedding.embeddings.device();
+    let (u, sw) = (layer.units, state_width(layer));
+    let gu = layer.kind.gates() * u;
+    // Rows by padding length, shortest padding (longest review) first: at every step the rows
+    // that have started are a prefix.
+    let mut order: Vec<u32> = (0..batch as u32).collect();
+    order.sort_by_key(|&b| pads[b as usize]);
+    let sorted_pads: Vec<u32> = order.iter().map(|&b| pads[b as usize] as u32).collect();
+    let first = sorted_pads[0] as usize;
+    // What the recurrence reads: a padding position's product (all of them are `embedding[0]
+    // · kernel`), and each row's steps after the shortest padding, in sorted order.
+    let padded_row = *order.last().expect("batch > 0");
+    let active: Vec<u32> = order
+        .iter()
+        .flat_map(|&b| (first..time).map(move |t| b * time as u32 + t as u32))
+        .collect();
+    let [pad_product, xp] =
+        <[Tensor; 2]>::try_from(inputs.at(&[&[padded_row * time as u32], &active])?)
+            .expect("two lists, two tensors");
     // The shared trajectory: `longest_pad` steps of embedding[0] from the zero state.
-    let pad_xp = embedding
-        .embeddings
-        .narrow(0, 0, 1)?
-        .matmul(layer.kernel.as_tensor())?
+    let pad_xp = pad_product
         .unsqueeze(0)?
         .broadcast_as((1, longest_pad, gu))?
         .contiguous()?;
@@ -85,27 +131,17 @@ pub fn forward(
     // shared_states[k]: the state after k padding steps.
     let shared_states = Tensor::cat(&[&zero, &shared], 0)?.contiguous()?;
 
-    // Rows by padding length, shortest padding (longest review) first: at every step the rows
-    // that have started are a prefix.
-    let mut order: Vec<u32> = (0..batch as u32).collect();
-    order.sort_by_key(|&b| pads[b as usize]);
     let mut inverse = vec![0u32; batch];
     for (place, &b) in order.iter().enumerate() {
         inverse[b as usize] = place as u32;
     }
-    let sorted_pads: Vec<u32> = order.iter().map(|&b| pads[b as usize] as u32).collect();
-    let first = sorted_pads[0] as usize;
     let state0 = shared_states.index_select(&Tensor::new(sorted_pads.as_slice(), device)?, 0)?;
     let last = if first == time {
         // Nothing but padding in every row.
         state0
     } else {
         let steps = time - first;
-        let order_t = Tensor::new(order.as_slice(), device)?;
-        let xp = xp
-            .contiguous()?
-            .index_select(&order_t, 0)?
-            .narrow(1, first, steps)?;
+        let xp = xp.reshape((batch, steps, gu))?;
         let mask = (first != *sorted_pads.last().unwrap_or(&0) as usize).then(|| {
             let mut m = vec![0f32; batch * steps];
             for (b, &p) in sorted_pads.iter().enumerate() {

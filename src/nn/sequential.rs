@@ -513,11 +513,14 @@ impl Sequential {
                 Layer::Recurrent(r) => {
                     let shared = match embedding_before {
                         Some(e) if share_padding && super::padding_prefix::applies(r, e) => {
-                            let xp = match &embedded {
-                                Some(emb) => emb.project(r.kernel.as_tensor())?,
-                                None => r.input_matmul(&x)?,
+                            let kernel = r.kernel.as_tensor();
+                            let inputs = match &embedded {
+                                Some(emb) => super::padding_prefix::Inputs::Embedded(emb, kernel),
+                                None => {
+                                    super::padding_prefix::Inputs::Projected(r.input_matmul(&x)?)
+                                }
                             };
-                            super::padding_prefix::forward(r, e, ids, &xp)?
+                            super::padding_prefix::forward(r, e, ids, inputs)?
                         }
                         _ => None,
                     };
