@@ -1,4 +1,4 @@
-//! `#/bench?case=…&workers=K&steps=N`: not linked from the site. `cargo xtask bench` opens it
+//! `#/bench?case=…&workers=K&steps=N&warmup=W`: not linked from the site. `cargo xtask bench` opens it
 //! to time the page's data parallelism (K replica workers, as the studio trains) in wasm; the
 //! result is one benchmark record as JSON in `#bench-result`.
 
@@ -16,6 +16,7 @@ pub fn BenchPage() -> impl IntoView {
         .to_string();
     let workers: usize = here.parsed("workers").unwrap_or(1usize).clamp(1, 8);
     let steps: usize = here.parsed("steps").unwrap_or(30usize).clamp(1, 10_000);
+    let warmup: usize = here.parsed("warmup").unwrap_or(1usize).clamp(1, 10_000);
     let result = RwSignal::new(String::new());
     let on_message = move |msg: FromWorker| match msg {
         FromWorker::BenchDone { record } => {
@@ -33,6 +34,7 @@ pub fn BenchPage() -> impl IntoView {
             bridge.send(ToWorker::BenchTrain {
                 case: case.clone(),
                 steps,
+                warmup,
                 replica: (workers > 1).then_some(ReplicaInfo {
                     index,
                     count: workers,
@@ -46,7 +48,7 @@ pub fn BenchPage() -> impl IntoView {
     on_cleanup(move || bridges.set_value(Vec::new()));
     view! {
         <section class="panel" id="bench">
-            <h2>{format!("{case}: {workers} worker(s), {steps} batches")}</h2>
+            <h2>{format!("{case}: {workers} worker(s), {steps} batches after {warmup}")}</h2>
             <pre id="bench-result">{move || result.get()}</pre>
         </section>
     }

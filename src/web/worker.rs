@@ -151,7 +151,9 @@ pub enum ToWorker {
     /// `replica` (or alone), answered by [`FromWorker::BenchDone`] from replica 0.
     BenchTrain {
         case: String,
+        /// Batches timed, after `warmup` untimed ones.
         steps: usize,
+        warmup: usize,
         replica: Option<ReplicaInfo>,
     },
     /// Generate from the model as trained so far.
@@ -947,8 +949,9 @@ impl Worker for TrainWorker {
             ToWorker::BenchTrain {
                 case,
                 steps,
+                warmup,
                 replica,
-            } => self.bench_start(scope, case, steps, replica),
+            } => self.bench_start(scope, case, (warmup, steps), replica),
             ToWorker::TrapForTest => trap(),
             ToWorker::NotebookLoad { text, config } => self.notebook_load(scope, text, config),
             ToWorker::NotebookFit { cell } => self.notebook_fit(scope, cell),

@@ -9,18 +9,24 @@ use super::{Page, eventually_within, text_of};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bench_workers() {
-    let Ok(steps) = std::env::var("BENCH_WORKERS") else {
+    let Ok(run) = std::env::var("BENCH_WORKERS") else {
         println!("BENCH_WORKERS is not set: skipped (cargo xtask bench runs it)");
         return;
     };
+    // `(case, warm-up batches, timed batches)`: a few seconds of each, so that V8 has
+    // optimised the worker's hot functions before the clock starts (a batch of the small
+    // SimpleRNN takes ~6 ms: thirty timed from the first gave half its speed).
     let cases = [
-        "lecture11-gru-train",
-        "lecture11-gru-train-padded-reviews",
-        "lecture9-simplernn-train-padded-reviews",
+        ("lecture11-gru-train", 20, 100),
+        ("lecture11-gru-train-padded-reviews", 60, 300),
+        ("lecture9-simplernn-train-padded-reviews", 400, 1200),
     ];
-    for case in cases {
+    let scale = if run == "quick" { 4 } else { 1 };
+    for (case, warmup, steps) in cases {
+        let (warmup, steps) = (warmup / scale, steps / scale);
         for workers in [1, 2] {
-            let path = format!("/#/bench?case={case}&workers={workers}&steps={steps}");
+            let path =
+                format!("/#/bench?case={case}&workers={workers}&steps={steps}&warmup={warmup}");
             let Page {
                 server: _server,
                 _driver,

@@ -594,7 +594,7 @@ fn bench(args: &[String]) -> Result {
         "--nocapture",
     ])
     .env("RNN_PLAYGROUND_SITE", &site)
-    .env("BENCH_WORKERS", if quick { "10" } else { "30" })
+    .env("BENCH_WORKERS", if quick { "quick" } else { "full" })
     .env("CHROME", &browser.chrome)
     .env("CHROMEDRIVER", &browser.chromedriver)
     .env("TMPDIR", browser_tmp()?)

@@ -1,7 +1,9 @@
 //! `cargo xtask bench`'s data-parallel rows in wasm: K replica workers train one of
 //! [`crate::bench::REPLICA_CASES`] together, exactly as the studio's replicas do (shards over
-//! a BroadcastChannel), and replica 0 reports samples/s over `steps` batches after one
-//! warm-up batch. The page's `#/bench` route starts them; the bench driver reads the result.
+//! a BroadcastChannel), and replica 0 reports samples/s over `steps` batches after `warmup`
+//! untimed ones. The warm-up matters: V8 first runs wasm from its baseline compiler and
+//! optimises hot functions later, so thirty batches of a small model timed from the start
+//! measured half the speed of the same worker a few seconds in. The page's `#/bench` route starts them; the bench driver reads the result.
 
 use gloo_worker::WorkerScope;
 use web_time::Instant;
@@ -22,7 +24,8 @@ pub(super) struct BenchJob {
     link: Option<ReplicaLink>,
     index: usize,
     workers: usize,
-    /// Batches to time, and batches done (the first one is the warm-up).
+    /// Untimed batches first, then batches to time; batches done.
+    warmup: usize,
     steps: usize,
     done: usize,
     start: Option<Instant>,
@@ -33,7 +36,7 @@ impl TrainWorker {
         &mut self,
         scope: &WorkerScope<Self>,
         case: String,
-        steps: usize,
+        (warmup, steps): (usize, usize),
         replica: Option<ReplicaInfo>,
     ) {
         let (model, trainer, optimizer, batch) = match crate::bench::replica_case(&case) {
@@ -56,6 +59,7 @@ impl TrainWorker {
             link,
             index: replica.map_or(0, |r| r.index),
             workers: replica.map_or(1, |r| r.count.max(1)),
+            warmup: warmup.max(1),
             steps: steps.max(1),
             done: 0,
             start: None,
@@ -123,10 +127,10 @@ impl TrainWorker {
             return;
         };
         job.done += 1;
-        if job.done == 1 {
+        if job.done == job.warmup {
             job.start = Some(Instant::now());
         }
-        if job.done <= job.steps {
+        if job.done < job.warmup + job.steps {
             return Self::schedule(scope);
         }
         let seconds = job.start.map_or(1.0, |s| s.elapsed().as_secs_f64());
