@@ -37,9 +37,24 @@ impl Page {
         (width, height): (u32, u32),
         ready: &str,
     ) -> Page {
-        let driver = Chromedriver::start().await;
-        let client = driver.client(width, height).await;
-        client.goto(&server.url(path)).await.expect("open the page");
+        // A fresh browser once more if the first never finishes loading: one run in many,
+        // headless Chromium stops answering a navigation ("Timed out receiving message from
+        // renderer" after 300 s), while the same page opens in two seconds in a new browser.
+        let url = server.url(path);
+        let mut attempt = 1;
+        let (driver, client) = loop {
+            let driver = Chromedriver::start().await;
+            let client = driver.client(width, height).await;
+            match tokio::time::timeout(Duration::from_secs(60), client.goto(&url)).await {
+                Ok(Ok(())) => break (driver, client),
+                Ok(Err(e)) if attempt == 2 => panic!("open the page: {e}"),
+                Err(_) if attempt == 2 => panic!("open the page: no answer in 60 s"),
+                other => {
+                    eprintln!("{url}: the browser did not open it ({other:?}); a new browser");
+                    attempt += 1;
+                }
+            }
+        };
         client
             .wait()
             .at_most(Duration::from_secs(30))
