@@ -3,6 +3,8 @@
 #[cfg(all(target_arch = "wasm32", feature = "web"))]
 fn main() {
     use gloo_worker::Registrable;
+    // Before gloo's handler: the page's ports message is not one of gloo's.
+    rnn_playground::web::peer_ports::install_port_catcher();
     rnn_playground::web::TrainWorker::registrar().register();
 }
 

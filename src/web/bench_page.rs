@@ -28,9 +28,19 @@ pub fn BenchPage() -> impl IntoView {
         _ => {}
     };
     let run = super::faults::new_tag();
-    let bridges: Vec<WorkerBridge<TrainWorker>> = (0..workers)
-        .map(|index| {
-            let (bridge, _) = super::faults::spawn_tagged(on_message);
+    let spawned: Vec<(WorkerBridge<TrainWorker>, u32)> = (0..workers)
+        .map(|_| super::faults::spawn_tagged(on_message))
+        .collect();
+    // As the studio: direct ports between the replicas (`&channel=broadcast` keeps the
+    // BroadcastChannel, for the A/B).
+    let tags: Vec<u32> = spawned.iter().map(|(_, t)| *t).collect();
+    let direct = workers > 1
+        && here.param("channel") != Some("broadcast")
+        && super::peer_ports::connect(run, &tags);
+    let bridges: Vec<WorkerBridge<TrainWorker>> = spawned
+        .into_iter()
+        .enumerate()
+        .map(|(index, (bridge, _))| {
             bridge.send(ToWorker::BenchTrain {
                 case: case.clone(),
                 steps,
@@ -39,6 +49,7 @@ pub fn BenchPage() -> impl IntoView {
                     index,
                     count: workers,
                     run,
+                    direct,
                 }),
             });
             bridge

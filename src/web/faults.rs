@@ -81,11 +81,14 @@ pub fn spawn_tagged(
     on_message: impl Fn(super::worker::FromWorker) + 'static,
 ) -> (gloo_worker::WorkerBridge<super::worker::TrainWorker>, u32) {
     use gloo_worker::Spawnable;
-    // Relative, so the site also works under a sub-path.
-    let bridge = super::worker::TrainWorker::spawner()
-        .callback(on_message)
-        .spawn("./worker.js");
     let tag = new_tag();
+    // Relative, so the site also works under a sub-path. The Worker is noted under the tag, so
+    // that replica runs can give it direct ports to its peers (`peer_ports`).
+    let bridge = super::peer_ports::spawn_noting_worker(tag, || {
+        super::worker::TrainWorker::spawner()
+            .callback(on_message)
+            .spawn("./worker.js")
+    });
     bridge.send(super::worker::ToWorker::Tag { tag });
     (bridge, tag)
 }

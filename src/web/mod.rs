@@ -11,6 +11,7 @@ pub mod i18n;
 mod labs;
 mod notebook_page;
 mod parallel;
+pub mod peer_ports;
 pub mod route;
 mod sentiment_panel;
 mod studio;

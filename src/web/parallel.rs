@@ -42,6 +42,16 @@ impl Replicas {
         );
     }
 
+    /// Give the run's workers direct ports to each other (`peer_ports`): the panel's own
+    /// worker tagged `primary` (replica 0) and these. Call it before the run's Train messages;
+    /// without it (or when a worker is unknown) the run uses its BroadcastChannel.
+    pub fn connect(&self, run: u32, primary: u32) -> bool {
+        let mut tags = vec![primary];
+        self.0
+            .with_value(|r| tags.extend(r.iter().map(|(_, t)| *t)));
+        super::peer_ports::connect(run, &tags)
+    }
+
     /// To replica `index` (1 to `count − 1`).
     pub fn send(&self, index: usize, message: ToWorker) {
         self.0.with_value(|r| {

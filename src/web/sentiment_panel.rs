@@ -315,8 +315,18 @@ pub fn SentimentPanel() -> impl IntoView {
             .get_untracked()
             .clamp(1, super::parallel::MAX_WORKERS);
         let run = super::faults::new_tag();
-        let info = move |index| (count > 1).then_some(ReplicaInfo { index, count, run });
         replicas.spawn(count, on_replica_message);
+        let direct = count > 1
+            && bridge.with_value(Option::is_some)
+            && replicas.connect(run, worker_tag.get_value());
+        let info = move |index| {
+            (count > 1).then_some(ReplicaInfo {
+                index,
+                count,
+                run,
+                direct,
+            })
+        };
         for index in 1..count {
             let message = ToWorker::TrainSentimentFile {
                 text: text.clone(),

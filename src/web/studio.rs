@@ -407,9 +407,21 @@ pub fn StudioPanel() -> impl IntoView {
         // batches) and its place among them; they exchange their shards' gradients.
         let count = c.workers.clamp(1, MAX_WORKERS);
         let run = super::faults::new_tag();
-        let info = |index| (count > 1).then_some(ReplicaInfo { index, count, run });
         let inner = TextgenConfig { workers: 1, ..c };
         replicas.spawn(count, on_replica_message);
+        // Direct ports between the workers, when the panel's own is alive (a crashed one is
+        // replaced by `send`, after this: then the run uses its BroadcastChannel).
+        let direct = count > 1
+            && bridge.with_value(Option::is_some)
+            && replicas.connect(run, worker_tag.get_value());
+        let info = |index| {
+            (count > 1).then_some(ReplicaInfo {
+                index,
+                count,
+                run,
+                direct,
+            })
+        };
         for index in 1..count {
             replicas.send(
                 index,
