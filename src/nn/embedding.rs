@@ -159,16 +159,21 @@ impl<'a> Embedded<'a> {
             .reshape((b, t, self.embedding.output_dim))?)
     }
 
+    /// Each distinct word's vector times `kernel`, `[distinct, n]`.
+    fn products(&self, kernel: &Tensor) -> Result<Tensor> {
+        Ok(self
+            .embedding
+            .embeddings
+            .index_select(&self.distinct, 0)?
+            .matmul(kernel)?)
+    }
+
     /// `embedding(ids) · kernel` at each list of flat positions (`b · time + t`), `[positions,
     /// n]` each: every distinct word's product computed once and no row made for a position
     /// nobody reads (a shared padding prefix's steps; see [`super::padding_prefix`]), so
     /// neither the forward pass nor its gradient touches a `[batch, time, n]` tensor.
     pub fn project_at(&self, kernel: &Tensor, positions: &[&[u32]]) -> Result<Vec<Tensor>> {
-        let products = self
-            .embedding
-            .embeddings
-            .index_select(&self.distinct, 0)?
-            .matmul(kernel)?;
+        let products = self.products(kernel)?;
         let inverse = self.inverse.to_vec1::<u32>()?;
         positions
             .iter()
@@ -183,11 +188,7 @@ impl<'a> Embedded<'a> {
     /// `embedding(ids) · kernel` (`kernel` `[output_dim, n]`) → `[batch, time, n]`, with each
     /// distinct word's product computed once.
     pub fn project(&self, kernel: &Tensor) -> Result<Tensor> {
-        let products = self
-            .embedding
-            .embeddings
-            .index_select(&self.distinct, 0)?
-            .matmul(kernel)?;
+        let products = self.products(kernel)?;
         let (b, t) = self.dims;
         Ok(products
             .index_select(&self.inverse, 0)?

@@ -5,7 +5,7 @@
 use gloo_worker::WorkerBridge;
 use leptos::prelude::*;
 
-use super::worker::{FromWorker, ReplicaInfo, ToWorker, TrainWorker};
+use super::worker::{FromWorker, ToWorker, TrainWorker};
 
 #[component]
 pub fn BenchPage() -> impl IntoView {
@@ -37,6 +37,11 @@ pub fn BenchPage() -> impl IntoView {
     let direct = workers > 1
         && here.param("channel") != Some("broadcast")
         && super::peer_ports::connect(run, &tags);
+    let replica_run = super::parallel::ReplicaRun {
+        count: workers,
+        run,
+        direct,
+    };
     let bridges: Vec<WorkerBridge<TrainWorker>> = spawned
         .into_iter()
         .enumerate()
@@ -45,12 +50,7 @@ pub fn BenchPage() -> impl IntoView {
                 case: case.clone(),
                 steps,
                 warmup,
-                replica: (workers > 1).then_some(ReplicaInfo {
-                    index,
-                    count: workers,
-                    run,
-                    direct,
-                }),
+                replica: replica_run.info(index),
             });
             bridge
         })

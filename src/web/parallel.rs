@@ -16,7 +16,7 @@ pub fn default_workers() -> usize {
 use gloo_worker::WorkerBridge;
 use leptos::prelude::*;
 
-use super::worker::{FromWorker, ToWorker, TrainWorker};
+use super::worker::{FromWorker, ReplicaInfo, ToWorker, TrainWorker};
 
 /// The other replica workers of a panel's data-parallel run, with their fault tags (replica 0
 /// is the panel's own worker, which reports the training).
@@ -34,7 +34,7 @@ impl Replicas {
     }
 
     /// Start replicas 1 to `count − 1` (none for one worker), replacing any earlier ones.
-    pub fn spawn(&self, count: usize, on_message: impl Fn(FromWorker) + Copy + 'static) {
+    fn spawn(&self, count: usize, on_message: impl Fn(FromWorker) + Copy + 'static) {
         self.0.set_value(
             (1..count)
                 .map(|_| super::faults::spawn_tagged(on_message))
@@ -42,14 +42,26 @@ impl Replicas {
         );
     }
 
-    /// Give the run's workers direct ports to each other (`peer_ports`): the panel's own
-    /// worker tagged `primary` (replica 0) and these. Call it before the run's Train messages;
-    /// without it (or when a worker is unknown) the run uses its BroadcastChannel.
-    pub fn connect(&self, run: u32, primary: u32) -> bool {
-        let mut tags = vec![primary];
-        self.0
-            .with_value(|r| tags.extend(r.iter().map(|(_, t)| *t)));
-        super::peer_ports::connect(run, &tags)
+    /// Start a run of `count` workers: the panel's own (replica 0, tagged `primary`; `None`
+    /// when it is to be replaced) and `count − 1` new replicas, with direct ports between them
+    /// (`peer_ports`) when every worker is known, else the run's BroadcastChannel. Call it
+    /// before the run's Train messages.
+    pub fn start(
+        &self,
+        count: usize,
+        primary: Option<u32>,
+        on_message: impl Fn(FromWorker) + Copy + 'static,
+    ) -> ReplicaRun {
+        let run = super::faults::new_tag();
+        self.spawn(count, on_message);
+        let direct = count > 1
+            && primary.is_some_and(|primary| {
+                let mut tags = vec![primary];
+                self.0
+                    .with_value(|r| tags.extend(r.iter().map(|(_, t)| *t)));
+                super::peer_ports::connect(run, &tags)
+            });
+        ReplicaRun { count, run, direct }
     }
 
     /// To replica `index` (1 to `count − 1`).
@@ -83,6 +95,26 @@ impl Replicas {
             },
             on_fault,
         );
+    }
+}
+
+/// One data-parallel run: how many workers, its id, and whether they have direct ports.
+#[derive(Clone, Copy, Debug)]
+pub struct ReplicaRun {
+    pub count: usize,
+    pub run: u32,
+    pub direct: bool,
+}
+
+impl ReplicaRun {
+    /// What replica `index` is told (`None` for a run of one worker).
+    pub fn info(&self, index: usize) -> Option<ReplicaInfo> {
+        (self.count > 1).then_some(ReplicaInfo {
+            index,
+            count: self.count,
+            run: self.run,
+            direct: self.direct,
+        })
     }
 }
 

@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::fetch;
 use super::route;
-use super::worker::{FromWorker, ReplicaInfo, SentimentResult, ToWorker, TrainWorker};
+use super::worker::{FromWorker, SentimentResult, ToWorker, TrainWorker};
 use crate::plot::{LineChart, Series};
 use crate::sentiment::SentimentConfig;
 use crate::train::EpochLogs;
@@ -314,24 +314,15 @@ pub fn SentimentPanel() -> impl IntoView {
         let count = retrain_workers
             .get_untracked()
             .clamp(1, super::parallel::MAX_WORKERS);
-        let run = super::faults::new_tag();
-        replicas.spawn(count, on_replica_message);
-        let direct = count > 1
-            && bridge.with_value(Option::is_some)
-            && replicas.connect(run, worker_tag.get_value());
-        let info = move |index| {
-            (count > 1).then_some(ReplicaInfo {
-                index,
-                count,
-                run,
-                direct,
-            })
-        };
+        let primary = bridge
+            .with_value(Option::is_some)
+            .then(|| worker_tag.get_value());
+        let run = replicas.start(count, primary, on_replica_message);
         for index in 1..count {
             let message = ToWorker::TrainSentimentFile {
                 text: text.clone(),
                 config: SentimentConfig::default(),
-                replica: info(index),
+                replica: run.info(index),
             };
             let to_replica = move |m: ToWorker| replicas.send(index, m);
             fetch::SegmenterGate::new().send(message, to_replica, lexicon_failed);
@@ -339,7 +330,7 @@ pub fn SentimentPanel() -> impl IntoView {
         let message = ToWorker::TrainSentimentFile {
             text,
             config: SentimentConfig::default(),
-            replica: info(0),
+            replica: run.info(0),
         };
         segmenter.send(message, send, lexicon_failed);
     };

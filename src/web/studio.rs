@@ -9,7 +9,7 @@ use gloo_worker::WorkerBridge;
 use leptos::prelude::*;
 
 use super::route;
-use super::worker::{FromWorker, ReplicaInfo, ToWorker, TrainWorker};
+use super::worker::{FromWorker, ToWorker, TrainWorker};
 use crate::generate::GenerationStep;
 use crate::plot::{LineChart, Series};
 use crate::teacher_forcing::{Seq2SeqConfig, StepView};
@@ -406,36 +406,26 @@ pub fn StudioPanel() -> impl IntoView {
         // K workers: each gets the same text and settings (the same seed: the same model and
         // batches) and its place among them; they exchange their shards' gradients.
         let count = c.workers.clamp(1, MAX_WORKERS);
-        let run = super::faults::new_tag();
         let inner = TextgenConfig { workers: 1, ..c };
-        replicas.spawn(count, on_replica_message);
-        // Direct ports between the workers, when the panel's own is alive (a crashed one is
-        // replaced by `send`, after this: then the run uses its BroadcastChannel).
-        let direct = count > 1
-            && bridge.with_value(Option::is_some)
-            && replicas.connect(run, worker_tag.get_value());
-        let info = |index| {
-            (count > 1).then_some(ReplicaInfo {
-                index,
-                count,
-                run,
-                direct,
-            })
-        };
+        // A crashed worker of the panel is replaced by `send`, after this: then no direct ports.
+        let primary = bridge
+            .with_value(Option::is_some)
+            .then(|| worker_tag.get_value());
+        let run = replicas.start(count, primary, on_replica_message);
         for index in 1..count {
             replicas.send(
                 index,
                 ToWorker::Train {
                     text: text.get_untracked(),
                     config: inner.clone(),
-                    replica: info(index),
+                    replica: run.info(index),
                 },
             );
         }
         send(ToWorker::Train {
             text: text.get_untracked(),
             config: inner,
-            replica: info(0),
+            replica: run.info(0),
         });
     };
     let train_seq2seq = move |_| {
