@@ -97,7 +97,7 @@ pub struct Embedded<'a> {
     /// The distinct ids, in order of first appearance.
     distinct: Tensor,
     /// For each position, its id's place in `distinct`.
-    inverse: Tensor,
+    inverse: Vec<u32>,
 }
 
 impl<'a> Embedded<'a> {
@@ -133,7 +133,7 @@ impl<'a> Embedded<'a> {
             embedding,
             dims,
             distinct: Tensor::from_vec(distinct, count, device)?,
-            inverse: Tensor::from_vec(inverse, positions, device)?,
+            inverse,
         }))
     }
 
@@ -145,6 +145,11 @@ impl<'a> Embedded<'a> {
         self.embedding.output_dim
     }
 
+    /// `(batch, time)` of the ids.
+    pub fn dims(&self) -> (usize, usize) {
+        self.dims
+    }
+
     /// How many distinct ids the batch holds.
     pub fn distinct_count(&self) -> usize {
         self.distinct.elem_count()
@@ -154,9 +159,20 @@ impl<'a> Embedded<'a> {
     pub fn rows(&self) -> Result<Tensor> {
         let rows = self.embedding.embeddings.index_select(&self.distinct, 0)?;
         let (b, t) = self.dims;
-        Ok(rows
-            .index_select(&self.inverse, 0)?
-            .reshape((b, t, self.embedding.output_dim))?)
+        Ok(rows.index_select(&self.inverse_tensor()?, 0)?.reshape((
+            b,
+            t,
+            self.embedding.output_dim,
+        ))?)
+    }
+
+    fn inverse_tensor(&self) -> Result<Tensor> {
+        let device = self.distinct.device();
+        Ok(Tensor::from_slice(
+            &self.inverse,
+            self.inverse.len(),
+            device,
+        )?)
     }
 
     /// Each distinct word's vector times `kernel`, `[distinct, n]`.
@@ -168,21 +184,13 @@ impl<'a> Embedded<'a> {
             .matmul(kernel)?)
     }
 
-    /// `embedding(ids) · kernel` at each list of flat positions (`b · time + t`), `[positions,
-    /// n]` each: every distinct word's product computed once and no row made for a position
-    /// nobody reads (a shared padding prefix's steps; see [`super::padding_prefix`]), so
-    /// neither the forward pass nor its gradient touches a `[batch, time, n]` tensor.
-    pub fn project_at(&self, kernel: &Tensor, positions: &[&[u32]]) -> Result<Vec<Tensor>> {
-        let products = self.products(kernel)?;
-        let inverse = self.inverse.to_vec1::<u32>()?;
-        positions
-            .iter()
-            .map(|at| {
-                let rows: Vec<u32> = at.iter().map(|&p| inverse[p as usize]).collect();
-                let rows = Tensor::from_vec(rows, at.len(), products.device())?;
-                Ok(products.index_select(&rows, 0)?)
-            })
-            .collect()
+    /// `embedding(ids) · kernel` as a table and an index: each distinct word's product once
+    /// (`[distinct, n]`) and, for each flat position `b · time + t`, its row in that table.
+    /// The fused kernels read the positions through the index
+    /// ([`super::fused::InputRows::Gathered`]), so no `[batch, time, n]` tensor is made,
+    /// copied or given a gradient.
+    pub fn products_by_position(&self, kernel: &Tensor) -> Result<(Tensor, &[u32])> {
+        Ok((self.products(kernel)?, &self.inverse))
     }
 
     /// `embedding(ids) · kernel` (`kernel` `[output_dim, n]`) → `[batch, time, n]`, with each
@@ -191,7 +199,7 @@ impl<'a> Embedded<'a> {
         let products = self.products(kernel)?;
         let (b, t) = self.dims;
         Ok(products
-            .index_select(&self.inverse, 0)?
+            .index_select(&self.inverse_tensor()?, 0)?
             .reshape((b, t, kernel.dim(1)?))?)
     }
 }

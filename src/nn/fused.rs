@@ -45,27 +45,56 @@ pub fn forward_projected(
     mask: Option<&Tensor>,
     initial: Option<RnnState>,
 ) -> Result<RnnOutput> {
-    let (batch, time, _) = xp.dims3()?;
+    forward_from(layer, InputRows::Dense(xp), mask, initial)
+}
+
+/// As [`forward_projected`], each position's input product read from a row of `table`
+/// (`[rows, gates·units]`): `index[b · time + t]` (see [`InputRows::Gathered`]).
+pub fn forward_gathered(
+    layer: &Recurrent,
+    table: &Tensor,
+    index: Arc<Vec<u32>>,
+    (batch, time): (usize, usize),
+    mask: Option<&Tensor>,
+    initial: Option<RnnState>,
+) -> Result<RnnOutput> {
+    let rows = InputRows::Gathered {
+        table,
+        index,
+        batch,
+        time,
+    };
+    forward_from(layer, rows, mask, initial)
+}
+
+fn forward_from(
+    layer: &Recurrent,
+    xp: InputRows,
+    mask: Option<&Tensor>,
+    initial: Option<RnnState>,
+) -> Result<RnnOutput> {
+    let (batch, time) = xp.dims()?;
     if time == 0 {
         return Err(NnError::Shape {
             layer: layer.kind.keras_name().into(),
             expected: "at least one time step".into(),
-            got: xp.dims().to_vec(),
+            got: vec![batch, time],
         });
     }
+    let device = xp.device();
     let u = layer.units;
     let state0 = match initial {
         Some(s) => match s.c {
             Some(c) => Tensor::cat(&[&s.h, &c], 1)?,
             None => s.h,
         },
-        None => Tensor::zeros((batch, state_width(layer)), DType::F32, xp.device())?,
+        None => Tensor::zeros((batch, state_width(layer)), DType::F32, device)?,
     };
     let mask_values = match mask {
         Some(m) => Some(mask_values(m, batch, time)?),
         None => None,
     };
-    let out = state_sequence(layer, xp, mask_values, &state0)?;
+    let out = state_sequence_from(layer, xp, mask_values, &state0)?;
     let hseq = out.narrow(2, 0, u)?;
     let output = if layer.return_sequences {
         match (mask, layer.zero_output_for_mask) {
@@ -121,8 +150,78 @@ pub fn state_sequence(
     mask: Option<Arc<Vec<f32>>>,
     state0: &Tensor,
 ) -> Result<Tensor> {
+    state_sequence_from(layer, InputRows::Dense(xp), mask, state0)
+}
+
+/// Where the fused op reads each position's input product (`x · kernel`, without the input
+/// bias).
+pub enum InputRows<'a> {
+    /// Every position's own row, `[batch, time, gates·units]`.
+    Dense(&'a Tensor),
+    /// Position `b · time + t` reads row `index[b · time + t]` of `table` (`[rows,
+    /// gates·units]`), and its gradient is added into that row. Why: the rows come from far
+    /// fewer distinct words (or from the steps a shared padding prefix leaves), and a
+    /// `[batch, time, gates·units]` copy of them, with its own gradient, zeroed, added and
+    /// scattered by candle's autograd, cost more than the recurrence's element-wise work.
+    Gathered {
+        table: &'a Tensor,
+        index: Arc<Vec<u32>>,
+        batch: usize,
+        time: usize,
+    },
+}
+
+impl InputRows<'_> {
+    fn dims(&self) -> Result<(usize, usize)> {
+        match self {
+            InputRows::Dense(xp) => {
+                let (b, t, _) = xp.dims3()?;
+                Ok((b, t))
+            }
+            InputRows::Gathered { batch, time, .. } => Ok((*batch, *time)),
+        }
+    }
+
+    fn device(&self) -> &candle_core::Device {
+        match self {
+            InputRows::Dense(t) | InputRows::Gathered { table: t, .. } => t.device(),
+        }
+    }
+}
+
+/// [`state_sequence`] from either kind of [`InputRows`].
+pub fn state_sequence_from(
+    layer: &Recurrent,
+    xp: InputRows,
+    mask: Option<Arc<Vec<f32>>>,
+    state0: &Tensor,
+) -> Result<Tensor> {
     let u = layer.units;
     let gu = layer.kind.gates() * u;
+    let (xp, gather) = match xp {
+        InputRows::Dense(xp) => (xp, None),
+        InputRows::Gathered {
+            table,
+            index,
+            batch,
+            time,
+        } => {
+            let rows = table.dims2()?.0;
+            if index.len() != batch * time
+                || index.iter().any(|&r| r as usize >= rows)
+                || table.dim(1)? != gu
+                || state0.dim(0)? != batch
+            {
+                return Err(NnError::Config(format!(
+                    "fused rnn: {} gathered positions of a [{rows}, {}] table do not make a \
+                     [{batch}, {time}] batch of {gu}-wide rows",
+                    index.len(),
+                    table.dim(1)?
+                )));
+            }
+            (table, Some(index))
+        }
+    };
     // The op adds two bias rows to every step's pre-activation, so that their gradients come
     // out of the op as row sums instead of candle summing a broadcast [batch, time, gates·units]
     // gradient: the recurrent bias (inside a GRU's reset product) and the input bias.
@@ -145,6 +244,7 @@ pub fn state_sequence(
         units: u,
         go_backwards: layer.go_backwards,
         mask,
+        gather,
         act_cache: Mutex::new(None),
     };
     Ok(xp.apply_op3(&ua, &state0.contiguous()?, op)?)
@@ -379,6 +479,9 @@ struct RnnSeq {
     go_backwards: bool,
     /// `[batch, time]` in time order, 0/1.
     mask: Option<Arc<Vec<f32>>>,
+    /// When set, the op's first input is a table of rows and position `b · time + t` reads
+    /// row `gather[b · time + t]` ([`InputRows::Gathered`]).
+    gather: Option<Arc<Vec<u32>>>,
     /// The gate activations of every step from the forward pass (`[batch, time, act]`, in
     /// processing order; see [`RnnSeq::act_width`]), so that the backward pass computes no
     /// `exp` and no recurrent product twice.
@@ -408,9 +511,41 @@ impl Biases {
     }
 }
 
+/// The op's input products as it reads them: position `i` (`b · time + t`) of a group.
+#[derive(Clone, Copy)]
+enum XpRows<'a> {
+    Dense(&'a [f32]),
+    Gathered { table: &'a [f32], index: &'a [u32] },
+}
+
+impl<'a> XpRows<'a> {
+    #[inline(always)]
+    fn row(&self, i: usize, width: usize) -> &'a [f32] {
+        let r = match self {
+            XpRows::Dense(_) => i,
+            XpRows::Gathered { index, .. } => index[i] as usize,
+        };
+        let data = match self {
+            XpRows::Dense(d) | XpRows::Gathered { table: d, .. } => d,
+        };
+        &data[r * width..(r + 1) * width]
+    }
+
+    /// Positions `positions` (of `width`-wide rows), for one group of batch rows.
+    fn part(&self, positions: std::ops::Range<usize>, width: usize) -> Self {
+        match *self {
+            XpRows::Dense(d) => XpRows::Dense(&d[positions.start * width..positions.end * width]),
+            XpRows::Gathered { table, index } => XpRows::Gathered {
+                table,
+                index: &index[positions],
+            },
+        }
+    }
+}
+
 /// One group of batch rows for the forward pass: its slices of every buffer.
 struct ForwardGroup<'a> {
-    xp: &'a [f32],
+    xp: XpRows<'a>,
     state0: &'a [f32],
     mask: Option<&'a [f32]>,
     out: &'a mut [f32],
@@ -419,7 +554,7 @@ struct ForwardGroup<'a> {
 
 /// One group of batch rows for the backward pass.
 struct BackwardGroup<'a> {
-    xp: &'a [f32],
+    xp: XpRows<'a>,
     state0: &'a [f32],
     mask: Option<&'a [f32]>,
     out: &'a [f32],
@@ -516,7 +651,7 @@ impl RnnSeq {
     }
 
     /// The forward recurrence; returns `[batch, time, state]` and keeps the activations.
-    fn run(&self, xp: &[f32], ua: &[f32], state0: &[f32], batch: usize, time: usize) -> Vec<f32> {
+    fn run(&self, xp: XpRows, ua: &[f32], state0: &[f32], batch: usize, time: usize) -> Vec<f32> {
         let gu = self.kind.gates() * self.units;
         let (sw, aw) = (self.state_width(), self.act_width());
         let mut act = vec![0f32; batch * time * aw];
@@ -527,7 +662,7 @@ impl RnnSeq {
             .zip(split_groups(&mut act, &ranges, time * aw))
             .zip(&ranges)
             .map(|((out, act), r)| ForwardGroup {
-                xp: &xp[r.start * time * gu..r.end * time * gu],
+                xp: xp.part(r.start * time..r.end * time, gu),
                 state0: &state0[r.start * sw..r.end * sw],
                 mask: self.mask.as_ref().map(|m| &m[r.start * time..r.end * time]),
                 out,
@@ -578,7 +713,7 @@ impl RnnSeq {
                 // A masked step (m = 0) keeps h and c as they were.
                 if b < active && g.mask.is_none_or(|m| m[b * time + t] != 0.0) {
                     self.cell(
-                        &g.xp[(b * time + t) * gu..(b * time + t + 1) * gu],
+                        g.xp.row(b * time + t, gu),
                         &rec[b * gu..(b + 1) * gu],
                         bias,
                         &mut g.act[row * aw..(row + 1) * aw],
@@ -659,7 +794,7 @@ impl RnnSeq {
                             c.copy_from_slice(&c_prev[row * u..(row + 1) * u]);
                         }
                         self.cell(
-                            &g.xp[(b * time + t) * gu..(b * time + t + 1) * gu],
+                            g.xp.row(b * time + t, gu),
                             &rec[row * gu..(row + 1) * gu],
                             bias,
                             &mut act[row * aw..(row + 1) * aw],
@@ -814,9 +949,20 @@ impl CustomOp3 for RnnSeq {
         s3: &CpuStorage,
         l3: &Layout,
     ) -> candle_core::Result<(CpuStorage, Shape)> {
-        let (batch, time, _) = l1.shape().dims3()?;
+        let xp = super::f32_slice(s1, l1, "fused rnn: xp")?;
+        let (batch, time, xp) = match &self.gather {
+            None => {
+                let (batch, time, _) = l1.shape().dims3()?;
+                (batch, time, XpRows::Dense(xp))
+            }
+            Some(index) => {
+                let batch = l3.shape().dims2()?.0;
+                let time = index.len() / batch.max(1);
+                (batch, time, XpRows::Gathered { table: xp, index })
+            }
+        };
         let out = self.run(
-            super::f32_slice(s1, l1, "fused rnn: xp")?,
+            xp,
             super::f32_slice(s2, l2, "fused rnn: recurrent kernel")?,
             super::f32_slice(s3, l3, "fused rnn: state")?,
             batch,
@@ -836,9 +982,9 @@ impl CustomOp3 for RnnSeq {
         res: &Tensor,
         grad_res: &Tensor,
     ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
-        let (batch, time, gu) = xp.dims3()?;
+        let (batch, time, sw) = res.dims3()?;
         let u = self.units;
-        let sw = self.state_width();
+        let gu = self.kind.gates() * u;
         // The inputs' own buffers, read in place (a copy only of a non-contiguous gradient):
         // copying them cost about as much as the backward pass's element-wise work.
         let tensors = [xp, ua, state0, res, grad_res]
@@ -861,6 +1007,10 @@ impl CustomOp3 for RnnSeq {
             slices.push(super::f32_slice(cpu, layout, name)?);
         }
         let [xpv, uav, s0, out, dout]: [&[f32]; 5] = slices.try_into().expect("five inputs");
+        let xp_rows = match &self.gather {
+            None => XpRows::Dense(xpv),
+            Some(index) => XpRows::Gathered { table: xpv, index },
+        };
         let tb = time * batch;
         let aw = self.act_width();
         let cached = self
@@ -881,7 +1031,7 @@ impl CustomOp3 for RnnSeq {
             .zip(split_groups(&mut dstate, &ranges, sw))
             .zip(&ranges)
             .map(|((((h_prev, dxp), drec), dstate), r)| BackwardGroup {
-                xp: &xpv[r.start * time * gu..r.end * time * gu],
+                xp: xp_rows.part(r.start * time..r.end * time, gu),
                 state0: &s0[r.start * sw..r.end * sw],
                 mask: self.mask.as_ref().map(|m| &m[r.start * time..r.end * time]),
                 out: &out[r.start * time * sw..r.end * time * sw],
@@ -931,8 +1081,24 @@ impl CustomOp3 for RnnSeq {
             }
         }
         let dev = xp.device();
+        let dxp = match &self.gather {
+            None => Tensor::from_vec(dxp, (batch, time, gu), dev)?,
+            Some(index) => {
+                // Each position's gradient into its table row, in position order (what
+                // candle's index_select backward does: the same sums in the same order).
+                let rows = xp.dim(0)?;
+                let mut dtable = vec![0f32; rows * gu];
+                for (p, &r) in index.iter().enumerate() {
+                    let (r, d) = (r as usize, &dxp[p * gu..(p + 1) * gu]);
+                    for (a, b) in dtable[r * gu..(r + 1) * gu].iter_mut().zip(d) {
+                        *a += b;
+                    }
+                }
+                Tensor::from_vec(dtable, (rows, gu), dev)?
+            }
+        };
         Ok((
-            Some(Tensor::from_vec(dxp, (batch, time, gu), dev)?),
+            Some(dxp),
             Some(Tensor::from_vec(dua, (u + 2, gu), dev)?),
             Some(Tensor::from_vec(dstate, (batch, sw), dev)?),
         ))

@@ -34,7 +34,7 @@
 use candle_core::{DType, Tensor};
 
 use super::error::Result;
-use super::fused::{state_sequence, state_width};
+use super::fused::{InputRows, state_sequence, state_sequence_from, state_width};
 use super::rnn::{CellKind, Recurrent, RnnOutput, RnnState};
 use super::{Embedded, Embedding};
 
@@ -64,23 +64,18 @@ pub enum Inputs<'a> {
 }
 
 impl Inputs<'_> {
-    /// The products at each list of flat positions `b · time + t`, `[positions, gates·units]`
-    /// each, from one product of the inputs (so each weight's gradient comes back through
-    /// one path).
-    fn at(&self, positions: &[&[u32]]) -> Result<Vec<Tensor>> {
+    /// The input products as one table, and each flat position's (`b · time + t`) row in it:
+    /// every position's own row (`[batch · time, gates·units]`), or each distinct word's.
+    fn table(&self) -> Result<(Tensor, Option<&[u32]>)> {
         match self {
             Inputs::Projected(xp) => {
                 let (b, t, gu) = xp.dims3()?;
-                let xp = xp.reshape((b * t, gu))?;
-                positions
-                    .iter()
-                    .map(|at| {
-                        let rows = Tensor::from_vec(at.to_vec(), at.len(), xp.device())?;
-                        Ok(xp.index_select(&rows, 0)?)
-                    })
-                    .collect()
+                Ok((xp.reshape((b * t, gu))?, None))
             }
-            Inputs::Embedded(embedded, kernel) => embedded.project_at(kernel, positions),
+            Inputs::Embedded(embedded, kernel) => {
+                let (table, index) = embedded.products_by_position(kernel)?;
+                Ok((table, Some(index)))
+            }
         }
     }
 }
@@ -118,9 +113,13 @@ pub fn forward(
         .iter()
         .flat_map(|&b| (first..time).map(move |t| b * time as u32 + t as u32))
         .collect();
-    let [pad_product, xp] =
-        <[Tensor; 2]>::try_from(inputs.at(&[&[padded_row * time as u32], &active])?)
-            .expect("two lists, two tensors");
+    // One table of input products, read by the fused op through an index (and the padding's
+    // row picked from it), so each weight's gradient comes back through one path.
+    let (table, index) = inputs.table()?;
+    let row_of = |p: u32| index.map_or(p, |index| index[p as usize]);
+    let pad_row = Tensor::new(&[row_of(padded_row * time as u32)], device)?;
+    let pad_product = table.index_select(&pad_row, 0)?;
+    let active: Vec<u32> = active.into_iter().map(row_of).collect();
     // The shared trajectory: `longest_pad` steps of embedding[0] from the zero state.
     let pad_xp = pad_product
         .unsqueeze(0)?
@@ -141,7 +140,6 @@ pub fn forward(
         state0
     } else {
         let steps = time - first;
-        let xp = xp.reshape((batch, steps, gu))?;
         let mask = (first != *sorted_pads.last().unwrap_or(&0) as usize).then(|| {
             let mut m = vec![0f32; batch * steps];
             for (b, &p) in sorted_pads.iter().enumerate() {
@@ -151,7 +149,13 @@ pub fn forward(
             }
             std::sync::Arc::new(m)
         });
-        let out = state_sequence(layer, &xp, mask, &state0)?;
+        let xp = InputRows::Gathered {
+            table: &table,
+            index: std::sync::Arc::new(active),
+            batch,
+            time: steps,
+        };
+        let out = state_sequence_from(layer, xp, mask, &state0)?;
         out.narrow(1, steps - 1, 1)?.squeeze(1)?
     };
     let last = last

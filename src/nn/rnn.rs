@@ -430,8 +430,9 @@ impl Recurrent {
         if !self.runs_fused() || embedded.output_dim() != self.input_dim {
             return self.forward(&embedded.rows()?, mask);
         }
-        let xp = embedded.project(self.kernel.as_tensor())?;
-        super::fused::forward_projected(self, &xp, mask, None)
+        let (products, index) = embedded.products_by_position(self.kernel.as_tensor())?;
+        let index = std::sync::Arc::new(index.to_vec());
+        super::fused::forward_gathered(self, &products, index, embedded.dims(), mask, None)
     }
 
     /// The step-by-step autograd implementation (the reference the fused kernels are tested
