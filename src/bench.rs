@@ -15,7 +15,7 @@ use crate::nn::{
     Activation, CellKind, LayerConfig, Loss, Optimizer, OptimizerConfig, Result, Sequential,
 };
 use crate::textgen::{self, TextgenConfig};
-use crate::train::{self, loss_and_output};
+use crate::train;
 
 /// One measured figure.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -218,13 +218,9 @@ pub fn classifier_train_with_workers(
     let batches = bench_batches(kind, batch, len, vocab)?;
     let mut step = |i: usize| -> Result<()> {
         let (x, y) = &batches[i % batches.len()];
-        if workers > 1 {
-            let g = train::batch_gradient(&model, Loss::BinaryCrossentropy, x, y, workers)?;
-            return optimizer.step(&vars, &g.grads);
-        }
-        let (loss, _) = loss_and_output(&model, Loss::BinaryCrossentropy, x, y)?;
-        let grads = loss.backward()?;
-        optimizer.step(&vars, &grads)
+        // The trainer's gradient (the Embedding's as rows), as `fit` takes it.
+        let g = train::batch_gradient(&model, Loss::BinaryCrossentropy, x, y, workers)?;
+        optimizer.step_with_rows(&vars, &g.grads, &g.rows)
     };
     step(0)?; // warm-up
     let start = Instant::now();

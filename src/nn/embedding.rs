@@ -15,6 +15,7 @@ use rand::rngs::StdRng;
 
 use super::error::{NnError, Result};
 use super::init;
+use super::row_gradient::GatheredRows;
 
 /// A `[input_dim, output_dim]` table; row `i` is the vector of word index `i`.
 #[derive(Clone, Debug)]
@@ -57,6 +58,44 @@ impl Embedding {
         Ok(rows.reshape(shape)?)
     }
 
+    /// [`Embedding::forward`] during training: the batch's distinct rows become a leaf of
+    /// their own (pushed onto `gathered`), so that the table's gradient comes back as those
+    /// rows ([`super::RowGradient`]) and no table-sized gradient is made.
+    pub fn forward_gathering(
+        &self,
+        ids: &Tensor,
+        gathered: &mut Vec<GatheredRows>,
+    ) -> Result<Tensor> {
+        let ids = ids.to_dtype(DType::U32)?;
+        let mut shape = ids.dims().to_vec();
+        let flat = ids.flatten_all()?.to_vec1::<u32>()?;
+        let (distinct, inverse) = self.distinct_ids(&flat)?;
+        let rows = GatheredRows::new(&self.embeddings, distinct)?;
+        let index = Tensor::from_vec(inverse, flat.len(), self.embeddings.device())?;
+        let out = rows.leaf.as_tensor().index_select(&index, 0)?;
+        gathered.push(rows);
+        shape.push(self.output_dim);
+        Ok(out.reshape(shape)?)
+    }
+
+    /// The distinct ids among `ids`, ascending, and each position's place among them.
+    fn distinct_ids(&self, ids: &[u32]) -> Result<(Vec<u32>, Vec<u32>)> {
+        self.check_index(ids.iter().copied().max().unwrap_or(0) as usize)?;
+        let mut place = vec![u32::MAX; self.input_dim];
+        for &id in ids {
+            place[id as usize] = 0;
+        }
+        let mut distinct = Vec::new();
+        for (id, p) in place.iter_mut().enumerate() {
+            if *p == 0 {
+                *p = distinct.len() as u32;
+                distinct.push(id as u32);
+            }
+        }
+        let inverse = ids.iter().map(|&id| place[id as usize]).collect();
+        Ok((distinct, inverse))
+    }
+
     /// `[batch, time]` of 1.0 where the index is not 0, when `mask_zero`.
     pub fn compute_mask(&self, ids: &Tensor) -> Result<Option<Tensor>> {
         if !self.mask_zero {
@@ -94,9 +133,10 @@ impl Embedding {
 pub struct Embedded<'a> {
     embedding: &'a Embedding,
     dims: (usize, usize),
-    /// The distinct ids, in order of first appearance.
-    distinct: Tensor,
-    /// For each position, its id's place in `distinct`.
+    /// The distinct ids' rows of the table (ascending ids), `[distinct, output_dim]`: read
+    /// from the table, or a training pass's leaf ([`GatheredRows`]).
+    rows: Tensor,
+    /// For each position, its id's place among the distinct ids.
     inverse: Vec<u32>,
 }
 
@@ -104,35 +144,52 @@ impl<'a> Embedded<'a> {
     /// `ids` `[batch, time]`, or `None` when too few of them repeat for the detour to pay
     /// (fewer than [`Embedded::MIN_POSITIONS`] positions, or more than 90% distinct).
     pub fn new(embedding: &'a Embedding, ids: &Tensor) -> Result<Option<Self>> {
+        Self::make(embedding, ids, None)
+    }
+
+    /// As [`Embedded::new`] during training: the distinct rows become a leaf pushed onto
+    /// `gathered` (see [`Embedding::forward_gathering`]). `None` (and nothing pushed) when the
+    /// shortcut does not pay.
+    pub fn new_gathering(
+        embedding: &'a Embedding,
+        ids: &Tensor,
+        gathered: &mut Vec<GatheredRows>,
+    ) -> Result<Option<Self>> {
+        Self::make(embedding, ids, Some(gathered))
+    }
+
+    fn make(
+        embedding: &'a Embedding,
+        ids: &Tensor,
+        gathered: Option<&mut Vec<GatheredRows>>,
+    ) -> Result<Option<Self>> {
         let dims = ids.dims2()?;
         let positions = dims.0 * dims.1;
         if positions < Self::MIN_POSITIONS {
             return Ok(None);
         }
         let ids = ids.to_dtype(DType::U32)?.flatten_all()?.to_vec1::<u32>()?;
-        embedding.check_index(ids.iter().copied().max().unwrap_or(0) as usize)?;
-        let mut slot = vec![u32::MAX; embedding.input_dim];
-        let mut distinct = Vec::new();
-        let inverse: Vec<u32> = ids
-            .iter()
-            .map(|&id| {
-                let s = &mut slot[id as usize];
-                if *s == u32::MAX {
-                    *s = distinct.len() as u32;
-                    distinct.push(id);
-                }
-                *s
-            })
-            .collect();
+        let (distinct, inverse) = embedding.distinct_ids(&ids)?;
         if distinct.len() * 10 > positions * 9 {
             return Ok(None);
         }
-        let device = embedding.embeddings.device();
-        let count = distinct.len();
+        let rows = match gathered {
+            Some(gathered) => {
+                let rows = GatheredRows::new(&embedding.embeddings, distinct)?;
+                let leaf = rows.leaf.as_tensor().clone();
+                gathered.push(rows);
+                leaf
+            }
+            None => {
+                let device = embedding.embeddings.device();
+                let index = Tensor::from_vec(distinct.clone(), distinct.len(), device)?;
+                embedding.embeddings.index_select(&index, 0)?
+            }
+        };
         Ok(Some(Self {
             embedding,
             dims,
-            distinct: Tensor::from_vec(distinct, count, device)?,
+            rows,
             inverse,
         }))
     }
@@ -152,22 +209,20 @@ impl<'a> Embedded<'a> {
 
     /// How many distinct ids the batch holds.
     pub fn distinct_count(&self) -> usize {
-        self.distinct.elem_count()
+        self.rows.dim(0).unwrap_or(0)
     }
 
     /// The embedding's output, `[batch, time, output_dim]` (what [`Embedding::forward`] gives).
     pub fn rows(&self) -> Result<Tensor> {
-        let rows = self.embedding.embeddings.index_select(&self.distinct, 0)?;
         let (b, t) = self.dims;
-        Ok(rows.index_select(&self.inverse_tensor()?, 0)?.reshape((
-            b,
-            t,
-            self.embedding.output_dim,
-        ))?)
+        Ok(self
+            .rows
+            .index_select(&self.inverse_tensor()?, 0)?
+            .reshape((b, t, self.embedding.output_dim))?)
     }
 
     fn inverse_tensor(&self) -> Result<Tensor> {
-        let device = self.distinct.device();
+        let device = self.rows.device();
         Ok(Tensor::from_slice(
             &self.inverse,
             self.inverse.len(),
@@ -177,11 +232,7 @@ impl<'a> Embedded<'a> {
 
     /// Each distinct word's vector times `kernel`, `[distinct, n]`.
     fn products(&self, kernel: &Tensor) -> Result<Tensor> {
-        Ok(self
-            .embedding
-            .embeddings
-            .index_select(&self.distinct, 0)?
-            .matmul(kernel)?)
+        Ok(self.rows.matmul(kernel)?)
     }
 
     /// `embedding(ids) · kernel` as a table and an index: each distinct word's product once

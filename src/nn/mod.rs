@@ -28,6 +28,7 @@ mod optim;
 pub mod padding_prefix;
 pub mod quantize;
 mod rnn;
+mod row_gradient;
 mod sequential;
 pub mod storage;
 pub mod summary;
@@ -40,6 +41,7 @@ pub use error::{NnError, Result};
 pub use loss::Loss;
 pub use optim::{Optimizer, OptimizerConfig};
 pub use rnn::{CellKind, Gates, Recurrent, RnnOutput, RnnState, reverse_time};
+pub use row_gradient::{GatheredRows, RowGradient};
 pub use sequential::{
     Layer, LayerConfig, MODEL_FORMAT, MODEL_JSON_KEY, ModelExtras, ModelOutput, Sequential,
 };

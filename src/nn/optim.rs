@@ -21,10 +21,11 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use candle_core::backprop::GradStore;
-use candle_core::{CpuStorage, InplaceOp2, Layout, Tensor, Var};
+use candle_core::{CpuStorage, InplaceOp1, InplaceOp2, Layout, Tensor, TensorId, Var};
 use serde::{Deserialize, Serialize};
 
 use super::error::{NnError, Result};
+use super::row_gradient::RowGradient;
 
 /// An optimizer's kind and hyperparameters (Keras names and defaults).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -158,14 +159,62 @@ impl Optimizer {
 
     /// One update of every named variable that has a gradient in `grads`.
     pub fn step(&mut self, vars: &[(String, Var)], grads: &GradStore) -> Result<()> {
+        self.step_with_rows(vars, grads, &HashMap::new())
+    }
+
+    /// [`Optimizer::step`] where some tables' gradients are given as rows (`rows`, by the
+    /// table's tensor id; [`RowGradient`]): every row of such a table is updated, the rows
+    /// not listed with a zero gradient, so the weights are the same as from the dense table.
+    /// A table with both (a dense gradient from another path) gets their sum.
+    pub fn step_with_rows(
+        &mut self,
+        vars: &[(String, Var)],
+        grads: &GradStore,
+        rows: &HashMap<TensorId, RowGradient>,
+    ) -> Result<()> {
         self.iterations += 1;
         for (name, var) in vars {
-            let Some(grad) = grads.get(var.as_tensor()) else {
-                continue;
-            };
-            self.update(name, var, grad)?;
+            match (grads.get(var.as_tensor()), rows.get(&var.id())) {
+                (Some(grad), None) => self.update(name, var, grad)?,
+                (None, Some(r)) => self.update_rows(name, var, r)?,
+                (Some(grad), Some(r)) => self.update(name, var, &r.add_to_dense(grad)?)?,
+                (None, None) => {}
+            }
         }
         Ok(())
+    }
+
+    /// One update of a `[rows, width]` table from its gradient at some rows (zero elsewhere).
+    pub fn update_rows(&mut self, name: &str, var: &Var, grad: &RowGradient) -> Result<()> {
+        let (rows, width) = var.as_tensor().dims2()?;
+        if width != grad.width() || grad.min_table_rows() > rows {
+            return Err(NnError::Config(format!(
+                "the row gradient of {name} does not fit its [{rows}, {width}] table"
+            )));
+        }
+        let (config, t) = (self.config, self.iterations.max(1));
+        let slots = self.slots(name, rows * width);
+        let op = RowsUpdateOp {
+            config,
+            t,
+            grad,
+            first: RefCell::new(std::mem::take(&mut slots.first)),
+            second: RefCell::new(std::mem::take(&mut slots.second)),
+        };
+        let result = var.as_tensor().inplace_op1(&op);
+        slots.first = op.first.into_inner();
+        slots.second = op.second.into_inner();
+        Ok(result?)
+    }
+
+    /// The slots of variable `name` with `n` values (made, or remade at zero, when needed).
+    fn slots(&mut self, name: &str, n: usize) -> &mut Slots {
+        let slots = self.slots.entry(name.to_string()).or_default();
+        if slots.first.len() != n {
+            slots.first = vec![0.0; n];
+            slots.second = vec![0.0; n];
+        }
+        slots
     }
 
     /// One update of a single variable with its gradient (the iteration counter is the
@@ -179,15 +228,11 @@ impl Optimizer {
                 var.dims()
             )));
         }
-        let n = var.elem_count();
-        let slots = self.slots.entry(name.to_string()).or_default();
-        if slots.first.len() != n {
-            slots.first = vec![0.0; n];
-            slots.second = vec![0.0; n];
-        }
+        let (config, t) = (self.config, self.iterations.max(1));
+        let slots = self.slots(name, var.elem_count());
         let op = UpdateOp {
-            config: self.config,
-            t: self.iterations.max(1),
+            config,
+            t,
             first: RefCell::new(std::mem::take(&mut slots.first)),
             second: RefCell::new(std::mem::take(&mut slots.second)),
         };
@@ -254,6 +299,108 @@ impl InplaceOp2 for UpdateOp {
             return Ok(());
         }
         apply(self.config, self.t, scale, w, grad, first, second);
+        Ok(())
+    }
+}
+
+/// The fused update of a table from a [`RowGradient`]: the rows listed take their gradient,
+/// the others zero (Adam's moments still decay there, as with the dense table).
+struct RowsUpdateOp<'a> {
+    config: OptimizerConfig,
+    t: u64,
+    grad: &'a RowGradient,
+    first: RefCell<Vec<f32>>,
+    second: RefCell<Vec<f32>>,
+}
+
+/// Zeros for the rows a [`RowGradient`] leaves out, fed to [`apply`] a stretch at a time so
+/// that those rows go through exactly the arithmetic of a dense zero gradient.
+static ZEROS: [f32; 1024] = [0.0; 1024];
+
+impl InplaceOp1 for RowsUpdateOp<'_> {
+    fn name(&self) -> &'static str {
+        "keras-optimizer-row-update"
+    }
+
+    fn cpu_fwd(&self, s1: &mut CpuStorage, l1: &Layout) -> candle_core::Result<()> {
+        let CpuStorage::F32(data) = s1 else {
+            candle_core::bail!("optimizer: expected f32 weights")
+        };
+        let Some((start, end)) = l1.contiguous_offsets() else {
+            candle_core::bail!("optimizer: expected contiguous weights")
+        };
+        let w = &mut data[start..end];
+        let mut first = self.first.borrow_mut();
+        let mut second = self.second.borrow_mut();
+        let (grad, width) = (self.grad, self.grad.width());
+        // The dense table's norm adds the same squares in the same order, plus zeros.
+        let scale = match self.config.clipnorm() {
+            Some(c) => {
+                let norm = grad.values().iter().map(|g| g * g).sum::<f32>().sqrt();
+                c / norm.max(c)
+            }
+            None => 1.0,
+        };
+        let (config, t) = (self.config, self.t);
+        // Rows `first_row..` of the table, in `w`, `m`, `v`.
+        let update = |first_row: usize, w: &mut [f32], m: &mut [f32], v: &mut [f32]| {
+            let n_rows = w.len() / width.max(1);
+            let listed = grad.rows();
+            let mut k = listed.partition_point(|&r| (r as usize) < first_row);
+            let mut row = 0;
+            while row < n_rows {
+                let next = listed
+                    .get(k)
+                    .map_or(n_rows, |&r| (r as usize - first_row).min(n_rows));
+                // Rows row..next have no gradient.
+                let mut at = row * width;
+                while at < next * width {
+                    let len = (next * width - at).min(ZEROS.len());
+                    let span = at..at + len;
+                    apply(
+                        config,
+                        t,
+                        scale,
+                        &mut w[span.clone()],
+                        &ZEROS[..len],
+                        &mut m[span.clone()],
+                        &mut v[span],
+                    );
+                    at += len;
+                }
+                if next < n_rows {
+                    let span = next * width..(next + 1) * width;
+                    apply(
+                        config,
+                        t,
+                        scale,
+                        &mut w[span.clone()],
+                        &grad.values()[k * width..(k + 1) * width],
+                        &mut m[span.clone()],
+                        &mut v[span],
+                    );
+                    k += 1;
+                }
+                row = next + 1;
+            }
+        };
+        let (first, second) = (first.as_mut_slice(), second.as_mut_slice());
+        #[cfg(not(target_arch = "wasm32"))]
+        if w.len() >= 1 << 16 && width > 0 {
+            // Big tables are memory-bound: split them over the cores.
+            use rayon::prelude::*;
+            let chunk = ((1 << 14) / width).max(1) * width;
+            w.par_chunks_mut(chunk)
+                .zip(
+                    first
+                        .par_chunks_mut(chunk)
+                        .zip(second.par_chunks_mut(chunk)),
+                )
+                .enumerate()
+                .for_each(|(i, (w, (m, v)))| update(i * chunk / width, w, m, v));
+            return Ok(());
+        }
+        update(0, w, first, second);
         Ok(())
     }
 }

@@ -22,7 +22,8 @@ use serde::{Deserialize, Serialize};
 use super::error::{NnError, Result};
 use super::storage::{self, Storage};
 use super::{
-    Activation, Bidirectional, CellKind, Dense, Embedded, Embedding, MergeMode, Recurrent,
+    Activation, Bidirectional, CellKind, Dense, Embedded, Embedding, GatheredRows, MergeMode,
+    Recurrent,
 };
 
 /// One layer's configuration (what `model.json` stores).
@@ -454,21 +455,30 @@ impl Sequential {
 
     /// The forward pass, keeping the last Dense's logits when it ends in softmax/sigmoid.
     pub fn forward_with_logits(&self, ids: &Tensor) -> Result<ModelOutput> {
-        self.run(ids, None, self.share_padding)
+        self.run(ids, None, self.share_padding, None)
+    }
+
+    /// [`Sequential::forward_with_logits`] for training: each Embedding's distinct rows are
+    /// read through a leaf of their own ([`GatheredRows`], returned), so the tables' gradients
+    /// come back as rows ([`super::RowGradient`]) instead of table-sized tensors.
+    pub fn forward_gathering_rows(&self, ids: &Tensor) -> Result<(ModelOutput, Vec<GatheredRows>)> {
+        let mut gathered = Vec::new();
+        let out = self.run(ids, None, self.share_padding, Some(&mut gathered))?;
+        Ok((out, gathered))
     }
 
     /// [`Sequential::forward`] that runs every sample through its own padding instead of
     /// sharing the padding prefix ([`super::padding_prefix`]): the same answers, slower; what
     /// the tests and benchmarks compare with.
     pub fn forward_without_padding_prefix(&self, ids: &Tensor) -> Result<Tensor> {
-        Ok(self.run(ids, None, false)?.output)
+        Ok(self.run(ids, None, false, None)?.output)
     }
 
     /// Every layer's output for `input` (token ids, or `[batch, time, features]` floats for a
     /// model built with input features), in order: what the shapes lab shows.
     pub fn layer_outputs(&self, input: &Tensor) -> Result<Vec<Tensor>> {
         let mut outputs = Vec::with_capacity(self.layers.len());
-        self.run(input, Some(&mut outputs), true)?;
+        self.run(input, Some(&mut outputs), true, None)?;
         Ok(outputs)
     }
 
@@ -477,6 +487,7 @@ impl Sequential {
         ids: &Tensor,
         mut outputs: Option<&mut Vec<Tensor>>,
         share_padding: bool,
+        mut gathered: Option<&mut Vec<GatheredRows>>,
     ) -> Result<ModelOutput> {
         let mut x = ids.clone();
         // The Embedding right before this layer, while its input is the model's ids.
@@ -503,12 +514,18 @@ impl Sequential {
                         _ => false,
                     };
                     if outputs.is_none() && next_takes_it {
-                        embedded = Embedded::new(e, &x)?;
+                        embedded = match gathered.as_deref_mut() {
+                            Some(gathered) => Embedded::new_gathering(e, &x, gathered)?,
+                            None => Embedded::new(e, &x)?,
+                        };
                     }
                     if embedded.is_some() {
                         continue;
                     }
-                    e.forward(&x)?
+                    match gathered.as_deref_mut() {
+                        Some(gathered) => e.forward_gathering(&x, gathered)?,
+                        None => e.forward(&x)?,
+                    }
                 }
                 Layer::Recurrent(r) => {
                     let shared = match embedding_before {

@@ -28,7 +28,9 @@ pub mod replica;
 pub mod shard_wire;
 
 use candle_core::backprop::GradStore;
-use candle_core::{DType, Device, Tensor};
+use std::collections::HashMap;
+
+use candle_core::{DType, Device, Tensor, TensorId};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -37,7 +39,9 @@ use web_time::Instant;
 
 pub use callbacks::{Callback, Control, EarlyStopping, Event, Monitor};
 
-use crate::nn::{Activation, Loss, NnError, Optimizer, Result, Sequential};
+use crate::nn::{
+    Activation, Loss, ModelOutput, NnError, Optimizer, Result, RowGradient, Sequential,
+};
 
 /// Inputs (token ids `[samples, time]`) and targets (`[samples]` class indices or 0/1 labels,
 /// or `[samples, classes]` one-hot rows).
@@ -137,6 +141,9 @@ pub struct ShardGradient {
     pub correct: f64,
     pub samples: usize,
     pub grads: GradStore,
+    /// The gradients of tables (Embeddings) at the rows the shard read, by the table's tensor
+    /// id; such a table has no entry in `grads` ([`crate::nn::RowGradient`]).
+    pub rows: HashMap<TensorId, RowGradient>,
 }
 
 /// The gradient of `loss` over a shard of `batch_len` samples' batch, as [`ShardGradient`].
@@ -155,21 +162,36 @@ pub fn shard_gradient(
             correct: 0.0,
             samples: 0,
             grads: GradStore::default(),
+            rows: HashMap::new(),
         });
     }
-    let (value, probs) = loss_and_output(model, loss, x, y)?;
+    let (out, gathered) = model.forward_gathering_rows(x)?;
+    let (value, probs) = loss_of_output(model, loss, out, y)?;
     let mean = value.to_scalar::<f32>()? as f64;
-    let grads = if mean.is_finite() {
+    let mut grads = if mean.is_finite() {
         (value * (samples as f64 / batch_len.max(1) as f64))?.backward()?
     } else {
         GradStore::default()
     };
+    let mut rows: HashMap<TensorId, RowGradient> = HashMap::new();
+    for g in &gathered {
+        if let Some(r) = g.gradient(&grads)? {
+            match rows.get_mut(&g.table.id()) {
+                Some(sum) => sum.add(&r),
+                None => {
+                    rows.insert(g.table.id(), r);
+                }
+            }
+        }
+        grads.remove(g.leaf.as_tensor());
+    }
     let acc = loss.accuracy(y, &probs.detach())? as f64;
     Ok(ShardGradient {
         loss_sum: mean * samples as f64,
         correct: acc * samples as f64,
         samples,
         grads,
+        rows,
     })
 }
 
@@ -239,6 +261,14 @@ pub fn sum_shards(
         total.loss_sum += shard.loss_sum;
         total.correct += shard.correct;
         total.samples += shard.samples;
+        for (id, r) in &shard.rows {
+            match total.rows.get_mut(id) {
+                Some(sum) => sum.add(r),
+                None => {
+                    total.rows.insert(*id, r.clone());
+                }
+            }
+        }
         for (_, var) in variables {
             let Some(g) = shard.grads.get(var.as_tensor()) else {
                 continue;
@@ -334,7 +364,16 @@ pub fn loss_and_output(
     x: &Tensor,
     y: &Tensor,
 ) -> Result<(Tensor, Tensor)> {
-    let out = model.forward_with_logits(x)?;
+    loss_of_output(model, loss, model.forward_with_logits(x)?, y)
+}
+
+/// [`loss_and_output`] from a forward pass already made.
+fn loss_of_output(
+    model: &Sequential,
+    loss: Loss,
+    out: ModelOutput,
+    y: &Tensor,
+) -> Result<(Tensor, Tensor)> {
     let value = match (&out.logits, model.final_activation()) {
         (Some(logits), Some(Activation::Softmax)) if loss != Loss::BinaryCrossentropy => {
             loss.compute(y, logits, true)?
@@ -589,7 +628,7 @@ impl Trainer {
             });
         }
         keep_copies(&variables, &mut self.last_good)?;
-        optimizer.step(&variables, &step.grads)?;
+        optimizer.step_with_rows(&variables, &step.grads, &step.rows)?;
         progress.loss_sum += step.loss_sum;
         progress.correct += step.correct;
         progress.seen += chunk_len;

@@ -1,7 +1,8 @@
 //! A [`ShardGradient`] as bytes, for replica workers that exchange their shards' gradients
 //! (the page's data parallelism: BroadcastChannel messages between workers). Each variable's
-//! gradient is written whole, or, for a table whose rows are mostly untouched (an
-//! Embedding's: a batch uses a few hundred of 8,000 words), as its nonzero rows only.
+//! gradient is written whole, or as rows: a table's [`crate::nn::RowGradient`] (an
+//! Embedding's: a batch uses a few hundred of 8,000 words), or a table whose rows are mostly
+//! zero, as its nonzero rows only. Rows arrive as a `RowGradient`.
 //!
 //! ```
 //! use candle_core::{Device, Tensor, Var};
@@ -12,19 +13,23 @@
 //! let vars = vec![("w".to_string(), w.clone())];
 //! let mut grads = candle_core::backprop::GradStore::default();
 //! grads.insert(w.as_tensor(), Tensor::new(&[[0f32, 0.], [1., 2.], [0., 0.], [0., 0.]], &Device::Cpu)?);
-//! let g = ShardGradient { loss_sum: 1.5, correct: 1.0, samples: 2, grads };
+//! let g = ShardGradient { loss_sum: 1.5, correct: 1.0, samples: 2, grads, rows: Default::default() };
 //! let bytes = encode(7, 1, &g, &vars)?;
 //! let (step, from, back) = decode(&bytes, &vars)?;
 //! assert_eq!((step, from, back.samples), (7, 1, 2));
-//! assert_eq!(back.grads.get(w.as_tensor()).unwrap().to_vec2::<f32>()?[1], vec![1., 2.]);
+//! // Sent as its one nonzero row, and received as that row.
+//! let rows = &back.rows[&w.id()];
+//! assert_eq!((rows.rows(), rows.values()), (&[1u32][..], &[1f32, 2.][..]));
 //! # Ok::<(), rnn_playground::nn::NnError>(())
 //! ```
+
+use std::collections::HashMap;
 
 use candle_core::backprop::GradStore;
 use candle_core::{Device, Tensor, Var};
 
 use super::ShardGradient;
-use crate::nn::{NnError, Result};
+use crate::nn::{NnError, Result, RowGradient};
 
 const MAGIC: &[u8; 4] = b"RPG1";
 
@@ -51,6 +56,23 @@ pub fn encode(
     out.extend_from_slice(&(g.samples as u64).to_le_bytes());
     out.extend_from_slice(&(variables.len() as u32).to_le_bytes());
     for (_, var) in variables {
+        if let Some(rows) = g.rows.get(&var.id()) {
+            if g.grads.get(var.as_tensor()).is_some() {
+                return Err(NnError::Config(
+                    "a table's gradient is both dense and rows: sum them first".into(),
+                ));
+            }
+            out.push(2);
+            out.extend_from_slice(&(rows.rows().len() as u32).to_le_bytes());
+            let width = rows.width();
+            for (k, &r) in rows.rows().iter().enumerate() {
+                out.extend_from_slice(&r.to_le_bytes());
+                for v in &rows.values()[k * width..(k + 1) * width] {
+                    out.extend_from_slice(&v.to_le_bytes());
+                }
+            }
+            continue;
+        }
         let Some(grad) = g.grads.get(var.as_tensor()) else {
             out.push(0);
             continue;
@@ -132,6 +154,7 @@ pub fn decode(bytes: &[u8], variables: &[(String, Var)]) -> Result<(u64, u32, Sh
         return Err(bad("another model's variables"));
     }
     let mut grads = GradStore::default();
+    let mut rows_by_table = HashMap::new();
     for (_, var) in variables {
         let dims = var.dims().to_vec();
         let n: usize = dims.iter().product();
@@ -140,15 +163,23 @@ pub fn decode(bytes: &[u8], variables: &[(String, Var)]) -> Result<(u64, u32, Sh
             1 => Tensor::from_vec(r.f32s(n)?, dims.as_slice(), &Device::Cpu)?,
             2 if dims.len() == 2 => {
                 let (rows, width) = (dims[0], dims[1]);
-                let mut values = vec![0f32; n];
-                for _ in 0..r.u32()? {
-                    let row = r.u32()? as usize;
-                    if row >= rows {
+                let count = r.u32()? as usize;
+                if count > rows {
+                    return Err(bad("more rows than the table"));
+                }
+                let (mut listed, mut values) = (Vec::with_capacity(count), Vec::new());
+                for _ in 0..count {
+                    let row = r.u32()?;
+                    if row as usize >= rows {
                         return Err(bad("a row past the table"));
                     }
-                    values[row * width..(row + 1) * width].copy_from_slice(&r.f32s(width)?);
+                    listed.push(row);
+                    values.extend(r.f32s(width)?);
                 }
-                Tensor::from_vec(values, (rows, width), &Device::Cpu)?
+                let g = RowGradient::new(listed, width, values)
+                    .map_err(|_| bad("rows out of order"))?;
+                rows_by_table.insert(var.id(), g);
+                continue;
             }
             _ => return Err(bad("an unknown kind of gradient")),
         };
@@ -165,6 +196,7 @@ pub fn decode(bytes: &[u8], variables: &[(String, Var)]) -> Result<(u64, u32, Sh
             correct,
             samples,
             grads,
+            rows: rows_by_table,
         },
     ))
 }
