@@ -485,6 +485,31 @@ fn run_cases(place: &str, steps: usize, filter: &str) -> Result<Vec<BenchRecord>
             BatchKind::PaddedReviewsUnshared,
         )?);
     }
+    // In wasm, one replica's part of those cases' batches with 2 workers (half a batch): what
+    // each of the page's 2 replica workers computes per step, so the page's 2-worker figure
+    // can be set against twice this one (the rest is the exchange and the per-step work that
+    // does not shrink with the shard).
+    if place == "wasm" {
+        for (case, shape, batch, kind) in REPLICA_CASES {
+            let shard_case = format!("{case}-shard-of-2");
+            if shard_case.contains(filter) {
+                out.extend(
+                    classifier_train_with_workers(
+                        &shard_case,
+                        place,
+                        shape,
+                        batch.div_ceil(2),
+                        steps,
+                        true,
+                        kind,
+                        1,
+                    )?
+                    .into_iter()
+                    .filter(|r| !r.case.ends_with("-predict")),
+                );
+            }
+        }
+    }
     // Natively, the same three cases with each batch's gradient in two threads.
     if place == "native" {
         for (case, shape, batch, kind) in REPLICA_CASES {
