@@ -173,6 +173,9 @@ async fn studio_trains_in_a_worker_and_generates_the_lecture_sentence() {
             .unwrap(),
     )
     .unwrap();
+    // Chromium reports tasks from 50 ms up, their durations rounded to the millisecond: a
+    // reported 50.0 (seen once, in a full run on a loaded 2-core machine) is not over 50 ms.
+    let long: Vec<f64> = long.into_iter().filter(|&d| d > 50.0).collect();
     assert!(
         long.is_empty(),
         "main-thread tasks over 50 ms while training: {long:?}"
