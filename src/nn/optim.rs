@@ -264,23 +264,10 @@ impl InplaceOp2 for UpdateOp {
         l2: &Layout,
     ) -> candle_core::Result<()> {
         let grad = super::f32_slice(s2, l2, "optimizer: the gradient")?;
-        let CpuStorage::F32(data) = s1 else {
-            candle_core::bail!("optimizer: expected f32 weights")
-        };
-        let Some((start, end)) = l1.contiguous_offsets() else {
-            candle_core::bail!("optimizer: expected contiguous weights")
-        };
-        let w = &mut data[start..end];
+        let w = weights_mut(s1, l1)?;
         let mut first = self.first.borrow_mut();
         let mut second = self.second.borrow_mut();
-        // Keras' clipnorm: g · clipnorm / max(‖g‖, clipnorm), per variable.
-        let scale = match self.config.clipnorm() {
-            Some(c) => {
-                let norm = grad.iter().map(|g| g * g).sum::<f32>().sqrt();
-                c / norm.max(c)
-            }
-            None => 1.0,
-        };
+        let scale = clip_scale(self.config, grad);
         let (first, second) = (first.as_mut_slice(), second.as_mut_slice());
         #[cfg(not(target_arch = "wasm32"))]
         if w.len() >= 1 << 16 {
@@ -323,24 +310,12 @@ impl InplaceOp1 for RowsUpdateOp<'_> {
     }
 
     fn cpu_fwd(&self, s1: &mut CpuStorage, l1: &Layout) -> candle_core::Result<()> {
-        let CpuStorage::F32(data) = s1 else {
-            candle_core::bail!("optimizer: expected f32 weights")
-        };
-        let Some((start, end)) = l1.contiguous_offsets() else {
-            candle_core::bail!("optimizer: expected contiguous weights")
-        };
-        let w = &mut data[start..end];
+        let w = weights_mut(s1, l1)?;
         let mut first = self.first.borrow_mut();
         let mut second = self.second.borrow_mut();
         let (grad, width) = (self.grad, self.grad.width());
         // The dense table's norm adds the same squares in the same order, plus zeros.
-        let scale = match self.config.clipnorm() {
-            Some(c) => {
-                let norm = grad.values().iter().map(|g| g * g).sum::<f32>().sqrt();
-                c / norm.max(c)
-            }
-            None => 1.0,
-        };
+        let scale = clip_scale(self.config, grad.values());
         let (config, t) = (self.config, self.t);
         // Rows `first_row..` of the table, in `w`, `m`, `v`.
         let update = |first_row: usize, w: &mut [f32], m: &mut [f32], v: &mut [f32]| {
@@ -402,6 +377,28 @@ impl InplaceOp1 for RowsUpdateOp<'_> {
         }
         update(0, w, first, second);
         Ok(())
+    }
+}
+
+/// The weights an in-place update writes (f32, contiguous).
+fn weights_mut<'a>(s: &'a mut CpuStorage, l: &Layout) -> candle_core::Result<&'a mut [f32]> {
+    let CpuStorage::F32(data) = s else {
+        candle_core::bail!("optimizer: expected f32 weights")
+    };
+    let Some((start, end)) = l.contiguous_offsets() else {
+        candle_core::bail!("optimizer: expected contiguous weights")
+    };
+    Ok(&mut data[start..end])
+}
+
+/// Keras' clipnorm: g · clipnorm / max(‖g‖, clipnorm), per variable (1 without clipnorm).
+fn clip_scale(config: OptimizerConfig, grad: &[f32]) -> f32 {
+    match config.clipnorm() {
+        Some(c) => {
+            let norm = grad.iter().map(|g| g * g).sum::<f32>().sqrt();
+            c / norm.max(c)
+        }
+        None => 1.0,
     }
 }
 
