@@ -125,8 +125,8 @@ impl Embedding {
 ///
 /// Why: that layer's first step is `x · kernel` for every position, `[batch·time, output_dim]
 /// · [output_dim, gates·units]`, its largest product after the recurrence. Padded reviews
-/// repeat words (and the padding index) over and over, so [`Embedded::project`] multiplies
-/// each distinct word's row once and copies the products to the positions: the same values
+/// repeat words (and the padding index) over and over, so [`Embedded::products_by_position`]
+/// multiplies each distinct word's row once and the fused op reads it by position: the same values
 /// and gradients (the embedding's gradient collects in the distinct rows), for a fraction of
 /// the work. On a padded batch of the lecture's reviews most positions are padding.
 #[derive(Clone, Debug)]
@@ -242,15 +242,5 @@ impl<'a> Embedded<'a> {
     /// copied or given a gradient.
     pub fn products_by_position(&self, kernel: &Tensor) -> Result<(Tensor, &[u32])> {
         Ok((self.products(kernel)?, &self.inverse))
-    }
-
-    /// `embedding(ids) · kernel` (`kernel` `[output_dim, n]`) → `[batch, time, n]`, with each
-    /// distinct word's product computed once.
-    pub fn project(&self, kernel: &Tensor) -> Result<Tensor> {
-        let products = self.products(kernel)?;
-        let (b, t) = self.dims;
-        Ok(products
-            .index_select(&self.inverse_tensor()?, 0)?
-            .reshape((b, t, kernel.dim(1)?))?)
     }
 }

@@ -38,7 +38,7 @@ pub fn forward(
 }
 
 /// As [`forward`], from the input product `xs · kernel` (`[batch, time, gates·units]`, without
-/// the input bias) computed by the caller, e.g. by [`super::Embedded::project`].
+/// the input bias) computed by the caller ([`forward_gathered`] takes the distinct words' products instead).
 pub fn forward_projected(
     layer: &Recurrent,
     xp: &Tensor,
@@ -521,12 +521,9 @@ enum XpRows<'a> {
 impl<'a> XpRows<'a> {
     #[inline(always)]
     fn row(&self, i: usize, width: usize) -> &'a [f32] {
-        let r = match self {
-            XpRows::Dense(_) => i,
-            XpRows::Gathered { index, .. } => index[i] as usize,
-        };
-        let data = match self {
-            XpRows::Dense(d) | XpRows::Gathered { table: d, .. } => d,
+        let (data, r) = match *self {
+            XpRows::Dense(d) => (d, i),
+            XpRows::Gathered { table, index } => (table, index[i] as usize),
         };
         &data[r * width..(r + 1) * width]
     }

@@ -420,7 +420,7 @@ impl Recurrent {
     }
 
     /// The layer on the output of the Embedding before it, from the zero state: through
-    /// [`Embedded::project`] when the fused kernels run, so each distinct word's input product
+    /// [`Embedded::products_by_position`] when the fused kernels run, so each distinct word's input product
     /// is computed once; the same result as [`Recurrent::forward`] on `embedded.rows()`.
     pub fn forward_embedded(
         &self,

@@ -176,12 +176,7 @@ pub fn shard_gradient(
     let mut rows: HashMap<TensorId, RowGradient> = HashMap::new();
     for g in &gathered {
         if let Some(r) = g.gradient(&grads)? {
-            match rows.get_mut(&g.table.id()) {
-                Some(sum) => sum.add(&r),
-                None => {
-                    rows.insert(g.table.id(), r);
-                }
-            }
+            add_rows(&mut rows, g.table.id(), &r);
         }
         grads.remove(g.leaf.as_tensor());
     }
@@ -262,12 +257,7 @@ pub fn sum_shards(
         total.correct += shard.correct;
         total.samples += shard.samples;
         for (id, r) in &shard.rows {
-            match total.rows.get_mut(id) {
-                Some(sum) => sum.add(r),
-                None => {
-                    total.rows.insert(*id, r.clone());
-                }
-            }
+            add_rows(&mut total.rows, *id, r);
         }
         for (_, var) in variables {
             let Some(g) = shard.grads.get(var.as_tensor()) else {
@@ -281,6 +271,16 @@ pub fn sum_shards(
         }
     }
     Ok(total)
+}
+
+/// `sums[id] += rows` (or `rows`, for a table not yet there).
+fn add_rows(sums: &mut HashMap<TensorId, RowGradient>, id: TensorId, rows: &RowGradient) {
+    match sums.get_mut(&id) {
+        Some(sum) => sum.add(rows),
+        None => {
+            sums.insert(id, rows.clone());
+        }
+    }
 }
 
 /// How many batches are sorted by length together: enough that most batches hold reviews of

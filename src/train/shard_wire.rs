@@ -62,15 +62,12 @@ pub fn encode(
                     "a table's gradient is both dense and rows: sum them first".into(),
                 ));
             }
-            out.push(2);
-            out.extend_from_slice(&(rows.rows().len() as u32).to_le_bytes());
-            let width = rows.width();
-            for (k, &r) in rows.rows().iter().enumerate() {
-                out.extend_from_slice(&r.to_le_bytes());
-                for v in &rows.values()[k * width..(k + 1) * width] {
-                    out.extend_from_slice(&v.to_le_bytes());
-                }
-            }
+            write_rows(
+                &mut out,
+                rows.rows().iter().copied(),
+                rows.values(),
+                rows.width(),
+            );
             continue;
         }
         let Some(grad) = g.grads.get(var.as_tensor()) else {
@@ -89,14 +86,11 @@ pub fn encode(
             Vec::new()
         };
         if rows > 0 && touched.len() * 2 < rows {
-            out.push(2);
-            out.extend_from_slice(&(touched.len() as u32).to_le_bytes());
-            for &r in &touched {
-                out.extend_from_slice(&(r as u32).to_le_bytes());
-                for v in &values[r * width..(r + 1) * width] {
-                    out.extend_from_slice(&v.to_le_bytes());
-                }
-            }
+            let picked: Vec<f32> = touched
+                .iter()
+                .flat_map(|&r| values[r * width..(r + 1) * width].iter().copied())
+                .collect();
+            write_rows(&mut out, touched.iter().map(|&r| r as u32), &picked, width);
         } else {
             out.push(1);
             for v in &values {
@@ -105,6 +99,23 @@ pub fn encode(
         }
     }
     Ok(out)
+}
+
+/// A gradient as rows (kind 2): their count, then each row's index and `width` values.
+fn write_rows(
+    out: &mut Vec<u8>,
+    rows: impl ExactSizeIterator<Item = u32>,
+    values: &[f32],
+    width: usize,
+) {
+    out.push(2);
+    out.extend_from_slice(&(rows.len() as u32).to_le_bytes());
+    for (r, row_values) in rows.zip(values.chunks_exact(width.max(1))) {
+        out.extend_from_slice(&r.to_le_bytes());
+        for v in row_values {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+    }
 }
 
 struct Reader<'a>(&'a [u8]);
