@@ -30,6 +30,24 @@ pub struct BenchRecord {
     /// page); absent for the other cases.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workers: Option<usize>,
+    /// Each replica worker's milliseconds per timed batch by stage, in replica order (the
+    /// page's rows with more than one worker): where the time goes that one worker would not
+    /// spend.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stages_ms: Vec<ReplicaStagesMs>,
+}
+
+/// Milliseconds per batch of one replica worker, by stage.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReplicaStagesMs {
+    /// Its shard's forward and backward pass and encoding.
+    pub shard: f64,
+    /// From sending its shard until the peers' were all in and it could step.
+    pub wait: f64,
+    /// Decoding the peers' shards, summing them, the optimizer step.
+    pub step: f64,
+    /// The rest of the batch's wall time: scheduling and message handling between them.
+    pub between: f64,
 }
 
 fn record(case: &str, place: &str, metric: &str, value: f64) -> BenchRecord {
@@ -39,6 +57,7 @@ fn record(case: &str, place: &str, metric: &str, value: f64) -> BenchRecord {
         metric: metric.into(),
         value,
         workers: None,
+        stages_ms: Vec::new(),
     }
 }
 
@@ -320,12 +339,39 @@ pub fn replica_case(case: &str) -> Result<(Sequential, train::Trainer, Optimizer
     ))
 }
 
-/// A replica-benchmark figure, as a record.
-pub fn replica_record(case: &str, workers: usize, samples_per_s: f64) -> BenchRecord {
+/// A replica-benchmark figure, as a record (with this replica's stages, if it has peers).
+pub fn replica_record(
+    case: &str,
+    workers: usize,
+    samples_per_s: f64,
+    stages: Option<(crate::train::replica::StageTimes, f64)>,
+) -> BenchRecord {
+    let stages_ms = stages.map(|(times, wall_s)| {
+        let [shard, wait, step] = times.per_batch_ms();
+        let wall = wall_s * 1000.0 / times.batches.max(1) as f64;
+        ReplicaStagesMs {
+            shard,
+            wait,
+            step,
+            between: (wall - shard - wait - step).max(0.0),
+        }
+    });
     BenchRecord {
         workers: Some(workers),
+        stages_ms: stages_ms.into_iter().collect(),
         ..record(case, "wasm", "samples_per_s", samples_per_s)
     }
+}
+
+/// One record of a data-parallel run from each replica's (in replica order): replica 0's
+/// figure (every replica times the same batches) with every replica's stages.
+pub fn merge_replica_records(records: Vec<BenchRecord>) -> Option<BenchRecord> {
+    let mut records = records.into_iter();
+    let mut first = records.next()?;
+    for r in records {
+        first.stages_ms.extend(r.stages_ms);
+    }
+    Some(first)
 }
 
 /// The segmenter on the forty reviews of [`crate::lecture::EXAMPLE_REVIEWS`] (cleaning
@@ -548,4 +594,54 @@ fn run_cases(place: &str, steps: usize, filter: &str) -> Result<Vec<BenchRecord>
         )?);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::train::replica::StageTimes;
+
+    #[test]
+    fn a_replica_record_gives_each_stage_per_batch_and_the_rest_as_between() {
+        let times = StageTimes {
+            batches: 4,
+            shard_s: 0.2,
+            wait_s: 0.04,
+            step_s: 0.02,
+        };
+        // 0.3 s of wall time over 4 batches: 75 ms a batch, of which 50 + 10 + 5 are timed.
+        let r = replica_record("c", 2, 800.0, Some((times, 0.3)));
+        let [s] = r.stages_ms.as_slice() else {
+            panic!("one replica's stages: {:?}", r.stages_ms)
+        };
+        for (got, want) in [
+            (s.shard, 50.0),
+            (s.wait, 10.0),
+            (s.step, 5.0),
+            (s.between, 10.0),
+        ] {
+            assert!((got - want).abs() < 1e-9, "{s:?}");
+        }
+        // A lone worker has no stages, and its JSON has no `stages_ms` field.
+        let alone = replica_record("c", 1, 400.0, None);
+        assert!(!serde_json::to_string(&alone).unwrap().contains("stages_ms"));
+    }
+
+    #[test]
+    fn merged_replica_records_keep_the_first_figure_and_every_stage_in_order() {
+        let times = |shard_s| StageTimes {
+            batches: 1,
+            shard_s,
+            wait_s: 0.0,
+            step_s: 0.0,
+        };
+        let a = replica_record("c", 2, 700.0, Some((times(0.07), 0.1)));
+        let b = replica_record("c", 2, 690.0, Some((times(0.08), 0.1)));
+        let merged = merge_replica_records(vec![a, b]).unwrap();
+        assert_eq!(merged.value, 700.0);
+        let shards: Vec<f64> = merged.stages_ms.iter().map(|s| s.shard).collect();
+        assert_eq!(shards.len(), 2);
+        assert!((shards[0] - 70.0).abs() < 1e-9 && (shards[1] - 80.0).abs() < 1e-9);
+        assert_eq!(merge_replica_records(Vec::new()), None);
+    }
 }

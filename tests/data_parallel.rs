@@ -190,6 +190,13 @@ fn replicas_exchanging_encoded_shards_stay_identical_and_match_one_worker() {
                 .map(|(_, v)| v.as_tensor().flatten_all().unwrap().to_vec1().unwrap())
                 .collect()
         };
+        // Each replica timed every batch it stepped, stage by stage.
+        let batches = replicas[0].1.history().batch_loss.len() as u64;
+        for (_, _, _, r) in &replicas {
+            let stages = r.stages();
+            assert_eq!(stages.batches, batches);
+            assert!(stages.shard_s > 0.0 && stages.wait_s >= 0.0 && stages.step_s > 0.0);
+        }
         let first = weights(&replicas[0].0);
         for (m, _, _, _) in &replicas[1..] {
             assert_eq!(weights(m), first, "replicas must stay bit-identical");

@@ -26,6 +26,28 @@ use super::shard_wire::{decode, encode};
 use super::{Callback, EpochLogs, ShardGradient, Trainer, shard_gradient, shard_of, sum_shards};
 use crate::nn::{NnError, Optimizer, Result, Sequential};
 
+/// Where a replica's time goes, summed over the batches it stepped since
+/// [`Replica::reset_stages`]: what the page's 2-worker figure is made of.
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StageTimes {
+    /// Batches stepped.
+    pub batches: u64,
+    /// Computing this replica's shard: forward, backward and encoding (seconds).
+    pub shard_s: f64,
+    /// From sending the shard until every peer's was here and [`Replica::finish`] ran.
+    pub wait_s: f64,
+    /// Decoding the peers' shards, summing them and the optimizer step.
+    pub step_s: f64,
+}
+
+impl StageTimes {
+    /// Milliseconds per batch of each stage: `[shard, wait, step]`.
+    pub fn per_batch_ms(&self) -> [f64; 3] {
+        let n = self.batches.max(1) as f64;
+        [self.shard_s, self.wait_s, self.step_s].map(|s| s * 1000.0 / n)
+    }
+}
+
 /// What [`Replica::finish`] did.
 #[derive(Debug, PartialEq)]
 pub enum Finish {
@@ -44,6 +66,9 @@ pub struct Replica {
     own: Option<(ShardGradient, Instant)>,
     /// Peers' messages by batch, then by replica index.
     received: BTreeMap<u64, BTreeMap<u32, Vec<u8>>>,
+    /// When the current shard went out.
+    sent: Option<Instant>,
+    stages: StageTimes,
 }
 
 impl Replica {
@@ -54,6 +79,8 @@ impl Replica {
             step: 0,
             own: None,
             received: BTreeMap::new(),
+            sent: None,
+            stages: StageTimes::default(),
         }
     }
 
@@ -67,6 +94,16 @@ impl Replica {
 
     pub fn step(&self) -> u64 {
         self.step
+    }
+
+    /// Where this replica's time went since training began (or the last reset).
+    pub fn stages(&self) -> StageTimes {
+        self.stages
+    }
+
+    /// Start timing the stages afresh (after a benchmark's warm-up batches).
+    pub fn reset_stages(&mut self) {
+        self.stages = StageTimes::default();
     }
 
     /// This replica's shard is computed and sent, and it waits for the others.
@@ -96,6 +133,8 @@ impl Replica {
             &model.trainable_variables(),
         )?;
         self.own = Some((shard, start));
+        self.stages.shard_s += start.elapsed().as_secs_f64();
+        self.sent = Some(Instant::now());
         Ok(Some(bytes))
     }
 
@@ -120,6 +159,10 @@ impl Replica {
         if self.own.is_none() || have + 1 < self.count {
             return Ok(Finish::Waiting);
         }
+        let ready = Instant::now();
+        if let Some(sent) = self.sent.take() {
+            self.stages.wait_s += (ready - sent).as_secs_f64();
+        }
         let (own, start) = self.own.take().expect("checked above");
         let mut peers = self.received.remove(&self.step).unwrap_or_default();
         let variables = model.trainable_variables();
@@ -138,6 +181,8 @@ impl Replica {
         let total = sum_shards(shards, &variables)?;
         self.step += 1;
         let logs = trainer.apply_batch(model, optimizer, total, start, callbacks)?;
+        self.stages.step_s += ready.elapsed().as_secs_f64();
+        self.stages.batches += 1;
         Ok(Finish::Stepped(logs))
     }
 }

@@ -1,11 +1,12 @@
 //! `#/bench?case=…&workers=K&steps=N&warmup=W`: not linked from the site. `cargo xtask bench` opens it
 //! to time the page's data parallelism (K replica workers, as the studio trains) in wasm; the
-//! result is one benchmark record as JSON in `#bench-result`.
+//! result is one benchmark record as JSON in `#bench-result`, with each replica's stages.
 
 use gloo_worker::WorkerBridge;
 use leptos::prelude::*;
 
 use super::worker::{FromWorker, ToWorker, TrainWorker};
+use crate::bench::BenchRecord;
 
 #[component]
 pub fn BenchPage() -> impl IntoView {
@@ -18,9 +19,23 @@ pub fn BenchPage() -> impl IntoView {
     let steps: usize = here.parsed("steps").unwrap_or(30usize).clamp(1, 10_000);
     let warmup: usize = here.parsed("warmup").unwrap_or(1usize).clamp(1, 10_000);
     let result = RwSignal::new(String::new());
+    // Each replica's record as it comes; the result is shown when all are in.
+    let records = StoredValue::new(vec![None::<BenchRecord>; workers]);
     let on_message = move |msg: FromWorker| match msg {
-        FromWorker::BenchDone { record } => {
-            result.set(serde_json::to_string(&record).unwrap_or_default())
+        FromWorker::BenchDone { index, record_json } => {
+            let record = match serde_json::from_str::<BenchRecord>(&record_json) {
+                Ok(r) => r,
+                Err(e) => return result.set(format!("error: replica {index}'s record: {e}")),
+            };
+            records.update_value(|all| {
+                if let Some(slot) = all.get_mut(index) {
+                    *slot = Some(record);
+                }
+            });
+            let all: Option<Vec<BenchRecord>> = records.get_value().into_iter().collect();
+            if let Some(merged) = all.and_then(crate::bench::merge_replica_records) {
+                result.set(serde_json::to_string(&merged).unwrap_or_default());
+            }
         }
         FromWorker::Error { message } | FromWorker::Crashed { message } => {
             result.set(format!("error: {message}"))

@@ -148,7 +148,7 @@ pub enum ToWorker {
         sentences: Vec<String>,
     },
     /// `cargo xtask bench`'s data-parallel case: train `case` for `steps` batches as replica
-    /// `replica` (or alone), answered by [`FromWorker::BenchDone`] from replica 0.
+    /// `replica` (or alone), answered by [`FromWorker::BenchDone`] from each replica.
     BenchTrain {
         case: String,
         /// Batches timed, after `warmup` untimed ones.
@@ -294,9 +294,13 @@ pub enum FromWorker {
         result: crate::notebook::RunResult,
         summary: String,
     },
-    /// The answer to [`ToWorker::BenchTrain`].
+    /// The answer to [`ToWorker::BenchTrain`] from replica `index`: one
+    /// [`crate::bench::BenchRecord`] as JSON. JSON, not the record itself: the record skips
+    /// its absent fields, which JSON readers expect and this channel's bincode cannot read
+    /// back.
     BenchDone {
-        record: crate::bench::BenchRecord,
+        index: usize,
+        record_json: String,
     },
     /// `(sentence, probability, the lecture's sentence)` for each sentence.
     NotebookPredicted {

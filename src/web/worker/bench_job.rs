@@ -1,7 +1,7 @@
 //! `cargo xtask bench`'s data-parallel rows in wasm: K replica workers train one of
 //! [`crate::bench::REPLICA_CASES`] together, exactly as the studio's replicas do (shards over
-//! a BroadcastChannel), and replica 0 reports samples/s over `steps` batches after `warmup`
-//! untimed ones. The warm-up matters: V8 first runs wasm from its baseline compiler and
+//! a BroadcastChannel), and each replica reports samples/s over `steps` batches after `warmup`
+//! untimed ones, with where its time went. The warm-up matters: V8 first runs wasm from its baseline compiler and
 //! optimises hot functions later, so thirty batches of a small model timed from the start
 //! measured half the speed of the same worker a few seconds in. The page's `#/bench` route starts them; the bench driver reads the result.
 
@@ -129,20 +129,27 @@ impl TrainWorker {
         job.done += 1;
         if job.done == job.warmup {
             job.start = Some(Instant::now());
+            if let Some(link) = job.link.as_mut() {
+                link.replica().reset_stages();
+            }
         }
         if job.done < job.warmup + job.steps {
             return Self::schedule(scope);
         }
         let seconds = job.start.map_or(1.0, |s| s.elapsed().as_secs_f64());
+        let stages = job
+            .link
+            .as_mut()
+            .map(|link| (link.replica().stages(), seconds));
         let record = crate::bench::replica_record(
             &job.case,
             job.workers,
             (job.steps * job.batch) as f64 / seconds.max(1e-9),
+            stages,
         );
-        let report = job.index == 0;
+        let index = job.index;
         self.bench = None;
-        if report {
-            self.respond(scope, FromWorker::BenchDone { record });
-        }
+        let record_json = serde_json::to_string(&record).unwrap_or_default();
+        self.respond(scope, FromWorker::BenchDone { index, record_json });
     }
 }
