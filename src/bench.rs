@@ -349,11 +349,13 @@ pub fn replica_record(
     let stages_ms = stages.map(|(times, wall_s)| {
         let [shard, wait, step] = times.per_batch_ms();
         let wall = wall_s * 1000.0 / times.batches.max(1) as f64;
+        // Hundredths of a millisecond: the machine's noise is far larger.
+        let ms = |x: f64| (x * 100.0).round() / 100.0;
         ReplicaStagesMs {
-            shard,
-            wait,
-            step,
-            between: (wall - shard - wait - step).max(0.0),
+            shard: ms(shard),
+            wait: ms(wait),
+            step: ms(step),
+            between: ms((wall - shard - wait - step).max(0.0)),
         }
     });
     BenchRecord {

@@ -663,13 +663,39 @@ fn bench(args: &[String]) -> Result {
             "{case:<52} {place:>7} {shown:>14}  {}",
             target.unwrap_or_default()
         );
+        for line in replica_stage_lines(r) {
+            println!("{line}");
+        }
     }
     print_keras_ratios(&records);
     println!("\nwrote {}", dir.join("bench.json").display());
     Ok(())
 }
 
-/// One field of a flat JSON record line (the benchmarks print them; no nesting).
+/// Each replica's stages of a data-parallel record (its `"stages_ms": [{…}, …]`, the one nested
+/// field, which comes last), one line each.
+fn replica_stage_lines(r: &str) -> Vec<String> {
+    let Some((_, list)) = r.split_once("\"stages_ms\":") else {
+        return Vec::new();
+    };
+    list.split('{')
+        .skip(1)
+        .enumerate()
+        .map(|(i, stage)| {
+            let ms = |key: &str| record_field(&format!("{{{stage}"), key);
+            format!(
+                "  replica {i}, ms per batch: shard {}, wait {}, step {}, between {}",
+                ms("shard"),
+                ms("wait"),
+                ms("step"),
+                ms("between")
+            )
+        })
+        .collect()
+}
+
+/// One scalar field of a JSON record line (the benchmarks print them flat but for the
+/// `stages_ms` list at the end).
 fn record_field(r: &str, key: &str) -> String {
     let pat = format!("\"{key}\":");
     r.split(&pat)
@@ -1025,4 +1051,24 @@ fn locked_version(package: &str) -> Result<String> {
         }
     }
     Err(format!("Cargo.lock does not pin {package}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_data_parallel_record_prints_one_stage_line_per_replica() {
+        let r = r#"{"case":"c","where":"wasm","metric":"samples_per_s","value":680.5,"workers":2,"stages_ms":[{"shard":71.66,"wait":13.25,"step":2.97,"between":0.38},{"shard":72.1,"wait":9.5,"step":3.0,"between":0.4}]}"#;
+        assert_eq!(record_field(r, "value"), "680.5");
+        assert_eq!(record_field(r, "workers"), "2");
+        assert_eq!(
+            replica_stage_lines(r),
+            [
+                "  replica 0, ms per batch: shard 71.66, wait 13.25, step 2.97, between 0.38",
+                "  replica 1, ms per batch: shard 72.1, wait 9.5, step 3.0, between 0.4",
+            ]
+        );
+        assert!(replica_stage_lines(r#"{"case":"c","value":1}"#).is_empty());
+    }
 }
