@@ -303,15 +303,25 @@ pub const REPLICA_CASES: [ReplicaCase; 3] = [
 
 /// One of [`REPLICA_CASES`] as a trainer over its four batches (no shuffling, no
 /// validation), for the page's replica workers to step through as they train: `(model,
-/// trainer, optimizer, batch size)`.
-pub fn replica_case(case: &str) -> Result<(Sequential, train::Trainer, Optimizer, usize)> {
-    let Some((_, (cell, vocab, dim, units), batch, kind)) =
+/// trainer, optimizer, batch size)`. `batch` replaces the case's batch size (1–1,000): one
+/// worker on half a batch is what each of two replicas computes, timed without its peer.
+pub fn replica_case(
+    case: &str,
+    batch: Option<usize>,
+) -> Result<(Sequential, train::Trainer, Optimizer, usize)> {
+    let Some((_, (cell, vocab, dim, units), case_batch, kind)) =
         REPLICA_CASES.iter().find(|c| c.0 == case).copied()
     else {
         return Err(crate::nn::NnError::Config(format!(
             "no data-parallel benchmark case {case:?}"
         )));
     };
+    let batch = batch.unwrap_or(case_batch);
+    if !(1..=1000).contains(&batch) {
+        return Err(crate::nn::NnError::Config(format!(
+            "a benchmark batch of {batch}: give 1 to 1000 samples"
+        )));
+    }
     let len = 60;
     let model = classifier(vocab, dim, cell, units, len)?;
     let batches = bench_batches(kind, batch, len, vocab)?;
@@ -645,5 +655,17 @@ mod tests {
         assert_eq!(shards.len(), 2);
         assert!((shards[0] - 70.0).abs() < 1e-9 && (shards[1] - 80.0).abs() < 1e-9);
         assert_eq!(merge_replica_records(Vec::new()), None);
+    }
+
+    #[test]
+    fn a_replica_case_takes_its_own_batch_or_the_one_given() {
+        let (_, _, _, batch) = replica_case("lecture11-gru-train", None).unwrap();
+        assert_eq!(batch, 60);
+        let (model, mut trainer, _, batch) = replica_case("lecture11-gru-train", Some(30)).unwrap();
+        assert_eq!(batch, 30);
+        let first = trainer.next_batch(&model).unwrap().expect("a batch");
+        assert_eq!(first.x.dims(), [30, 60]);
+        assert!(replica_case("lecture11-gru-train", Some(0)).is_err());
+        assert!(replica_case("no-such-case", None).is_err());
     }
 }

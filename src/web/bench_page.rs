@@ -1,6 +1,8 @@
-//! `#/bench?case=…&workers=K&steps=N&warmup=W`: not linked from the site. `cargo xtask bench` opens it
-//! to time the page's data parallelism (K replica workers, as the studio trains) in wasm; the
-//! result is one benchmark record as JSON in `#bench-result`, with each replica's stages.
+//! `#/bench?case=…&workers=K&steps=N&warmup=W[&batch=B]`: not linked from the site. `cargo
+//! xtask bench` opens it to time the page's data parallelism (K replica workers, as the studio
+//! trains) in wasm; the result is one benchmark record as JSON in `#bench-result`, with each
+//! replica's stages. `batch` replaces the case's batch size: one worker on half a batch times
+//! what a replica of two computes, without its peer.
 
 use gloo_worker::WorkerBridge;
 use leptos::prelude::*;
@@ -18,6 +20,8 @@ pub fn BenchPage() -> impl IntoView {
     let workers: usize = here.parsed("workers").unwrap_or(1usize).clamp(1, 8);
     let steps: usize = here.parsed("steps").unwrap_or(30usize).clamp(1, 10_000);
     let warmup: usize = here.parsed("warmup").unwrap_or(1usize).clamp(1, 10_000);
+    // The case's own batch size unless given (the worker refuses sizes outside 1–1,000).
+    let batch: Option<usize> = here.parsed("batch");
     let result = RwSignal::new(String::new());
     // Each replica's record as it comes; the result is shown when all are in.
     let records = StoredValue::new(vec![None::<BenchRecord>; workers]);
@@ -65,6 +69,7 @@ pub fn BenchPage() -> impl IntoView {
                 case: case.clone(),
                 steps,
                 warmup,
+                batch,
                 replica: replica_run.info(index),
             });
             bridge
@@ -74,7 +79,10 @@ pub fn BenchPage() -> impl IntoView {
     on_cleanup(move || bridges.set_value(Vec::new()));
     view! {
         <section class="panel" id="bench">
-            <h2>{format!("{case}: {workers} worker(s), {steps} batches after {warmup}")}</h2>
+            <h2>
+                {format!("{case}: {workers} worker(s), {steps} batches after {warmup}")}
+                {batch.map(|b| format!(", batch {b}"))}
+            </h2>
             <pre id="bench-result">{move || result.get()}</pre>
         </section>
     }

@@ -154,6 +154,8 @@ pub enum ToWorker {
         /// Batches timed, after `warmup` untimed ones.
         steps: usize,
         warmup: usize,
+        /// The batch size instead of the case's (`#/bench?…&batch=N`).
+        batch: Option<usize>,
         replica: Option<ReplicaInfo>,
     },
     /// Generate from the model as trained so far.
@@ -954,8 +956,9 @@ impl Worker for TrainWorker {
                 case,
                 steps,
                 warmup,
+                batch,
                 replica,
-            } => self.bench_start(scope, case, (warmup, steps), replica),
+            } => self.bench_start(scope, case, (warmup, steps, batch), replica),
             ToWorker::TrapForTest => trap(),
             ToWorker::NotebookLoad { text, config } => self.notebook_load(scope, text, config),
             ToWorker::NotebookFit { cell } => self.notebook_fit(scope, cell),

@@ -36,10 +36,10 @@ impl TrainWorker {
         &mut self,
         scope: &WorkerScope<Self>,
         case: String,
-        (warmup, steps): (usize, usize),
+        (warmup, steps, batch): (usize, usize, Option<usize>),
         replica: Option<ReplicaInfo>,
     ) {
-        let (model, trainer, optimizer, batch) = match crate::bench::replica_case(&case) {
+        let (model, trainer, optimizer, batch) = match crate::bench::replica_case(&case, batch) {
             Ok(parts) => parts,
             Err(e) => return self.fail(scope, e.bilingual()),
         };
