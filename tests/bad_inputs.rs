@@ -36,7 +36,6 @@ struct TextEntry {
     train_sentiment: Expect,
     /// The page: the tokenizer panel, the review panel and the studio's training (see `page`).
     #[cfg_attr(not(feature = "e2e"), allow(dead_code))]
-    // read by the `page` module (e2e feature)
     page: PageExpect,
 }
 

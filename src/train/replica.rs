@@ -28,7 +28,7 @@ use crate::nn::{NnError, Optimizer, Result, Sequential};
 
 /// Where a replica's time goes, summed over the batches it stepped since
 /// [`Replica::reset_stages`]: what the page's 2-worker figure is made of.
-#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct StageTimes {
     /// Batches stepped.
     pub batches: u64,
@@ -62,12 +62,11 @@ pub struct Replica {
     count: usize,
     /// Batches stepped since training began.
     step: u64,
-    /// This replica's shard of the current batch, once computed, and when its work began.
-    own: Option<(ShardGradient, Instant)>,
+    /// This replica's shard of the current batch, once computed: when its work began and
+    /// when it went out.
+    own: Option<(ShardGradient, Instant, Instant)>,
     /// Peers' messages by batch, then by replica index.
     received: BTreeMap<u64, BTreeMap<u32, Vec<u8>>>,
-    /// When the current shard went out.
-    sent: Option<Instant>,
     stages: StageTimes,
 }
 
@@ -79,7 +78,6 @@ impl Replica {
             step: 0,
             own: None,
             received: BTreeMap::new(),
-            sent: None,
             stages: StageTimes::default(),
         }
     }
@@ -132,9 +130,9 @@ impl Replica {
             &shard,
             &model.trainable_variables(),
         )?;
-        self.own = Some((shard, start));
-        self.stages.shard_s += start.elapsed().as_secs_f64();
-        self.sent = Some(Instant::now());
+        let sent = Instant::now();
+        self.stages.shard_s += (sent - start).as_secs_f64();
+        self.own = Some((shard, start, sent));
         Ok(Some(bytes))
     }
 
@@ -160,10 +158,8 @@ impl Replica {
             return Ok(Finish::Waiting);
         }
         let ready = Instant::now();
-        if let Some(sent) = self.sent.take() {
-            self.stages.wait_s += (ready - sent).as_secs_f64();
-        }
-        let (own, start) = self.own.take().expect("checked above");
+        let (own, start, sent) = self.own.take().expect("checked above");
+        self.stages.wait_s += (ready - sent).as_secs_f64();
         let mut peers = self.received.remove(&self.step).unwrap_or_default();
         let variables = model.trainable_variables();
         let mut shards = Vec::with_capacity(self.count);

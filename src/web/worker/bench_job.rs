@@ -1,8 +1,8 @@
 //! `cargo xtask bench`'s data-parallel rows in wasm: K replica workers train one of
 //! [`crate::bench::REPLICA_CASES`] together, exactly as the studio's replicas do (shards over
 //! a BroadcastChannel), and each replica reports samples/s over `steps` batches after `warmup`
-//! untimed ones, with where its time went. The warm-up matters: V8 first runs wasm from its baseline compiler and
-//! optimises hot functions later, so thirty batches of a small model timed from the start
+//! untimed ones, with where its time went. The warm-up matters: V8 first runs wasm from its
+//! baseline compiler and optimises hot functions later, so thirty batches of a small model timed from the start
 //! measured half the speed of the same worker a few seconds in. The page's `#/bench` route starts them; the bench driver reads the result.
 
 use gloo_worker::WorkerScope;
