@@ -30,6 +30,10 @@ pub struct BenchRecord {
     /// page); absent for the other cases.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workers: Option<usize>,
+    /// Threads of rayon's pool in a worker of the shared-memory wasm build (the page's
+    /// `threads/worker.js`); absent elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threads: Option<usize>,
     /// Each replica worker's milliseconds per timed batch by stage, in replica order (the
     /// page's rows with more than one worker): where the time goes that one worker would not
     /// spend.
@@ -57,6 +61,7 @@ fn record(case: &str, place: &str, metric: &str, value: f64) -> BenchRecord {
         metric: metric.into(),
         value,
         workers: None,
+        threads: None,
         stages_ms: Vec::new(),
     }
 }

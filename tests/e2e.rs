@@ -940,6 +940,83 @@ async fn sentiment_panel_retrains_lecture9_on_a_review_file() {
     client.close().await.unwrap();
 }
 
+/// The shared-memory worker: on a cross-origin isolated host the page trains in
+/// `threads/worker.js` (atomics, rayon's pool over web workers sharing the module's memory),
+/// says so in the status, and reaches the same validation accuracy as the plain worker on a
+/// host without the headers (each batch's shards are summed in the same order as the plain
+/// worker's one pass, up to float sums).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retraining_in_the_shared_memory_worker_matches_the_plain_worker() {
+    let site = site_dir();
+    std::fs::write(
+        std::path::Path::new(&site).join("test-reviews-threads.txt"),
+        review_file(),
+    )
+    .unwrap();
+    let mut statuses = Vec::new();
+    for isolated in [false, true] {
+        let server = if isolated {
+            support::StaticServer::start_isolated(&site)
+        } else {
+            support::StaticServer::start(&site)
+        };
+        let url = server.url("/test-reviews-threads.txt");
+        let Page {
+            server: _server,
+            _driver,
+            client,
+        } = Page::open_on(server, "/#/sentiment", (1280, 1800), "#retrain-url").await;
+        let isolated_page = client
+            .execute("return self.crossOriginIsolated === true", vec![])
+            .await
+            .unwrap();
+        assert_eq!(
+            isolated_page.as_bool(),
+            Some(isolated),
+            "crossOriginIsolated"
+        );
+        eventually("a model is ready", || async {
+            count(&client, "#sentiment-models .ready").await > 0
+        })
+        .await;
+        set_field(&client, "#data-url", &url).await;
+        set_field(&client, "#retrain-workers", "1").await;
+        click(&client, "#retrain-url").await;
+        eventually_within("retraining", Duration::from_secs(120), || async {
+            attr_of(&client, "#retrain-status", "data-state")
+                .await
+                .as_deref()
+                == Some("done")
+        })
+        .await;
+        let status = text_of(&client, "#retrain-status").await;
+        println!("isolated {isolated}: {status}");
+        assert_eq!(
+            status.contains("threads, shared memory"),
+            isolated,
+            "the status says which worker trained: {status}"
+        );
+        statuses.push(status);
+        client.close().await.unwrap();
+    }
+    let best = |status: &str| {
+        status
+            .split("best val_accuracy ")
+            .nth(1)
+            .and_then(|r| r.split(' ').next())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(!best(&statuses[0]).is_empty(), "{}", statuses[0]);
+    assert_eq!(
+        best(&statuses[0]),
+        best(&statuses[1]),
+        "plain vs shared memory:\n{}\n{}",
+        statuses[0],
+        statuses[1]
+    );
+}
+
 /// A finished run, and a stopped one, come back after a reload: the curves, the settings and
 /// the weights (Generate answers as before the reload). Reset forgets it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

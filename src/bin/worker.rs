@@ -1,10 +1,28 @@
-//! The training web worker, built by Trunk as an ES-module worker next to the page.
+//! The training worker, built by Trunk as an ES-module worker next to the page
+//! (`worker.js`), and with atomics as the shared-memory worker (`threads/worker.js`, feature
+//! `threads`: see `rnn_playground::web::threads`).
 
 #[cfg(all(target_arch = "wasm32", feature = "web"))]
 fn main() {
     use gloo_worker::Registrable;
+    #[cfg(feature = "threads")]
+    if !rnn_playground::web::threads::is_primary() {
+        // One of rayon's pool threads instantiating the module: it only runs rayon's loop.
+        return;
+    }
     // Before gloo's handler: the page's ports message is not one of gloo's.
     rnn_playground::web::peer_ports::install_port_catcher();
+    #[cfg(feature = "threads")]
+    wasm_bindgen_futures::spawn_local(async {
+        // The pool first: the page's messages wait in gloo's bridge until the worker registers.
+        if let Err(e) = rnn_playground::web::threads::start_pool().await {
+            web_sys::console::warn_1(
+                &format!("rayon's pool did not start ({e}): one thread").into(),
+            );
+        }
+        rnn_playground::web::TrainWorker::registrar().register();
+    });
+    #[cfg(not(feature = "threads"))]
     rnn_playground::web::TrainWorker::registrar().register();
 }
 

@@ -200,8 +200,8 @@ pub fn shard_of(n: usize, index: usize, count: usize) -> std::ops::Range<usize> 
 }
 
 /// The gradient of `loss` over the batch `(x, y)`, its samples cut into `workers` contiguous
-/// shards computed side by side (one thread each natively; one after another in wasm) and
-/// summed ([`sum_shards`]).
+/// shards computed side by side (one thread each natively, rayon's pool in the shared-memory
+/// wasm build; one after another in the plain wasm build) and summed ([`sum_shards`]).
 pub fn batch_gradient(
     model: &Sequential,
     loss: Loss,
@@ -210,7 +210,7 @@ pub fn batch_gradient(
     workers: usize,
 ) -> Result<ShardGradient> {
     let n = x.dim(0)?;
-    let workers = workers.clamp(1, n.max(1));
+    let workers = pool_shards(model, x, workers).clamp(1, n.max(1));
     if workers == 1 {
         return shard_gradient(model, loss, x, y, n);
     }
@@ -237,9 +237,59 @@ pub fn batch_gradient(
             .map(|h| h.join().expect("a gradient thread panicked"))
             .collect::<Result<_>>()
     })?;
-    #[cfg(target_arch = "wasm32")]
+    // No std threads in wasm: rayon's pool (wasm-bindgen-rayon's web workers) takes the
+    // shards, and the fused kernels keep each shard's rows on its thread.
+    #[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
+    let shards: Vec<ShardGradient> = {
+        use rayon::prelude::*;
+        parts.par_iter().map(shard).collect::<Result<_>>()?
+    };
+    #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
     let shards: Vec<ShardGradient> = parts.iter().map(shard).collect::<Result<_>>()?;
     sum_shards(shards, &model.trainable_variables())
+}
+
+/// Shards of the batch `x`: `workers`, and in the shared-memory wasm build at least one per
+/// thread of rayon's pool (the page's one worker then uses every core) when each shard still
+/// has enough arithmetic ([`POOL_SHARD_WORK`]): a small model's batch is faster in one piece
+/// than cut and handed over (lecture 9's SimpleRNN on a hundred short reviews trained at
+/// 7,700 samples/s whole and 4,800 cut in two).
+fn pool_shards(model: &Sequential, x: &Tensor, workers: usize) -> usize {
+    #[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
+    {
+        let threads = rayon::current_num_threads();
+        if threads > 1 && shard_work(model, x) / threads >= POOL_SHARD_WORK {
+            return workers.max(threads);
+        }
+    }
+    let _ = (model, x);
+    workers
+}
+
+/// The least work per shard ([`shard_work`]) that the shared-memory build cuts a batch for:
+/// lecture 11's GRU on a batch of 60 (about 3·10⁸) is cut; lecture 9's SimpleRNN on a batch of
+/// 32 (about 2·10⁷) is not.
+#[cfg_attr(
+    not(all(target_arch = "wasm32", target_feature = "atomics")),
+    allow(dead_code)
+)]
+const POOL_SHARD_WORK: usize = 50_000_000;
+
+/// A batch's arithmetic, roughly: samples × time steps × the weights every step multiplies
+/// (all but the embedding tables, which are only read row by row).
+#[cfg_attr(
+    not(all(target_arch = "wasm32", target_feature = "atomics")),
+    allow(dead_code)
+)]
+fn shard_work(model: &Sequential, x: &Tensor) -> usize {
+    let weights: usize = model
+        .layers()
+        .iter()
+        .filter(|(_, l)| !matches!(l, crate::nn::Layer::Embedding(_)))
+        .map(|(_, l)| l.param_count())
+        .sum();
+    let steps = x.dims().get(1).copied().unwrap_or(1);
+    x.dims().first().copied().unwrap_or(0) * steps * weights
 }
 
 /// The shards' gradients added up, in shard order (the same order on every replica, so that

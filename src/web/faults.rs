@@ -76,8 +76,17 @@ pub fn watch(tags: impl Fn() -> Vec<u32> + 'static, on_fault: impl Fn(String) + 
     });
 }
 
-/// A new training worker, told its tag: `(bridge, tag)`.
+/// A new training worker, told its tag: `(bridge, tag)`. The shared-memory worker where the
+/// page can run it ([`super::threads::worker_script`]), else the plain one.
 pub fn spawn_tagged(
+    on_message: impl Fn(super::worker::FromWorker) + 'static,
+) -> (gloo_worker::WorkerBridge<super::worker::TrainWorker>, u32) {
+    spawn_tagged_at(super::threads::worker_script(), on_message)
+}
+
+/// As [`spawn_tagged`], from the worker script `script` (relative to the page).
+pub fn spawn_tagged_at(
+    script: &str,
     on_message: impl Fn(super::worker::FromWorker) + 'static,
 ) -> (gloo_worker::WorkerBridge<super::worker::TrainWorker>, u32) {
     use gloo_worker::Spawnable;
@@ -87,7 +96,7 @@ pub fn spawn_tagged(
     let bridge = super::peer_ports::spawn_noting_worker(tag, || {
         super::worker::TrainWorker::spawner()
             .callback(on_message)
-            .spawn("./worker.js")
+            .spawn(script)
     });
     bridge.send(super::worker::ToWorker::Tag { tag });
     (bridge, tag)

@@ -15,6 +15,7 @@ pub mod peer_ports;
 pub mod route;
 mod sentiment_panel;
 mod studio;
+pub mod threads;
 mod tokenizer_panel;
 pub mod worker;
 

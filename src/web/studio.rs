@@ -491,11 +491,12 @@ pub fn StudioPanel() -> impl IntoView {
         let figures = latest()
             .map(|e| {
                 format!(
-                    " · epoch {}/{planned} · loss {:.4} · accuracy {:.4} · {workers} worker{} · {:.0} samples/s",
+                    " · epoch {}/{planned} · loss {:.4} · accuracy {:.4} · {workers} worker{}{} · {:.0} samples/s",
                     e.epoch,
                     e.loss,
                     e.accuracy,
                     if workers == 1 { "" } else { "s" },
+                    super::threads::status_note(),
                     e.samples_per_s
                 )
             })

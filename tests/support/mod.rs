@@ -29,9 +29,19 @@ impl StaticServer {
         Self::start_at(root, "")
     }
 
+    /// Serve `root` cross-origin isolated (COOP `same-origin`, COEP `require-corp` on every
+    /// answer, as `trunk serve` does): the page may then run the shared-memory worker.
+    pub fn start_isolated(root: &Path) -> Self {
+        Self::start_with(root, "", true)
+    }
+
     /// Serve `root` under the sub-path `prefix` (e.g. `/playground`): other paths are 404, as
     /// on a host where the site is one directory among others.
     pub fn start_at(root: &Path, prefix: &str) -> Self {
+        Self::start_with(root, prefix, false)
+    }
+
+    fn start_with(root: &Path, prefix: &str, isolated: bool) -> Self {
         let prefix = prefix.trim_end_matches('/').to_string();
         assert!(
             root.join("index.html").is_file(),
@@ -56,7 +66,7 @@ impl StaticServer {
                 } else {
                     None
                 };
-                let response = match resolved {
+                let mut response = match resolved {
                     Some(path) => match std::fs::read(&path) {
                         Ok(bytes) => tiny_http::Response::from_data(bytes).with_header(
                             tiny_http::Header::from_bytes("Content-Type", mime_type(&path))
@@ -66,6 +76,14 @@ impl StaticServer {
                     },
                     None => not_found(),
                 };
+                if isolated {
+                    for (name, value) in [
+                        ("Cross-Origin-Opener-Policy", "same-origin"),
+                        ("Cross-Origin-Embedder-Policy", "require-corp"),
+                    ] {
+                        response.add_header(tiny_http::Header::from_bytes(name, value).unwrap());
+                    }
+                }
                 // Each answer on its own thread: a browser that stops reading one response
                 // (three iframes loading at once, one of them throttled) must not hold up the
                 // others behind it. One thread for all answers made the slide-deck test hang.

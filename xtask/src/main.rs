@@ -16,6 +16,9 @@ use std::time::Instant;
 const TRUNK_VERSION: &str = "0.21.14";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const APT_PACKAGES: [&str; 3] = ["chromium", "chromium-driver", "fonts-noto-cjk"];
+/// The nightly that builds the shared-memory worker (`threads-worker`): wasm atomics need
+/// `-Z build-std`, which stable Rust does not have. Pinned, so every machine builds the same.
+const THREADS_TOOLCHAIN: &str = "nightly-2026-10-01";
 
 const USAGE: &str = "\
 usage: cargo xtask <command>
@@ -24,7 +27,8 @@ commands:
   serve [--port N] [--release]   install what is missing, then `trunk serve` the playground
   test                           fmt, clippy (native + wasm32), native tests, browser tests
                                  in headless Chromium, and the end-to-end test of the site
-  setup                          only install the tools (wasm32 target, trunk, wasm-bindgen)
+  setup                          only install the tools (wasm32 target, trunk, wasm-bindgen,
+                                 the pinned nightly for the shared-memory worker)
   site [--release]               build the site into dist/ with Trunk
   pkg                            the ES module for other pages: pkg/ (wasm-bindgen --target
                                  web, TypeScript declarations, README)
@@ -34,6 +38,11 @@ commands:
                                  benchmarks; prints a table, writes target/bench/bench.json;
                                  --keras also times the same training cases in Keras (a venv
                                  under target/) and prints our/Keras ratios
+  threads-worker [--out DIR] [--release]
+                                 the shared-memory training worker (atomics, rayon's pool
+                                 over web workers) into DIR (default: Trunk's staging
+                                 dir/threads, as Trunk's post-build hook calls it); installs
+                                 the pinned nightly with rust-src when missing
   fuzz [--seconds N] [TARGET…]   cargo fuzz (libFuzzer, AddressSanitizer) on the tokenizer,
                                  segmenter, review reader and weights loaders, N seconds
                                  each (default 60); writes target/fuzz/fuzz.json
@@ -54,6 +63,7 @@ fn main() -> ExitCode {
         Some("pkg") => pkg(&args[1..]),
         Some("bench") => bench(&args[1..]),
         Some("fuzz") => fuzz(&args[1..]),
+        Some("threads-worker") => threads_worker(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             Ok(())
@@ -162,6 +172,130 @@ fn build_pkg(out: &Path) -> Result {
 "#
     );
     std::fs::write(out.join("package.json"), package).map_err(|e| e.to_string())
+}
+
+/// `cargo xtask threads-worker`: the worker built with atomics into `--out` (Trunk's post-build
+/// hook runs it with `TRUNK_STAGING_DIR` and `TRUNK_PROFILE` set, so every site build has it
+/// under `threads/`).
+fn threads_worker(args: &[String]) -> Result {
+    let mut out = env::var_os("TRUNK_STAGING_DIR").map(|d| PathBuf::from(d).join("threads"));
+    let mut release = env::var("TRUNK_PROFILE").is_ok_and(|p| p == "release");
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--out" => out = Some(PathBuf::from(it.next().ok_or("--out needs a folder")?)),
+            "--release" => release = true,
+            other => return Err(format!("threads-worker: unknown option `{other}`")),
+        }
+    }
+    let out = out.ok_or("threads-worker: give --out DIR (or run it from Trunk's hook)")?;
+    ensure_threads_toolchain()?;
+    build_threads_worker(&out, release)
+}
+
+/// The pinned nightly with `rust-src` (for `-Z build-std`), installed once (~1 minute).
+fn ensure_threads_toolchain() -> Result {
+    let listed = output(Command::new("rustup").args(["toolchain", "list"]))?;
+    let have = listed.lines().any(|l| l.starts_with(THREADS_TOOLCHAIN))
+        && output(Command::new("rustup").args([
+            "component",
+            "list",
+            "--installed",
+            "--toolchain",
+            THREADS_TOOLCHAIN,
+        ]))
+        .is_ok_and(|c| c.lines().any(|l| l.starts_with("rust-src")));
+    if have {
+        return Ok(());
+    }
+    println!("installing Rust {THREADS_TOOLCHAIN} with rust-src (for the shared-memory worker)");
+    run(Command::new("rustup").args([
+        "toolchain",
+        "install",
+        THREADS_TOOLCHAIN,
+        "--profile",
+        "minimal",
+        "--component",
+        "rust-src",
+    ]))
+}
+
+/// Build the `worker` binary with feature `threads` for wasm32 with atomics (std rebuilt with
+/// them: `-Z build-std`), into `target/threads/`, then wasm-bindgen `--target web` into `out`
+/// as `rnn_worker.js` with the loader `worker.js` that marks the training worker (rayon's
+/// pool threads instantiate `rnn_worker.js` themselves, without the mark).
+fn build_threads_worker(out: &Path, release: bool) -> Result {
+    let mut cmd = Command::new("rustup");
+    cmd.args([
+        "run",
+        THREADS_TOOLCHAIN,
+        "cargo",
+        "build",
+        "-p",
+        "rnn-playground",
+    ])
+    .args([
+        "--bin",
+        "worker",
+        "--features",
+        "threads",
+        "--target",
+        WASM_TARGET,
+    ])
+    .args(["-Z", "build-std=panic_abort,std"])
+    .current_dir(root())
+    .env("PATH", path_env())
+    .env("CARGO_TARGET_DIR", root().join("target").join("threads"))
+    // RUSTFLAGS replaces .cargo/config.toml's wasm flags, so simd128 is repeated here. The
+    // linker makes the memory shared and imported only when told (wasm-bindgen then adds
+    // the threads' start-up), and exports what each thread needs for its thread-locals;
+    // the memory may grow to wasm32's 4 GiB (a shared memory must declare its maximum).
+    .env(
+        "RUSTFLAGS",
+        "-C target-feature=+atomics,+bulk-memory,+mutable-globals,+simd128 \
+             -C link-arg=--shared-memory -C link-arg=--import-memory \
+             -C link-arg=--max-memory=4294967296 \
+             -C link-arg=--export=__wasm_init_tls -C link-arg=--export=__tls_size \
+             -C link-arg=--export=__tls_align -C link-arg=--export=__tls_base",
+    );
+    // Trunk's hook and `cargo run` pass the stable toolchain's variables on.
+    for var in [
+        "RUSTUP_TOOLCHAIN",
+        "RUSTC",
+        "RUSTDOC",
+        "CARGO",
+        "CARGO_ENCODED_RUSTFLAGS",
+    ] {
+        cmd.env_remove(var);
+    }
+    if release {
+        cmd.arg("--release");
+    }
+    run(&mut cmd)?;
+    let wasm = root()
+        .join("target")
+        .join("threads")
+        .join(WASM_TARGET)
+        .join(if release { "release" } else { "debug" })
+        .join("worker.wasm");
+    let bindgen = which("wasm-bindgen").ok_or("wasm-bindgen is not installed")?;
+    let _ = std::fs::remove_dir_all(out);
+    run(Command::new(bindgen)
+        .args(["--target", "web", "--out-name", "rnn_worker", "--out-dir"])
+        .arg(out)
+        .arg(&wasm))?;
+    // The page's worker bridge (gloo) starts a worker with `import init from '…/worker.js';
+    // await init();`, so the loader's default export marks the training worker, then runs the
+    // module's init (and with it `main`).
+    std::fs::write(
+        out.join("worker.js"),
+        "import init from \"./rnn_worker.js\";\n\
+         export default function start(options) {\n  \
+           self.__rnnPlaygroundPrimary = true;\n  \
+           return init(options);\n\
+         }\n",
+    )
+    .map_err(|e| format!("cannot write the threads loader: {e}"))
 }
 
 /// `cargo xtask dist`: the release site in `dist/`, ready for any static host.
@@ -660,7 +794,8 @@ fn bench(args: &[String]) -> Result {
                 )
             });
         println!(
-            "{case:<52} {place:>7} {shown:>14}  {}",
+            "{:<52} {place:>7} {shown:>14}  {}",
+            row_label(r),
             target.unwrap_or_default()
         );
         for line in replica_stage_lines(r) {
@@ -668,8 +803,71 @@ fn bench(args: &[String]) -> Result {
         }
     }
     print_keras_ratios(&records);
+    for line in parallel_ratio_lines(&records) {
+        println!("{line}");
+    }
     println!("\nwrote {}", dir.join("bench.json").display());
     Ok(())
+}
+
+/// A record's case with its parallelism: `case [2 workers]`, `case [1 worker, 2 threads]`
+/// (the shared-memory worker), or the case alone.
+fn row_label(r: &str) -> String {
+    let case = record_field(r, "case");
+    match (record_field(r, "workers"), record_field(r, "threads")) {
+        (w, _) if w.is_empty() => case,
+        (w, t) if t.is_empty() => format!("{case} [{w} worker{}]", plural(&w)),
+        (w, t) => format!("{case} [{w} worker{}, {t} threads]", plural(&w)),
+    }
+}
+
+fn plural(count: &str) -> &'static str {
+    if count == "1" { "" } else { "s" }
+}
+
+/// The page's parallel speed-ups: for each wasm case timed with one plain worker, 2 replica
+/// workers and the shared-memory worker against it (issue 17's measure), as table lines.
+fn parallel_ratio_lines(records: &[String]) -> Vec<String> {
+    let wasm = |case: &str, workers: &str, threaded: bool| {
+        records.iter().find_map(|r| {
+            (record_field(r, "where") == "wasm"
+                && record_field(r, "case") == case
+                && record_field(r, "workers") == workers
+                && record_field(r, "threads").is_empty() != threaded)
+                .then(|| record_field(r, "value").parse::<f64>().ok())
+                .flatten()
+        })
+    };
+    let mut lines = Vec::new();
+    for r in records {
+        let case = record_field(r, "case");
+        if record_field(r, "where") != "wasm"
+            || record_field(r, "workers") != "1"
+            || !record_field(r, "threads").is_empty()
+        {
+            continue;
+        }
+        let Some(one) = wasm(&case, "1", false) else {
+            continue;
+        };
+        let (two, shared) = (wasm(&case, "2", false), wasm(&case, "1", true));
+        if two.is_none() && shared.is_none() {
+            continue;
+        }
+        if lines.is_empty() {
+            lines.push(format!(
+                "\n{:<44} {:>14} {:>14}",
+                "the page against 1 worker", "2 workers", "shared memory"
+            ));
+        }
+        let ratio = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{:.2}×", v / one));
+        lines.push(format!(
+            "{case:<44} {:>14} {:>14}",
+            ratio(two),
+            ratio(shared)
+        ));
+    }
+    lines
 }
 
 /// Each replica's stages of a data-parallel record (its `"stages_ms": [{…}, …]`, the one nested
@@ -816,11 +1014,14 @@ impl Steps {
 // ---------------------------------------------------------------------------------------------
 // Tool installation
 
-/// The wasm32 target, Trunk and the wasm-bindgen CLI, each skipped when already right.
+/// The wasm32 target, Trunk, the wasm-bindgen CLI and the shared-memory worker's nightly,
+/// each skipped when already right.
 fn setup_web_tools() -> Result {
     ensure_wasm_target()?;
     ensure_trunk()?;
     ensure_wasm_bindgen()?;
+    // Trunk's post-build hook builds the shared-memory worker with it.
+    ensure_threads_toolchain()?;
     // Trunk calls `cargo metadata`; fetching first keeps its offline mode happy.
     run(cargo(&["fetch"]))
 }
@@ -1056,6 +1257,24 @@ fn locked_version(package: &str) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parallel_ratios_compare_each_page_row_with_one_plain_worker() {
+        let records = [
+            r#"{"case":"g","where":"wasm","metric":"samples_per_s","value":600.0,"workers":1}"#,
+            r#"{"case":"g","where":"wasm","metric":"samples_per_s","value":750.0,"workers":2}"#,
+            r#"{"case":"g","where":"wasm","metric":"samples_per_s","value":840.0,"workers":1,"threads":2}"#,
+            r#"{"case":"g","where":"native","metric":"samples_per_s","value":9.0,"workers":1}"#,
+            r#"{"case":"s","where":"wasm","metric":"samples_per_s","value":100.0,"workers":1}"#,
+        ]
+        .map(String::from);
+        let lines = parallel_ratio_lines(&records);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        let row: Vec<&str> = lines[1].split_whitespace().collect();
+        assert_eq!(row, ["g", "1.25×", "1.40×"]);
+        assert_eq!(row_label(&records[2]), "g [1 worker, 2 threads]");
+        assert_eq!(row_label(&records[1]), "g [2 workers]");
+    }
 
     #[test]
     fn a_data_parallel_record_prints_one_stage_line_per_replica() {

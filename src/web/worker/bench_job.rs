@@ -141,12 +141,13 @@ impl TrainWorker {
             .link
             .as_mut()
             .map(|link| (link.replica().stages(), seconds));
-        let record = crate::bench::replica_record(
+        let mut record = crate::bench::replica_record(
             &job.case,
             job.workers,
             (job.steps * job.batch) as f64 / seconds.max(1e-9),
             stages,
         );
+        record.threads = crate::web::threads::pool_size();
         let index = job.index;
         self.bench = None;
         let record_json = serde_json::to_string(&record).unwrap_or_default();
