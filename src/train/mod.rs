@@ -250,7 +250,9 @@ pub fn batch_gradient(
 }
 
 /// Shards of the batch `x`: `workers`, and in the shared-memory wasm build at least one per
-/// thread of rayon's pool (the page's one worker then uses every core) when each shard still
+/// thread of rayon's pool (the page's one worker then uses every core; two shards per thread,
+/// for the pool to balance, measured slower on lecture 11's GRU: 731–790 samples/s against
+/// 829–865) when each shard still
 /// has enough arithmetic ([`POOL_SHARD_WORK`]): a small model's batch is faster in one piece
 /// than cut and handed over (lecture 9's SimpleRNN on a hundred short reviews trained at
 /// 7,700 samples/s whole and 4,800 cut in two).
