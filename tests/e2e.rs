@@ -943,8 +943,9 @@ async fn sentiment_panel_retrains_lecture9_on_a_review_file() {
 /// The shared-memory worker: on a cross-origin isolated host the page trains in
 /// `threads/worker.js` (atomics, rayon's pool over web workers sharing the module's memory),
 /// says so in the status, and reaches the same validation accuracy as the plain worker on a
-/// host without the headers (each batch's shards are summed in the same order as the plain
-/// worker's one pass, up to float sums).
+/// host without the headers (lecture 9's small batches are not cut: the same arithmetic). Then
+/// lecture 11's GRU, whose batches are cut into one shard per pool thread, trains a few batches
+/// there (`#/bench`), its record naming the pool's threads.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn retraining_in_the_shared_memory_worker_matches_the_plain_worker() {
     let site = site_dir();
@@ -1015,6 +1016,41 @@ async fn retraining_in_the_shared_memory_worker_matches_the_plain_worker() {
         statuses[0],
         statuses[1]
     );
+    let path = "/#/bench?case=lecture11-gru-train&workers=1&steps=3&warmup=1";
+    let Page {
+        server: _server,
+        _driver,
+        client,
+    } = Page::open_on(
+        support::StaticServer::start_isolated(&site),
+        path,
+        (800, 600),
+        "#bench-result",
+    )
+    .await;
+    eventually_within(path, Duration::from_secs(120), || async {
+        !text_of(&client, "#bench-result").await.is_empty()
+    })
+    .await;
+    let result = text_of(&client, "#bench-result").await;
+    println!("shared memory, lecture 11's GRU: {result}");
+    let record: serde_json::Value = serde_json::from_str(&result).expect(&result);
+    let cores = client
+        .execute("return navigator.hardwareConcurrency", vec![])
+        .await
+        .unwrap()
+        .as_u64()
+        .unwrap_or(1);
+    assert_eq!(
+        record["threads"].as_u64(),
+        Some(cores.clamp(1, 8)),
+        "{result}"
+    );
+    assert!(
+        record["value"].as_f64().is_some_and(|v| v > 0.0),
+        "{result}"
+    );
+    client.close().await.unwrap();
 }
 
 /// A finished run, and a stopped one, come back after a reload: the curves, the settings and

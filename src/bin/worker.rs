@@ -8,6 +8,7 @@ fn main() {
     #[cfg(feature = "threads")]
     if !rnn_playground::web::threads::is_primary() {
         // One of rayon's pool threads instantiating the module: it only runs rayon's loop.
+        // (wasm-bindgen starts `main` on the first thread only; this keeps it so if that changes.)
         return;
     }
     // Before gloo's handler: the page's ports message is not one of gloo's.

@@ -260,7 +260,7 @@ fn pool_shards(model: &Sequential, x: &Tensor, workers: usize) -> usize {
     #[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
     {
         let threads = rayon::current_num_threads();
-        if threads > 1 && shard_work(model, x) / threads >= POOL_SHARD_WORK {
+        if threads > 1 && shard_work(model, x) / threads as u64 >= POOL_SHARD_WORK {
             return workers.max(threads);
         }
     }
@@ -275,7 +275,7 @@ fn pool_shards(model: &Sequential, x: &Tensor, workers: usize) -> usize {
     not(all(target_arch = "wasm32", target_feature = "atomics")),
     allow(dead_code)
 )]
-const POOL_SHARD_WORK: usize = 50_000_000;
+const POOL_SHARD_WORK: u64 = 50_000_000;
 
 /// A batch's arithmetic, roughly: samples × time steps × the weights every step multiplies
 /// (all but the embedding tables, which are only read row by row).
@@ -283,15 +283,16 @@ const POOL_SHARD_WORK: usize = 50_000_000;
     not(all(target_arch = "wasm32", target_feature = "atomics")),
     allow(dead_code)
 )]
-fn shard_work(model: &Sequential, x: &Tensor) -> usize {
-    let weights: usize = model
+fn shard_work(model: &Sequential, x: &Tensor) -> u64 {
+    // In u64: wasm32's usize overflows at a batch of ~900 of lecture 11's GRU.
+    let weights: u64 = model
         .layers()
         .iter()
         .filter(|(_, l)| !matches!(l, crate::nn::Layer::Embedding(_)))
-        .map(|(_, l)| l.param_count())
+        .map(|(_, l)| l.param_count() as u64)
         .sum();
-    let steps = x.dims().get(1).copied().unwrap_or(1);
-    x.dims().first().copied().unwrap_or(0) * steps * weights
+    let dim = |i: usize, default: usize| x.dims().get(i).copied().unwrap_or(default) as u64;
+    dim(0, 0).saturating_mul(dim(1, 1)).saturating_mul(weights)
 }
 
 /// The shards' gradients added up, in shard order (the same order on every replica, so that

@@ -48,7 +48,14 @@ pub fn BenchPage() -> impl IntoView {
     };
     let run = super::faults::new_tag();
     let spawned: Vec<(WorkerBridge<TrainWorker>, u32)> = (0..workers)
-        .map(|_| super::faults::spawn_tagged(on_message))
+        .map(|_| {
+            // Replicas are plain workers, as in the panels (`parallel::Replicas`).
+            if workers > 1 {
+                super::faults::spawn_tagged_at(super::threads::PLAIN_SCRIPT, on_message)
+            } else {
+                super::faults::spawn_tagged(on_message)
+            }
+        })
         .collect();
     // As the studio: direct ports between the replicas (`&channel=broadcast` keeps the
     // BroadcastChannel, for the A/B).

@@ -98,6 +98,11 @@ pub fn spawn_tagged_at(
             .callback(on_message)
             .spawn(script)
     });
+    if script == super::threads::SCRIPT
+        && let Some(worker) = super::peer_ports::worker_of(tag)
+    {
+        super::threads::watch_start(&worker, tag);
+    }
     bridge.send(super::worker::ToWorker::Tag { tag });
     (bridge, tag)
 }

@@ -33,11 +33,13 @@ impl Replicas {
         self.0.set_value(Vec::new());
     }
 
-    /// Start replicas 1 to `count − 1` (none for one worker), replacing any earlier ones.
+    /// Start replicas 1 to `count − 1` (none for one worker), replacing any earlier ones. They
+    /// are plain workers even on a cross-origin isolated page: a replica computes its shard on
+    /// one thread, so a shared-memory worker's pool would sit idle beside it.
     fn spawn(&self, count: usize, on_message: impl Fn(FromWorker) + Copy + 'static) {
         self.0.set_value(
             (1..count)
-                .map(|_| super::faults::spawn_tagged(on_message))
+                .map(|_| super::faults::spawn_tagged_at(super::threads::PLAIN_SCRIPT, on_message))
                 .collect(),
         );
     }

@@ -133,6 +133,16 @@ pub fn spawn_noting_worker<T>(tag: u32, spawn: impl FnOnce() -> T) -> T {
     out
 }
 
+/// The `Worker` noted under `tag` (by [`spawn_noting_worker`]), if still kept.
+pub fn worker_of(tag: u32) -> Option<web_sys::Worker> {
+    WORKERS.with(|w| {
+        w.borrow()
+            .iter()
+            .find(|(t, _)| *t == tag)
+            .map(|(_, worker)| worker.clone())
+    })
+}
+
 /// Make a MessageChannel for each pair of the workers tagged `tags` (replica 0, 1, … in
 /// order) and leave each worker its ports for `run`, to be sent when it asks
 /// ([`request_ports`]). All or nothing: `false` (and no ports) if any worker is unknown; then

@@ -444,7 +444,7 @@ pub fn SentimentPanel() -> impl IntoView {
                             let workers = retrain_workers.get();
                             let mut line = retrain_status(&retrain.get());
                             if !matches!(retrain.get(), Retrain::Idle | Retrain::Fetching(..)) {
-                                line += &format!(" · {workers} worker{}{}", if workers == 1 { "" } else { "s" }, super::threads::status_note());
+                                line += &format!(" · {workers} worker{}{}", if workers == 1 { "" } else { "s" }, super::threads::status_note(workers));
                                 if let Some(v) = speed {
                                     line += &format!(" · {v:.0} samples/s");
                                 }

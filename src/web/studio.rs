@@ -496,7 +496,7 @@ pub fn StudioPanel() -> impl IntoView {
                     e.loss,
                     e.accuracy,
                     if workers == 1 { "" } else { "s" },
-                    super::threads::status_note(),
+                    super::threads::status_note(workers),
                     e.samples_per_s
                 )
             })

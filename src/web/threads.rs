@@ -1,4 +1,4 @@
-//! The shared-memory worker: one training worker whose kernels run on every core.
+//! The shared-memory worker: one training worker that uses every core.
 //!
 //! The plain worker (`./worker.js`) is single-threaded, and the page gets more cores by running
 //! replica workers that exchange gradients ([`super::parallel`]). Where the page is
@@ -6,13 +6,21 @@
 //! `Cross-Origin-Embedder-Policy: require-corp`, as `cargo xtask serve` does), a
 //! `SharedArrayBuffer` can back the wasm memory, and `./threads/worker.js` (the same worker built
 //! with atomics, feature `threads`, by `cargo xtask threads-worker`) starts rayon's pool over
-//! web workers that share its memory (wasm-bindgen-rayon). Then the fused kernels split a
-//! batch's rows over the cores and the optimizer splits its big tables, as natively: one copy
-//! of the model, no messages between replicas.
+//! web workers that share its memory (wasm-bindgen-rayon). Then `train::batch_gradient` cuts
+//! each batch into one shard per thread and runs them on the pool against one copy of the
+//! model: no messages between replicas, one optimizer step. (The fused kernels' row groups and
+//! the optimizer's split, which natively also use rayon, stay on one thread here: measured, they
+//! did not pay in wasm.)
 //!
-//! The loader `threads/worker.js` sets [`PRIMARY_FLAG`] before it instantiates the module, so
-//! the pool's own workers, which instantiate the same module to run rayon's threads, are told
-//! apart from the training worker.
+//! The loader `threads/worker.js` sets [`PRIMARY_FLAG`] before it instantiates the module; the
+//! worker's `main` checks it, so that a pool thread never registers as a training worker even if
+//! its instantiation ran `main` (wasm-bindgen runs the start function on the first thread only:
+//! belt and braces).
+//!
+//! If the shared-memory worker cannot start (a host that serves the headers but not
+//! `threads/`, a browser that refuses a 4 GiB shared memory), its `error` event marks the
+//! session ([`NO_THREADS_FLAG`]), the panel is told through the fault channel as for any dead
+//! worker, and the next worker it starts is the plain one.
 
 /// Set on the training worker's global scope by `threads/worker.js` (not on the pool's threads).
 pub const PRIMARY_FLAG: &str = "__rnnPlaygroundPrimary";
@@ -20,16 +28,54 @@ pub const PRIMARY_FLAG: &str = "__rnnPlaygroundPrimary";
 /// The shared-memory worker's loader, relative to the page.
 pub const SCRIPT: &str = "./threads/worker.js";
 
+/// Set on the page's global scope when a shared-memory worker failed to start: the rest of the
+/// session uses the plain worker.
+pub const NO_THREADS_FLAG: &str = "__rnnPlaygroundNoThreads";
+
 /// Whether this page can run the shared-memory worker: cross-origin isolated (so the
-/// browser grants `SharedArrayBuffer`) and not turned off with `threads=0` in the link.
+/// browser grants `SharedArrayBuffer`), not turned off with `threads=0` (in the query, before
+/// the `#`, or in the route's settings), and not failed earlier in this session.
 pub fn page_can_share_memory() -> bool {
     let global = js_sys::global();
-    let isolated = js_sys::Reflect::get(&global, &"crossOriginIsolated".into())
-        .ok()
-        .and_then(|v| v.as_bool())
-        .unwrap_or(false);
+    let flag = |name: &str| {
+        js_sys::Reflect::get(&global, &name.into())
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false)
+    };
     let shared = js_sys::Reflect::has(&global, &"SharedArrayBuffer".into()).unwrap_or(false);
-    isolated && shared && super::route::current().param("threads") != Some("0")
+    let off_in_query = leptos::prelude::window()
+        .location()
+        .search()
+        .is_ok_and(|q| {
+            q.trim_start_matches('?')
+                .split('&')
+                .any(|kv| kv == "threads=0")
+        });
+    flag("crossOriginIsolated")
+        && shared
+        && !flag(NO_THREADS_FLAG)
+        && !off_in_query
+        && super::route::current().param("threads") != Some("0")
+}
+
+/// Watch a just-spawned shared-memory worker (plain JavaScript: its wasm may never have run):
+/// an `error` event marks the session ([`NO_THREADS_FLAG`]) and reports `tag`'s death on the
+/// fault channel, so the panel says so and its next worker is the plain one.
+pub fn watch_start(worker: &web_sys::Worker, tag: u32) {
+    let listen = js_sys::Function::new_with_args(
+        "w, tag",
+        &format!(
+            "w.addEventListener('error', function (e) {{\n\
+               self.{NO_THREADS_FLAG} = true;\n\
+               try {{ new BroadcastChannel('{}').postMessage({{ tag: tag, message: \
+               'the shared-memory worker stopped (' + String(e && e.message || e) + '); \
+               the next worker is the plain one' }}); }} catch (_) {{}}\n\
+             }});",
+            super::faults::FAULT_CHANNEL
+        ),
+    );
+    let _ = listen.call2(&wasm_bindgen::JsValue::NULL, worker, &tag.into());
 }
 
 /// The plain worker, relative to the page.
@@ -45,10 +91,12 @@ pub fn worker_script() -> &'static str {
     }
 }
 
-/// What the training status line adds in shared-memory mode (" · 2 threads, shared memory"),
-/// empty otherwise: a student sees why one worker trains faster here than on a plain host.
-pub fn status_note() -> String {
-    if page_can_share_memory() {
+/// What the training status line of a one-worker run adds in shared-memory mode (" · 2
+/// threads, shared memory"), empty otherwise: a student sees why one worker trains faster here
+/// than on a plain host. (A run of several replicas starts plain workers: see
+/// [`super::parallel`].)
+pub fn status_note(workers: usize) -> String {
+    if workers == 1 && page_can_share_memory() {
         format!(" · {} threads, shared memory", pool_threads())
     } else {
         String::new()
@@ -77,10 +125,11 @@ pub fn pool_threads() -> usize {
 
 /// The threads of rayon's pool in the shared-memory worker; `None` in the plain one.
 pub fn pool_size() -> Option<usize> {
-    #[cfg(feature = "threads")]
-    return Some(rayon::current_num_threads());
-    #[cfg(not(feature = "threads"))]
-    None
+    if cfg!(feature = "threads") {
+        Some(rayon::current_num_threads())
+    } else {
+        None
+    }
 }
 
 /// Start rayon's pool ([`pool_threads`] workers sharing this module's memory); resolves when

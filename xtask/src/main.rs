@@ -278,8 +278,19 @@ fn build_threads_worker(out: &Path, release: bool) -> Result {
         .join(WASM_TARGET)
         .join(if release { "release" } else { "debug" })
         .join("worker.wasm");
+    ensure_wasm_bindgen()?;
     let bindgen = which("wasm-bindgen").ok_or("wasm-bindgen is not installed")?;
-    let _ = std::fs::remove_dir_all(out);
+    // Only what an earlier run wrote: `--out` may name a folder with other files.
+    for name in [
+        "worker.js",
+        "rnn_worker.js",
+        "rnn_worker.d.ts",
+        "rnn_worker_bg.wasm",
+        "rnn_worker_bg.wasm.d.ts",
+    ] {
+        let _ = std::fs::remove_file(out.join(name));
+    }
+    let _ = std::fs::remove_dir_all(out.join("snippets"));
     run(Command::new(bindgen)
         .args(["--target", "web", "--out-name", "rnn_worker", "--out-dir"])
         .arg(out)
