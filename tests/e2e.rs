@@ -784,6 +784,16 @@ fn review_file() -> String {
     out
 }
 
+/// The `best val_accuracy` figure of a retraining status line (empty if it has none).
+fn best_val_accuracy(status: &str) -> String {
+    status
+        .split("best val_accuracy ")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .unwrap_or_default()
+        .to_string()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sentiment_panel_retrains_lecture9_on_a_review_file() {
     let site = site_dir();
@@ -832,14 +842,6 @@ async fn sentiment_panel_retrains_lecture9_on_a_review_file() {
         },
     )
     .await;
-    let best = |status: &str| {
-        status
-            .split("best val_accuracy ")
-            .nth(1)
-            .and_then(|r| r.split(' ').next())
-            .unwrap_or_default()
-            .to_string()
-    };
     let one = text_of(&client, "#retrain-status").await;
     println!("retraining, 1 worker: {one}");
     set_field(&client, "#retrain-workers", "2").await;
@@ -880,11 +882,11 @@ async fn sentiment_panel_retrains_lecture9_on_a_review_file() {
     println!("retraining: {status}");
     assert!(status.contains(" · 2 workers"), "{status}");
     assert_eq!(
-        best(&status),
-        best(&one),
+        best_val_accuracy(&status),
+        best_val_accuracy(&one),
         "1 vs 2 workers:\n{one}\n{status}"
     );
-    assert!(!best(&one).is_empty(), "{one}");
+    assert!(!best_val_accuracy(&one).is_empty(), "{one}");
     let points = |name: &'static str| {
         let client = client.clone();
         async move {
@@ -1000,18 +1002,14 @@ async fn retraining_in_the_shared_memory_worker_matches_the_plain_worker() {
         statuses.push(status);
         client.close().await.unwrap();
     }
-    let best = |status: &str| {
-        status
-            .split("best val_accuracy ")
-            .nth(1)
-            .and_then(|r| r.split(' ').next())
-            .unwrap_or_default()
-            .to_string()
-    };
-    assert!(!best(&statuses[0]).is_empty(), "{}", statuses[0]);
+    assert!(
+        !best_val_accuracy(&statuses[0]).is_empty(),
+        "{}",
+        statuses[0]
+    );
     assert_eq!(
-        best(&statuses[0]),
-        best(&statuses[1]),
+        best_val_accuracy(&statuses[0]),
+        best_val_accuracy(&statuses[1]),
         "plain vs shared memory:\n{}\n{}",
         statuses[0],
         statuses[1]

@@ -858,7 +858,7 @@ fn parallel_ratio_lines(records: &[String]) -> Vec<String> {
         {
             continue;
         }
-        let Some(one) = wasm(&case, "1", false) else {
+        let Ok(one) = record_field(r, "value").parse::<f64>() else {
             continue;
         };
         let (two, shared) = (wasm(&case, "2", false), wasm(&case, "1", true));
