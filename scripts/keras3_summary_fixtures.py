@@ -36,6 +36,8 @@ cases["lstm"] = summary(seq([L.Embedding(8000, 128), L.LSTM(128), L.Dense(1, act
 cases["bidirectional_gru"] = summary(seq([L.Embedding(12000, 64), L.Bidirectional(L.GRU(64)), L.Dense(1, activation="sigmoid")], input_len=60))
 cases["lecture8_textgen"] = summary(seq([L.Embedding(12, 10), L.SimpleRNN(32), L.Dense(12, activation="softmax")], input_len=5))
 cases["time_distributed"] = summary(seq([L.Embedding(30, 8), L.LSTM(16, return_sequences=True), L.TimeDistributed(L.Dense(30, activation="softmax"))], input_len=7))
+cases["pooled_bigru"] = summary(seq([L.Embedding(15000, 64, mask_zero=True), L.Bidirectional(L.GRU(96, return_sequences=True)), L.GlobalAveragePooling1D(), L.Dense(1, activation="sigmoid")], input_len=60))
+cases["max_pooled_lstm"] = summary(seq([L.Embedding(8000, 32), L.LSTM(16, return_sequences=True), L.GlobalMaxPooling1D(), L.Dense(1, activation="sigmoid")], input_len=40))
 cases["stacked"] = summary(seq([L.Embedding(5000, 32), L.GRU(32, return_sequences=True), L.GRU(16), L.Dense(1, activation="sigmoid")], input_len=40))
 
 # The lecture's notebook: no Input layer, built by fit(batch_size=32), rmsprop: the batch size

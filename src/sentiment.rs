@@ -18,7 +18,7 @@ use candle_core::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 
 use crate::nn::{
-    Activation, CellKind, Layer, LayerConfig, Loss, ModelExtras, NnError, Optimizer,
+    Activation, CellKind, GlobalPooling, Layer, LayerConfig, Loss, ModelExtras, NnError, Optimizer,
     OptimizerConfig, Result, RnnState, Sequential,
 };
 use crate::segment::Segmenter;
@@ -65,6 +65,10 @@ pub struct SentimentConfig {
     pub flatten: bool,
     /// Data-parallel shards per batch ([`crate::train::FitOptions::workers`]).
     pub workers: usize,
+    /// Pool every step's hidden state (`GlobalAveragePooling1D` / `GlobalMaxPooling1D` after
+    /// a last recurrent layer with `return_sequences=True`) instead of reading only the last
+    /// one. `None`: the lectures' shape.
+    pub pooling: Option<GlobalPooling>,
 }
 
 /// The units a review becomes before the tokenizer.
@@ -146,6 +150,7 @@ impl Default for SentimentConfig {
             units: TextUnits::Morphemes,
             flatten: false,
             workers: 1,
+            pooling: None,
         }
     }
 }
@@ -199,7 +204,13 @@ impl SentimentConfig {
             output_dim: self.embedding_dim,
             mask_zero: self.mask_zero,
         }];
-        layers.extend((0..stack).map(|i| recurrent(i + 1 < stack)));
+        let pooled = self.pooling.is_some();
+        layers.extend((0..stack).map(|i| recurrent(pooled || i + 1 < stack)));
+        match self.pooling {
+            Some(GlobalPooling::Average) => layers.push(LayerConfig::GlobalAveragePooling1D),
+            Some(GlobalPooling::Max) => layers.push(LayerConfig::GlobalMaxPooling1D),
+            None => {}
+        }
         if self.flatten {
             layers.push(LayerConfig::Flatten);
         }

@@ -94,7 +94,12 @@ fn a_masked_model_gives_the_same_loss_and_gradients_on_the_cut_batch() {
     let models = layers
         .into_iter()
         .map(|l| (format!("{l:?}"), model(l, true)))
-        .chain([("two layers".to_string(), stacked(two, true))]);
+        .chain([("two layers".to_string(), stacked(two, true))])
+        .chain(
+            pooled()
+                .into_iter()
+                .map(|(name, l)| (name, stacked(l, true))),
+        );
     for (layer, m) in models {
         assert!(m.masks_padding(), "{layer:?}");
         let (full_loss, full_p) = loss_and_output(&m, Loss::BinaryCrossentropy, &x, &y).unwrap();
@@ -115,6 +120,59 @@ fn a_masked_model_gives_the_same_loss_and_gradients_on_the_cut_batch() {
             assert!(diff < 1e-6, "{layer:?} {name}: gradients differ by {diff}");
         }
     }
+}
+
+/// Every step's output pooled by a `GlobalAveragePooling1D`, which averages the real steps
+/// only, so the cut changes nothing there either.
+fn pooled() -> Vec<(String, Vec<LayerConfig>)> {
+    let sequence = |cell| LayerConfig::Recurrent {
+        cell,
+        units: 4,
+        return_sequences: true,
+        go_backwards: false,
+        reset_after: true,
+        use_bias: true,
+    };
+    let bi = LayerConfig::Bidirectional {
+        cell: CellKind::Gru,
+        units: 3,
+        return_sequences: true,
+        merge_mode: MergeMode::Concat,
+    };
+    vec![
+        (
+            "BiGRU → average".into(),
+            vec![bi, LayerConfig::GlobalAveragePooling1D],
+        ),
+        (
+            "LSTM → average".into(),
+            vec![
+                sequence(CellKind::Lstm),
+                LayerConfig::GlobalAveragePooling1D,
+            ],
+        ),
+        (
+            "SimpleRNN → average".into(),
+            vec![
+                sequence(CellKind::SimpleRnn),
+                LayerConfig::GlobalAveragePooling1D,
+            ],
+        ),
+    ]
+}
+
+#[test]
+fn a_max_pooled_model_reads_the_padding_so_it_is_not_bucketed() {
+    // Keras' GlobalMaxPooling1D ignores the mask: a masked step's zeros count, so the cut
+    // batch (fewer zeros) may answer differently and bucketing must not apply.
+    let bi = LayerConfig::Bidirectional {
+        cell: CellKind::Gru,
+        units: 3,
+        return_sequences: true,
+        merge_mode: MergeMode::Concat,
+    };
+    let m = stacked(vec![bi, LayerConfig::GlobalMaxPooling1D], true);
+    assert!(!m.masks_padding());
 }
 
 #[test]

@@ -136,6 +136,46 @@ fn bidirectional_stacked_and_wrapped_names() {
     assert_eq!(td.summary(), fixture("time_distributed"));
 }
 
+#[test]
+fn pooling_layers_print_as_keras_3_prints_them() {
+    let pooled = model(
+        &[
+            LayerConfig::Embedding {
+                input_dim: 15000,
+                output_dim: 64,
+                mask_zero: true,
+            },
+            LayerConfig::Bidirectional {
+                cell: CellKind::Gru,
+                units: 96,
+                return_sequences: true,
+                merge_mode: MergeMode::Concat,
+            },
+            LayerConfig::GlobalAveragePooling1D,
+            dense(1, Activation::Sigmoid),
+        ],
+        60,
+    );
+    assert_eq!(pooled.summary(), fixture("pooled_bigru"));
+    let max = model(
+        &[
+            emb(8000, 32),
+            LayerConfig::Recurrent {
+                cell: CellKind::Lstm,
+                units: 16,
+                return_sequences: true,
+                go_backwards: false,
+                reset_after: true,
+                use_bias: true,
+            },
+            LayerConfig::GlobalMaxPooling1D,
+            dense(1, Activation::Sigmoid),
+        ],
+        40,
+    );
+    assert_eq!(max.summary(), fixture("max_pooled_lstm"));
+}
+
 /// Keras' optimizer variables: one slot per weight for RMSprop, two for Adam, plus
 /// `iterations` and the learning rate.
 fn optimizer_params(config: OptimizerConfig, weights: usize) -> usize {

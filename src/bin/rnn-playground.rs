@@ -187,6 +187,11 @@ mod cli {
         /// Recurrent layers stacked (all but the last return sequences).
         #[arg(long, default_value_t = 1)]
         layers: usize,
+        /// Pool the last recurrent layer's every step instead of reading its last state:
+        /// mean (GlobalAveragePooling1D, over the real steps with --mask-zero) or max
+        /// (GlobalMaxPooling1D, which Keras computes over the padding too, so no bucketing).
+        #[arg(long)]
+        pooling: Option<rnn_playground::nn::GlobalPooling>,
         /// What the tokenizer counts: morphemes (Okt's, without stopwords; the lectures') or
         /// syllables (with a word-boundary token between words).
         #[arg(long, default_value = "morphemes")]
@@ -541,6 +546,7 @@ mod cli {
                 recurrent_layers: args.layers,
                 units: args.units,
                 workers: args.workers,
+                pooling: args.pooling,
                 ..lecture
             };
             let mut train = Vec::new();

@@ -83,7 +83,9 @@ pub fn describe(config: &ShapesConfig) -> Result<ShapesView> {
             | LayerConfig::Bidirectional { units, .. }
             | LayerConfig::Dense { units, .. }
             | LayerConfig::TimeDistributed { units, .. } => *units,
-            LayerConfig::Flatten => 1,
+            LayerConfig::Flatten
+            | LayerConfig::GlobalAveragePooling1D
+            | LayerConfig::GlobalMaxPooling1D => 1,
         };
         if size == 0 || size > 1024 {
             return Err(LabError::Input("every layer needs 1 to 1,024 units".into()));

@@ -26,6 +26,7 @@ pub mod init;
 pub mod loss;
 mod optim;
 pub mod padding_prefix;
+mod pooling;
 pub mod quantize;
 mod rnn;
 mod row_gradient;
@@ -40,6 +41,7 @@ pub use embedding::{Embedded, Embedding};
 pub use error::{NnError, Result};
 pub use loss::Loss;
 pub use optim::{Optimizer, OptimizerConfig};
+pub use pooling::GlobalPooling;
 pub use rnn::{CellKind, Gates, Recurrent, RnnOutput, RnnState, reverse_time};
 pub use row_gradient::{GatheredRows, RowGradient};
 pub use sequential::{

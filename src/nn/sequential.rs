@@ -22,8 +22,8 @@ use serde::{Deserialize, Serialize};
 use super::error::{NnError, Result};
 use super::storage::{self, Storage};
 use super::{
-    Activation, Bidirectional, CellKind, Dense, Embedded, Embedding, GatheredRows, MergeMode,
-    Recurrent,
+    Activation, Bidirectional, CellKind, Dense, Embedded, Embedding, GatheredRows, GlobalPooling,
+    MergeMode, Recurrent,
 };
 
 /// One layer's configuration (what `model.json` stores).
@@ -70,6 +70,10 @@ pub enum LayerConfig {
         activation: Activation,
     },
     Flatten,
+    /// `GlobalAveragePooling1D()`: the mean of a sequence over its real steps.
+    GlobalAveragePooling1D,
+    /// `GlobalMaxPooling1D()`: the maximum of a sequence over time.
+    GlobalMaxPooling1D,
 }
 
 fn yes() -> bool {
@@ -99,6 +103,7 @@ pub enum Layer {
     Dense(Dense),
     TimeDistributed(Dense),
     Flatten,
+    GlobalPooling(GlobalPooling),
 }
 
 impl Layer {
@@ -110,6 +115,7 @@ impl Layer {
             Layer::Dense(_) => "Dense".into(),
             Layer::TimeDistributed(_) => "TimeDistributed".into(),
             Layer::Flatten => "Flatten".into(),
+            Layer::GlobalPooling(p) => p.keras_name().into(),
         }
     }
 
@@ -121,6 +127,7 @@ impl Layer {
             Layer::Dense(_) => "dense",
             Layer::TimeDistributed(_) => "time_distributed",
             Layer::Flatten => "flatten",
+            Layer::GlobalPooling(p) => p.snake_name(),
         }
     }
 
@@ -130,7 +137,7 @@ impl Layer {
             Layer::Recurrent(r) => r.param_count(),
             Layer::Bidirectional(b) => b.param_count(),
             Layer::Dense(d) | Layer::TimeDistributed(d) => d.param_count(),
-            Layer::Flatten => 0,
+            Layer::Flatten | Layer::GlobalPooling(_) => 0,
         }
     }
 
@@ -161,7 +168,7 @@ impl Layer {
                     out.push(("bias".into(), b.clone()));
                 }
             }
-            Layer::Flatten => {}
+            Layer::Flatten | Layer::GlobalPooling(_) => {}
         }
         out
     }
@@ -330,6 +337,22 @@ impl Sequential {
                     has_time = false;
                     Layer::Flatten
                 }
+                LayerConfig::GlobalAveragePooling1D | LayerConfig::GlobalMaxPooling1D => {
+                    let pooling = if *config == LayerConfig::GlobalMaxPooling1D {
+                        GlobalPooling::Max
+                    } else {
+                        GlobalPooling::Average
+                    };
+                    need(pooling.keras_name())?;
+                    if !has_time {
+                        return Err(NnError::Config(format!(
+                            "{} needs a sequence: set return_sequences on the recurrent layer before it",
+                            pooling.keras_name()
+                        )));
+                    }
+                    has_time = false;
+                    Layer::GlobalPooling(pooling)
+                }
             };
             let base = layer.default_name();
             let n = counts.entry(base).or_insert(0);
@@ -428,12 +451,15 @@ impl Sequential {
             return false;
         }
         // Recurrent layers that return sequences pass the mask on; the last one must return
-        // only its last state, and only Dense layers may follow it.
+        // only its last state, or a pooling that reads the mask must follow it, and only Dense
+        // layers after that.
+        let mut sequence = false;
         loop {
             match layers.next() {
-                Some(Layer::Recurrent(r)) if r.return_sequences => continue,
-                Some(Layer::Bidirectional(b)) if b.forward.return_sequences => continue,
+                Some(Layer::Recurrent(r)) if r.return_sequences => sequence = true,
+                Some(Layer::Bidirectional(b)) if b.forward.return_sequences => sequence = true,
                 Some(Layer::Recurrent(_) | Layer::Bidirectional(_)) => break,
+                Some(Layer::GlobalPooling(p)) if sequence && p.reads_mask() => break,
                 _ => return false,
             }
         }
@@ -572,6 +598,11 @@ impl Sequential {
                     d.activation.apply(&z)?
                 }
                 Layer::Flatten => x.flatten_from(1)?,
+                Layer::GlobalPooling(p) => {
+                    let pooled = p.forward(&x, mask.as_ref())?;
+                    mask = None;
+                    pooled
+                }
             };
             if let Some(outputs) = outputs.as_deref_mut() {
                 outputs.push(x.clone());
@@ -606,6 +637,7 @@ impl Sequential {
                         };
                         (flat.unwrap_or(0) * steps, false)
                     }
+                    Layer::GlobalPooling(_) => (flat.unwrap_or(0), false),
                 };
                 has_time = time;
                 flat = Some(units);

@@ -46,6 +46,8 @@ fn layer_name(config: &LayerConfig) -> String {
         LayerConfig::Dense { units, .. } => format!("Dense({units})"),
         LayerConfig::TimeDistributed { units, .. } => format!("TimeDistributed(Dense({units}))"),
         LayerConfig::Flatten => "Flatten()".into(),
+        LayerConfig::GlobalAveragePooling1D => "GlobalAveragePooling1D()".into(),
+        LayerConfig::GlobalMaxPooling1D => "GlobalMaxPooling1D()".into(),
     }
 }
 
