@@ -184,6 +184,84 @@ fn learns_a_toy_corpus_and_survives_bad_input() {
     assert_eq!(rows[0]["label"], "긍정");
     assert_eq!(rows[2]["label"], "부정");
     assert!(rows[1]["probability"].as_f64().is_some());
+
+    // evaluate-sentiment --probabilities: one line per test review, whose answers give the
+    // accuracy it prints.
+    let labelled = dir.join("labelled.txt");
+    let lines: String = train
+        .iter()
+        .chain(&test)
+        .map(|r| format!("{}\t{}\n", r.label, r.text))
+        .collect();
+    std::fs::write(&labelled, lines).unwrap();
+    let dump = dir.join("probabilities.jsonl");
+    let out = Command::new(env!("CARGO_BIN_EXE_rnn-playground"))
+        .args([
+            "evaluate-sentiment",
+            "--model",
+            dir.to_str().unwrap(),
+            "--data",
+        ])
+        .arg(&labelled)
+        .args(["--test-fraction", "0.5", "--probabilities"])
+        .arg(&dump)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows: Vec<serde_json::Value> = std::fs::read_to_string(&dump)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len() as u64, summary["reviews"].as_u64().unwrap());
+    assert_eq!(rows.len(), (train.len() + test.len()) / 2);
+    let right = rows
+        .iter()
+        .filter(|r| (r["probability"].as_f64().unwrap() > 0.5) == (r["label"] == 1))
+        .count();
+    let accuracy = summary["accuracy"].as_f64().unwrap();
+    assert!((right as f64 / rows.len() as f64 - accuracy).abs() < 1e-12);
+    assert!(
+        rows.iter()
+            .all(|r| r["file"] == "labelled.txt" && r.get("text").is_none())
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_pooled_bigru_learns_reads_every_step_and_round_trips() {
+    let (train, test) = corpus();
+    let config = SentimentConfig {
+        cell: rnn_playground::nn::CellKind::Gru,
+        bidirectional: true,
+        mask_zero: true,
+        pooling: Some(rnn_playground::nn::GlobalPooling::Average),
+        ..small_config()
+    };
+    let (model, _) = train_sentiment(&train, &config, &mut |_| {}).unwrap();
+    assert!(model.model.masks_padding());
+    assert!(model.model.summary().contains("GlobalAveragePooling1D"));
+    assert!(accuracy(&model, &test).unwrap() >= 0.9);
+    let dir = std::env::temp_dir().join(format!("rnn-playground-pooled-{}", std::process::id()));
+    model.save(&dir).unwrap();
+    let loaded = SentimentModel::load(&dir).unwrap();
+    assert_eq!(loaded.model.configs(), model.model.configs());
+    assert!(
+        loaded
+            .model
+            .configs()
+            .contains(&rnn_playground::nn::LayerConfig::GlobalAveragePooling1D)
+    );
+    let texts = ["포장이 최고예요", "가격이 실망했어요", ""];
+    assert_eq!(
+        model.predict(&texts).unwrap(),
+        loaded.predict(&texts).unwrap()
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
