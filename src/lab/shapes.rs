@@ -183,6 +183,19 @@ pub fn presets() -> Vec<(&'static str, ShapesConfig)> {
                 },
             ]),
         ),
+        (
+            // Every step's hidden state, averaged: the classifier reads the whole review.
+            "SimpleRNN(4, return_sequences=True) → GlobalAveragePooling1D → Dense(1)",
+            features(vec![
+                rnn(4, true),
+                LayerConfig::GlobalAveragePooling1D,
+                LayerConfig::Dense {
+                    units: 1,
+                    activation: Activation::Sigmoid,
+                    use_bias: true,
+                },
+            ]),
+        ),
     ]
 }
 
@@ -212,6 +225,12 @@ mod tests {
         let stacked = view(3);
         assert_eq!(stacked.rows[2].shape, vec![1, 3, 2]);
         assert_eq!(stacked.rows[1].name, "simple_rnn_1");
+        let pooled = view(4);
+        let shapes: Vec<&str> = pooled.rows.iter().map(|r| r.keras_shape.as_str()).collect();
+        assert_eq!(shapes, ["(None, 3, 4)", "(None, 4)", "(None, 1)"]);
+        assert_eq!(pooled.rows[1].name, "global_average_pooling1d");
+        assert_eq!(pooled.rows[1].shape, vec![1, 4]);
+        assert_eq!(pooled.rows[1].params, 0);
     }
 
     #[test]

@@ -133,6 +133,8 @@ pub fn ShapesLab(location: Location) -> impl IntoView {
                             <button on:click=move |_| add(rnn(CellKind::Gru))>"+ GRU"</button>
                             <button on:click=move |_| add(LayerConfig::Dense { units: 1, activation: Activation::Sigmoid, use_bias: true })>"+ Dense"</button>
                             <button on:click=move |_| add(LayerConfig::TimeDistributed { units: 2, activation: Activation::Softmax })>"+ TimeDistributed(Dense)"</button>
+                            <button on:click=move |_| add(LayerConfig::GlobalAveragePooling1D)>"+ GlobalAveragePooling1D"</button>
+                            <button on:click=move |_| add(LayerConfig::GlobalMaxPooling1D)>"+ GlobalMaxPooling1D"</button>
                         </div>
                     </div>
                 </div>
