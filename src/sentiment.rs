@@ -18,7 +18,7 @@ use candle_core::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 
 use crate::nn::{
-    Activation, CellKind, GlobalPooling, Layer, LayerConfig, Loss, ModelExtras, NnError, Optimizer,
+    Activation, CellKind, Layer, LayerConfig, Loss, ModelExtras, NnError, Optimizer,
     OptimizerConfig, Result, RnnState, Sequential,
 };
 use crate::segment::Segmenter;
@@ -68,7 +68,33 @@ pub struct SentimentConfig {
     /// Pool every step's hidden state (`GlobalAveragePooling1D` / `GlobalMaxPooling1D` after
     /// a last recurrent layer with `return_sequences=True`) instead of reading only the last
     /// one. `None`: the lectures' shape.
-    pub pooling: Option<GlobalPooling>,
+    pub pooling: Option<Pooling>,
+}
+
+/// How the classifier reads the last recurrent layer's sequence (`--pooling`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Pooling {
+    /// `GlobalAveragePooling1D`: the mean of the real steps.
+    Mean,
+    /// `GlobalMaxPooling1D`: the maximum over every step (Keras ignores the mask here).
+    Max,
+    /// [`crate::nn::AttentionPooling`]: a learned softmax weighting of the real steps.
+    Attention,
+}
+
+impl std::str::FromStr for Pooling {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s {
+            "mean" | "average" => Ok(Self::Mean),
+            "max" => Ok(Self::Max),
+            "attention" => Ok(Self::Attention),
+            other => Err(format!(
+                "unknown pooling '{other}': use mean, max or attention"
+            )),
+        }
+    }
 }
 
 /// The units a review becomes before the tokenizer.
@@ -207,8 +233,9 @@ impl SentimentConfig {
         let pooled = self.pooling.is_some();
         layers.extend((0..stack).map(|i| recurrent(pooled || i + 1 < stack)));
         match self.pooling {
-            Some(GlobalPooling::Average) => layers.push(LayerConfig::GlobalAveragePooling1D),
-            Some(GlobalPooling::Max) => layers.push(LayerConfig::GlobalMaxPooling1D),
+            Some(Pooling::Mean) => layers.push(LayerConfig::GlobalAveragePooling1D),
+            Some(Pooling::Max) => layers.push(LayerConfig::GlobalMaxPooling1D),
+            Some(Pooling::Attention) => layers.push(LayerConfig::AttentionPooling1D),
             None => {}
         }
         if self.flatten {

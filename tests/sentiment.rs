@@ -240,7 +240,7 @@ fn a_pooled_bigru_learns_reads_every_step_and_round_trips() {
         cell: rnn_playground::nn::CellKind::Gru,
         bidirectional: true,
         mask_zero: true,
-        pooling: Some(rnn_playground::nn::GlobalPooling::Average),
+        pooling: Some(rnn_playground::sentiment::Pooling::Mean),
         ..small_config()
     };
     let (model, _) = train_sentiment(&train, &config, &mut |_| {}).unwrap();

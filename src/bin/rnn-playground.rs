@@ -193,10 +193,11 @@ mod cli {
         #[arg(long, default_value_t = 1)]
         layers: usize,
         /// Pool the last recurrent layer's every step instead of reading its last state:
-        /// mean (GlobalAveragePooling1D, over the real steps with --mask-zero) or max
-        /// (GlobalMaxPooling1D, which Keras computes over the padding too, so no bucketing).
+        /// mean (GlobalAveragePooling1D, over the real steps with --mask-zero), max
+        /// (GlobalMaxPooling1D, which Keras computes over the padding too, so no bucketing) or
+        /// attention (a learned softmax weighting of the real steps; not a Keras built-in).
         #[arg(long)]
-        pooling: Option<rnn_playground::nn::GlobalPooling>,
+        pooling: Option<rnn_playground::sentiment::Pooling>,
         /// What the tokenizer counts: morphemes (Okt's, without stopwords; the lectures') or
         /// syllables (with a word-boundary token between words).
         #[arg(long, default_value = "morphemes")]

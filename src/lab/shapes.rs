@@ -85,7 +85,8 @@ pub fn describe(config: &ShapesConfig) -> Result<ShapesView> {
             | LayerConfig::TimeDistributed { units, .. } => *units,
             LayerConfig::Flatten
             | LayerConfig::GlobalAveragePooling1D
-            | LayerConfig::GlobalMaxPooling1D => 1,
+            | LayerConfig::GlobalMaxPooling1D
+            | LayerConfig::AttentionPooling1D => 1,
         };
         if size == 0 || size > 1024 {
             return Err(LabError::Input("every layer needs 1 to 1,024 units".into()));

@@ -17,6 +17,7 @@
 //! ```
 
 mod activation;
+mod attention_pooling;
 mod bidirectional;
 mod dense;
 mod embedding;
@@ -35,6 +36,7 @@ pub mod storage;
 pub mod summary;
 
 pub use activation::Activation;
+pub use attention_pooling::AttentionPooling;
 pub use bidirectional::{Bidirectional, MergeMode};
 pub use dense::Dense;
 pub use embedding::{Embedded, Embedding};

@@ -36,17 +36,6 @@ pub enum GlobalPooling {
     Max,
 }
 
-impl std::str::FromStr for GlobalPooling {
-    type Err = String;
-    fn from_str(s: &str) -> std::result::Result<Self, String> {
-        match s {
-            "mean" | "average" => Ok(Self::Average),
-            "max" => Ok(Self::Max),
-            other => Err(format!("unknown pooling '{other}': use mean or max")),
-        }
-    }
-}
-
 impl GlobalPooling {
     pub fn keras_name(self) -> &'static str {
         match self {

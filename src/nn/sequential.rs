@@ -22,8 +22,8 @@ use serde::{Deserialize, Serialize};
 use super::error::{NnError, Result};
 use super::storage::{self, Storage};
 use super::{
-    Activation, Bidirectional, CellKind, Dense, Embedded, Embedding, GatheredRows, GlobalPooling,
-    MergeMode, Recurrent,
+    Activation, AttentionPooling, Bidirectional, CellKind, Dense, Embedded, Embedding,
+    GatheredRows, GlobalPooling, MergeMode, Recurrent,
 };
 
 /// One layer's configuration (what `model.json` stores).
@@ -74,6 +74,9 @@ pub enum LayerConfig {
     GlobalAveragePooling1D,
     /// `GlobalMaxPooling1D()`: the maximum of a sequence over time.
     GlobalMaxPooling1D,
+    /// Attention pooling ([`super::AttentionPooling`]; not a Keras built-in): the softmax-
+    /// weighted mean of a sequence's real steps, the weights learned.
+    AttentionPooling1D,
 }
 
 fn yes() -> bool {
@@ -104,6 +107,7 @@ pub enum Layer {
     TimeDistributed(Dense),
     Flatten,
     GlobalPooling(GlobalPooling),
+    AttentionPooling(AttentionPooling),
 }
 
 impl Layer {
@@ -116,6 +120,7 @@ impl Layer {
             Layer::TimeDistributed(_) => "TimeDistributed".into(),
             Layer::Flatten => "Flatten".into(),
             Layer::GlobalPooling(p) => p.keras_name().into(),
+            Layer::AttentionPooling(_) => "AttentionPooling1D".into(),
         }
     }
 
@@ -128,6 +133,7 @@ impl Layer {
             Layer::TimeDistributed(_) => "time_distributed",
             Layer::Flatten => "flatten",
             Layer::GlobalPooling(p) => p.snake_name(),
+            Layer::AttentionPooling(_) => "attention_pooling1d",
         }
     }
 
@@ -138,6 +144,7 @@ impl Layer {
             Layer::Bidirectional(b) => b.param_count(),
             Layer::Dense(d) | Layer::TimeDistributed(d) => d.param_count(),
             Layer::Flatten | Layer::GlobalPooling(_) => 0,
+            Layer::AttentionPooling(a) => a.param_count(),
         }
     }
 
@@ -168,6 +175,7 @@ impl Layer {
                     out.push(("bias".into(), b.clone()));
                 }
             }
+            Layer::AttentionPooling(a) => out.push(("kernel".into(), a.kernel.clone())),
             Layer::Flatten | Layer::GlobalPooling(_) => {}
         }
         out
@@ -353,6 +361,16 @@ impl Sequential {
                     has_time = false;
                     Layer::GlobalPooling(pooling)
                 }
+                LayerConfig::AttentionPooling1D => {
+                    let f = need("AttentionPooling1D")?;
+                    if !has_time {
+                        return Err(NnError::Config(
+                            "AttentionPooling1D needs a sequence: set return_sequences on the recurrent layer before it".into(),
+                        ));
+                    }
+                    has_time = false;
+                    Layer::AttentionPooling(AttentionPooling::new(f, layer_seed))
+                }
             };
             let base = layer.default_name();
             let n = counts.entry(base).or_insert(0);
@@ -460,6 +478,7 @@ impl Sequential {
                 Some(Layer::Bidirectional(b)) if b.forward.return_sequences => sequence = true,
                 Some(Layer::Recurrent(_) | Layer::Bidirectional(_)) => break,
                 Some(Layer::GlobalPooling(p)) if sequence && p.reads_mask() => break,
+                Some(Layer::AttentionPooling(_)) if sequence => break,
                 _ => return false,
             }
         }
@@ -603,6 +622,11 @@ impl Sequential {
                     mask = None;
                     pooled
                 }
+                Layer::AttentionPooling(a) => {
+                    let pooled = a.forward(&x, mask.as_ref())?;
+                    mask = None;
+                    pooled
+                }
             };
             if let Some(outputs) = outputs.as_deref_mut() {
                 outputs.push(x.clone());
@@ -637,7 +661,9 @@ impl Sequential {
                         };
                         (flat.unwrap_or(0) * steps, false)
                     }
-                    Layer::GlobalPooling(_) => (flat.unwrap_or(0), false),
+                    Layer::GlobalPooling(_) | Layer::AttentionPooling(_) => {
+                        (flat.unwrap_or(0), false)
+                    }
                 };
                 has_time = time;
                 flat = Some(units);

@@ -48,6 +48,7 @@ fn layer_name(config: &LayerConfig) -> String {
         LayerConfig::Flatten => "Flatten()".into(),
         LayerConfig::GlobalAveragePooling1D => "GlobalAveragePooling1D()".into(),
         LayerConfig::GlobalMaxPooling1D => "GlobalMaxPooling1D()".into(),
+        LayerConfig::AttentionPooling1D => "AttentionPooling1D()".into(),
     }
 }
 
@@ -135,6 +136,7 @@ pub fn ShapesLab(location: Location) -> impl IntoView {
                             <button on:click=move |_| add(LayerConfig::TimeDistributed { units: 2, activation: Activation::Softmax })>"+ TimeDistributed(Dense)"</button>
                             <button on:click=move |_| add(LayerConfig::GlobalAveragePooling1D)>"+ GlobalAveragePooling1D"</button>
                             <button on:click=move |_| add(LayerConfig::GlobalMaxPooling1D)>"+ GlobalMaxPooling1D"</button>
+                            <button on:click=move |_| add(LayerConfig::AttentionPooling1D)>"+ AttentionPooling1D"</button>
                         </div>
                     </div>
                 </div>
