@@ -74,7 +74,7 @@ impl LabId {
             LabId::Shapes => (
                 "형태와 파라미터",
                 "Shapes and parameters",
-                "return_sequences, 층 쌓기, TimeDistributed: 출력 형태와 summary() · return_sequences, stacking, TimeDistributed: output shapes and summary().",
+                "return_sequences, 층 쌓기, TimeDistributed, 풀링: 출력 형태와 summary() · return_sequences, stacking, TimeDistributed, pooling: output shapes and summary().",
             ),
         }
     }
