@@ -6,7 +6,7 @@ root = sys.argv[1] if len(sys.argv) > 1 else "data/models"
 titles = {
     "lecture9-simplernn": "9강 SimpleRNN (Embedding 128 → SimpleRNN 64)",
     "lecture11-gru": "11강 GRU (Embedding 100 → GRU 128)",
-    "best": "최고 · Best: ensemble of two BiGRUs (morphemes, syllables) + linear",
+    "best": "최고 · Best: ensemble of two BiGRUs (morphemes with attention pooling, syllables) + linear",
     "best-bigru": "Bidirectional GRU",
     "linear": "기준선 · Baseline: TF-IDF + logistic regression",
 }

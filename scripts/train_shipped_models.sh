@@ -44,27 +44,24 @@ $BIN train-sentiment --data $REVIEWS "$DATA/nsmc_raw_reviews.txt" --model linear
 # The best model (issue 16), the page's default: two RNNs trained on movie reviews only (NSMC's
 # training rows and every raw review, --prior-correction instead of dropping positives,
 # Embedding(mask_zero=True) so batches are bucketed by length: ~10 minutes each on one core),
-# one on Okt's morphemes and one on syllables, then `--model ensemble` fine-tunes each on the
-# shopping reviews (with as many movie reviews), trains a linear member as above (the 20,000
+# one on Okt's morphemes (every step read by attention pooling) and one on syllables, then
+# `--model ensemble` fine-tunes each on the shopping reviews (with as many movie reviews), trains a linear member as above (the 20,000
 # strongest terms of each kind, for the download), cross-validates the trio over the shopping
 # reviews and packs it into one folder. The member RNNs stay under target/ (their cards are
 # copied beside the ensemble).
 MOVIES="$DATA/nsmc_parts.txt $DATA/nsmc_raw_reviews.txt"
 $BIN train-sentiment --data $MOVIES --prior-correction --mask-zero --model bigru --hidden 96 \
     --embedding-dim 64 --num-words 15000 --batch-size 64 --optimizer adam --epochs 8 --patience 2 \
-    --out target/rnn-big/bigru-movie
+    --pooling attention --out target/rnn-big/bigru-att-movie
 $BIN train-sentiment --data $MOVIES --prior-correction --mask-zero --units syllables \
     --model bigru --hidden 96 --embedding-dim 64 --num-words 3000 --maxlen 60 --batch-size 64 \
     --optimizer adam --epochs 5 --patience 1 --out target/rnn-big/bigru-syl-movie
-$BIN train-sentiment --model ensemble --rnn target/rnn-big/bigru-movie target/rnn-big/bigru-syl-movie \
+$BIN train-sentiment --model ensemble --rnn target/rnn-big/bigru-att-movie target/rnn-big/bigru-syl-movie \
     --rnn-weight 0.6 --data $REVIEWS "$DATA/nsmc_raw_reviews.txt" --balance --max-per-file 200000 \
     --shopping-weight 5 --cv-folds 5 --max-terms 20000 --learning-rate 0.0003 --optimizer adam \
     --out data/models/best
-# (The shipped folder was packed before members were stored as objects with word_index-only
-# tokenizers; `convert-weights --model data/models/best --compact-tokenizer` rewrote its
-# model.json. A folder packed now is already written that way.)
 mkdir -p data/models/best/members
-cp target/rnn-big/bigru-movie/MODEL_CARD.md data/models/best/members/bigru-movie.md
+cp target/rnn-big/bigru-att-movie/MODEL_CARD.md data/models/best/members/bigru-att-movie.md
 cp target/rnn-big/bigru-syl-movie/MODEL_CARD.md data/models/best/members/bigru-syl-movie.md
 
 # float16 weights: half the download (checked on NSMC reviews; see the model cards), and a

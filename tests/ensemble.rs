@@ -263,8 +263,8 @@ fn fine_tuning_keeps_the_tokenizer_and_learns_the_new_reviews() {
     assert!(combine_logits(&[(1.0, after[0])]) - after[0] < 1e-5);
 }
 
-/// The shipped best model (data/models/best) loads as an ensemble of two RNNs and the linear
-/// model and gives the lecture's verdicts on its four sentences (positive, negative, positive,
+/// The shipped best model (data/models/best) loads as an ensemble of two RNNs (the morpheme one
+/// reads every step by attention pooling) and the linear model and gives the lecture's verdicts on its four sentences (positive, negative, positive,
 /// negative, as the lecture's notebook prints them).
 #[test]
 fn the_shipped_best_model_answers_the_lectures_four_sentences() {
@@ -273,7 +273,12 @@ fn the_shipped_best_model_answers_the_lectures_four_sentences() {
         panic!("data/models/best is not an ensemble");
     };
     let names: Vec<&str> = best.members.iter().map(|m| m.name.as_str()).collect();
-    assert_eq!(names, ["bigru-movie", "bigru-syl-movie", "linear"]);
+    assert_eq!(names, ["bigru-att-movie", "bigru-syl-movie", "linear"]);
+    let rnn_layers = match &best.members[0].model {
+        rnn_playground::ensemble::MemberModel::Rnn(m) => m.model.configs().to_vec(),
+        _ => panic!("the first member is the morpheme RNN"),
+    };
+    assert!(rnn_layers.contains(&rnn_playground::nn::LayerConfig::AttentionPooling1D));
     let total: f32 = best.members.iter().map(|m| m.weight).sum();
     assert!((total - 1.0).abs() < 1e-6);
     let texts: Vec<&str> = rnn_playground::lecture::SENTIMENT_PREDICT_EXAMPLES.to_vec();
