@@ -2,6 +2,12 @@
 //! per line, `{"case", "where": "native", "metric", "value"}`.
 
 /// The shipped lecture-11 GRU classifier (model.json, weights).
+/// The best model (the page's default verdict: an ensemble folder).
+const SHIPPED_BEST: (&str, &[u8]) = (
+    include_str!("../data/models/best/model.json"),
+    include_bytes!("../data/models/best/model.safetensors"),
+);
+
 const SHIPPED_GRU: (&str, &[u8]) = (
     include_str!("../data/models/lecture11-gru/model.json"),
     include_bytes!("../data/models/lecture11-gru/model.safetensors"),
@@ -27,6 +33,22 @@ fn main() {
             "classify-one-review",
             SHIPPED_GRU.0,
             SHIPPED_GRU.1,
+            if quick { 200 } else { 1000 },
+        ) {
+            Ok(r) => records.extend(r),
+            Err(e) => {
+                eprintln!("benchmark failed: {e}");
+                std::process::exit(1);
+            }
+        }
+    }
+    if "classify-one-review-best".contains(filter.as_str())
+        && let Ok(records) = result.as_mut()
+    {
+        match rnn_playground::bench::classify_one_review_best(
+            "native",
+            SHIPPED_BEST.0,
+            SHIPPED_BEST.1,
             if quick { 200 } else { 1000 },
         ) {
             Ok(r) => records.extend(r),

@@ -460,6 +460,32 @@ pub fn classify_one_review(
     )])
 }
 
+/// [`classify_one_review`] for the page's default verdict, the best model (an ensemble folder's
+/// model.json and weights): each review through every member, one at a time.
+pub fn classify_one_review_best(
+    place: &str,
+    config_json: &str,
+    weights: &[u8],
+    reps: usize,
+) -> Result<Vec<BenchRecord>> {
+    let model = crate::ensemble::Ensemble::from_files(config_json, weights)?;
+    let reviews: Vec<&str> = crate::lecture::EXAMPLE_REVIEWS.lines().collect();
+    model.predict(&reviews[..1])?;
+    let mut times = Vec::with_capacity(reps);
+    for i in 0..reps.max(1) {
+        let start = Instant::now();
+        std::hint::black_box(model.predict(&[reviews[i % reviews.len()]])?);
+        times.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    Ok(vec![record(
+        "classify-one-review-best",
+        place,
+        "ms_median",
+        times[times.len() / 2],
+    )])
+}
+
 /// Every case. `quick` runs fewer steps (the wasm run in a browser).
 ///
 /// In the browser every case first runs once unmeasured: V8 starts wasm in its baseline

@@ -12,6 +12,12 @@ const SHIPPED_GRU: (&str, &[u8]) = (
     include_bytes!("../data/models/lecture11-gru/model.safetensors"),
 );
 
+/// The best model (the page's default verdict: an ensemble folder).
+const SHIPPED_BEST: (&str, &[u8]) = (
+    include_str!("../data/models/best/model.json"),
+    include_bytes!("../data/models/best/model.safetensors"),
+);
+
 /// The segmenter's lexicon: the page fetches it; here it is built in.
 const LEXICON: &[u8] = include_bytes!("../data/segmenter/okt-lexicon.bin");
 
@@ -30,6 +36,15 @@ fn bench_in_the_browser() {
             200,
         )
         .expect("classify benchmark"),
+    );
+    records.extend(
+        rnn_playground::bench::classify_one_review_best(
+            "wasm",
+            SHIPPED_BEST.0,
+            SHIPPED_BEST.1,
+            200,
+        )
+        .expect("classify benchmark (best)"),
     );
     for r in records {
         web_sys::console::log_1(&format!("BENCH {}", serde_json::to_string(&r).unwrap()).into());
