@@ -359,7 +359,7 @@ pub fn SentimentPanel() -> impl IntoView {
         <section class="panel" id="sentiment-panel">
             <h2>{tr("리뷰 감성 분류 · Review sentiment")}</h2>
             <p class="lede">
-                "9·11강: 리뷰를 입력하면 전처리의 모든 단계와 모델별 판단, 판단을 움직인 단어가 바로 보입니다."
+                {tr("9·11강: 리뷰를 입력하면 전처리의 모든 단계와 모델별 판단, 판단을 움직인 단어가 바로 보입니다. · Lectures 9 and 11: type a review to see every preprocessing stage, each model's verdict and the words that moved it.")}
             </p>
             <div class="panel-body">
                 <div class="controls">

@@ -521,7 +521,7 @@ pub fn StudioPanel() -> impl IntoView {
             <section class="panel" id="studio-panel">
                 <h2>{tr("문장 생성 스튜디오 · Text-generation studio")}</h2>
                 <p class="lede">
-                    "7–8강: 다음 단어를 맞히는 RNN을 웹 워커에서 학습합니다. 학습하는 동안에도 페이지는 멈추지 않습니다."
+                    {tr("7–8강: 다음 단어를 맞히는 RNN을 웹 워커에서 학습합니다. 학습하는 동안에도 페이지는 멈추지 않습니다. · Lectures 7–8: an RNN that predicts the next word trains in a web worker; the page stays responsive while it trains.")}
                 </p>
                 <div class="panel-body">
                     <div class="controls">
@@ -825,8 +825,7 @@ fn TeacherForcing(
         <div class="tf" id="teacher-forcing">
             <h3>{tr("교사 강요 vs 자유 생성 · Teacher forcing vs free running (7강)")}</h3>
             <p class="hint">
-                "훈련할 때는 정답 단어를 다음 입력으로 넣고(teacher forcing), 생성할 때는 모델이 예측한 단어를 넣습니다. "
-                "many-to-many 모델(return_sequences + TimeDistributed Dense)로 두 방식을 나란히 봅니다."
+                {tr("훈련할 때는 정답 단어를 다음 입력으로 넣고(teacher forcing), 생성할 때는 모델이 예측한 단어를 넣습니다. many-to-many 모델(return_sequences + TimeDistributed Dense)로 두 방식을 나란히 봅니다. · Training feeds the true word as the next input (teacher forcing); generating feeds the model's own prediction. A many-to-many model (return_sequences + TimeDistributed Dense) shows the two side by side.")}
             </p>
             <div class="gen-controls">
                 <label class="field inline">

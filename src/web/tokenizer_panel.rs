@@ -182,8 +182,8 @@ pub fn TokenizerPanel() -> impl IntoView {
         <section class="panel" id="tokenizer-panel">
             <h2>{tr("토크나이저와 패딩 · Tokenizer & padding")}</h2>
             <p class="lede">
-                "Keras의 " <code>"Tokenizer"</code> " 와 " <code>"pad_sequences"</code>
-                "를 그대로 따릅니다. 문장을 고치면 아래 표가 바로 바뀝니다."
+                {tr("Keras의  · Keras' ")} <code>"Tokenizer"</code> {tr(" 와  ·  and ")} <code>"pad_sequences"</code>
+                {tr("를 그대로 따릅니다. 문장을 고치면 아래 표가 바로 바뀝니다. ·  exactly: edit the sentences and the tables below follow at once.")}
             </p>
             <div class="panel-body">
                 <div class="controls">
