@@ -345,31 +345,28 @@ impl Sequential {
                     has_time = false;
                     Layer::Flatten
                 }
-                LayerConfig::GlobalAveragePooling1D | LayerConfig::GlobalMaxPooling1D => {
-                    let pooling = if *config == LayerConfig::GlobalMaxPooling1D {
-                        GlobalPooling::Max
-                    } else {
-                        GlobalPooling::Average
+                LayerConfig::GlobalAveragePooling1D
+                | LayerConfig::GlobalMaxPooling1D
+                | LayerConfig::AttentionPooling1D => {
+                    let layer = match config {
+                        LayerConfig::GlobalAveragePooling1D => {
+                            Layer::GlobalPooling(GlobalPooling::Average)
+                        }
+                        LayerConfig::GlobalMaxPooling1D => Layer::GlobalPooling(GlobalPooling::Max),
+                        _ => Layer::AttentionPooling(AttentionPooling::new(
+                            need("AttentionPooling1D")?,
+                            layer_seed,
+                        )),
                     };
-                    need(pooling.keras_name())?;
+                    let name = layer.keras_type();
+                    need(&name)?;
                     if !has_time {
                         return Err(NnError::Config(format!(
-                            "{} needs a sequence: set return_sequences on the recurrent layer before it",
-                            pooling.keras_name()
+                            "{name} needs a sequence: set return_sequences on the recurrent layer before it"
                         )));
                     }
                     has_time = false;
-                    Layer::GlobalPooling(pooling)
-                }
-                LayerConfig::AttentionPooling1D => {
-                    let f = need("AttentionPooling1D")?;
-                    if !has_time {
-                        return Err(NnError::Config(
-                            "AttentionPooling1D needs a sequence: set return_sequences on the recurrent layer before it".into(),
-                        ));
-                    }
-                    has_time = false;
-                    Layer::AttentionPooling(AttentionPooling::new(f, layer_seed))
+                    layer
                 }
             };
             let base = layer.default_name();
@@ -617,16 +614,9 @@ impl Sequential {
                     d.activation.apply(&z)?
                 }
                 Layer::Flatten => x.flatten_from(1)?,
-                Layer::GlobalPooling(p) => {
-                    let pooled = p.forward(&x, mask.as_ref())?;
-                    mask = None;
-                    pooled
-                }
-                Layer::AttentionPooling(a) => {
-                    let pooled = a.forward(&x, mask.as_ref())?;
-                    mask = None;
-                    pooled
-                }
+                // Pooling reads the mask (or not) and takes the time axis with it.
+                Layer::GlobalPooling(p) => p.forward(&x, mask.take().as_ref())?,
+                Layer::AttentionPooling(a) => a.forward(&x, mask.take().as_ref())?,
             };
             if let Some(outputs) = outputs.as_deref_mut() {
                 outputs.push(x.clone());
