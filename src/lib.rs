@@ -28,6 +28,7 @@ pub mod linear;
 pub mod nn;
 pub mod notebook;
 pub mod plot;
+pub mod random_state;
 pub mod segment;
 pub mod sentiment;
 pub mod teacher_forcing;

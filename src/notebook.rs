@@ -8,7 +8,13 @@
 //! the length histogram, `pad_sequences(maxlen=60)`, and fit lecture 9's SimpleRNN (batch 32,
 //! with a `Flatten`) or lecture 11's GRU (batch 60) with `validation_split=0.2`.
 //!
-//! The split is ours (a seeded shuffle), not scikit-learn's: the same proportions, other rows.
+//! Every cell does what Colab's pandas and scikit-learn do, row for row, so that a student who
+//! runs the lecture's notebook on the same file sees the same numbers: the file is read as
+//! `pd.read_table(names=['ratings', 'reviews'])` reads it ([`read_table`]: quoting, blank lines,
+//! `NaN` reviews), the split is scikit-learn's ([`crate::random_state`]), and the cleaning drops
+//! only the reviews that became the empty string (`replace('', np.nan)` + `dropna`: a review
+//! of spaces only stays, and Okt gives it no morphemes).
+//!
 //! Phases, because segmenting thousands of reviews takes seconds and the worker reports progress
 //! between slices: [`load`] (cells up to the cleaning), then the morphemes of
 //! [`Loaded::train`] and [`Loaded::test`], then [`prepare`] (tokenizer, lengths, padding).
@@ -25,6 +31,7 @@
 //! assert_eq!(loaded.unique, 32); // drop_duplicates(subset=['reviews'])
 //! assert_eq!(loaded.head[0].label, 1); // ratings > 3
 //! assert_eq!((loaded.train.len(), loaded.test.len()), (24, 8)); // test_size=0.25
+//! assert_eq!(loaded.train[0].text, "리뷰 10번"); // random_state=42, as scikit-learn picks
 //! ```
 
 use serde::{Deserialize, Serialize};
@@ -32,7 +39,7 @@ use serde::{Deserialize, Serialize};
 use crate::nn::CellKind;
 use crate::sentiment::SentimentConfig;
 use crate::text::korean::clean_korean;
-use crate::text::reviews::{Review, ReviewFormat, read_reviews};
+use crate::text::reviews::{Review, ReviewFormat, detect_format, read_reviews, shopping_label};
 use crate::text::{Tokenizer, TokenizerConfig};
 
 /// Which lecture's notebook.
@@ -75,20 +82,20 @@ impl Lecture {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NotebookConfig {
     pub lecture: Lecture,
-    /// Reviews read from the top of the file (bab2min's file has 200,000; a browser tab trains
-    /// on the first 20,000 in minutes, and 75 % of 20,000 is the lecture's 15,000).
+    /// Reviews read from the top of the file (`total_data[:sample]`; the lecture reads all of
+    /// bab2min's 200,000).
     pub sample: usize,
     /// `train_test_split(test_size=…)`.
     pub test_size: f64,
-    /// `random_state`.
-    pub seed: u64,
+    /// `random_state` (numpy takes 0 to 2³²−1).
+    pub seed: u32,
 }
 
 impl NotebookConfig {
     pub fn new(lecture: Lecture) -> Self {
         Self {
             lecture,
-            sample: 20_000,
+            sample: 200_000,
             test_size: 0.25,
             seed: 42,
         }
@@ -100,7 +107,8 @@ impl NotebookConfig {
 pub struct HeadRow {
     /// `ratings` (None for a `label<TAB>review` file).
     pub ratings: Option<u8>,
-    pub reviews: String,
+    /// `None` where pandas reads `NaN` (an empty review field, or one of pandas' NA words).
+    pub reviews: Option<String>,
     pub label: u8,
 }
 
@@ -108,23 +116,34 @@ pub struct HeadRow {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Loaded {
     pub format: ReviewFormat,
-    /// [`crate::text::reviews::ReviewSet::report`] of the file.
+    /// What was read, in one line (reviews, labels, lines skipped).
     pub report: String,
-    /// Lines in the file that held a review.
+    /// Rows in the file.
     pub file_reviews: usize,
-    /// `len(total_data)`: the reviews read (at most [`NotebookConfig::sample`]).
+    /// `len(total_data)`: the rows read (at most [`NotebookConfig::sample`]).
     pub total: usize,
     pub head: Vec<HeadRow>,
-    /// `total_data['reviews'].nunique()`, the rows left by `drop_duplicates`.
+    /// `len(total_data)` after `drop_duplicates(subset=['reviews'])`.
     pub unique: usize,
-    /// `train_data['label'].value_counts()`: [negative, positive].
+    /// `len(train_data)`, `len(test_data)` right after the split.
+    pub split: (usize, usize),
+    /// `train_data['label'].value_counts()` before the cleaning: [label 0, label 1].
     pub train_label_counts: [usize; 2],
-    /// `train_data['reviews'].str.replace("[^ㄱ-ㅎㅏ-ㅣ가-힣 ]", "")` of the first five rows.
-    pub cleaned_head: Vec<String>,
-    /// Rows whose review was empty after the cleaning (dropped, as the lecture's `dropna`).
-    pub emptied: usize,
+    /// `train_data['reviews'][:5]` after the cleaning (`None`: pandas' `NaN`, dropped).
+    pub cleaned_head: Vec<Option<String>>,
+    /// Training rows `dropna` removed (empty after the cleaning, or `NaN` from the start).
+    pub train_dropped: usize,
+    /// Test rows `dropna` removed.
+    pub test_dropped: usize,
     pub train: Vec<Review>,
     pub test: Vec<Review>,
+}
+
+impl Loaded {
+    /// Rows `dropna` removed from both parts.
+    pub fn emptied(&self) -> usize {
+        self.train_dropped + self.test_dropped
+    }
 }
 
 /// Why the notebook cannot go on with a file.
@@ -145,12 +164,161 @@ pub enum NotebookError {
 /// The fewest reviews the notebook trains on (validation takes a fifth of the training part).
 pub const MIN_REVIEWS: usize = 20;
 
-/// Read the file, `head()`, label, `drop_duplicates`, split and clean.
+/// The strings pandas' `read_table` reads as `NaN` (its default `na_values`).
+const PANDAS_NA: [&str; 19] = [
+    "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+    "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+];
+
+/// One line of `pd.read_table(file, names=['ratings', 'reviews'])`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TableRow {
+    /// The first field, as written.
+    pub ratings: String,
+    /// The second field; `None` where pandas reads `NaN`.
+    pub reviews: Option<String>,
+    /// The line it starts on (from 1).
+    pub line: usize,
+}
+
+/// The rows of a TAB-separated file as pandas' C parser reads them with its defaults:
+/// blank lines skipped, a field that starts with `"` is quoted (TABs and line breaks inside
+/// it belong to the field, `""` is one quote, text after the closing quote is appended), an
+/// empty field or one of pandas' NA words is `NaN`, a UTF-8 BOM at the start is dropped.
+/// Fields after the second are ignored (pandas would stop with an error).
+pub fn read_table(text: &str) -> Vec<TableRow> {
+    #[derive(PartialEq)]
+    enum State {
+        StartField,
+        InField,
+        InQuoted,
+        QuoteInQuoted,
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut rows = Vec::new();
+    let mut fields: Vec<String> = Vec::new();
+    let mut field = String::new();
+    let mut state = State::StartField;
+    let mut line = 1;
+    let mut row_line = 1;
+    let mut chars = text.chars().peekable();
+    let end_row = |fields: &mut Vec<String>, rows: &mut Vec<TableRow>, row_line: usize| {
+        // A line of nothing but spaces is blank to pandas too.
+        let blank = fields.len() == 1 && fields[0].chars().all(|c| c == ' ');
+        if !blank {
+            let reviews = fields.get(1).filter(|f| !PANDAS_NA.contains(&f.as_str()));
+            rows.push(TableRow {
+                ratings: fields[0].clone(),
+                reviews: reviews.cloned(),
+                line: row_line,
+            });
+        }
+        fields.clear();
+    };
+    while let Some(c) = chars.next() {
+        let newline = c == '\n' || c == '\r';
+        if c == '\r' && chars.peek() == Some(&'\n') {
+            chars.next();
+        }
+        match state {
+            State::InQuoted if c == '"' => state = State::QuoteInQuoted,
+            State::InQuoted => {
+                if newline {
+                    line += 1;
+                    field.push('\n');
+                } else {
+                    field.push(c);
+                }
+            }
+            State::QuoteInQuoted if c == '"' => {
+                field.push('"');
+                state = State::InQuoted;
+            }
+            State::StartField if c == '"' => state = State::InQuoted,
+            _ if c == '\t' => {
+                fields.push(std::mem::take(&mut field));
+                state = State::StartField;
+            }
+            _ if newline => {
+                fields.push(std::mem::take(&mut field));
+                end_row(&mut fields, &mut rows, row_line);
+                line += 1;
+                row_line = line;
+                state = State::StartField;
+            }
+            _ => {
+                field.push(c);
+                state = State::InField;
+            }
+        }
+    }
+    if !field.is_empty() || !fields.is_empty() || state == State::InQuoted {
+        fields.push(field);
+        end_row(&mut fields, &mut rows, row_line);
+    }
+    rows
+}
+
+/// A row on its way through the cells (`text` is `None` for pandas' `NaN`).
+struct Row {
+    text: Option<String>,
+    label: u8,
+    rating: Option<u8>,
+    id: Option<String>,
+}
+
+/// The rows of `text` and a one-line report: pandas' reading for the lecture's
+/// `rating<TAB>review` form, [`read_reviews`] for the other formats the page takes.
+fn read_rows(text: &str) -> (ReviewFormat, Vec<Row>, String) {
+    let format = detect_format(text);
+    if format != ReviewFormat::Rating5 {
+        let set = read_reviews(text, Some(format));
+        let rows = set
+            .reviews
+            .iter()
+            .map(|r| Row {
+                text: Some(r.text.clone()),
+                label: r.label,
+                rating: r.rating,
+                id: r.id.clone(),
+            })
+            .collect();
+        return (format, rows, set.report());
+    }
+    let mut rows = Vec::new();
+    let mut skipped = Vec::new();
+    for r in read_table(text) {
+        match r.ratings.trim().parse::<u8>() {
+            Ok(rating) => rows.push(Row {
+                text: r.reviews,
+                label: shopping_label(rating),
+                rating: Some(rating),
+                id: None,
+            }),
+            Err(_) => skipped.push(r.line),
+        }
+    }
+    let positive = rows.iter().filter(|r| r.label == 1).count();
+    let mut report = format!(
+        "{} reviews ({positive} positive, {} negative), format {format:?}",
+        rows.len(),
+        rows.len() - positive
+    );
+    if let Some(first) = skipped.first() {
+        // pandas would stop here ("could not convert string to float"); we go on without them.
+        report += &format!(
+            ", {} lines without a number rating skipped (first: line {first})",
+            skipped.len()
+        );
+    }
+    (format, rows, report)
+}
+
+/// Read the file, `head()`, label, `drop_duplicates`, split and clean, as the lecture's
+/// pandas and scikit-learn cells do.
 pub fn load(text: &str, config: &NotebookConfig) -> Result<Loaded, NotebookError> {
-    let set = read_reviews(text, None);
-    let report = set.report();
-    let file_reviews = set.reviews.len();
-    let mut rows = set.reviews;
+    let (format, mut rows, report) = read_rows(text);
+    let file_reviews = rows.len();
     rows.truncate(config.sample.max(1));
     let total = rows.len();
     let head = rows
@@ -162,23 +330,50 @@ pub fn load(text: &str, config: &NotebookConfig) -> Result<Loaded, NotebookError
             label: r.label,
         })
         .collect();
+    // drop_duplicates keeps the first of each review; NaN equals NaN there.
     let mut seen = std::collections::HashSet::new();
     rows.retain(|r| seen.insert(r.text.clone()));
     let unique = rows.len();
-    let (mut train, mut test) = train_test_split(rows, config.test_size, config.seed);
+    let (train_rows, test_rows) =
+        crate::random_state::train_test_split_indices(rows.len(), config.test_size, config.seed);
+    let mut rows: Vec<Option<Row>> = rows.into_iter().map(Some).collect();
+    let mut take = |indices: Vec<usize>| -> Vec<Row> {
+        indices.into_iter().filter_map(|i| rows[i].take()).collect()
+    };
+    let (train, test) = (take(train_rows), take(test_rows));
+    let split = (train.len(), test.len());
     let mut train_label_counts = [0usize; 2];
     for r in &train {
         train_label_counts[usize::from(r.label.min(1))] += 1;
     }
-    let cleaned_head = train
-        .iter()
-        .take(5)
-        .map(|r| clean_korean(&r.text))
-        .collect();
-    let before = train.len() + test.len();
-    train.retain(|r| !clean_korean(&r.text).trim().is_empty());
-    test.retain(|r| !clean_korean(&r.text).trim().is_empty());
-    let emptied = before - train.len() - test.len();
+    // str.replace("[^ㄱ-ㅎㅏ-ㅣ가-힣 ]", "", regex=True), then replace('', np.nan) + dropna:
+    // only the empty string is dropped; a review of spaces stays.
+    let clean = |rows: Vec<Row>| -> (Vec<Option<String>>, Vec<Review>, usize) {
+        let n = rows.len();
+        let mut head = Vec::new();
+        let mut kept = Vec::new();
+        for r in rows {
+            let cleaned = r.text.as_deref().map(clean_korean);
+            if head.len() < 5 {
+                head.push(cleaned.clone());
+            }
+            // The kept review is the original text: the segmenter cleans it the same way.
+            if let (Some(c), Some(text)) = (cleaned, r.text)
+                && !c.is_empty()
+            {
+                kept.push(Review {
+                    text,
+                    label: r.label,
+                    rating: r.rating,
+                    id: r.id,
+                });
+            }
+        }
+        let dropped = n - kept.len();
+        (head, kept, dropped)
+    };
+    let (cleaned_head, train, train_dropped) = clean(train);
+    let (_, test, test_dropped) = clean(test);
     if train.len() < MIN_REVIEWS || test.is_empty() {
         return Err(NotebookError::TooFew {
             found: train.len() + test.len(),
@@ -187,33 +382,20 @@ pub fn load(text: &str, config: &NotebookConfig) -> Result<Loaded, NotebookError
         });
     }
     Ok(Loaded {
-        format: set.format,
+        format,
         report,
         file_reviews,
         total,
         head,
         unique,
+        split,
         train_label_counts,
         cleaned_head,
-        emptied,
+        train_dropped,
+        test_dropped,
         train,
         test,
     })
-}
-
-/// A seeded shuffle, then the last `test_size` of the rows (rounded up, as scikit-learn does)
-/// are the test rows.
-pub fn train_test_split(
-    mut rows: Vec<Review>,
-    test_size: f64,
-    seed: u64,
-) -> (Vec<Review>, Vec<Review>) {
-    use rand::SeedableRng;
-    use rand::seq::SliceRandom;
-    rows.shuffle(&mut rand::rngs::StdRng::seed_from_u64(seed));
-    let n_test = ((rows.len() as f64) * test_size.clamp(0.0, 1.0)).ceil() as usize;
-    let test = rows.split_off(rows.len() - n_test.min(rows.len()));
-    (rows, test)
 }
 
 /// The cells from the tokenizer to the padded shape.
@@ -328,5 +510,16 @@ impl RunResult {
             .iter()
             .filter_map(|e| e.val_accuracy)
             .fold(None, |m: Option<f32>, v| Some(m.map_or(v, |m| m.max(v))))
+    }
+}
+
+/// A float as Python's `print` writes it: the shortest digits that read back the same (as
+/// Rust's `Display`), with `.0` on whole numbers (`100.0`, where Rust writes `100`).
+pub fn python_float(x: f64) -> String {
+    let s = x.to_string();
+    if x.is_finite() && !s.contains(['.', 'e']) {
+        s + ".0"
+    } else {
+        s
     }
 }

@@ -796,6 +796,41 @@ impl SentimentSession {
         })
     }
 
+    /// The fit so far, between two epochs ([`crate::train::checkpoint`]): what
+    /// [`SentimentSession::resume`] takes up.
+    pub fn checkpoint(&self) -> Result<Vec<u8>> {
+        crate::train::checkpoint::save(
+            &self.trainer,
+            &self.model.model,
+            &self.optimizer,
+            &self.early,
+        )
+    }
+
+    /// [`SentimentSession::new`] on the same reviews and config, then on from `checkpoint`:
+    /// the fit goes on as if it had never stopped.
+    pub fn resume(
+        tokens: &[Vec<String>],
+        labels: &[u8],
+        config: &SentimentConfig,
+        checkpoint: &[u8],
+    ) -> Result<Self> {
+        let mut session = Self::new(tokens, labels, config)?;
+        crate::train::checkpoint::restore(
+            checkpoint,
+            &mut session.trainer,
+            &session.model.model,
+            &mut session.optimizer,
+            &mut session.early,
+        )?;
+        Ok(session)
+    }
+
+    /// Epochs finished so far.
+    pub fn epochs_done(&self) -> usize {
+        self.trainer.epoch()
+    }
+
     /// One batch; the epoch's logs when it ended one. `callbacks` see every event.
     pub fn run_batch(&mut self, callbacks: &mut [&mut dyn Callback]) -> Result<Option<EpochLogs>> {
         let mut all: Vec<&mut dyn Callback> = Vec::with_capacity(callbacks.len() + 1);

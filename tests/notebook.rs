@@ -12,7 +12,7 @@ fn file() -> String {
         (4, "가격 대비 괜찮아요"),
         (2, "두 번 다시 안 삽니다"),
         (5, "배송이 정말 빨라요 최고예요"),
-        (1, "!!! ??? 123"),
+        (1, "!!!???123"),
     ];
     for (rating, text) in rows {
         out += &format!("{rating}\t{text}\n");
@@ -29,27 +29,50 @@ fn load_reads_the_head_labels_drops_duplicates_splits_and_cleans() {
     assert_eq!(loaded.total, 36);
     assert_eq!(loaded.head.len(), 5);
     assert_eq!(loaded.head[0].ratings, Some(5));
-    assert_eq!(loaded.head[0].reviews, "배송이 정말 빨라요 최고예요");
+    assert_eq!(
+        loaded.head[0].reviews.as_deref(),
+        Some("배송이 정말 빨라요 최고예요")
+    );
     // ratings > 3 → 1
     let labels: Vec<u8> = loaded.head.iter().map(|r| r.label).collect();
     assert_eq!(labels, vec![1, 0, 1, 0, 1]);
     // One exact duplicate review.
     assert_eq!(loaded.unique, 35);
-    // train_test_split(test_size=0.25): ceil(35 × 0.25) = 9 test rows, 26 train rows, then
-    // the review that cleaning empties ("!!! ??? 123") is dropped from whichever part held it.
-    assert_eq!(loaded.emptied, 1);
+    // train_test_split(test_size=0.25, random_state=42): ceil(35 × 0.25) = 9 test rows and
+    // 26 train rows, then the review that the cleaning empties ("!!!???123") is dropped
+    // from whichever part held it.
+    assert_eq!(loaded.split, (26, 9));
+    assert_eq!(loaded.emptied(), 1);
     assert_eq!(loaded.train.len() + loaded.test.len(), 34);
-    assert!(loaded.train.len() == 26 || loaded.train.len() == 25);
     assert_eq!(loaded.train_label_counts.iter().sum::<usize>(), 26);
-    assert!(
-        loaded
-            .cleaned_head
-            .iter()
-            .all(|c| c.chars().all(|ch| ch == ' ' || ('가'..='힣').contains(&ch)))
-    );
+    assert!(loaded.cleaned_head.iter().all(|c| {
+        c.as_deref()
+            .unwrap()
+            .chars()
+            .all(|ch| ch == ' ' || ('가'..='힣').contains(&ch))
+    }));
     // The same seed, the same split.
     let again = load(&file(), &NotebookConfig::new(Lecture::Eleven)).unwrap();
     assert_eq!(again.train, loaded.train);
+}
+
+#[test]
+fn a_review_of_spaces_after_the_cleaning_stays_as_pandas_keeps_it() {
+    // replace('', np.nan) + dropna drops only the empty string: "?? !!" cleans to " ", which
+    // stays (Okt then gives it no morphemes), while "?!" cleans to "" and is dropped.
+    let mut file = String::from("1\t?? !!\n2\t?!\n");
+    for i in 0..30 {
+        file += &format!("{}\t리뷰 번호 {i} 좋아요\n", if i % 2 == 0 { 5 } else { 1 });
+    }
+    let loaded = load(&file, &NotebookConfig::new(Lecture::Eleven)).unwrap();
+    assert_eq!(loaded.emptied(), 1);
+    assert!(
+        loaded
+            .train
+            .iter()
+            .chain(&loaded.test)
+            .any(|r| r.text == "?? !!")
+    );
 }
 
 #[test]

@@ -207,6 +207,37 @@ impl Optimizer {
         Ok(result?)
     }
 
+    /// Every variable's slots by name: (first, second); Adam's m and v, RMSprop's velocity
+    /// (and an unused second), SGD's momentum ([`crate::train::checkpoint`] saves them).
+    pub fn slot_values(&self) -> Vec<(&str, &[f32], &[f32])> {
+        let mut out: Vec<_> = self
+            .slots
+            .iter()
+            .map(|(n, s)| (n.as_str(), s.first.as_slice(), s.second.as_slice()))
+            .collect();
+        out.sort_by_key(|s| s.0);
+        out
+    }
+
+    /// Put back the slots of variable `name` (of `n` values) that [`Optimizer::slot_values`]
+    /// gave.
+    pub fn restore_slot(
+        &mut self,
+        name: &str,
+        first: Vec<f32>,
+        second: Vec<f32>,
+        n: usize,
+    ) -> Result<()> {
+        if first.len() != n || second.len() != n {
+            return Err(NnError::Load(format!(
+                "the optimizer slots of {name} have {} values, the variable {n}",
+                first.len()
+            )));
+        }
+        self.slots.insert(name.to_string(), Slots { first, second });
+        Ok(())
+    }
+
     /// The slots of variable `name` with `n` values (made, or remade at zero, when needed).
     fn slots(&mut self, name: &str, n: usize) -> &mut Slots {
         let slots = self.slots.entry(name.to_string()).or_default();

@@ -125,15 +125,18 @@ pub fn detect_format(text: &str) -> ReviewFormat {
     }
     let mut max = 0u32;
     let mut zero = false;
-    let mut fields = 0;
+    // Lines by their number of fields: the most common count decides (a TAB inside one
+    // review, or a quoted field pandas reads as one, does not change the file's form).
+    let mut by_fields = [0usize; 5];
     for line in lines.take(5000) {
         let parts: Vec<&str> = line.split('\t').collect();
-        fields = fields.max(parts.len());
+        by_fields[parts.len().min(4)] += 1;
         if let Some(v) = parts.first().and_then(|p| p.trim().parse::<u32>().ok()) {
             max = max.max(v);
             zero |= v == 0;
         }
     }
+    let fields = (1..=4).rev().max_by_key(|&k| by_fields[k]).unwrap_or(2);
     match fields {
         4.. => ReviewFormat::NsmcRaw,
         3 => ReviewFormat::NsmcLabel,

@@ -101,6 +101,37 @@ impl EarlyStopping {
         }
     }
 
+    /// What it has seen, and the best weights it keeps ([`super::checkpoint`]).
+    pub fn state(
+        &self,
+    ) -> (
+        super::checkpoint::EarlyState,
+        Option<&HashMap<String, Tensor>>,
+    ) {
+        (
+            super::checkpoint::EarlyState {
+                best: self.best,
+                wait: self.wait,
+                best_epoch: self.best_epoch,
+                stopped_epoch: self.stopped_epoch,
+            },
+            self.best_weights.as_ref(),
+        )
+    }
+
+    /// Take up from a [`EarlyStopping::state`].
+    pub fn restore(
+        &mut self,
+        state: super::checkpoint::EarlyState,
+        best_weights: Option<HashMap<String, Tensor>>,
+    ) {
+        self.best = state.best;
+        self.wait = state.wait;
+        self.best_epoch = state.best_epoch;
+        self.stopped_epoch = state.stopped_epoch;
+        self.best_weights = best_weights;
+    }
+
     fn improves(&self, current: f32) -> bool {
         match self.best {
             None => true,

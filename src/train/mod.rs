@@ -23,6 +23,7 @@
 //! ```
 
 mod callbacks;
+pub mod checkpoint;
 pub mod progbar;
 pub mod replica;
 pub mod shard_wire;

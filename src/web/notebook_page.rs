@@ -11,7 +11,7 @@ use super::fetch;
 use super::i18n::{count, tr};
 use super::worker::{FromWorker, ToWorker, TrainWorker};
 use crate::nn::CellKind;
-use crate::notebook::{Lecture, Loaded, NotebookConfig, Prepared, RunResult};
+use crate::notebook::{Lecture, Loaded, NotebookConfig, Prepared, RunResult, python_float};
 use crate::plot::{BarChart, LineChart, Series};
 use crate::train::EpochLogs;
 
@@ -134,6 +134,9 @@ fn Cell(id: &'static str, code: Signal<String>, children: Children) -> impl Into
 pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
     let url = RwSignal::new(LECTURE_DATA_URL.to_string());
     let sample = RwSignal::new(NotebookConfig::new(lecture).sample);
+    // train_test_split's random_state: the lecture's 42 unless the student picks another.
+    let seed = RwSignal::new(NotebookConfig::new(lecture).seed);
+    let used_seed = RwSignal::new(NotebookConfig::new(lecture).seed);
     let phase = RwSignal::new(Phase::Empty);
     let loaded = RwSignal::new(None::<Loaded>);
     let prepared = RwSignal::new(None::<(Prepared, String)>);
@@ -259,8 +262,10 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
         answers.set(Vec::new());
         error.set(None);
         phase.set(Phase::Segmenting(0, 0));
+        used_seed.set(seed.get_untracked());
         let config = NotebookConfig {
             sample: sample.get_untracked().max(1),
+            seed: seed.get_untracked(),
             ..NotebookConfig::new(lecture)
         };
         segmenter.send(
@@ -321,6 +326,11 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
                         <input id="nb-sample" type="number" min="21" max="200000" prop:value=move || sample.get().to_string()
                             on:change=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<usize>() { sample.set(v.clamp(21, 200_000)) } }/>
                     </label>
+                    <label class="field">
+                        <span>"random_state"</span>
+                        <input id="nb-seed" type="number" min="0" max="4294967295" prop:value=move || seed.get().to_string()
+                            on:change=move |ev| { if let Ok(v) = event_target_value(&ev).trim().parse::<u32>() { seed.set(v) } }/>
+                    </label>
                     <button id="nb-load" class="primary" on:click=fetch_file disabled=busy>{tr("불러와 실행 · fetch and run")}</button>
                     <label class="drop"
                         on:dragover=move |ev: web_sys::DragEvent| ev.prevent_default()
@@ -352,26 +362,28 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
             </Cell>
             {move || loaded.get().map(|l| {
                 let head_rows = l.head.clone();
-                let counts = vec![("0".to_string(), l.train_label_counts[0]), ("1".to_string(), l.train_label_counts[1])];
+                // value_counts() puts the larger count first.
+                let mut counts = vec![("0".to_string(), l.train_label_counts[0]), ("1".to_string(), l.train_label_counts[1])];
+                counts.sort_by_key(|c| std::cmp::Reverse(c.1));
                 let bars = BarChart::categories(&counts, "label", "count").to_svg(320.0, 220.0);
                 view! {
                     <Cell id="nb-cell-head" code=code("total_data['label'] = np.select([total_data.ratings > 3], [1], default=0)\ntotal_data[:5]".into())>
                         <table class="nb-table" tabindex="0" id="nb-head">
                             <thead><tr><th></th><th>"ratings"</th><th>"reviews"</th><th>"label"</th></tr></thead>
                             <tbody>{head_rows.into_iter().enumerate().map(|(i, r)| view! {
-                                <tr><td>{i}</td><td>{r.ratings.map(|x| x.to_string()).unwrap_or_else(|| "–".into())}</td><td>{r.reviews}</td><td>{r.label}</td></tr>
+                                <tr><td>{i}</td><td>{r.ratings.map(|x| x.to_string()).unwrap_or_else(|| "–".into())}</td><td>{r.reviews.unwrap_or_else(|| "NaN".into())}</td><td>{r.label}</td></tr>
                             }).collect_view()}</tbody>
                         </table>
                     </Cell>
-                    <Cell id="nb-cell-dedup" code=code("total_data.drop_duplicates(subset=['reviews'], inplace=True)\nprint('총 샘플의 수 :', len(total_data))\ntrain_data, test_data = train_test_split(total_data, test_size=0.25, random_state=42)\nprint('훈련용 리뷰의 개수 :', len(train_data))\nprint('테스트용 리뷰의 개수 :', len(test_data))".into())>
-                        <pre class="nb-out" id="nb-split">{format!("총 샘플의 수 : {}\n훈련용 리뷰의 개수 : {}\n테스트용 리뷰의 개수 : {}", l.unique, l.train_label_counts[0] + l.train_label_counts[1], l.unique - l.train_label_counts[0] - l.train_label_counts[1])}</pre>
+                    <Cell id="nb-cell-dedup" code=code(format!("total_data.drop_duplicates(subset=['reviews'], inplace=True)\nprint('총 샘플의 수 :', len(total_data))\ntrain_data, test_data = train_test_split(total_data, test_size=0.25, random_state={})\nprint('훈련용 리뷰의 개수 :', len(train_data))\nprint('테스트용 리뷰의 개수 :', len(test_data))", used_seed.get_untracked()))>
+                        <pre class="nb-out" id="nb-split">{format!("총 샘플의 수 : {}\n훈련용 리뷰의 개수 : {}\n테스트용 리뷰의 개수 : {}", l.unique, l.split.0, l.split.1)}</pre>
                     </Cell>
                     <Cell id="nb-cell-labels" code=code("train_data['label'].value_counts().plot(kind='bar')\nprint(train_data.groupby('label').size().reset_index(name='count'))".into())>
                         <div class="chart" id="nb-labels" inner_html=bars></div>
                         <pre class="nb-out">{format!("   label  count\n0      0  {:>5}\n1      1  {:>5}", l.train_label_counts[0], l.train_label_counts[1])}</pre>
                     </Cell>
-                    <Cell id="nb-cell-clean" code=code("train_data['reviews'] = train_data['reviews'].str.replace(\"[^ㄱ-ㅎㅏ-ㅣ가-힣 ]\", \"\", regex=True)\ntrain_data['reviews'].replace('', np.nan, inplace=True)\ntrain_data = train_data.dropna(how='any')\ntrain_data['reviews'][:5]".into())>
-                        <pre class="nb-out" id="nb-cleaned">{l.cleaned_head.iter().enumerate().map(|(i, c)| format!("{i}    {c}")).collect::<Vec<_>>().join("\n")}{move || format!("\n({})", super::i18n::pick(&format!("리뷰가 빈 행 {}개 삭제 · {} rows left empty, dropped", l.emptied, l.emptied), super::i18n::lang()))}</pre>
+                    <Cell id="nb-cell-clean" code=code("train_data['reviews'] = train_data['reviews'].str.replace(\"[^ㄱ-ㅎㅏ-ㅣ가-힣 ]\", \"\", regex=True)\ntrain_data['reviews'].replace('', np.nan, inplace=True)\ntrain_data = train_data.dropna(how='any')\ntest_data['reviews'] = test_data['reviews'].str.replace(\"[^ㄱ-ㅎㅏ-ㅣ가-힣 ]\", \"\", regex=True)\ntest_data['reviews'].replace('', np.nan, inplace=True)\ntest_data = test_data.dropna(how='any')\ntrain_data['reviews'][:5]".into())>
+                        <pre class="nb-out" id="nb-cleaned">{l.cleaned_head.iter().enumerate().map(|(i, c)| format!("{i}    {}", c.as_deref().unwrap_or("NaN"))).collect::<Vec<_>>().join("\n")}{move || format!("\n({})", super::i18n::pick(&format!("dropna: 훈련 {}행, 테스트 {}행 삭제 (정제 후 빈 문자열만; 공백만 남은 리뷰는 Colab처럼 남습니다) · dropna removed {} training and {} test rows (only reviews left as the empty string; a review of spaces stays, as in Colab)", l.train_dropped, l.test_dropped, l.train_dropped, l.test_dropped), super::i18n::lang()))}</pre>
                     </Cell>
                 }
             })}
@@ -393,9 +405,9 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
                         <pre class="nb-out" id="nb-sequences">{format!("[{}]", p.sequences_head.iter().map(|s| format!("[{}]", s.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", "))).collect::<Vec<_>>().join(", "))}</pre>
                     </Cell>
                     <Cell id="nb-cell-lengths" code=code(format!("print('리뷰의 최대 길이 :', max(len(review) for review in X_train))\nprint('리뷰의 평균 길이 :', sum(map(len, X_train))/len(X_train))\nplt.hist([len(review) for review in X_train], bins=50)\nplt.xlabel('length of samples')\nplt.ylabel('number of samples')\nplt.show()\nmax_len = {}\nbelow_threshold_len(max_len, X_train)", p.maxlen))>
-                        <pre class="nb-out" id="nb-length">{format!("리뷰의 최대 길이 : {}\n리뷰의 평균 길이 : {}", p.max_length, p.mean_length)}</pre>
+                        <pre class="nb-out" id="nb-length">{format!("리뷰의 최대 길이 : {}\n리뷰의 평균 길이 : {}", p.max_length, python_float(p.mean_length))}</pre>
                         <div class="chart" id="nb-hist" inner_html=hist.to_svg(560.0, 260.0)></div>
-                        <pre class="nb-out" id="nb-below">{format!("전체 샘플 중 길이가 {} 이하인 샘플의 비율: {}", p.maxlen, p.below_maxlen_percent)}</pre>
+                        <pre class="nb-out" id="nb-below">{format!("전체 샘플 중 길이가 {} 이하인 샘플의 비율: {}", p.maxlen, python_float(p.below_maxlen_percent))}</pre>
                     </Cell>
                     <Cell id="nb-cell-pad" code=code("X_train = pad_sequences(X_train, maxlen=max_len)\nX_test = pad_sequences(X_test, maxlen=max_len)\nprint(X_train.shape)".into())>
                         <pre class="nb-out" id="nb-shape">{format!("({}, {})", p.train_shape.0, p.train_shape.1)}</pre>

@@ -23,21 +23,80 @@ use crate::train::EpochLogs;
 const REPORT_MS: f64 = 25.0;
 
 /// Resolve on the next task of the worker's event loop. A `MessageChannel` message, unlike a
-/// 0 ms timer, is not clamped to 4 ms when nested, so yielding after every epoch stays cheap.
+/// 0 ms timer, is not clamped to 4 ms when nested, so yielding after every batch stays cheap.
+///
+/// One channel serves the worker's whole life. The first version made a channel per call and
+/// dropped it at once: nothing then held the receiving port but its own listener, and a long
+/// fit (lecture 11's GRU, tens of thousands of batches and garbage collections) now and then
+/// lost a wake-up when the ports were collected with the message in flight. The promise never
+/// resolved, the worker sat idle with nothing to report, and the page waited forever.
 async fn next_task() {
-    use wasm_bindgen::{JsCast, JsValue, closure::Closure};
+    use wasm_bindgen::JsValue;
     let promise = js_sys::Promise::new(&mut |resolve, _reject| {
-        let Ok(channel) = web_sys::MessageChannel::new() else {
+        if !TICKER.with(|t| t.post(resolve.clone())) {
             let _ = resolve.call0(&JsValue::NULL);
-            return;
-        };
-        let wake = Closure::once_into_js(move || {
-            let _ = resolve.call0(&JsValue::NULL);
-        });
-        channel.port1().set_onmessage(Some(wake.unchecked_ref()));
-        let _ = channel.port2().post_message(&JsValue::NULL);
+        }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// The worker's one scheduling channel: each message on `port2` wakes the oldest waiter.
+struct Ticker {
+    channel: Option<web_sys::MessageChannel>,
+    waiting: std::rc::Rc<std::cell::RefCell<std::collections::VecDeque<js_sys::Function>>>,
+    _wake: Option<wasm_bindgen::closure::Closure<dyn FnMut()>>,
+}
+
+impl Ticker {
+    fn new() -> Self {
+        use wasm_bindgen::JsCast;
+        let waiting = std::rc::Rc::new(std::cell::RefCell::new(std::collections::VecDeque::<
+            js_sys::Function,
+        >::new()));
+        let Ok(channel) = web_sys::MessageChannel::new() else {
+            return Self {
+                channel: None,
+                waiting,
+                _wake: None,
+            };
+        };
+        let queue = waiting.clone();
+        let wake = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+            let next = queue.borrow_mut().pop_front();
+            if let Some(resolve) = next {
+                let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+            }
+        });
+        channel
+            .port1()
+            .set_onmessage(Some(wake.as_ref().unchecked_ref()));
+        Self {
+            channel: Some(channel),
+            waiting,
+            _wake: Some(wake),
+        }
+    }
+
+    /// Queue `resolve` for the next task; false when there is no channel to post on.
+    fn post(&self, resolve: js_sys::Function) -> bool {
+        let Some(channel) = &self.channel else {
+            return false;
+        };
+        self.waiting.borrow_mut().push_back(resolve);
+        if channel
+            .port2()
+            .post_message(&wasm_bindgen::JsValue::NULL)
+            .is_err()
+        {
+            self.waiting.borrow_mut().pop_back();
+            return false;
+        }
+        true
+    }
+}
+
+thread_local! {
+    static TICKER: Ticker = Ticker::new();
 }
 
 /// The size of this thread's wasm memory (it only grows: a leak shows as growth).
