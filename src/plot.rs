@@ -269,6 +269,15 @@ impl LineChart {
                 finite.len(),
                 drawn.join(" ")
             );
+            // A line of one point draws nothing: after the first epoch the curve is a dot.
+            if let [(x, y)] = finite.as_slice() {
+                let _ = write!(
+                    svg,
+                    r#"<circle class="point" cx="{:.1}" cy="{:.1}" r="3.5" fill="{colour}"/>"#,
+                    sx(*x),
+                    sy(ty(*y))
+                );
+            }
         }
         // Legend under the axis label, wrapped onto more rows when it is wider than the chart.
         let mut lx = left;
@@ -597,6 +606,41 @@ impl Scatter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_point_is_drawn_as_a_dot() {
+        let chart = LineChart {
+            x_label: "epoch".into(),
+            y_label: "loss".into(),
+            series: vec![Series {
+                name: "loss".into(),
+                points: vec![(1.0, 0.5)],
+                dashed: false,
+            }],
+            log_y: false,
+        };
+        let svg = chart.to_svg(420.0, 240.0);
+        assert_eq!(svg.matches("<circle class=\"point\"").count(), 1, "{svg}");
+        let two = LineChart {
+            series: vec![Series {
+                name: "loss".into(),
+                points: vec![(1.0, 0.5), (2.0, 0.4)],
+                dashed: false,
+            }],
+            ..chart
+        };
+        assert!(!two.to_svg(420.0, 240.0).contains("<circle"));
+    }
+
+    #[test]
+    fn a_marker_label_at_the_right_edge_stays_inside() {
+        let mut hist = BarChart::histogram(&[3, 1, 2], 0.0, 60.0, "length", "count");
+        hist.marker = Some((60.0, "max_len = 60".into()));
+        let svg = hist.to_svg(560.0, 260.0);
+        assert!(svg.contains(r#"text-anchor="end""#), "{svg}");
+        hist.marker = Some((5.0, "max_len = 5".into()));
+        assert!(hist.to_svg(560.0, 260.0).contains(r#"text-anchor="start""#));
+    }
 
     #[test]
     fn ticks_are_round_numbers_covering_the_range() {
@@ -937,12 +981,19 @@ impl BarChart {
         }
         if let Some((x, text)) = &self.marker {
             let px = sx(*x);
+            // The label goes right of the line, or left of it when it would pass the plot's
+            // right edge (a marker at the longest review, say).
+            let text_width = 6.5 * text.chars().count() as f32;
+            let (tx, anchor) = if px + 4.0 + text_width > left + pw {
+                (px - 4.0, "end")
+            } else {
+                (px + 4.0, "start")
+            };
             let _ = write!(
                 svg,
-                r##"<line class="marker" x1="{px:.1}" x2="{px:.1}" y1="{top}" y2="{}" stroke="{}" stroke-width="2" stroke-dasharray="5 3"/><text x="{:.1}" y="{}" fill="#1d2330">{}</text>"##,
+                r##"<line class="marker" x1="{px:.1}" x2="{px:.1}" y1="{top}" y2="{}" stroke="{}" stroke-width="2" stroke-dasharray="5 3"/><text class="marker-label" x="{tx:.1}" y="{}" text-anchor="{anchor}" fill="#1d2330">{}</text>"##,
                 top + ph,
                 COLOURS[1],
-                px + 4.0,
                 top + 12.0,
                 escape(text)
             );

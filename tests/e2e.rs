@@ -15,6 +15,8 @@ mod labs;
 mod notebook;
 #[path = "e2e/site.rs"]
 mod site;
+#[path = "e2e/soak.rs"]
+mod soak;
 mod support;
 
 use std::time::Duration;

@@ -4,7 +4,7 @@
 //! Then the lecture's model is fitted with live curves, and SimpleRNN, LSTM and GRU can be
 //! fitted one after another on the same reviews for the side-by-side table.
 
-use gloo_worker::{Spawnable, WorkerBridge};
+use gloo_worker::WorkerBridge;
 use leptos::prelude::*;
 
 use super::fetch;
@@ -21,6 +21,20 @@ const LECTURE_DATA_URL: &str =
 
 type Shared<T> = StoredValue<T, leptos::prelude::LocalStorage>;
 
+/// How long a fitting worker may say nothing before the page calls it stopped. A worker that
+/// trains reports every 25 ms; the longest silence of a healthy one is the epoch's validation
+/// or the final evaluation (seconds at 200,000 reviews).
+const SILENCE_MS: f64 = 60_000.0;
+/// The same with `?test-hooks`, so that the end-to-end test's silent worker is noticed soon.
+const TEST_SILENCE_MS: f64 = 5_000.0;
+
+/// `?test-hooks` in the address shows controls that only the end-to-end tests use.
+fn test_hooks() -> bool {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .is_some_and(|q| q.contains("test-hooks"))
+}
+
 /// Where the notebook is.
 #[derive(Clone, Debug, PartialEq)]
 enum Phase {
@@ -33,6 +47,11 @@ enum Phase {
         epoch: usize,
         batch: usize,
         batches: usize,
+    },
+    /// The worker stopped answering (or died) during this fit.
+    Stopped {
+        cell: CellKind,
+        epoch: usize,
     },
 }
 
@@ -150,6 +169,22 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
     let answers = RwSignal::new(Vec::<(String, f32, String)>::new());
     let error = RwSignal::new(None::<String>);
     let bridge: Shared<Option<WorkerBridge<TrainWorker>>> = StoredValue::new_local(None);
+    let worker_tag = StoredValue::new(0u32);
+    // When the worker last said anything (Date.now(), ms).
+    let last_heard = StoredValue::new(0.0f64);
+    // The file and settings of the last load, so a new worker can be given the same reviews.
+    let last_load: Shared<Option<(String, NotebookConfig)>> = StoredValue::new_local(None);
+    // The last finished epoch's checkpoint of the fit in progress: (layer, epoch, bytes).
+    let checkpoint: Shared<Option<(CellKind, usize, Vec<u8>)>> = StoredValue::new_local(None);
+    // A fit to start (from a checkpoint, or from epoch 1) once a new worker has the data.
+    let resuming: Shared<Option<(CellKind, Option<Vec<u8>>)>> = StoredValue::new_local(None);
+    let resumable = RwSignal::new(None::<usize>);
+    // The worker's wasm memory after the last epoch (for `cargo xtask soak`).
+    let worker_memory = RwSignal::new(0usize);
+    // Why the fit stopped, shown in the fit cell with the resume button.
+    let stop_note = RwSignal::new(None::<String>);
+    // A panic reported while fitting: handled after the message, outside the dead bridge.
+    let crashed: Shared<Option<String>> = StoredValue::new_local(None);
     let segmenter = fetch::SegmenterGate::new();
     let send = move |message: ToWorker| {
         bridge.with_value(|b| {
@@ -160,6 +195,7 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
     };
     let fit = move |c: CellKind| {
         epochs.set(Vec::new());
+        checkpoint.set_value(None);
         error.set(None);
         phase.set(Phase::Fitting {
             cell: c,
@@ -180,7 +216,7 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
         }
         send(ToWorker::NotebookPredict { sentences });
     };
-    let on_message = move |msg: FromWorker| match msg {
+    let handle = move |msg: FromWorker| match msg {
         FromWorker::NotebookLoaded { loaded: l } => {
             phase.set(Phase::Segmenting(0, l.train.len() + l.test.len()));
             loaded.set(Some(l));
@@ -193,6 +229,28 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
             summary.set(s.clone());
             prepared.set(Some((p, s)));
             phase.set(Phase::Ready);
+            // A new worker after a stopped one: the fit goes on where it was.
+            match resuming.try_update_value(Option::take).flatten() {
+                Some((c, Some(bytes))) => {
+                    let done = checkpoint.with_value(|k| k.as_ref().map_or(0, |k| k.1));
+                    cell.set(c);
+                    phase.set(Phase::Fitting {
+                        cell: c,
+                        epoch: done + 1,
+                        batch: 0,
+                        batches: 0,
+                    });
+                    send(ToWorker::NotebookResume {
+                        cell: c,
+                        checkpoint: bytes,
+                    });
+                }
+                Some((c, None)) => {
+                    cell.set(c);
+                    fit(c);
+                }
+                None => {}
+            }
         }
         FromWorker::NotebookFitStarted { summary: s, .. } => summary.set(s),
         FromWorker::SentimentBatch {
@@ -209,8 +267,28 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
                 };
             }
         }),
-        FromWorker::SentimentEpoch { logs } => epochs.update(|e| e.push(logs)),
+        FromWorker::SentimentEpoch { logs } => {
+            // The status line follows the log: the next epoch starts with this line.
+            phase.update(|p| {
+                if let Phase::Fitting { cell, batches, .. } = *p {
+                    *p = Phase::Fitting {
+                        cell,
+                        epoch: logs.epoch + 1,
+                        batch: 0,
+                        batches,
+                    };
+                }
+            });
+            epochs.update(|e| e.push(logs));
+        }
+        FromWorker::NotebookCheckpoint {
+            cell: c,
+            epoch,
+            checkpoint: bytes,
+        } => checkpoint.set_value(Some((c, epoch, bytes))),
+        FromWorker::WorkerMemory { wasm_bytes } => worker_memory.set(wasm_bytes),
         FromWorker::NotebookFitted { result, summary: s } => {
+            checkpoint.set_value(None);
             fitted_summary.set(s);
             runs.update(|r| {
                 r.retain(|x| x.cell != result.cell);
@@ -241,19 +319,124 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
             error.set(Some(message));
         }
         FromWorker::Crashed { message } => {
-            phase.set(Phase::Empty);
-            error.set(Some(format!(
-                "the notebook's worker crashed: {message}. Reload the page to start again."
-            )))
+            if matches!(phase.get_untracked(), Phase::Fitting { .. }) {
+                crashed.set_value(Some(message));
+            } else {
+                phase.set(Phase::Empty);
+                error.set(Some(format!(
+                    "노트북의 워커가 멈췄습니다: {message}. 파일을 다시 불러오세요 · the notebook's worker crashed: {message}. Fetch or pick the file again."
+                )));
+                bridge.set_value(None);
+                segmenter.reset();
+            }
         }
         _ => {}
     };
-    bridge.set_value(Some(
-        TrainWorker::spawner()
-            .callback(on_message)
-            .spawn("./worker.js"),
-    ));
+    // A worker that traps says so on the fault channel; one that stops answering is noticed
+    // by its silence. Either way the fit can go on in a new worker from its last epoch.
+    let stopped = move |why: String| {
+        let Phase::Fitting { cell, epoch, .. } = phase.get_untracked() else {
+            return;
+        };
+        if let Some(worker) = super::peer_ports::worker_of(worker_tag.get_value()) {
+            worker.terminate();
+        }
+        bridge.set_value(None);
+        segmenter.reset();
+        queue.set(Vec::new());
+        phase.set(Phase::Stopped { cell, epoch });
+        let kept = checkpoint.with_value(|c| c.as_ref().filter(|c| c.0 == cell).map(|c| c.1));
+        resumable.set(kept);
+        // `why` is itself "한국어 · English": each half goes to its language.
+        let ko = super::i18n::pick(&why, super::i18n::Lang::Ko).to_string();
+        let en = super::i18n::pick(&why, super::i18n::Lang::En).to_string();
+        stop_note.set(Some(match kept {
+            Some(k) => format!(
+                "{ko} 마지막으로 끝난 에폭({k})의 가중치와 옵티마이저 상태가 남아 있습니다: '이어서 학습'을 누르면 새 워커가 그 자리에서 학습을 이어갑니다 \
+                 · {en} The weights and optimizer state of the last finished epoch ({k}) are kept: 'resume' goes on from there in a new worker."
+            ),
+            None => format!(
+                "{ko} 아직 끝난 에폭이 없습니다: '이어서 학습'을 누르면 새 워커가 1번째 에폭부터 다시 학습합니다 \
+                 · {en} No epoch had finished yet: 'resume' fits again from epoch 1 in a new worker."
+            ),
+        }));
+    };
+    let on_message = move |msg: FromWorker| {
+        last_heard.set_value(js_sys::Date::now());
+        handle(msg);
+        if let Some(message) = crashed.try_update_value(Option::take).flatten() {
+            // This runs inside the dead worker's bridge: drop it after the callback returns.
+            wasm_bindgen_futures::spawn_local(async move {
+                stopped(format!(
+                    "학습 워커가 멈췄습니다: {message}. · The training worker crashed: {message}."
+                ))
+            });
+        }
+    };
+    let spawn = move || {
+        let (bridge, tag) = super::faults::spawn_tagged(on_message);
+        worker_tag.set_value(tag);
+        last_heard.set_value(js_sys::Date::now());
+        bridge
+    };
+    bridge.set_value(Some(spawn()));
 
+    super::faults::watch(move || vec![worker_tag.get_value()], stopped);
+    let limit = if test_hooks() {
+        TEST_SILENCE_MS
+    } else {
+        SILENCE_MS
+    };
+    if let Ok(handle) = set_interval_with_handle(
+        move || {
+            let quiet = js_sys::Date::now() - last_heard.get_value();
+            if matches!(phase.get_untracked(), Phase::Fitting { .. }) && quiet > limit {
+                let (cell, epoch) = match phase.get_untracked() {
+                    Phase::Fitting { cell, epoch, .. } => (cell, epoch),
+                    _ => return,
+                };
+                stopped(format!(
+                    "학습 워커가 {:.0}초 동안 아무 말이 없습니다({} {epoch}번째 에폭 학습 중). · The training worker has said nothing for {:.0} s (fitting {}, epoch {epoch}).",
+                    quiet / 1000.0,
+                    cell_name(cell),
+                    quiet / 1000.0,
+                    cell_name(cell)
+                ));
+            }
+        },
+        std::time::Duration::from_secs(1),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+    let resume = move || {
+        let Some((text, config)) = last_load.get_value() else {
+            return;
+        };
+        let Phase::Stopped { cell: c, .. } = phase.get_untracked() else {
+            return;
+        };
+        let from = checkpoint
+            .get_value()
+            .filter(|k| k.0 == c)
+            .map(|(_, epoch, bytes)| (epoch, bytes));
+        epochs.update(|e| e.truncate(from.as_ref().map_or(0, |f| f.0)));
+        resuming.set_value(Some((c, from.map(|f| f.1))));
+        resumable.set(None);
+        stop_note.set(None);
+        error.set(None);
+        phase.set(Phase::Segmenting(0, 0));
+        if bridge.with_value(Option::is_none) {
+            bridge.set_value(Some(spawn()));
+        }
+        segmenter.send(
+            ToWorker::NotebookLoad { text, config },
+            send,
+            move |m: String| {
+                phase.set(Phase::Empty);
+                error.set(Some(m))
+            },
+        );
+    };
     let start = move |text: String| {
         loaded.set(None);
         prepared.set(None);
@@ -261,6 +444,8 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
         epochs.set(Vec::new());
         answers.set(Vec::new());
         error.set(None);
+        stop_note.set(None);
+        checkpoint.set_value(None);
         phase.set(Phase::Segmenting(0, 0));
         used_seed.set(seed.get_untracked());
         let config = NotebookConfig {
@@ -268,6 +453,11 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
             seed: seed.get_untracked(),
             ..NotebookConfig::new(lecture)
         };
+        // Kept for a new worker, should this one stop.
+        last_load.set_value(Some((text.clone(), config.clone())));
+        if bridge.with_value(Option::is_none) {
+            bridge.set_value(Some(spawn()));
+        }
         segmenter.send(
             ToWorker::NotebookLoad { text, config },
             send,
@@ -349,13 +539,14 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
                 </div>
                 <p id="nb-phase" class="status" data-state=move || match phase.get() {
                     Phase::Empty => "empty", Phase::Fetching(..) => "fetching", Phase::Segmenting(..) => "segmenting",
-                    Phase::Ready => "ready", Phase::Fitting { .. } => "fitting",
+                    Phase::Ready => "ready", Phase::Fitting { .. } => "fitting", Phase::Stopped { .. } => "stopped",
                 }>{move || match phase.get() {
                     Phase::Empty => String::new(),
                     Phase::Fetching(got, total) => format!("{:.1} / {:.1} MB", got / 1e6, total / 1e6),
                     Phase::Segmenting(done, total) => format!("okt.morphs: {} / {}", count(done), count(total)),
                     Phase::Ready => String::new(),
                     Phase::Fitting { cell, epoch, batch, batches } => format!("{}: Epoch {epoch}, {batch}/{batches}", cell_name(cell)),
+                    Phase::Stopped { cell, epoch } => format!("{}: Epoch {epoch} ✕", cell_name(cell)),
                 }}</p>
                 {move || error.get().map(|e| view! { <p id="nb-error" class="error" role="alert">{super::i18n::pick(&e, super::i18n::lang()).to_string()}</p> })}
                 {move || loaded.get().map(|l| view! { <pre class="nb-out" id="nb-total">{format!("전체 리뷰 개수 : {}\n({})", l.total, l.report)}</pre> })}
@@ -430,12 +621,22 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
                 <div class="gen-controls">
                     <button id="nb-fit" class="primary" disabled=move || !ready() on:click=move |_| fit(cell.get_untracked())>{tr("학습 · fit")}</button>
                     <button id="nb-stop" disabled=move || !matches!(phase.get(), Phase::Fitting { .. }) on:click=move |_| { queue.set(Vec::new()); send(ToWorker::Stop) }>{tr("중지 · stop")}</button>
+                    {move || matches!(phase.get(), Phase::Stopped { .. }).then(|| view! {
+                        <button id="nb-resume" class="primary" on:click=move |_| resume()>{move || match resumable.get() {
+                            Some(k) => super::i18n::pick(&format!("이어서 학습 (에폭 {}부터) · resume from epoch {}", k + 1, k + 1), super::i18n::lang()).to_string(),
+                            None => tr("처음부터 다시 학습 · fit again from epoch 1")().to_string(),
+                        }}</button>
+                    })}
+                    {test_hooks().then(|| view! {
+                        <button id="nb-test-silent" on:click=move |_| send(ToWorker::FallSilentForTest { after_epochs: 1 })>"test: the worker falls silent after epoch 1"</button>
+                    })}
                 </div>
+                {move || stop_note.get().map(|n| view! { <p id="nb-stopped" class="error" role="alert">{super::i18n::pick(&n, super::i18n::lang()).to_string()}</p> })}
                 {move || match phase.get() {
                     Phase::Fitting { batch, batches, .. } if batches > 0 => Some(view! { <progress id="nb-fit-progress" max=batches.to_string() value=batch.to_string()></progress> }),
                     _ => None,
                 }}
-                <pre class="summary fit-log nb-out" id="nb-fit-log" tabindex="0">{move || epochs.with(|e| crate::train::progbar::fit_log(e, lecture.model_config(cell.get_untracked()).epochs, "acc"))}</pre>
+                <pre class="summary fit-log nb-out" id="nb-fit-log" tabindex="0" data-worker-memory=move || worker_memory.get().to_string()>{move || epochs.with(|e| crate::train::progbar::fit_log(e, lecture.model_config(cell.get_untracked()).epochs, "acc"))}</pre>
                 <div class="nb-charts">
                     <div class="chart" id="nb-loss" inner_html=move || epochs.with(|e| history_chart(e, false))></div>
                     <div class="chart" id="nb-acc" inner_html=move || epochs.with(|e| history_chart(e, true))></div>

@@ -326,6 +326,8 @@ pub fn StudioPanel() -> impl IntoView {
         | FromWorker::NotebookFitStarted { .. }
         | FromWorker::NotebookFitted { .. }
         | FromWorker::NotebookPredicted { .. }
+        | FromWorker::NotebookCheckpoint { .. }
+        | FromWorker::WorkerMemory { .. }
         | FromWorker::BenchDone { .. }
         | FromWorker::Preprocessed { .. } => {}
         FromWorker::Crashed { message } => {

@@ -202,6 +202,21 @@ pub enum ToWorker {
     NotebookFit {
         cell: crate::nn::CellKind,
     },
+    /// Take up a notebook fit from the checkpoint of its last finished epoch (a
+    /// [`FromWorker::NotebookCheckpoint`] of a worker that stopped answering), on the same
+    /// reviews (loaded again into this new worker with [`ToWorker::NotebookLoad`]).
+    NotebookResume {
+        cell: crate::nn::CellKind,
+        #[serde(with = "serde_bytes")]
+        checkpoint: Vec<u8>,
+    },
+    /// Stop answering and stop working, without an error (as a worker whose scheduling is
+    /// lost does), once the notebook fit has finished `after_epochs` epochs (at once for 0).
+    /// Only the end-to-end test sends it (`?test-hooks`): it checks that the page notices the
+    /// silence and resumes the fit in a new worker.
+    FallSilentForTest {
+        after_epochs: usize,
+    },
     /// `sentiment_predict` with the last model the notebook fitted.
     NotebookPredict {
         sentences: Vec<String>,
@@ -349,6 +364,19 @@ pub enum FromWorker {
         summary: String,
         reviews: usize,
     },
+    /// After each epoch of a notebook fit that goes on: everything needed to take it up from
+    /// here in a new worker ([`crate::train::checkpoint`]). The page keeps the last one.
+    NotebookCheckpoint {
+        cell: crate::nn::CellKind,
+        epoch: usize,
+        #[serde(with = "serde_bytes")]
+        checkpoint: Vec<u8>,
+    },
+    /// After each epoch of a notebook fit: the size of the worker's wasm memory (it only
+    /// grows, so a leak shows; `cargo xtask soak` records it).
+    WorkerMemory {
+        wasm_bytes: usize,
+    },
     /// `fit` ended: the side-by-side row and `model.summary()` as the lecture prints it
     /// after `fit` (the batch size in the shapes).
     NotebookFitted {
@@ -495,6 +523,10 @@ pub struct TrainWorker {
     replica: Option<replica_link::ReplicaLink>,
     /// A data-parallel benchmark in progress.
     bench: Option<bench_job::BenchJob>,
+    /// [`ToWorker::FallSilentForTest`] took effect: nothing more is done or said.
+    silent: bool,
+    /// [`ToWorker::FallSilentForTest`]'s epoch, until the notebook fit reaches it.
+    silent_after: Option<usize>,
 }
 
 pub enum Tick {
@@ -523,6 +555,9 @@ impl TrainWorker {
     }
 
     fn respond(&self, scope: &WorkerScope<Self>, msg: FromWorker) {
+        if self.silent {
+            return;
+        }
         if let Some(id) = self.client {
             scope.respond(id, msg);
         }
@@ -738,10 +773,15 @@ impl Worker for TrainWorker {
             notebook: None,
             replica: None,
             bench: None,
+            silent: false,
+            silent_after: None,
         }
     }
 
     fn update(&mut self, scope: &WorkerScope<Self>, msg: Tick) {
+        if self.silent {
+            return;
+        }
         if let Tick::Peer(bytes) = msg {
             return self.replica_received(scope, bytes);
         }
@@ -1020,7 +1060,14 @@ impl Worker for TrainWorker {
             } => self.bench_start(scope, case, (warmup, steps, batch), replica),
             ToWorker::TrapForTest => trap(),
             ToWorker::NotebookLoad { text, config } => self.notebook_load(scope, text, config),
-            ToWorker::NotebookFit { cell } => self.notebook_fit(scope, cell),
+            ToWorker::NotebookFit { cell } => self.notebook_fit(scope, cell, None),
+            ToWorker::NotebookResume { cell, checkpoint } => {
+                self.notebook_fit(scope, cell, Some(checkpoint))
+            }
+            ToWorker::FallSilentForTest { after_epochs } => {
+                self.silent = after_epochs == 0;
+                self.silent_after = Some(after_epochs);
+            }
             ToWorker::NotebookPredict { sentences } => self.notebook_predict(scope, sentences),
             ToWorker::Classify { text } => {
                 let mut results = Vec::new();

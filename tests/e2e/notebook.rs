@@ -189,3 +189,52 @@ async fn lecture11_notebook_builds_the_gru_and_fits_it() {
     screenshot(&client, "notebook-11-ko-1280.png").await;
     client.close().await.unwrap();
 }
+
+/// A worker that stops answering mid-fit (the test hook makes it fall silent after epoch 1,
+/// as a lost scheduling callback did at 200,000 reviews) is noticed by its silence; the page
+/// says so and resumes the fit in a new worker from epoch 2, which runs to the verdicts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_silent_worker_is_noticed_and_the_fit_resumes_from_its_last_epoch() {
+    let site = super::site_dir();
+    std::fs::write(site.join("test-notebook-silent.txt"), super::review_file()).unwrap();
+    let Page {
+        server,
+        _driver,
+        client,
+    } = Page::open("/?test-hooks#/lecture/11", (1280, 1800), "#nb-load").await;
+    run_to_padding(&client, &server.url("/test-notebook-silent.txt")).await;
+    click(&client, "#nb-test-silent").await;
+    click(&client, "#nb-fit").await;
+    // The page's deadline is 5 s with ?test-hooks (60 s otherwise); what the page controls is
+    // asserted, not how long a loaded machine takes to get there.
+    eventually_within(
+        "the silence is noticed",
+        Duration::from_secs(120),
+        || async { phase(&client).await.as_deref() == Some("stopped") },
+    )
+    .await;
+    let note = text_of(&client, "#nb-stopped").await;
+    assert!(note.contains("아무 말이 없습니다"), "{note}");
+    assert!(note.contains("마지막으로 끝난 에폭(1)"), "{note}");
+    let log = text_of(&client, "#nb-fit-log").await;
+    assert!(log.starts_with("Epoch 1/15\n"), "{log}");
+    assert!(!log.contains("Epoch 2/15"), "{log}");
+    let button = text_of(&client, "#nb-resume").await;
+    assert!(button.contains("에폭 2부터"), "{button}");
+    screenshot(&client, "notebook-11-stopped-ko-1280.png").await;
+    click(&client, "#nb-resume").await;
+    eventually_within("the fit goes on", Duration::from_secs(120), || async {
+        text_of(&client, "#nb-fit-log").await.contains("Epoch 2/15")
+    })
+    .await;
+    wait_ready(&client, "the resumed fit finishes", 300).await;
+    assert_eq!(count(&client, "#nb-stopped").await, 0);
+    let log = text_of(&client, "#nb-fit-log").await;
+    assert!(log.starts_with("Epoch 1/15\n"), "{log}");
+    eventually_within("four verdicts", Duration::from_secs(30), || async {
+        count(&client, "#nb-verdicts li").await == 4
+    })
+    .await;
+    assert!(text_of(&client, "#nb-test-acc").await.contains("GRU"));
+    client.close().await.unwrap();
+}

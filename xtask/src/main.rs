@@ -38,6 +38,12 @@ commands:
                                  benchmarks; prints a table, writes target/bench/bench.json;
                                  --keras also times the same training cases in Keras (a venv
                                  under target/) and prints our/Keras ratios
+  soak [--lecture 9|11] [--reviews N] [--threads]
+                                 a lecture notebook at the lecture's scale in headless
+                                 Chromium (default lecture 11, 200,000 generated reviews,
+                                 the plain worker): memory after every epoch and main-thread
+                                 long tasks; fails when memory grows after epoch 1; writes
+                                 target/soak/lecture<N>-<worker>.json
   threads-worker [--out DIR] [--release]
                                  the shared-memory training worker (atomics, rayon's pool
                                  over web workers) into DIR (default: Trunk's staging
@@ -62,6 +68,7 @@ fn main() -> ExitCode {
         Some("dist") => dist(&args[1..]),
         Some("pkg") => pkg(&args[1..]),
         Some("bench") => bench(&args[1..]),
+        Some("soak") => soak(&args[1..]),
         Some("fuzz") => fuzz(&args[1..]),
         Some("threads-worker") => threads_worker(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
@@ -674,6 +681,121 @@ const BENCH_TARGETS: [(&str, &str, f64, f64, f64, f64); 7] = [
         1290.0,
     ),
 ];
+
+/// `cargo xtask soak`: tests/e2e/soak.rs in a release build of the site, its records kept and
+/// checked. Memory is flat when the worker's wasm memory (which only grows) does not grow
+/// after epoch 1 by more than 2 % and the renderers' resident memory stays within 10 %.
+fn soak(args: &[String]) -> Result {
+    let mut lecture = 11u8;
+    let mut reviews = 200_000usize;
+    let mut threads = false;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--lecture" => {
+                lecture = match it.next().map(String::as_str) {
+                    Some("9") => 9,
+                    Some("11") => 11,
+                    _ => return Err("--lecture takes 9 or 11".into()),
+                }
+            }
+            "--reviews" => {
+                reviews = it
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .filter(|n| (100..=200_000).contains(n))
+                    .ok_or("--reviews takes a number from 100 to 200000")?
+            }
+            "--threads" => threads = true,
+            other => return Err(format!("soak: unknown option `{other}`")),
+        }
+    }
+    setup_web_tools()?;
+    let browser = ensure_browser()?;
+    let site = root().join("target").join("soak-site");
+    println!("==> the site (release) into {}", site.display());
+    run(dist_build(&site))?;
+    let worker = if threads { "threads" } else { "plain" };
+    println!("==> lecture {lecture} on {reviews} generated reviews ({worker} worker)");
+    let out = cargo(&[
+        "test",
+        "-p",
+        "rnn-playground",
+        "--features",
+        "e2e",
+        "--test",
+        "e2e",
+        "--",
+        "soak::notebook_soak",
+        "--exact",
+        "--nocapture",
+    ])
+    .env("RNN_PLAYGROUND_SITE", &site)
+    .env(
+        "NOTEBOOK_SOAK",
+        format!(
+            "{lecture} {reviews} {}",
+            if threads { "threads" } else { "" }
+        ),
+    )
+    .env("CHROME", &browser.chrome)
+    .env("CHROMEDRIVER", &browser.chromedriver)
+    .env("TMPDIR", browser_tmp()?)
+    .stderr(std::process::Stdio::inherit())
+    .output()
+    .map_err(|e| format!("cannot run the soak: {e}"))?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let parse = |prefix: &str| -> Vec<serde_json::Value> {
+        stdout
+            .lines()
+            .filter_map(|l| l.split_once(prefix))
+            .filter_map(|(_, json)| serde_json::from_str(json.trim()).ok())
+            .collect()
+    };
+    let epochs = parse("SOAK ");
+    let summary = parse("SOAK-SUMMARY ").pop();
+    let dir = root().join("target").join("soak");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let file = dir.join(format!("lecture{lecture}-{worker}.json"));
+    let record = serde_json::json!({ "epochs": epochs, "summary": summary });
+    std::fs::write(
+        &file,
+        serde_json::to_string_pretty(&record).unwrap_or_default(),
+    )
+    .map_err(|e| e.to_string())?;
+    println!("\n epoch  seconds  worker wasm MB  page heap MB  renderer RSS MB");
+    for e in &epochs {
+        println!(
+            "{:>6}  {:>7}  {:>14}  {:>12}  {:>15}",
+            e["epoch"], e["seconds"], e["worker_wasm_mb"], e["page_heap_mb"], e["renderer_rss_mb"]
+        );
+    }
+    if let Some(s) = &summary {
+        println!("\n{s}");
+    }
+    println!("written: {}", file.display());
+    if !out.status.success() {
+        return Err(format!("the soak failed:\n{stdout}"));
+    }
+    let number = |e: &serde_json::Value, k: &str| e[k].as_f64().unwrap_or(0.0);
+    if let Some(first) = epochs.first() {
+        let grew = |k: &str, share: f64| {
+            epochs
+                .iter()
+                .skip(1)
+                .map(|e| number(e, k))
+                .fold(0.0, f64::max)
+                > number(first, k) * (1.0 + share) + 1.0
+        };
+        if grew("worker_wasm_mb", 0.02) || grew("renderer_rss_mb", 0.10) {
+            return Err(format!(
+                "memory grew after epoch 1 (see {}): a leak",
+                file.display()
+            ));
+        }
+    }
+    Ok(())
+}
 
 fn bench(args: &[String]) -> Result {
     let quick = args.iter().any(|a| a == "--quick");

@@ -83,8 +83,14 @@ impl TrainWorker {
         }
     }
 
-    /// `NotebookFit`: the lecture's model with `cell`, on the prepared data.
-    pub(super) fn notebook_fit(&mut self, scope: &WorkerScope<Self>, cell: CellKind) {
+    /// `NotebookFit`: the lecture's model with `cell`, on the prepared data; from
+    /// `checkpoint` on when it is a `NotebookResume`.
+    pub(super) fn notebook_fit(
+        &mut self,
+        scope: &WorkerScope<Self>,
+        cell: CellKind,
+        checkpoint: Option<Vec<u8>>,
+    ) {
         let Some(nb) = self.notebook.as_mut().filter(|nb| !nb.busy()) else {
             return self.fail(
                 scope,
@@ -94,7 +100,11 @@ impl TrainWorker {
         let config = nb.config.lecture.model_config(cell);
         let (train, _) = nb.split_tokens();
         let labels: Vec<u8> = nb.loaded.train.iter().map(|r| r.label).collect();
-        match SentimentSession::new(train, &labels, &config) {
+        let session = match &checkpoint {
+            Some(bytes) => SentimentSession::resume(train, &labels, &config, bytes),
+            None => SentimentSession::new(train, &labels, &config),
+        };
+        match session {
             Ok(session) => {
                 let summary = session.summary();
                 let reviews = session.reviews();
@@ -204,7 +214,31 @@ impl TrainWorker {
                 let result = session.run_batch(&mut [&mut watch]);
                 *seconds += start.elapsed().as_secs_f64();
                 match result {
-                    Ok(Some(logs)) => self.respond(scope, FromWorker::SentimentEpoch { logs }),
+                    Ok(Some(logs)) => {
+                        let epoch = logs.epoch;
+                        self.respond(scope, FromWorker::SentimentEpoch { logs });
+                        self.respond(
+                            scope,
+                            FromWorker::WorkerMemory {
+                                wasm_bytes: super::wasm_memory_bytes(),
+                            },
+                        );
+                        // What a new worker needs to take the fit up from here, should this
+                        // one stop answering during the next epoch.
+                        if !session.finished()
+                            && let Ok(checkpoint) = session.checkpoint()
+                        {
+                            self.respond(
+                                scope,
+                                FromWorker::NotebookCheckpoint {
+                                    cell: *cell,
+                                    epoch,
+                                    checkpoint,
+                                },
+                            );
+                        }
+                        self.silent |= self.silent_after == Some(epoch);
+                    }
                     Ok(None) => {}
                     Err(e) => failed = Some(e.bilingual()),
                 }
