@@ -4,6 +4,8 @@
 //! (`tests/data/notebook_colab.json`, from `scripts/notebook_colab_fixture.py`), and numpy's
 //! `RandomState` / scikit-learn's `train_test_split` against `tests/data/sklearn_split.json`.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use rnn_playground::nn::CellKind;
 use rnn_playground::notebook::{Lecture, NotebookConfig, load, prepare, read_table};
 use rnn_playground::random_state::{RandomState, train_test_split_indices};

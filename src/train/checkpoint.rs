@@ -75,11 +75,14 @@ pub fn save(
     }
     for (name, first, second) in optimizer.slot_values() {
         tensors.push((format!("first/{name}"), first.to_vec(), vec![first.len()]));
-        tensors.push((
-            format!("second/{name}"),
-            second.to_vec(),
-            vec![second.len()],
-        ));
+        // RMSprop and SGD leave the second slot at zero: not saved, a quarter less to keep.
+        if second.iter().any(|&v| v != 0.0) {
+            tensors.push((
+                format!("second/{name}"),
+                second.to_vec(),
+                vec![second.len()],
+            ));
+        }
     }
     let (state, best) = early.state();
     if let Some(best) = best {
@@ -171,11 +174,12 @@ pub fn restore(
             floats(&format!("first/{name}"))?,
             floats(&format!("second/{name}"))?,
         ) {
-            (Some((first, _)), Some((second, _))) => {
+            (Some((first, _)), second) => {
+                let second = second.map_or_else(|| vec![0.0; first.len()], |s| s.0);
                 optimizer.restore_slot(&name, first, second, var.elem_count())?
             }
             (None, None) => {}
-            _ => return Err(bad(format!("half of {name}'s optimizer slots"))),
+            (None, Some(_)) => return Err(bad(format!("half of {name}'s optimizer slots"))),
         }
     }
     optimizer.iterations = iterations;

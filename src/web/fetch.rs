@@ -270,6 +270,22 @@ pub fn fetch_review_file(
     });
 }
 
+/// A picked or dropped file's bytes (read by the browser off the main thread; the worker
+/// decodes them, so a 20 MB file costs the page no UTF-8 pass).
+pub fn read_picked_bytes(
+    file: web_sys::File,
+    done: impl FnOnce(Result<Vec<u8>, String>) + 'static,
+) {
+    wasm_bindgen_futures::spawn_local(async move {
+        done(
+            wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+                .await
+                .map(|buffer| js_sys::Uint8Array::new(&buffer).to_vec())
+                .map_err(|_| "the file could not be read".to_string()),
+        )
+    });
+}
+
 /// A picked or dropped file's text.
 pub fn read_picked_file(file: web_sys::File, done: impl FnOnce(Result<String, String>) + 'static) {
     wasm_bindgen_futures::spawn_local(async move {

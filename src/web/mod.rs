@@ -14,6 +14,7 @@ mod parallel;
 pub mod peer_ports;
 pub mod route;
 mod sentiment_panel;
+mod stash;
 mod studio;
 pub mod threads;
 mod tokenizer_panel;

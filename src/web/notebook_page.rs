@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 use super::fetch;
 use super::i18n::{count, tr};
-use super::worker::{FromWorker, ToWorker, TrainWorker};
+use super::worker::{BlobRef, FromWorker, ToWorker, TrainWorker};
 use crate::nn::CellKind;
 use crate::notebook::{Lecture, Loaded, NotebookConfig, Prepared, RunResult, python_float};
 use crate::plot::{BarChart, LineChart, Series};
@@ -173,11 +173,11 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
     // When the worker last said anything (Date.now(), ms).
     let last_heard = StoredValue::new(0.0f64);
     // The file and settings of the last load, so a new worker can be given the same reviews.
-    let last_load: Shared<Option<(String, NotebookConfig)>> = StoredValue::new_local(None);
-    // The last finished epoch's checkpoint of the fit in progress: (layer, epoch, bytes).
-    let checkpoint: Shared<Option<(CellKind, usize, Vec<u8>)>> = StoredValue::new_local(None);
+    let last_load: Shared<Option<(BlobRef, NotebookConfig)>> = StoredValue::new_local(None);
+    // Where the last finished epoch's checkpoint of the fit in progress is: (layer, epoch, it).
+    let checkpoint: Shared<Option<(CellKind, usize, BlobRef)>> = StoredValue::new_local(None);
     // A fit to start (from a checkpoint, or from epoch 1) once a new worker has the data.
-    let resuming: Shared<Option<(CellKind, Option<Vec<u8>>)>> = StoredValue::new_local(None);
+    let resuming: Shared<Option<(CellKind, Option<BlobRef>)>> = StoredValue::new_local(None);
     let resumable = RwSignal::new(None::<usize>);
     // The worker's wasm memory after the last epoch (for `cargo xtask soak`).
     let worker_memory = RwSignal::new(0usize);
@@ -231,7 +231,7 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
             phase.set(Phase::Ready);
             // A new worker after a stopped one: the fit goes on where it was.
             match resuming.try_update_value(Option::take).flatten() {
-                Some((c, Some(bytes))) => {
+                Some((c, Some(from))) => {
                     let done = checkpoint.with_value(|k| k.as_ref().map_or(0, |k| k.1));
                     cell.set(c);
                     phase.set(Phase::Fitting {
@@ -242,7 +242,7 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
                     });
                     send(ToWorker::NotebookResume {
                         cell: c,
-                        checkpoint: bytes,
+                        checkpoint: from,
                     });
                 }
                 Some((c, None)) => {
@@ -284,10 +284,15 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
         FromWorker::NotebookCheckpoint {
             cell: c,
             epoch,
-            checkpoint: bytes,
-        } => checkpoint.set_value(Some((c, epoch, bytes))),
+            checkpoint: kept,
+        } => checkpoint.set_value(Some((c, epoch, kept))),
+        FromWorker::NotebookFetching { got, total } => phase.set(Phase::Fetching(got, total)),
         FromWorker::WorkerMemory { wasm_bytes } => worker_memory.set(wasm_bytes),
         FromWorker::NotebookFitted { result, summary: s } => {
+            // The fit is done: its checkpoint is no longer needed.
+            if let Some((_, _, BlobRef::Stash(key))) = checkpoint.get_value() {
+                wasm_bindgen_futures::spawn_local(async move { super::stash::delete(&key).await });
+            }
             checkpoint.set_value(None);
             fitted_summary.set(s);
             runs.update(|r| {
@@ -409,7 +414,7 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
         on_cleanup(move || handle.clear());
     }
     let resume = move || {
-        let Some((text, config)) = last_load.get_value() else {
+        let Some((file, config)) = last_load.get_value() else {
             return;
         };
         let Phase::Stopped { cell: c, .. } = phase.get_untracked() else {
@@ -418,7 +423,7 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
         let from = checkpoint
             .get_value()
             .filter(|k| k.0 == c)
-            .map(|(_, epoch, bytes)| (epoch, bytes));
+            .map(|(_, epoch, kept)| (epoch, kept));
         epochs.update(|e| e.truncate(from.as_ref().map_or(0, |f| f.0)));
         resuming.set_value(Some((c, from.map(|f| f.1))));
         resumable.set(None);
@@ -429,7 +434,7 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
             bridge.set_value(Some(spawn()));
         }
         segmenter.send(
-            ToWorker::NotebookLoad { text, config },
+            ToWorker::NotebookLoad { file, config },
             send,
             move |m: String| {
                 phase.set(Phase::Empty);
@@ -437,7 +442,7 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
             },
         );
     };
-    let start = move |text: String| {
+    let start = move |file: BlobRef| {
         loaded.set(None);
         prepared.set(None);
         runs.set(Vec::new());
@@ -454,12 +459,12 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
             ..NotebookConfig::new(lecture)
         };
         // Kept for a new worker, should this one stop.
-        last_load.set_value(Some((text.clone(), config.clone())));
+        last_load.set_value(Some((file.clone(), config.clone())));
         if bridge.with_value(Option::is_none) {
             bridge.set_value(Some(spawn()));
         }
         segmenter.send(
-            ToWorker::NotebookLoad { text, config },
+            ToWorker::NotebookLoad { file, config },
             send,
             move |m: String| {
                 phase.set(Phase::Empty);
@@ -467,24 +472,40 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
             },
         );
     };
-    let loaded_text = move |text: Result<String, String>| match text {
-        Ok(t) => start(t),
-        Err(e) => {
-            phase.set(Phase::Empty);
-            error.set(Some(e));
-        }
+    let cannot_read = move |e: String| {
+        phase.set(Phase::Empty);
+        error.set(Some(e));
     };
+    // The file goes to the worker without passing through this thread: the worker fetches
+    // the address itself, and a picked file goes through the stash (the browser copies it).
     let fetch_file = move |_| {
         phase.set(Phase::Fetching(0.0, 0.0));
-        fetch::fetch_review_file(
-            &url.get_untracked(),
-            move |got, total| phase.set(Phase::Fetching(got, total)),
-            loaded_text,
-        );
+        let typed = url.get_untracked();
+        // The worker resolves addresses against its own script: give it the page's reading.
+        let base = window().location().href().unwrap_or_default();
+        let absolute = web_sys::Url::new_with_base(typed.trim(), &base)
+            .map(|u| u.href())
+            .unwrap_or(typed);
+        wasm_bindgen_futures::spawn_local(async move {
+            super::stash::clear().await;
+            start(BlobRef::Url(absolute));
+        });
     };
     let read_file = move |file: web_sys::File| {
         phase.set(Phase::Fetching(0.0, file.size()));
-        fetch::read_picked_file(file, loaded_text);
+        wasm_bindgen_futures::spawn_local(async move {
+            super::stash::clear().await;
+            let key = super::stash::PICKED_FILE;
+            if super::stash::available() && super::stash::put_file(key, &file).await.is_ok() {
+                start(BlobRef::Stash(key.into()));
+                return;
+            }
+            // No stash here (plain http): the bytes go in the message.
+            fetch::read_picked_bytes(file, move |bytes| match bytes {
+                Ok(bytes) => start(BlobRef::Bytes(bytes)),
+                Err(e) => cannot_read(e),
+            });
+        });
     };
     let busy = move || {
         matches!(

@@ -327,6 +327,7 @@ pub fn StudioPanel() -> impl IntoView {
         | FromWorker::NotebookFitted { .. }
         | FromWorker::NotebookPredicted { .. }
         | FromWorker::NotebookCheckpoint { .. }
+        | FromWorker::NotebookFetching { .. }
         | FromWorker::WorkerMemory { .. }
         | FromWorker::BenchDone { .. }
         | FromWorker::Preprocessed { .. } => {}

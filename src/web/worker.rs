@@ -117,6 +117,17 @@ mod notebook_job;
 mod replica_link;
 pub use replica_link::ReplicaInfo;
 
+/// Where the bytes of a notebook's review file or checkpoint are.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum BlobRef {
+    /// At an address (the worker fetches it).
+    Url(String),
+    /// In the stash ([`super::stash`]) under this key.
+    Stash(String),
+    /// The bytes themselves (where the browser has no Cache API).
+    Bytes(#[serde(with = "serde_bytes")] Vec<u8>),
+}
+
 /// From the page to the worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ToWorker {
@@ -195,7 +206,9 @@ pub enum ToWorker {
     /// The lecture notebook (`#/lecture/9|11`): read a review file and run its cells up to
     /// the padded data ([`crate::notebook`]).
     NotebookLoad {
-        text: String,
+        /// The file: fetched, read from the stash or given (decoded in the worker: a 20 MB
+        /// file never passes through the page's thread where the browser has a Cache API).
+        file: BlobRef,
         config: crate::notebook::NotebookConfig,
     },
     /// Fit the lecture's model with this recurrent layer on the notebook's data.
@@ -207,8 +220,7 @@ pub enum ToWorker {
     /// reviews (loaded again into this new worker with [`ToWorker::NotebookLoad`]).
     NotebookResume {
         cell: crate::nn::CellKind,
-        #[serde(with = "serde_bytes")]
-        checkpoint: Vec<u8>,
+        checkpoint: BlobRef,
     },
     /// Stop answering and stop working, without an error (as a worker whose scheduling is
     /// lost does), once the notebook fit has finished `after_epochs` epochs (at once for 0).
@@ -369,8 +381,13 @@ pub enum FromWorker {
     NotebookCheckpoint {
         cell: crate::nn::CellKind,
         epoch: usize,
-        #[serde(with = "serde_bytes")]
-        checkpoint: Vec<u8>,
+        checkpoint: BlobRef,
+    },
+    /// The notebook's review file on its way to the worker: bytes so far and in all (0 when
+    /// unknown).
+    NotebookFetching {
+        got: f64,
+        total: f64,
     },
     /// After each epoch of a notebook fit: the size of the worker's wasm memory (it only
     /// grows, so a leak shows; `cargo xtask soak` records it).
@@ -531,6 +548,22 @@ pub struct TrainWorker {
 
 pub enum Tick {
     Slice,
+    /// A notebook's review file arrived (or could not be read).
+    NotebookFile {
+        file: Result<Vec<u8>, String>,
+        config: crate::notebook::NotebookConfig,
+    },
+    /// A notebook checkpoint to resume from arrived (or could not be read).
+    NotebookResumeFrom {
+        cell: crate::nn::CellKind,
+        checkpoint: Result<Vec<u8>, String>,
+    },
+    /// A notebook checkpoint is kept where a new worker can read it.
+    NotebookCheckpointKept {
+        cell: crate::nn::CellKind,
+        epoch: usize,
+        checkpoint: BlobRef,
+    },
     /// A data-parallel peer's shard of a batch.
     Peer(Vec<u8>),
 }
@@ -782,8 +815,47 @@ impl Worker for TrainWorker {
         if self.silent {
             return;
         }
-        if let Tick::Peer(bytes) = msg {
-            return self.replica_received(scope, bytes);
+        match msg {
+            Tick::Peer(bytes) => return self.replica_received(scope, bytes),
+            Tick::NotebookFile { file, config } => {
+                return match file {
+                    Ok(bytes) => self.notebook_load(scope, bytes, config),
+                    Err(e) => self.fail(
+                        scope,
+                        format!(
+                            "리뷰 파일을 읽지 못했습니다 · the review file could not be read: {e}"
+                        ),
+                    ),
+                };
+            }
+            Tick::NotebookResumeFrom { cell, checkpoint } => {
+                return match checkpoint {
+                    Ok(bytes) => self.notebook_fit(scope, cell, Some(bytes)),
+                    Err(e) => self.fail(
+                        scope,
+                        format!(
+                            "체크포인트를 읽지 못했습니다 · the checkpoint could not be read: {e}"
+                        ),
+                    ),
+                };
+            }
+            Tick::NotebookCheckpointKept {
+                cell,
+                epoch,
+                checkpoint,
+            } => {
+                self.respond(
+                    scope,
+                    FromWorker::NotebookCheckpoint {
+                        cell,
+                        epoch,
+                        checkpoint,
+                    },
+                );
+                self.silent |= self.silent_after == Some(epoch);
+                return;
+            }
+            Tick::Slice => {}
         }
         if self.bench.is_some() {
             return self.bench_slice(scope);
@@ -1059,10 +1131,10 @@ impl Worker for TrainWorker {
                 replica,
             } => self.bench_start(scope, case, (warmup, steps, batch), replica),
             ToWorker::TrapForTest => trap(),
-            ToWorker::NotebookLoad { text, config } => self.notebook_load(scope, text, config),
+            ToWorker::NotebookLoad { file, config } => self.notebook_open(scope, file, config),
             ToWorker::NotebookFit { cell } => self.notebook_fit(scope, cell, None),
             ToWorker::NotebookResume { cell, checkpoint } => {
-                self.notebook_fit(scope, cell, Some(checkpoint))
+                self.notebook_resume(scope, cell, checkpoint)
             }
             ToWorker::FallSilentForTest { after_epochs } => {
                 self.silent = after_epochs == 0;

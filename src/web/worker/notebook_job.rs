@@ -6,10 +6,11 @@
 use gloo_worker::WorkerScope;
 use web_time::Instant;
 
-use super::{FromWorker, LastBatch, TrainWorker};
+use super::{BlobRef, FromWorker, LastBatch, Tick, TrainWorker};
 use crate::nn::CellKind;
 use crate::notebook::{Loaded, NotebookConfig, RunResult, load, prepare};
 use crate::sentiment::{SentimentModel, SentimentSession, lecture_sentence};
+use crate::web::stash;
 
 /// Reviews segmented per slice (a slice stays well under a frame's worth of worker time
 /// between checks for Stop, and progress reaches the page a few times a second).
@@ -53,12 +54,13 @@ impl TrainWorker {
     pub(super) fn notebook_load(
         &mut self,
         scope: &WorkerScope<Self>,
-        text: String,
+        bytes: Vec<u8>,
         config: NotebookConfig,
     ) {
-        if let Err(e) = crate::limits::check(crate::limits::Limit::ReviewFileBytes, text.len()) {
+        if let Err(e) = crate::limits::check(crate::limits::Limit::ReviewFileBytes, bytes.len()) {
             return self.fail(scope, e.bilingual());
         }
+        let text = String::from_utf8_lossy(&bytes);
         match load(&text, &config) {
             Ok(loaded) => {
                 let view = Loaded {
@@ -80,6 +82,56 @@ impl TrainWorker {
                 self.notebook = None;
                 self.fail(scope, e)
             }
+        }
+    }
+
+    /// `NotebookLoad`: the file's bytes, from where they are.
+    pub(super) fn notebook_open(
+        &mut self,
+        scope: &WorkerScope<Self>,
+        file: BlobRef,
+        config: NotebookConfig,
+    ) {
+        match file {
+            BlobRef::Bytes(bytes) => self.notebook_load(scope, bytes, config),
+            BlobRef::Stash(key) => scope.send_future(async move {
+                Tick::NotebookFile {
+                    file: stash::get_bytes(&key).await,
+                    config,
+                }
+            }),
+            BlobRef::Url(url) => {
+                let (progress_scope, done_scope, client) =
+                    (scope.clone(), scope.clone(), self.client);
+                crate::web::fetch::fetch_bytes(
+                    &url,
+                    move |got, total| {
+                        if let Some(id) = client {
+                            progress_scope.respond(id, FromWorker::NotebookFetching { got, total });
+                        }
+                    },
+                    move |file| done_scope.send_message(Tick::NotebookFile { file, config }),
+                );
+            }
+        }
+    }
+
+    /// `NotebookResume`: the checkpoint's bytes, then the fit from there.
+    pub(super) fn notebook_resume(
+        &mut self,
+        scope: &WorkerScope<Self>,
+        cell: CellKind,
+        checkpoint: BlobRef,
+    ) {
+        match checkpoint {
+            BlobRef::Bytes(bytes) => self.notebook_fit(scope, cell, Some(bytes)),
+            BlobRef::Stash(key) => scope.send_future(async move {
+                Tick::NotebookResumeFrom {
+                    cell,
+                    checkpoint: stash::get_bytes(&key).await,
+                }
+            }),
+            BlobRef::Url(url) => self.fail(scope, format!("a checkpoint is not fetched ({url})")),
         }
     }
 
@@ -228,16 +280,8 @@ impl TrainWorker {
                         if !session.finished()
                             && let Ok(checkpoint) = session.checkpoint()
                         {
-                            self.respond(
-                                scope,
-                                FromWorker::NotebookCheckpoint {
-                                    cell: *cell,
-                                    epoch,
-                                    checkpoint,
-                                },
-                            );
+                            keep_checkpoint(scope, *cell, epoch, checkpoint);
                         }
-                        self.silent |= self.silent_after == Some(epoch);
                     }
                     Ok(None) => {}
                     Err(e) => failed = Some(e.bilingual()),
@@ -312,4 +356,38 @@ fn finish_fit(
     };
     let summary = model.summary_after_fit(batch);
     Ok((model, result, summary))
+}
+
+/// Keep an epoch's checkpoint where a new worker can read it (the stash), or hand it to the
+/// page where there is no stash; the page hears of it once it is kept.
+fn keep_checkpoint(scope: &WorkerScope<TrainWorker>, cell: CellKind, epoch: usize, bytes: Vec<u8>) {
+    if !stash::available() {
+        scope.send_message(Tick::NotebookCheckpointKept {
+            cell,
+            epoch,
+            checkpoint: BlobRef::Bytes(bytes),
+        });
+        return;
+    }
+    scope.send_future(async move {
+        // One key per fit in this worker's life: the next epoch's replaces it.
+        let key = format!("./__notebook/checkpoint-{}", checkpoint_id());
+        let checkpoint = match stash::put_bytes(&key, &bytes).await {
+            Ok(()) => BlobRef::Stash(key),
+            Err(_) => BlobRef::Bytes(bytes),
+        };
+        Tick::NotebookCheckpointKept {
+            cell,
+            epoch,
+            checkpoint,
+        }
+    });
+}
+
+/// This worker's checkpoint key: random, so that two tabs' fits do not share one.
+fn checkpoint_id() -> u32 {
+    thread_local! {
+        static ID: u32 = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
+    }
+    ID.with(|id| *id)
 }
