@@ -186,7 +186,10 @@ pub struct TableRow {
 /// it belong to the field, `""` is one quote, text after the closing quote is appended), an
 /// empty field or one of pandas' NA words is `NaN`, a UTF-8 BOM at the start is dropped.
 /// Fields after the second are ignored (pandas would stop with an error).
-pub fn read_table(text: &str) -> Vec<TableRow> {
+///
+/// A quote that never closes takes the rest of the file into its field; pandas stops there
+/// with "EOF inside string starting at row N" ([`Table::eof_inside_string`]).
+pub fn read_table(text: &str) -> Table {
     #[derive(PartialEq)]
     enum State {
         StartField,
@@ -252,11 +255,24 @@ pub fn read_table(text: &str) -> Vec<TableRow> {
             }
         }
     }
+    let eof_inside_string = (state == State::InQuoted).then_some(row_line);
     if !field.is_empty() || !fields.is_empty() || state == State::InQuoted {
         fields.push(field);
         end_row(&mut fields, &mut rows, row_line);
     }
-    rows
+    Table {
+        rows,
+        eof_inside_string,
+    }
+}
+
+/// What [`read_table`] read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    pub rows: Vec<TableRow>,
+    /// The line where a quoted field opens that never closes (pandas raises `ParserError:
+    /// EOF inside string` there; we keep the field, to the end of the file).
+    pub eof_inside_string: Option<usize>,
 }
 
 /// A row on its way through the cells (`text` is `None` for pandas' `NaN`).
@@ -287,7 +303,8 @@ fn read_rows(text: &str) -> (ReviewFormat, Vec<Row>, String) {
     }
     let mut rows = Vec::new();
     let mut skipped = Vec::new();
-    for r in read_table(text) {
+    let table = read_table(text);
+    for r in table.rows {
         match r.ratings.trim().parse::<u8>() {
             Ok(rating) => rows.push(Row {
                 text: r.reviews,
@@ -309,6 +326,12 @@ fn read_rows(text: &str) -> (ReviewFormat, Vec<Row>, String) {
         report += &format!(
             ", {} lines without a number rating skipped (first: line {first})",
             skipped.len()
+        );
+    }
+    if let Some(line) = table.eof_inside_string {
+        report += &format!(
+            ", a quote opened on line {line} never closes (pandas stops there: \"EOF inside \
+             string\"; here the rest of the file is that review)"
         );
     }
     (format, rows, report)

@@ -73,7 +73,9 @@ fn mersenne_twister_matches_numpy() {
 fn read_table_reads_as_pandas_does() {
     let rows =
         read_table("\u{feff}5\t좋아요\r\n\n   \n4\t\"따옴표 \"\" 안\t탭\"뒤\n1\t\n2\tNULL\n5\t끝");
+    assert_eq!(rows.eof_inside_string, None);
     let got: Vec<(&str, Option<&str>, usize)> = rows
+        .rows
         .iter()
         .map(|r| (r.ratings.as_str(), r.reviews.as_deref(), r.line))
         .collect();
@@ -199,4 +201,18 @@ fn every_printed_number_equals_colabs() {
     };
     assert_eq!(p.train_shape, shape(&colab["train_shape"]));
     assert_eq!(p.test_shape, shape(&colab["test_shape"]));
+}
+
+#[test]
+fn an_unclosed_quote_takes_the_rest_of_the_file_as_pandas_does() {
+    // pandas' C parser reads a field that opens with `"` up to the closing quote, across
+    // lines; an unclosed one would run to the end of the file, and pandas stops with
+    // "ParserError: EOF inside string starting at row 1". We keep it and say so.
+    let table = read_table("5\t좋아요\n1\t\"따옴표가\n2\t안 닫혔어요\n4\t끝\n");
+    assert_eq!(table.rows.len(), 2);
+    assert_eq!(table.eof_inside_string, Some(2));
+    assert_eq!(
+        table.rows[1].reviews.as_deref(),
+        Some("따옴표가\n2\t안 닫혔어요\n4\t끝\n")
+    );
 }
