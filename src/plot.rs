@@ -155,7 +155,7 @@ impl Frame {
 impl LineChart {
     /// The chart as an `<svg>` element of the given size (CSS pixels).
     pub fn to_svg(&self, width: f32, height: f32) -> String {
-        let (left, right, top, bottom) = (48.0, 12.0, 12.0, 56.0);
+        let (left, right, top, bottom) = (48.0, 20.0, 12.0, 56.0);
         let (pw, ph) = (
             (width - left - right).max(10.0),
             (height - top - bottom).max(10.0),
@@ -633,6 +633,23 @@ mod tests {
     }
 
     #[test]
+    fn the_last_tick_label_fits_inside_the_picture() {
+        // The lecture's length histogram at 200,000 reviews reaches 13,720 tokens: its axis
+        // ends at 15000, whose label is centred on the plot's right edge.
+        let hist = BarChart::histogram(&[5, 0, 1], 0.0, 15_000.0, "length", "count");
+        let svg = hist.to_svg(560.0, 260.0);
+        let at = svg.find(">15000<").expect("a 15000 tick");
+        let x: f32 = svg[..at]
+            .rsplit("x=\"")
+            .next()
+            .and_then(|s| s.split('"').next())
+            .and_then(|s| s.parse().ok())
+            .unwrap();
+        // Five digits at 11 px are about 32 px wide, centred on x.
+        assert!(x + 16.0 <= 560.0, "{x}");
+    }
+
+    #[test]
     fn a_marker_label_at_the_right_edge_stays_inside() {
         let mut hist = BarChart::histogram(&[3, 1, 2], 0.0, 60.0, "length", "count");
         hist.marker = Some((60.0, "max_len = 60".into()));
@@ -906,7 +923,7 @@ impl BarChart {
     /// The chart as an `<svg>` element; each bar is a `rect class="bar"` with its count in
     /// `data-count` (and a hover title).
     pub fn to_svg(&self, width: f32, height: f32) -> String {
-        let (left, right, top, bottom) = (56.0, 12.0, 12.0, 56.0);
+        let (left, right, top, bottom) = (56.0, 28.0, 12.0, 56.0);
         let (pw, ph) = (
             (width - left - right).max(10.0),
             (height - top - bottom).max(10.0),
