@@ -258,7 +258,12 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
             batch,
             batches,
         } => phase.update(|p| {
-            if let Phase::Fitting { cell, .. } = *p {
+            // A batch report can come after its epoch's line; the status does not step back.
+            if let Phase::Fitting {
+                cell, epoch: now, ..
+            } = *p
+                && epoch >= now
+            {
                 *p = Phase::Fitting {
                     cell,
                     epoch,

@@ -544,6 +544,8 @@ pub struct TrainWorker {
     silent: bool,
     /// [`ToWorker::FallSilentForTest`]'s epoch, until the notebook fit reaches it.
     silent_after: Option<usize>,
+    /// That epoch was reached: no more work (its checkpoint is still reported, then silence).
+    frozen: bool,
 }
 
 pub enum Tick {
@@ -808,6 +810,7 @@ impl Worker for TrainWorker {
             bench: None,
             silent: false,
             silent_after: None,
+            frozen: false,
         }
     }
 
@@ -855,6 +858,7 @@ impl Worker for TrainWorker {
                 self.silent |= self.silent_after == Some(epoch);
                 return;
             }
+            Tick::Slice if self.frozen => return,
             Tick::Slice => {}
         }
         if self.bench.is_some() {

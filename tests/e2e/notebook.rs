@@ -216,12 +216,38 @@ async fn a_silent_worker_is_noticed_and_the_fit_resumes_from_its_last_epoch() {
     let note = text_of(&client, "#nb-stopped").await;
     assert!(note.contains("아무 말이 없습니다"), "{note}");
     assert!(note.contains("마지막으로 끝난 에폭(1)"), "{note}");
+    // The status followed the log: epoch 1's line was printed, so epoch 2 was under way.
+    assert!(note.contains("GRU 2번째 에폭"), "{note}");
     let log = text_of(&client, "#nb-fit-log").await;
     assert!(log.starts_with("Epoch 1/15\n"), "{log}");
     assert!(!log.contains("Epoch 2/15"), "{log}");
     let button = text_of(&client, "#nb-resume").await;
     assert!(button.contains("에폭 2부터"), "{button}");
+    client
+        .execute(
+            "document.querySelector('#nb-stopped').scrollIntoView({block: 'center'})",
+            vec![],
+        )
+        .await
+        .unwrap();
     screenshot(&client, "notebook-11-stopped-ko-1280.png").await;
+    client.set_window_size(390, 1800).await.unwrap();
+    click(&client, "#lang-en").await;
+    eventually_within("the English note", Duration::from_secs(10), || async {
+        text_of(&client, "#nb-stopped")
+            .await
+            .contains("has said nothing")
+    })
+    .await;
+    client
+        .execute(
+            "document.querySelector('#nb-stopped').scrollIntoView({block: 'center'})",
+            vec![],
+        )
+        .await
+        .unwrap();
+    screenshot(&client, "notebook-11-stopped-en-390.png").await;
+    client.set_window_size(1280, 1800).await.unwrap();
     click(&client, "#nb-resume").await;
     eventually_within("the fit goes on", Duration::from_secs(120), || async {
         text_of(&client, "#nb-fit-log").await.contains("Epoch 2/15")

@@ -282,6 +282,8 @@ impl TrainWorker {
                         {
                             keep_checkpoint(scope, *cell, epoch, checkpoint);
                         }
+                        // The test hook: no more batches after this epoch.
+                        self.frozen |= self.silent_after == Some(epoch);
                     }
                     Ok(None) => {}
                     Err(e) => failed = Some(e.bilingual()),
