@@ -328,31 +328,28 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
             });
             error.set(Some(message));
         }
-        FromWorker::Crashed { message } => {
-            if matches!(phase.get_untracked(), Phase::Fitting { .. }) {
-                crashed.set_value(Some(message));
-            } else {
-                phase.set(Phase::Empty);
-                error.set(Some(format!(
-                    "노트북의 워커가 멈췄습니다: {message}. 파일을 다시 불러오세요 · the notebook's worker crashed: {message}. Fetch or pick the file again."
-                )));
-                bridge.set_value(None);
-                segmenter.reset();
-            }
-        }
+        // Handled after the message, outside the dead worker's bridge (see `on_message`).
+        FromWorker::Crashed { message } => crashed.set_value(Some(message)),
         _ => {}
     };
     // A worker that traps says so on the fault channel; one that stops answering is noticed
     // by its silence. Either way the fit can go on in a new worker from its last epoch.
     let stopped = move |why: String| {
-        let Phase::Fitting { cell, epoch, .. } = phase.get_untracked() else {
-            return;
-        };
         if let Some(worker) = super::peer_ports::worker_of(worker_tag.get_value()) {
             worker.terminate();
         }
         bridge.set_value(None);
         segmenter.reset();
+        let Phase::Fitting { cell, epoch, .. } = phase.get_untracked() else {
+            // Not fitting: the worker's data went with it; the file is loaded again.
+            phase.set(Phase::Empty);
+            error.set(Some(format!(
+                "{} 파일을 다시 불러오세요 · {} Fetch or pick the file again.",
+                super::i18n::pick(&why, super::i18n::Lang::Ko),
+                super::i18n::pick(&why, super::i18n::Lang::En)
+            )));
+            return;
+        };
         queue.set(Vec::new());
         phase.set(Phase::Stopped { cell, epoch });
         let kept = checkpoint.with_value(|c| c.as_ref().filter(|c| c.0 == cell).map(|c| c.1));
