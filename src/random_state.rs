@@ -19,55 +19,24 @@
 //! assert_eq!(train, vec![0, 7, 2, 9, 4, 3, 6]);
 //! ```
 
-/// Words of MT19937's state.
-const N: usize = 624;
-const M: usize = 397;
-const MATRIX_A: u32 = 0x9908_b0df;
-const UPPER_MASK: u32 = 0x8000_0000;
-const LOWER_MASK: u32 = 0x7fff_ffff;
-
 /// `np.random.RandomState(seed)`: MT19937 seeded as numpy's `_legacy_seeding` seeds an
-/// integer (Matsumoto and Nishimura's `init_genrand`).
+/// integer (Matsumoto and Nishimura's `init_genrand`; the generator is `rand_mt`'s).
 #[derive(Clone)]
 pub struct RandomState {
-    key: [u32; N],
-    pos: usize,
+    mt: Box<rand_mt::Mt>,
 }
 
 impl RandomState {
     /// numpy accepts seeds 0 to 2³²−1; the page's seed field is a `u32`.
     pub fn new(seed: u32) -> Self {
-        let mut key = [0u32; N];
-        key[0] = seed;
-        for i in 1..N {
-            let prev = key[i - 1];
-            key[i] = 1_812_433_253u32
-                .wrapping_mul(prev ^ (prev >> 30))
-                .wrapping_add(i as u32);
+        Self {
+            mt: Box::new(rand_mt::Mt::new(seed)),
         }
-        Self { key, pos: N }
     }
 
     /// The next tempered 32-bit output (`genrand_int32`).
     pub fn next_u32(&mut self) -> u32 {
-        if self.pos == N {
-            self.generate();
-        }
-        let mut y = self.key[self.pos];
-        self.pos += 1;
-        y ^= y >> 11;
-        y ^= (y << 7) & 0x9d2c_5680;
-        y ^= (y << 15) & 0xefc6_0000;
-        y ^ (y >> 18)
-    }
-
-    fn generate(&mut self) {
-        let mag = |y: u32| if y & 1 == 1 { MATRIX_A } else { 0 };
-        for i in 0..N {
-            let y = (self.key[i] & UPPER_MASK) | (self.key[(i + 1) % N] & LOWER_MASK);
-            self.key[i] = self.key[(i + M) % N] ^ (y >> 1) ^ mag(y);
-        }
-        self.pos = 0;
+        self.mt.next_u32()
     }
 
     /// numpy's `random_interval(max)`: uniform on `0..=max` by rejection under the smallest
