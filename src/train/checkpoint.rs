@@ -68,27 +68,25 @@ pub fn save(
             "a checkpoint is taken between epochs, not in the middle of one".into(),
         ));
     }
-    let mut tensors: Vec<(String, Vec<f32>, Vec<usize>)> = Vec::new();
+    // Each tensor goes to little-endian bytes at once: the file is built from one copy.
+    let le = |values: &[f32]| -> Vec<u8> { values.iter().flat_map(|x| x.to_le_bytes()).collect() };
+    let mut tensors: Vec<(String, Vec<u8>, Vec<usize>)> = Vec::new();
     for (name, var) in model.trainable_variables() {
         let values = var.as_tensor().flatten_all()?.to_vec1::<f32>()?;
-        tensors.push((format!("model/{name}"), values, var.dims().to_vec()));
+        tensors.push((format!("model/{name}"), le(&values), var.dims().to_vec()));
     }
     for (name, first, second) in optimizer.slot_values() {
-        tensors.push((format!("first/{name}"), first.to_vec(), vec![first.len()]));
+        tensors.push((format!("first/{name}"), le(first), vec![first.len()]));
         // RMSprop and SGD leave the second slot at zero: not saved, a quarter less to keep.
         if second.iter().any(|&v| v != 0.0) {
-            tensors.push((
-                format!("second/{name}"),
-                second.to_vec(),
-                vec![second.len()],
-            ));
+            tensors.push((format!("second/{name}"), le(second), vec![second.len()]));
         }
     }
     let (state, best) = early.state();
     if let Some(best) = best {
         for (name, t) in best {
             let values = t.flatten_all()?.to_vec1::<f32>()?;
-            tensors.push((format!("best/{name}"), values, t.dims().to_vec()));
+            tensors.push((format!("best/{name}"), le(&values), t.dims().to_vec()));
         }
     }
     let metadata = HashMap::from([
@@ -97,11 +95,7 @@ pub fn save(
         ("history".to_string(), json(&trainer.history)?),
         ("early".to_string(), json(&state)?),
     ]);
-    let bytes: Vec<(String, Vec<u8>, Vec<usize>)> = tensors
-        .into_iter()
-        .map(|(n, v, shape)| (n, v.iter().flat_map(|x| x.to_le_bytes()).collect(), shape))
-        .collect();
-    let views = bytes
+    let views = tensors
         .iter()
         .map(|(n, b, shape)| {
             safetensors::tensor::TensorView::new(safetensors::Dtype::F32, shape.clone(), b)

@@ -269,12 +269,6 @@ impl TrainWorker {
                     Ok(Some(logs)) => {
                         let epoch = logs.epoch;
                         self.respond(scope, FromWorker::SentimentEpoch { logs });
-                        self.respond(
-                            scope,
-                            FromWorker::WorkerMemory {
-                                wasm_bytes: super::wasm_memory_bytes(),
-                            },
-                        );
                         // What a new worker needs to take the fit up from here, should this
                         // one stop answering during the next epoch.
                         if !session.finished()
@@ -282,6 +276,13 @@ impl TrainWorker {
                         {
                             keep_checkpoint(scope, *cell, epoch, checkpoint);
                         }
+                        // Measured after the checkpoint was built, the epoch's largest need.
+                        self.respond(
+                            scope,
+                            FromWorker::WorkerMemory {
+                                wasm_bytes: super::wasm_memory_bytes(),
+                            },
+                        );
                         // The test hook: no more batches after this epoch.
                         self.frozen |= self.silent_after == Some(epoch);
                     }
