@@ -105,9 +105,10 @@ def lecture(path, max_len=60, num_words=8000, random_state=42):
     out["value_counts_order"] = [int(k) for k in train_data['label'].value_counts().index]
     train_data['reviews'] = train_data['reviews'].str.replace("[^ㄱ-ㅎㅏ-ㅣ가-힣 ]", "", regex=True)
     train_data['reviews'].replace('', np.nan, inplace=True)
-    out["cleaned_head"] = [None if pd.isna(v) else v for v in train_data['reviews'][:5]]
     before = len(train_data)
     train_data = train_data.dropna(how='any')
+    # The cell ends with train_data['reviews'][:5]: pandas' index and the cleaned review.
+    out["cleaned_head"] = [[int(i), v] for i, v in train_data['reviews'][:5].items()]
     out["train_dropped"] = before - len(train_data)
     test_data.drop_duplicates(subset=['reviews'], inplace=True)
     test_data['reviews'] = test_data['reviews'].str.replace("[^ㄱ-ㅎㅏ-ㅣ가-힣 ]", "", regex=True)

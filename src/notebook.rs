@@ -129,8 +129,9 @@ pub struct Loaded {
     pub split: (usize, usize),
     /// `train_data['label'].value_counts()` before the cleaning: [label 0, label 1].
     pub train_label_counts: [usize; 2],
-    /// `train_data['reviews'][:5]` after the cleaning (`None`: pandas' `NaN`, dropped).
-    pub cleaned_head: Vec<Option<String>>,
+    /// `train_data['reviews'][:5]` after the cleaning and `dropna`, with pandas' index (the
+    /// row's place in `total_data`, kept through `drop_duplicates` and the split).
+    pub cleaned_head: Vec<(usize, String)>,
     /// Training rows `dropna` removed (empty after the cleaning, or `NaN` from the start).
     pub train_dropped: usize,
     /// Test rows `dropna` removed.
@@ -343,11 +344,13 @@ pub fn load(text: &str, config: &NotebookConfig) -> Result<Loaded, NotebookError
     let (format, mut rows, report) = read_rows(text);
     let file_reviews = rows.len();
     rows.truncate(config.sample.max(1));
+    // pandas' RangeIndex: each row keeps its number through drop_duplicates and the split.
+    let mut rows: Vec<(usize, Row)> = rows.into_iter().enumerate().collect();
     let total = rows.len();
     let head = rows
         .iter()
         .take(5)
-        .map(|r| HeadRow {
+        .map(|(_, r)| HeadRow {
             ratings: r.rating,
             reviews: r.text.clone(),
             label: r.label,
@@ -355,35 +358,35 @@ pub fn load(text: &str, config: &NotebookConfig) -> Result<Loaded, NotebookError
         .collect();
     // drop_duplicates keeps the first of each review; NaN equals NaN there.
     let mut seen = std::collections::HashSet::new();
-    rows.retain(|r| seen.insert(r.text.clone()));
+    rows.retain(|(_, r)| seen.insert(r.text.clone()));
     let unique = rows.len();
     let (train_rows, test_rows) =
         crate::random_state::train_test_split_indices(rows.len(), config.test_size, config.seed);
-    let mut rows: Vec<Option<Row>> = rows.into_iter().map(Some).collect();
-    let mut take = |indices: Vec<usize>| -> Vec<Row> {
+    let mut rows: Vec<Option<(usize, Row)>> = rows.into_iter().map(Some).collect();
+    let mut take = |indices: Vec<usize>| -> Vec<(usize, Row)> {
         indices.into_iter().filter_map(|i| rows[i].take()).collect()
     };
     let (train, test) = (take(train_rows), take(test_rows));
     let split = (train.len(), test.len());
     let mut train_label_counts = [0usize; 2];
-    for r in &train {
+    for (_, r) in &train {
         train_label_counts[usize::from(r.label.min(1))] += 1;
     }
     // str.replace("[^ㄱ-ㅎㅏ-ㅣ가-힣 ]", "", regex=True), then replace('', np.nan) + dropna:
     // only the empty string is dropped; a review of spaces stays.
-    let clean = |rows: Vec<Row>| -> (Vec<Option<String>>, Vec<Review>, usize) {
+    let clean = |rows: Vec<(usize, Row)>| -> (Vec<(usize, String)>, Vec<Review>, usize) {
         let n = rows.len();
         let mut head = Vec::new();
         let mut kept = Vec::new();
-        for r in rows {
+        for (index, r) in rows {
             let cleaned = r.text.as_deref().map(clean_korean);
-            if head.len() < 5 {
-                head.push(cleaned.clone());
-            }
             // The kept review is the original text: the segmenter cleans it the same way.
             if let (Some(c), Some(text)) = (cleaned, r.text)
                 && !c.is_empty()
             {
+                if head.len() < 5 {
+                    head.push((index, c));
+                }
                 kept.push(Review {
                     text,
                     label: r.label,

@@ -45,12 +45,12 @@ fn load_reads_the_head_labels_drops_duplicates_splits_and_cleans() {
     assert_eq!(loaded.emptied(), 1);
     assert_eq!(loaded.train.len() + loaded.test.len(), 34);
     assert_eq!(loaded.train_label_counts.iter().sum::<usize>(), 26);
-    assert!(loaded.cleaned_head.iter().all(|c| {
-        c.as_deref()
-            .unwrap()
-            .chars()
-            .all(|ch| ch == ' ' || ('가'..='힣').contains(&ch))
-    }));
+    assert!(
+        loaded
+            .cleaned_head
+            .iter()
+            .all(|(_, c)| c.chars().all(|ch| ch == ' ' || ('가'..='힣').contains(&ch)))
+    );
     // The same seed, the same split.
     let again = load(&file(), &NotebookConfig::new(Lecture::Eleven)).unwrap();
     assert_eq!(again.train, loaded.train);

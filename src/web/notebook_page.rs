@@ -138,6 +138,22 @@ fn comparison_chart(runs: &[RunResult]) -> String {
     .to_svg(560.0, 260.0)
 }
 
+/// A pandas `Series` as Colab prints it: the index padded to one width, four spaces, the
+/// value, then the name and dtype.
+fn series_head(rows: &[(usize, String)], name: &str) -> String {
+    let width = rows
+        .iter()
+        .map(|(i, _)| i.to_string().len())
+        .max()
+        .unwrap_or(1);
+    let mut out: Vec<String> = rows
+        .iter()
+        .map(|(i, v)| format!("{i:<width$}    {v}"))
+        .collect();
+    out.push(format!("Name: {name}, dtype: object"));
+    out.join("\n")
+}
+
 /// One notebook cell: its code and, below, its output (or nothing yet).
 #[component]
 fn Cell(id: &'static str, code: Signal<String>, children: Children) -> impl IntoView {
@@ -597,7 +613,7 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
                         <pre class="nb-out">{format!("   label  count\n0      0  {:>5}\n1      1  {:>5}", l.train_label_counts[0], l.train_label_counts[1])}</pre>
                     </Cell>
                     <Cell id="nb-cell-clean" code=code("train_data['reviews'] = train_data['reviews'].str.replace(\"[^ㄱ-ㅎㅏ-ㅣ가-힣 ]\", \"\", regex=True)\ntrain_data['reviews'].replace('', np.nan, inplace=True)\ntrain_data = train_data.dropna(how='any')\ntest_data['reviews'] = test_data['reviews'].str.replace(\"[^ㄱ-ㅎㅏ-ㅣ가-힣 ]\", \"\", regex=True)\ntest_data['reviews'].replace('', np.nan, inplace=True)\ntest_data = test_data.dropna(how='any')\ntrain_data['reviews'][:5]".into())>
-                        <pre class="nb-out" id="nb-cleaned">{l.cleaned_head.iter().enumerate().map(|(i, c)| format!("{i}    {}", c.as_deref().unwrap_or("NaN"))).collect::<Vec<_>>().join("\n")}{move || format!("\n({})", super::i18n::pick(&format!("dropna: 훈련 {}행, 테스트 {}행 삭제 (정제 후 빈 문자열만; 공백만 남은 리뷰는 Colab처럼 남습니다) · dropna removed {} training and {} test rows (only reviews left as the empty string; a review of spaces stays, as in Colab)", l.train_dropped, l.test_dropped, l.train_dropped, l.test_dropped), super::i18n::lang()))}</pre>
+                        <pre class="nb-out" id="nb-cleaned">{series_head(&l.cleaned_head, "reviews")}{move || format!("\n({})", super::i18n::pick(&format!("dropna: 훈련 {}행, 테스트 {}행 삭제 (정제 후 빈 문자열만; 공백만 남은 리뷰는 Colab처럼 남습니다) · dropna removed {} training and {} test rows (only reviews left as the empty string; a review of spaces stays, as in Colab)", l.train_dropped, l.test_dropped, l.train_dropped, l.test_dropped), super::i18n::lang()))}</pre>
                     </Cell>
                 }
             })}
