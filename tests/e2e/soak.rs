@@ -255,7 +255,11 @@ async fn notebook_soak() {
         "epochs": epochs.len(),
         "test_accuracy": text_of(&client, "#nb-test-acc").await,
         "long_tasks_ms_before_the_file": before.iter().map(|t| t.1).collect::<Vec<_>>(),
-        "long_tasks_ms_after_the_file": after.iter().map(|t| t.1).collect::<Vec<_>>(),
+        // [ms after the file was asked for, duration ms]: where in the run each one was.
+        "long_tasks_ms_after_the_file": after
+            .iter()
+            .map(|t| [(t.0 - clicked).round(), t.1])
+            .collect::<Vec<_>>(),
         "renderer_rss_mb_end": renderer_kb / 1024,
         "chromium_rss_mb_end": chromium_kb / 1024,
     });
