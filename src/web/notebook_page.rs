@@ -431,6 +431,17 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
     ) {
         on_cleanup(move || handle.clear());
     }
+    let cannot_read = move |e: String| {
+        phase.set(Phase::Empty);
+        error.set(Some(e));
+    };
+    // The file and settings into this worker (a new one when the last one stopped).
+    let load_into_worker = move |file: BlobRef, config: NotebookConfig| {
+        if bridge.with_value(Option::is_none) {
+            bridge.set_value(Some(spawn()));
+        }
+        segmenter.send(ToWorker::NotebookLoad { file, config }, send, cannot_read);
+    };
     let resume = move || {
         let Some((file, config)) = last_load.get_value() else {
             return;
@@ -448,17 +459,7 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
         stop_note.set(None);
         error.set(None);
         phase.set(Phase::Segmenting(0, 0));
-        if bridge.with_value(Option::is_none) {
-            bridge.set_value(Some(spawn()));
-        }
-        segmenter.send(
-            ToWorker::NotebookLoad { file, config },
-            send,
-            move |m: String| {
-                phase.set(Phase::Empty);
-                error.set(Some(m))
-            },
-        );
+        load_into_worker(file, config);
     };
     let start = move |file: BlobRef| {
         loaded.set(None);
@@ -478,21 +479,7 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
         };
         // Kept for a new worker, should this one stop.
         last_load.set_value(Some((file.clone(), config.clone())));
-        if bridge.with_value(Option::is_none) {
-            bridge.set_value(Some(spawn()));
-        }
-        segmenter.send(
-            ToWorker::NotebookLoad { file, config },
-            send,
-            move |m: String| {
-                phase.set(Phase::Empty);
-                error.set(Some(m))
-            },
-        );
-    };
-    let cannot_read = move |e: String| {
-        phase.set(Phase::Empty);
-        error.set(Some(e));
+        load_into_worker(file, config);
     };
     // The file goes to the worker without passing through this thread: the worker fetches
     // the address itself, and a picked file goes through the stash (the browser copies it).

@@ -21,6 +21,17 @@ async fn wait_ready(client: &Client, what: &str, seconds: u64) {
     .await;
 }
 
+/// Bring `css` to the middle of the window (for a screenshot of it).
+async fn scroll_to(client: &Client, css: &str) {
+    client
+        .execute(
+            "document.querySelector(arguments[0]).scrollIntoView({block: 'center'})",
+            vec![css.into()],
+        )
+        .await
+        .unwrap();
+}
+
 /// Load the test file and wait for every cell up to `pad_sequences`.
 async fn run_to_padding(client: &Client, url: &str) {
     set_field(client, "#nb-url", url).await;
@@ -223,13 +234,7 @@ async fn a_silent_worker_is_noticed_and_the_fit_resumes_from_its_last_epoch() {
     assert!(!log.contains("Epoch 2/15"), "{log}");
     let button = text_of(&client, "#nb-resume").await;
     assert!(button.contains("에폭 2부터"), "{button}");
-    client
-        .execute(
-            "document.querySelector('#nb-stopped').scrollIntoView({block: 'center'})",
-            vec![],
-        )
-        .await
-        .unwrap();
+    scroll_to(&client, "#nb-stopped").await;
     screenshot(&client, "notebook-11-stopped-ko-1280.png").await;
     client.set_window_size(390, 1800).await.unwrap();
     click(&client, "#lang-en").await;
@@ -239,13 +244,7 @@ async fn a_silent_worker_is_noticed_and_the_fit_resumes_from_its_last_epoch() {
             .contains("has said nothing")
     })
     .await;
-    client
-        .execute(
-            "document.querySelector('#nb-stopped').scrollIntoView({block: 'center'})",
-            vec![],
-        )
-        .await
-        .unwrap();
+    scroll_to(&client, "#nb-stopped").await;
     screenshot(&client, "notebook-11-stopped-en-390.png").await;
     client.set_window_size(1280, 1800).await.unwrap();
     click(&client, "#nb-resume").await;

@@ -717,33 +717,17 @@ fn soak(args: &[String]) -> Result {
     run(dist_build(&site))?;
     let worker = if threads { "threads" } else { "plain" };
     println!("==> lecture {lecture} on {reviews} generated reviews ({worker} worker)");
-    let out = cargo(&[
-        "test",
-        "-p",
-        "rnn-playground",
-        "--features",
-        "e2e",
-        "--test",
-        "e2e",
-        "--",
-        "soak::notebook_soak",
-        "--exact",
-        "--nocapture",
-    ])
-    .env("RNN_PLAYGROUND_SITE", &site)
-    .env(
-        "NOTEBOOK_SOAK",
-        format!(
-            "{lecture} {reviews} {}",
-            if threads { "threads" } else { "" }
-        ),
-    )
-    .env("CHROME", &browser.chrome)
-    .env("CHROMEDRIVER", &browser.chromedriver)
-    .env("TMPDIR", browser_tmp()?)
-    .stderr(std::process::Stdio::inherit())
-    .output()
-    .map_err(|e| format!("cannot run the soak: {e}"))?;
+    let out = page_run("soak::notebook_soak", &site, &browser)?
+        .env(
+            "NOTEBOOK_SOAK",
+            format!(
+                "{lecture} {reviews} {}",
+                if threads { "threads" } else { "" }
+            ),
+        )
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run the soak: {e}"))?;
     let stdout = String::from_utf8_lossy(&out.stdout);
     let parse = |prefix: &str| -> Vec<serde_json::Value> {
         stdout
@@ -860,27 +844,11 @@ fn bench(args: &[String]) -> Result {
     println!("==> wasm data-parallel benchmark (the site's #/bench page, 1 and 2 workers)");
     let site = root().join("target").join("bench-site");
     run(dist_build(&site))?;
-    let out = cargo(&[
-        "test",
-        "-p",
-        "rnn-playground",
-        "--features",
-        "e2e",
-        "--test",
-        "e2e",
-        "--",
-        "bench_workers::bench_workers",
-        "--exact",
-        "--nocapture",
-    ])
-    .env("RNN_PLAYGROUND_SITE", &site)
-    .env("BENCH_WORKERS", if quick { "quick" } else { "full" })
-    .env("CHROME", &browser.chrome)
-    .env("CHROMEDRIVER", &browser.chromedriver)
-    .env("TMPDIR", browser_tmp()?)
-    .stderr(std::process::Stdio::inherit())
-    .output()
-    .map_err(|e| format!("cannot run the data-parallel benchmark: {e}"))?;
+    let out = page_run("bench_workers::bench_workers", &site, &browser)?
+        .env("BENCH_WORKERS", if quick { "quick" } else { "full" })
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run the data-parallel benchmark: {e}"))?;
     if !out.status.success() {
         return Err(format!(
             "the data-parallel benchmark failed:\n{}",
@@ -1284,6 +1252,29 @@ fn ensure_browser() -> Result<Browser> {
 /// 5–150 MB in `$TMPDIR` for every session that chromedriver ends by killing it (412 of them,
 /// 3 GB, had piled up in /tmp here): the browser steps get their own directory under
 /// `target/`, emptied before each step and removed after the last.
+/// One of the page runs in tests/e2e.rs that are benchmarks, not tests (`bench_workers`,
+/// `soak`): on the site in `site`, in headless Chromium, its output captured.
+fn page_run(test: &str, site: &std::path::Path, browser: &Browser) -> Result<Command> {
+    let mut cmd = cargo(&[
+        "test",
+        "-p",
+        "rnn-playground",
+        "--features",
+        "e2e",
+        "--test",
+        "e2e",
+        "--",
+        test,
+        "--exact",
+        "--nocapture",
+    ]);
+    cmd.env("RNN_PLAYGROUND_SITE", site)
+        .env("CHROME", &browser.chrome)
+        .env("CHROMEDRIVER", &browser.chromedriver)
+        .env("TMPDIR", browser_tmp()?);
+    Ok(cmd)
+}
+
 fn browser_tmp() -> Result<PathBuf> {
     let dir = root().join("target").join("browser-tmp");
     let _ = std::fs::remove_dir_all(&dir);
