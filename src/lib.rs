@@ -21,6 +21,7 @@
 pub mod bench;
 pub mod ensemble;
 pub mod generate;
+pub mod keras;
 pub mod lab;
 pub mod lecture;
 pub mod limits;

@@ -84,6 +84,7 @@ pub fn describe(config: &ShapesConfig) -> Result<ShapesView> {
             | LayerConfig::Dense { units, .. }
             | LayerConfig::TimeDistributed { units, .. } => *units,
             LayerConfig::Flatten
+            | LayerConfig::Dropout { .. }
             | LayerConfig::GlobalAveragePooling1D
             | LayerConfig::GlobalMaxPooling1D
             | LayerConfig::AttentionPooling1D => 1,

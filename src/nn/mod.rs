@@ -47,7 +47,8 @@ pub use pooling::GlobalPooling;
 pub use rnn::{CellKind, Gates, Recurrent, RnnOutput, RnnState, reverse_time};
 pub use row_gradient::{GatheredRows, RowGradient};
 pub use sequential::{
-    Layer, LayerConfig, MODEL_FORMAT, MODEL_JSON_KEY, ModelExtras, ModelOutput, Sequential,
+    CompileConfig, DEFAULT_NAME, Layer, LayerConfig, MODEL_FORMAT, MODEL_JSON_KEY, ModelExtras,
+    ModelFile, ModelOutput, Sequential,
 };
 pub use storage::Storage;
 pub use summary::SummaryOptions;

@@ -77,6 +77,9 @@ pub enum LayerConfig {
     /// Attention pooling ([`super::AttentionPooling`]; not a Keras built-in): the softmax-
     /// weighted mean of a sequence's real steps, the weights learned.
     AttentionPooling1D,
+    /// `Dropout(rate)`: the identity at inference, which is all this model computes with it
+    /// (it is kept so that a Keras model's summary and file keep their layers).
+    Dropout { rate: f64 },
 }
 
 fn yes() -> bool {
@@ -108,6 +111,8 @@ pub enum Layer {
     Flatten,
     GlobalPooling(GlobalPooling),
     AttentionPooling(AttentionPooling),
+    /// Keras' `Dropout`, the identity here (see [`LayerConfig::Dropout`]).
+    Dropout(f64),
 }
 
 impl Layer {
@@ -119,6 +124,7 @@ impl Layer {
             Layer::Dense(_) => "Dense".into(),
             Layer::TimeDistributed(_) => "TimeDistributed".into(),
             Layer::Flatten => "Flatten".into(),
+            Layer::Dropout(_) => "Dropout".into(),
             Layer::GlobalPooling(p) => p.keras_name().into(),
             Layer::AttentionPooling(_) => "AttentionPooling1D".into(),
         }
@@ -132,6 +138,7 @@ impl Layer {
             Layer::Dense(_) => "dense",
             Layer::TimeDistributed(_) => "time_distributed",
             Layer::Flatten => "flatten",
+            Layer::Dropout(_) => "dropout",
             Layer::GlobalPooling(p) => p.snake_name(),
             Layer::AttentionPooling(_) => "attention_pooling1d",
         }
@@ -143,7 +150,7 @@ impl Layer {
             Layer::Recurrent(r) => r.param_count(),
             Layer::Bidirectional(b) => b.param_count(),
             Layer::Dense(d) | Layer::TimeDistributed(d) => d.param_count(),
-            Layer::Flatten | Layer::GlobalPooling(_) => 0,
+            Layer::Flatten | Layer::GlobalPooling(_) | Layer::Dropout(_) => 0,
             Layer::AttentionPooling(a) => a.param_count(),
         }
     }
@@ -176,7 +183,7 @@ impl Layer {
                 }
             }
             Layer::AttentionPooling(a) => out.push(("kernel".into(), a.kernel.clone())),
-            Layer::Flatten | Layer::GlobalPooling(_) => {}
+            Layer::Flatten | Layer::GlobalPooling(_) | Layer::Dropout(_) => {}
         }
         out
     }
@@ -196,6 +203,8 @@ pub struct Sequential {
     /// Share the padding prefix of pre-padded batches ([`super::padding_prefix`]); on unless
     /// a benchmark turns it off to compare.
     share_padding: bool,
+    /// The model's name (`Model: "sequential"` in the summary); a Keras file brings its own.
+    name: String,
 }
 
 /// What the forward pass gives: probabilities, and the logits of a final softmax/sigmoid
@@ -345,6 +354,15 @@ impl Sequential {
                     has_time = false;
                     Layer::Flatten
                 }
+                LayerConfig::Dropout { rate } => {
+                    if !(0.0..1.0).contains(rate) {
+                        return Err(NnError::Config(format!(
+                            "Dropout's rate must be in [0, 1), not {rate}"
+                        )));
+                    }
+                    need("Dropout")?;
+                    Layer::Dropout(*rate)
+                }
                 LayerConfig::GlobalAveragePooling1D
                 | LayerConfig::GlobalMaxPooling1D
                 | LayerConfig::AttentionPooling1D => {
@@ -393,6 +411,7 @@ impl Sequential {
             input_length,
             input_features,
             share_padding: true,
+            name: DEFAULT_NAME.into(),
         })
     }
 
@@ -415,6 +434,54 @@ impl Sequential {
                 _ => {}
             }
         }
+    }
+
+    /// The model's name, as the summary prints it.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Name the model and its layers as a Keras file names them (`sequential_3`,
+    /// `embedding_1`, …): the summary prints these names and the weights are stored under
+    /// them. Layer names must be unique, non-empty and free of `/`.
+    pub fn set_names(&mut self, model: &str, layers: &[String]) -> Result<()> {
+        if layers.len() != self.layers.len() {
+            return Err(NnError::Config(format!(
+                "{} layer names for {} layers",
+                layers.len(),
+                self.layers.len()
+            )));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for name in layers {
+            if name.is_empty() || name.contains('/') || !seen.insert(name) {
+                return Err(NnError::Config(format!(
+                    "layer name {name:?}: names must be unique, non-empty and without '/'"
+                )));
+            }
+        }
+        if model.is_empty() {
+            return Err(NnError::Config("the model needs a name".into()));
+        }
+        for ((old, _), new) in self.layers.iter_mut().zip(layers) {
+            *old = new.clone();
+        }
+        self.name = model.to_string();
+        Ok(())
+    }
+
+    /// The layer names when they differ from the ones [`Sequential::from_config`] gives.
+    fn custom_layer_names(&self) -> Option<Vec<String>> {
+        let fresh = Self::from_config_with_input(
+            &self.configs,
+            self.input_length,
+            self.input_features,
+            0,
+        )
+        .ok()?;
+        let names: Vec<String> = self.layers.iter().map(|(n, _)| n.clone()).collect();
+        let default: Vec<&String> = fresh.layers.iter().map(|(n, _)| n).collect();
+        (names.iter().collect::<Vec<_>>() != default).then_some(names)
     }
 
     pub fn layers(&self) -> &[(String, Layer)] {
@@ -614,6 +681,8 @@ impl Sequential {
                     d.activation.apply(&z)?
                 }
                 Layer::Flatten => x.flatten_from(1)?,
+                // Inference (and this model's training) without dropout.
+                Layer::Dropout(_) => x,
                 // Pooling reads the mask (or not) and takes the time axis with it.
                 Layer::GlobalPooling(p) => p.forward(&x, mask.take().as_ref())?,
                 Layer::AttentionPooling(a) => a.forward(&x, mask.take().as_ref())?,
@@ -654,6 +723,7 @@ impl Sequential {
                     Layer::GlobalPooling(_) | Layer::AttentionPooling(_) => {
                         (flat.unwrap_or(0), false)
                     }
+                    Layer::Dropout(_) => (flat.unwrap_or(0), has_time),
                 };
                 has_time = time;
                 flat = Some(units);
@@ -692,7 +762,7 @@ impl Sequential {
                 )
             })
             .collect();
-        super::summary::render(&rows, self.param_count(), options)
+        super::summary::render(&self.name, &rows, self.param_count(), options)
     }
 
     /// tf-keras' (Keras 2's) `model.summary()`: the `____`/`====` table (`--style keras2`).
@@ -700,7 +770,7 @@ impl Sequential {
         const WIDTH: usize = 65;
         let positions = [29, 55, 65];
         let mut out = String::new();
-        out.push_str("Model: \"sequential\"\n");
+        out.push_str(&format!("Model: \"{}\"\n", self.name));
         out.push_str(&"_".repeat(WIDTH));
         out.push('\n');
         print_row(
@@ -829,9 +899,11 @@ impl Sequential {
     pub fn config_json(&self, extra: &ModelExtras) -> String {
         let file = ModelFile {
             format: MODEL_FORMAT.into(),
+            name: (self.name != DEFAULT_NAME).then(|| self.name.clone()),
             input_length: self.input_length,
             input_features: self.input_features,
             layers: self.configs.clone(),
+            layer_names: self.custom_layer_names(),
             extras: extra.clone(),
         };
         serde_json::to_string_pretty(&file).expect("plain data serializes")
@@ -861,12 +933,19 @@ impl Sequential {
                 file.format
             )));
         }
-        let model = Sequential::from_config_with_input(
+        let mut model = Sequential::from_config_with_input(
             &file.layers,
             file.input_length,
             file.input_features,
             0,
         )?;
+        if file.name.is_some() || file.layer_names.is_some() {
+            let names = match file.layer_names {
+                Some(names) => names,
+                None => model.layers.iter().map(|(n, _)| n.clone()).collect(),
+            };
+            model.set_names(file.name.as_deref().unwrap_or(DEFAULT_NAME), &names)?;
+        }
         model.load_safetensors(weights)?;
         Ok((model, file.extras))
     }
@@ -905,17 +984,45 @@ pub struct ModelExtras {
     /// Padding side and length used for the inputs, etc.
     #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
     pub preprocessing: serde_json::Map<String, serde_json::Value>,
+    /// How the model was compiled when it was trained (here or in Keras): a `.keras` file
+    /// written from it carries it, so `model.evaluate` works in Colab.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compile: Option<CompileConfig>,
 }
 
-#[derive(Serialize, Deserialize)]
-struct ModelFile {
-    format: String,
-    input_length: Option<usize>,
+/// Keras' `model.compile(optimizer=…, loss=…, metrics=[…])`, in Keras' own names.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CompileConfig {
+    /// `rmsprop`, `adam`, `sgd`, …
+    pub optimizer: String,
+    pub learning_rate: f64,
+    /// `binary_crossentropy`, `sparse_categorical_crossentropy`, …
+    pub loss: String,
+    #[serde(default)]
+    pub metrics: Vec<String>,
+}
+
+/// A model's name unless it was given another (Keras' first `Sequential`).
+pub const DEFAULT_NAME: &str = "sequential";
+
+/// `model.json`: what [`Sequential::config_json`] writes and [`Sequential::from_files`] reads
+/// (the Keras reader, [`crate::keras`], writes one too).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ModelFile {
+    /// [`MODEL_FORMAT`].
+    pub format: String,
+    /// The model's name when it is not [`DEFAULT_NAME`] (a Keras file's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    input_features: Option<usize>,
-    layers: Vec<LayerConfig>,
+    pub name: Option<String>,
+    pub input_length: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_features: Option<usize>,
+    pub layers: Vec<LayerConfig>,
+    /// The layers' names when they are not the ones Keras gives a fresh model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layer_names: Option<Vec<String>>,
     #[serde(flatten)]
-    extras: ModelExtras,
+    pub extras: ModelExtras,
 }
 
 /// tf-keras' `print_row`: each field cut to its column, wrapped onto further lines.

@@ -126,12 +126,13 @@ fn row(out: &mut Vec<String>, cells: [&str; 3], bar: char) {
 
 /// The summary text for `(name (Type), output shape, params)` rows and the weight counts.
 pub fn render(
+    model_name: &str,
     rows: &[(String, String, usize)],
     trainable: usize,
     options: &SummaryOptions,
 ) -> String {
     let mut out = vec![
-        "Model: \"sequential\"".to_string(),
+        format!("Model: \"{model_name}\""),
         border('┏', '━', '┳', '┓'),
     ];
     row(&mut out, ["Layer (type)", "Output Shape", "Param #"], '┃');

@@ -46,6 +46,7 @@ fn layer_name(config: &LayerConfig) -> String {
         LayerConfig::Dense { units, .. } => format!("Dense({units})"),
         LayerConfig::TimeDistributed { units, .. } => format!("TimeDistributed(Dense({units}))"),
         LayerConfig::Flatten => "Flatten()".into(),
+        LayerConfig::Dropout { rate } => format!("Dropout({rate})"),
         LayerConfig::GlobalAveragePooling1D => "GlobalAveragePooling1D()".into(),
         LayerConfig::GlobalMaxPooling1D => "GlobalMaxPooling1D()".into(),
         LayerConfig::AttentionPooling1D => "AttentionPooling1D()".into(),
