@@ -276,6 +276,8 @@ pub struct SentimentModel {
     pub maxlen: usize,
     pub stopwords: Vec<String>,
     pub units: TextUnits,
+    /// How it was compiled when trained (a `.keras` export carries it to Colab).
+    pub compile: Option<crate::nn::CompileConfig>,
     /// See [`SentimentModel::padding_states`].
     padding: OnceLock<Option<Vec<RnnState>>>,
 }
@@ -500,6 +502,7 @@ impl SentimentModel {
     fn extras(&self) -> ModelExtras {
         let mut extras = ModelExtras {
             tokenizer: Some(self.tokenizer.to_json()),
+            compile: self.compile.clone(),
             ..ModelExtras::default()
         };
         let p = &mut extras.preprocessing;
@@ -573,13 +576,16 @@ impl SentimentModel {
             maxlen,
             stopwords,
             units,
+            compile: extras.compile,
             padding: OnceLock::new(),
         })
     }
 
-    /// A model folder or a single `.safetensors` file.
+    /// A model folder, a single `.safetensors` file, or Keras' `.keras` / `.h5` with its
+    /// tokenizer JSON beside it ([`crate::keras::load_model`]).
     pub fn load(path: &Path) -> Result<Self> {
-        let (model, extras) = Sequential::load(path)?;
+        let (model, extras, _) =
+            crate::keras::load_model(path).map_err(|e| NnError::Load(e.to_string()))?;
         Self::from_parts(model, extras)
     }
 }
@@ -733,6 +739,13 @@ impl SentimentSession {
             maxlen: config.maxlen,
             stopwords: config.stopwords.clone(),
             units: config.units,
+            // The lecture's model.compile(optimizer=…, loss='binary_crossentropy', metrics=['acc']).
+            compile: Some(crate::nn::CompileConfig {
+                optimizer: config.optimizer.clone(),
+                learning_rate: f64::from(config.learning_rate),
+                loss: "binary_crossentropy".into(),
+                metrics: vec!["acc".into()],
+            }),
             padding: OnceLock::new(),
         };
         Self::with_model(model, tokens, targets, config)

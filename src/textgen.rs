@@ -212,13 +212,13 @@ impl Session {
     /// [`Sequential::to_single_file`]).
     pub fn model_file(&self) -> Result<Vec<u8>> {
         self.model
-            .to_single_file(&extras(&self.tokenizer, self.maxlen))
+            .to_single_file(&extras(&self.tokenizer, self.maxlen, Some(&self.optimizer.config)))
     }
 
     /// `model.json` of the model as trained so far, with its tokenizer.
     pub fn model_json(&self) -> String {
         self.model
-            .config_json(&extras(&self.tokenizer, self.maxlen))
+            .config_json(&extras(&self.tokenizer, self.maxlen, Some(&self.optimizer.config)))
     }
 
     /// Train one more batch; the epoch's logs when it completed one.
@@ -303,9 +303,16 @@ impl Session {
 }
 
 /// What a next-word model folder carries beside its layers.
-fn extras(tokenizer: &Tokenizer, maxlen: usize) -> ModelExtras {
+fn extras(tokenizer: &Tokenizer, maxlen: usize, optimizer: Option<&OptimizerConfig>) -> ModelExtras {
     let mut extras = ModelExtras {
         tokenizer: Some(tokenizer.to_json()),
+        // Lecture 8's model.compile(loss='categorical_crossentropy', metrics=['accuracy']).
+        compile: optimizer.map(|o| crate::nn::CompileConfig {
+            optimizer: o.keras_name().into(),
+            learning_rate: f64::from(o.learning_rate()),
+            loss: "categorical_crossentropy".into(),
+            metrics: vec!["accuracy".into()],
+        }),
         ..ModelExtras::default()
     };
     extras
@@ -389,12 +396,14 @@ impl TrainedTextgen {
 
     /// Save as a model folder with the tokenizer and the input length.
     pub fn save(&self, dir: &Path) -> Result<()> {
-        self.model.save(dir, &extras(&self.tokenizer, self.maxlen))
+        self.model.save(dir, &extras(&self.tokenizer, self.maxlen, None))
     }
 
     /// Load a folder written by [`TrainedTextgen::save`].
     pub fn load(dir: &Path) -> Result<Self> {
-        let (model, extras) = Sequential::load(dir)?;
+        // Any model file: a folder, .safetensors, Keras' .keras / .h5 (with its tokenizer beside it).
+        let (model, extras, _) =
+            crate::keras::load_model(dir).map_err(|e| NnError::Load(e.to_string()))?;
         Self::from_parts(model, extras)
     }
 

@@ -164,3 +164,23 @@ fn bad_files_are_refused_with_a_reason() {
         assert!(!e.message_ko().is_empty());
     }
 }
+
+#[test]
+fn one_row_at_a_time_predicts_what_the_batch_predicts() {
+    for (name, case) in cases() {
+        if case.get("unsupported").is_some() {
+            continue;
+        }
+        let (model, _, _) = keras::load_model(&dir().join(case["file"].as_str().unwrap())).unwrap();
+        let mut want = Vec::new();
+        flat(&case["output"], &mut want);
+        let rows = case["input"].as_array().unwrap();
+        let per_row = want.len() / rows.len();
+        for (i, row) in rows.iter().enumerate() {
+            let got = predict(&model, &Value::Array(vec![row.clone()]));
+            for (g, w) in got.iter().zip(&want[i * per_row..]) {
+                assert!((g - w).abs() < 1e-5, "{name} row {i}: {got:?} vs {:?}", &want[i * per_row..(i + 1) * per_row]);
+            }
+        }
+    }
+}

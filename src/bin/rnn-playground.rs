@@ -19,8 +19,10 @@ fn main() {}
 mod cli {
     mod distill;
     mod ensemble_cli;
+    mod export_keras;
     mod keras_fit;
     mod linear_cli;
+    mod predict;
     mod segment_cli;
     use std::io::{Read, Write};
     use std::path::PathBuf;
@@ -28,7 +30,7 @@ mod cli {
 
     use clap::{Args, Parser, Subcommand};
     use rnn_playground::generate::Sampling;
-    use rnn_playground::nn::{CellKind, Sequential};
+    use rnn_playground::nn::CellKind;
     use rnn_playground::text::pipeline::{PipelineOptions, tokenize_lines};
     use rnn_playground::text::{DEFAULT_FILTERS, PadOptions, Side, TokenizerConfig};
     use rnn_playground::textgen::{self, TextgenConfig, TrainedTextgen};
@@ -57,6 +59,11 @@ mod cli {
         /// Print a saved model's `model.summary()` as Keras 3 prints it (`--style keras2`
         /// for tf-keras' table).
         Summary(SummaryArgs),
+        /// Keras' model.predict: one JSON array of token ids per stdin line in, one JSON line
+        /// of the model's output out.
+        Predict(predict::PredictArgs),
+        /// Write a model as Keras 3's .keras file (and its tokenizer as tokenizer.to_json()).
+        ExportKeras(export_keras::ExportKerasArgs),
         /// Split each line of FILE (or stdin) into morphemes as Okt's `morphs` would, after the
         /// lecture's cleaning; prints one JSON array per line.
         Segment(segment_cli::SegmentArgs),
@@ -312,7 +319,8 @@ mod cli {
 
     #[derive(Args)]
     struct SummaryArgs {
-        #[arg(long, value_name = "DIR")]
+        /// A model folder, a .safetensors file, or Keras' .keras / .h5 file.
+        #[arg(long, value_name = "PATH")]
         model: PathBuf,
         /// keras3 (the lecture's Colab: the box table) or keras2 (tf-keras' `____` table).
         #[arg(long, default_value = "keras3", value_parser = ["keras3", "keras2"])]
@@ -396,6 +404,8 @@ mod cli {
             Command::TrainTextgen(args) => train_textgen(args),
             Command::Generate(args) => generate(args),
             Command::Summary(args) => summary(args),
+            Command::Predict(args) => predict::predict(args),
+            Command::ExportKeras(args) => export_keras::export_keras(args),
             Command::Segment(args) => segment_cli::segment(args),
             Command::BuildOktLexicon(args) => segment_cli::build_lexicon(args),
             Command::SegmentEval(args) => segment_cli::evaluate(args),
@@ -1083,11 +1093,18 @@ mod cli {
     }
 
     fn summary(args: SummaryArgs) -> Result<(), String> {
-        let (model, _) = Sequential::load(&args.model).map_err(|e| e.to_string())?;
+        let (model, _, optimizer_params) = rnn_playground::keras::load_model(&args.model)
+            .map_err(|e| format!("{}: {e}", args.model.display()))?;
         if args.style == "keras2" {
             println!("{}", model.summary_keras2());
         } else {
-            print!("{}", model.summary());
+            print!(
+                "{}",
+                model.summary_with(&rnn_playground::nn::SummaryOptions {
+                    optimizer_params,
+                    ..Default::default()
+                })
+            );
         }
         Ok(())
     }

@@ -189,7 +189,13 @@ pub fn read_keras(bytes: &[u8]) -> Result<Imported, KerasError> {
         .map_err(|e| KerasError::NotKeras(format!("config.json is not JSON ({e})")))?;
     let h5 = hdf5::open(weights, "model.weights.h5")?;
     let mut imported = from_config(&config, |layers, file| keras3_weights(&h5, layers, file))?;
-    imported.optimizer_params = hdf5::element_count(&h5, "optimizer/vars").filter(|n| *n > 2);
+    let trainable = imported.weights.iter().map(|(_, v, _)| v.len()).sum();
+    // Keras 3's load_model compiles a model saved compiled and builds its optimizer, whose
+    // variables the summary counts ("Optimizer params") whether or not the file stored them.
+    imported.optimizer_params = config
+        .pointer("/compile_config/optimizer")
+        .and_then(|o| optimizer_variables(o, trainable))
+        .or_else(|| hdf5::element_count(&h5, "optimizer/vars").filter(|n| *n > 2));
     imported.saved_by = saved_by;
     Ok(imported)
 }
@@ -508,6 +514,28 @@ fn compile_from_keras2(t: &Value) -> Option<CompileConfig> {
     })
 }
 
+/// How many values a built Keras 3 optimizer holds for `trainable` weights: `iterations`
+/// and `learning_rate`, and its slots (RMSprop's velocities, Adam's two moments, …).
+fn optimizer_variables(optimizer: &Value, trainable: usize) -> Option<usize> {
+    let class = optimizer
+        .get("class_name")
+        .and_then(Value::as_str)
+        .map(str::to_lowercase)
+        .or_else(|| optimizer.as_str().map(str::to_lowercase))?;
+    let c = |key: &str| optimizer.pointer(&format!("/config/{key}"));
+    let on = |key: &str| c(key).and_then(Value::as_bool).unwrap_or(false);
+    let nonzero = |key: &str| c(key).and_then(Value::as_f64).unwrap_or(0.0) != 0.0;
+    let slots = match class.as_str() {
+        "rmsprop" => 1 + usize::from(nonzero("momentum")) + usize::from(on("centered")),
+        "adam" | "adamw" => 2 + usize::from(on("amsgrad")),
+        "sgd" => usize::from(nonzero("momentum")),
+        "adagrad" => 1,
+        "adamax" | "adadelta" => 2,
+        _ => return None,
+    };
+    Some(slots * trainable + 2)
+}
+
 /// Keras' class name and default config name for an optimizer.
 fn optimizer_class(name: &str) -> &str {
     match name {
@@ -703,12 +731,81 @@ pub fn date_saved(unix_seconds: u64) -> String {
     )
 }
 
+/// Give a model read from a Keras file the tokenizer it was trained with
+/// (`tokenizer.to_json()`), and what the playground's text models need beside it, taken from
+/// the model as the lecture builds them: a `Dense(1, sigmoid)` head is lecture 11's review
+/// classifier (Okt morphemes, its stopwords, `pad_sequences(maxlen=input length)`), a softmax
+/// over the tokenizer's words is lecture 8's next-word model.
+pub fn attach_tokenizer(
+    model: &Sequential,
+    extras: &mut ModelExtras,
+    tokenizer_json: &str,
+) -> Result<(), KerasError> {
+    let tokenizer = crate::text::Tokenizer::from_json(tokenizer_json)
+        .map_err(|e| KerasError::NotKeras(format!("the tokenizer JSON cannot be read ({e})")))?;
+    extras.tokenizer = Some(tokenizer_json.to_string());
+    let p = &mut extras.preprocessing;
+    if p.contains_key("task") {
+        return Ok(());
+    }
+    let maxlen = model.input_length;
+    match model.configs().last() {
+        Some(LayerConfig::Dense { units: 1, activation: crate::nn::Activation::Sigmoid, .. }) => {
+            let maxlen = maxlen.ok_or_else(|| {
+                KerasError::NotKeras("a review classifier needs its input length (build the model with keras.Input(shape=(max_len,)))".into())
+            })?;
+            p.insert("task".into(), "sentiment".into());
+            p.insert("maxlen".into(), maxlen.into());
+            p.insert("padding".into(), "pre".into());
+            p.insert(
+                "stopwords".into(),
+                serde_json::to_value(crate::text::korean::LECTURE_STOPWORDS).expect("json"),
+            );
+        }
+        Some(LayerConfig::Dense { units, activation: crate::nn::Activation::Softmax, .. })
+            if *units == tokenizer.vocab_size() =>
+        {
+            p.insert("task".into(), "next_word".into());
+            if let Some(m) = maxlen {
+                p.insert("maxlen".into(), m.into());
+            }
+            p.insert("padding".into(), "pre".into());
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
 /// The model at `path`, whatever it is: a model folder (`model.json` + `model.safetensors`),
 /// one `.safetensors` file, a Keras `.keras` or `.h5` file, or a `.weights.h5` with the
-/// model's JSON beside it (`NAME.json` or `config.json`). Returns the optimizer's stored
-/// values too, for the summary.
-#[cfg(not(target_arch = "wasm32"))]
+/// model's JSON beside it (`NAME.json` or `config.json`). A Keras file's tokenizer is read
+/// from `NAME.tokenizer.json` or `tokenizer.json` beside it, when there is one. Returns the
+/// optimizer's stored values too, for the summary.
 pub fn load_model(
+    path: &std::path::Path,
+) -> Result<(Sequential, ModelExtras, Option<usize>), KerasError> {
+    let (model, mut extras, optimizer) = load_model_alone(path)?;
+    if extras.tokenizer.is_none() && path.is_file() {
+        let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let stem = [".weights.h5", ".keras", ".h5", ".safetensors"]
+            .iter()
+            .find_map(|ext| file_name.strip_suffix(ext))
+            .unwrap_or(file_name);
+        let dir = path.parent().unwrap_or(std::path::Path::new("."));
+        if let Some(tok) = [format!("{stem}.tokenizer.json"), "tokenizer.json".into()]
+            .iter()
+            .map(|n| dir.join(n))
+            .find(|p| p.is_file())
+        {
+            let json = std::fs::read_to_string(&tok)
+                .map_err(|e| KerasError::Io(format!("cannot read {}: {e}", tok.display())))?;
+            attach_tokenizer(&model, &mut extras, &json)?;
+        }
+    }
+    Ok((model, extras, optimizer))
+}
+
+fn load_model_alone(
     path: &std::path::Path,
 ) -> Result<(Sequential, ModelExtras, Option<usize>), KerasError> {
     let name = path.display().to_string();

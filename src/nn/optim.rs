@@ -92,6 +92,15 @@ impl OptimizerConfig {
         self
     }
 
+    /// Keras' name for it in `compile(optimizer=…)`: `adam`, `rmsprop`, `sgd`.
+    pub fn keras_name(&self) -> &'static str {
+        match self {
+            Self::Adam { .. } => "adam",
+            Self::RMSprop { .. } => "rmsprop",
+            Self::SGD { .. } => "sgd",
+        }
+    }
+
     pub fn learning_rate(&self) -> f32 {
         match *self {
             Self::Adam { learning_rate, .. }
