@@ -731,6 +731,93 @@ pub fn date_saved(unix_seconds: u64) -> String {
     )
 }
 
+/// A model read from files a user picked or dropped together (the page has no folders): one
+/// model file (`.keras`, `.h5`, `.weights.h5`, or the playground's `.safetensors`), and
+/// optionally JSON beside it: the tokenizer (`tokenizer.to_json()`) or, for a `.weights.h5`,
+/// the model's config (`model.to_json()`).
+pub struct Picked {
+    pub model: Sequential,
+    pub extras: ModelExtras,
+    /// For the summary's "Optimizer params" line, as Keras prints it after `load_model`.
+    pub optimizer_params: Option<usize>,
+    /// The model file's name.
+    pub name: String,
+}
+
+impl Picked {
+    /// Keras 3's summary of the model as loaded.
+    pub fn summary(&self) -> String {
+        self.model.summary_with(&crate::nn::SummaryOptions {
+            optimizer_params: self.optimizer_params,
+            ..Default::default()
+        })
+    }
+}
+
+/// Read files picked together; see [`Picked`].
+pub fn read_picked(files: &[(String, Vec<u8>)]) -> Result<Picked, KerasError> {
+    let is_json = |b: &[u8]| b.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'{');
+    let mut model_files = files.iter().filter(|(_, b)| !is_json(b));
+    let (name, bytes) = model_files.next().ok_or_else(|| {
+        KerasError::NotKeras("no model file among the files (.keras, .h5 or .safetensors)".into())
+    })?;
+    if let Some((other, _)) = model_files.next() {
+        return Err(KerasError::NotKeras(format!(
+            "two model files ({name} and {other}): load one model at a time"
+        )));
+    }
+    let mut tokenizer = None;
+    let mut config = None;
+    for (n, b) in files.iter().filter(|(_, b)| is_json(b)) {
+        let text = std::str::from_utf8(b)
+            .map_err(|_| KerasError::NotKeras(format!("{n} is not UTF-8 text")))?;
+        let v: Value = serde_json::from_str(text)
+            .map_err(|e| KerasError::NotKeras(format!("{n} is not JSON ({e})")))?;
+        match v.get("class_name").and_then(Value::as_str) {
+            Some("Tokenizer") => tokenizer = Some(text.to_string()),
+            Some("Sequential") | Some("Functional") | Some("Model") => config = Some(text.to_string()),
+            _ => {
+                return Err(KerasError::NotKeras(format!(
+                    "{n} is neither a tokenizer (tokenizer.to_json()) nor a model config (model.to_json())"
+                )));
+            }
+        }
+    }
+    let build = |imported: Imported| -> Result<(Sequential, ModelExtras, Option<usize>), KerasError> {
+        let (m, e) = imported.build()?;
+        Ok((m, e, imported.optimizer_params))
+    };
+    let (model, mut extras, optimizer_params) = if let Some(config) = &config {
+        build(read_weights_h5(config, bytes.clone())?)?
+    } else if is_keras_file(bytes) {
+        if hdf5_pure::is_hdf5_bytes(bytes) && name.ends_with(".weights.h5") {
+            return Err(KerasError::NotKeras(format!(
+                "{name} holds weights only: load it together with the model's JSON (model.to_json())"
+            )));
+        }
+        build(read(bytes, name)?)?
+    } else {
+        let (m, e) = Sequential::from_single_file(bytes).map_err(|e| KerasError::Model(e.to_string()))?;
+        (m, e, None)
+    };
+    if let Some(tok) = tokenizer {
+        attach_tokenizer(&model, &mut extras, &tok)?;
+    }
+    Ok(Picked { model, extras, optimizer_params, name: name.clone() })
+}
+
+/// A playground model file (what the page saves: safetensors with `model.json` inside) as
+/// Keras 3's `.keras` file, and its tokenizer's JSON when it has one.
+pub fn keras_from_single_file(
+    bytes: &[u8],
+    date_saved: &str,
+) -> Result<(Vec<u8>, Option<String>), KerasError> {
+    let (model, extras) =
+        Sequential::from_single_file(bytes).map_err(|e| KerasError::Model(e.to_string()))?;
+    let keras = write_keras(&model, &extras, date_saved)?;
+    Ok((keras, extras.tokenizer))
+}
+
 /// Give a model read from a Keras file the tokenizer it was trained with
 /// (`tokenizer.to_json()`), and what the playground's text models need beside it, taken from
 /// the model as the lecture builds them: a `Dense(1, sigmoid)` head is lecture 11's review

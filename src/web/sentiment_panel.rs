@@ -12,6 +12,8 @@ use leptos::prelude::*;
 use serde::Deserialize;
 
 use super::fetch;
+use super::keras_worker::ReadModel;
+use super::model_file::{DownloadKeras, ModelFileDrop, download};
 use super::route;
 use super::worker::{FromWorker, SentimentResult, ToWorker, TrainWorker};
 use crate::plot::{LineChart, Series};
@@ -106,6 +108,8 @@ pub fn SentimentPanel() -> impl IntoView {
         route::write_panel_settings(route::PanelId::Sentiment, &[("text", text.get())]);
     });
     let models = RwSignal::new(Vec::<(ModelInfo, Load)>::new());
+    // The last model retrained here, as one file: saved as .safetensors or as Keras' .keras.
+    let retrained_file = RwSignal::new(None::<Vec<u8>>);
     // Models whose weights came from the browser's cache (a second visit).
     let cached_models = RwSignal::new(Vec::<String>::new());
     let results = RwSignal::new(None::<(String, Vec<SentimentResult>)>);
@@ -149,8 +153,12 @@ pub fn SentimentPanel() -> impl IntoView {
                     entry.1 = Load::Ready;
                 }
             });
+            if name == super::worker::RETRAINED_MODEL {
+                send(ToWorker::SentimentFile { name: name.clone() });
+            }
             classify();
         }
+        FromWorker::SentimentFile { bytes, .. } => retrained_file.set(Some(bytes)),
         FromWorker::Classified {
             text: t,
             results: r,
@@ -306,6 +314,39 @@ pub fn SentimentPanel() -> impl IntoView {
         },
     );
 
+    // The student's own classifier (read by the Keras-file worker), listed and loaded like a
+    // shipped one.
+    let add_own = move |m: ReadModel| {
+        if m.task.as_deref() != Some("sentiment") {
+            error.set(Some(format!(
+                "{}: 리뷰 분류 모델이 아닙니다. 토크나이저 JSON(tokenizer.to_json())을 함께 고르세요 · not a review classifier: pick its tokenizer JSON (tokenizer.to_json()) with it",
+                m.name
+            )));
+            return;
+        }
+        let name = format!("file:{}", m.name);
+        models.update(|list| {
+            list.retain(|(i, _)| i.name != name);
+            list.push((
+                ModelInfo {
+                    name: name.clone(),
+                    title: m.name.clone(),
+                    accuracy: Vec::new(),
+                    bytes: 0,
+                },
+                Load::Fetching(0.0, 0.0),
+            ));
+        });
+        segmenter.send(
+            ToWorker::LoadSentiment {
+                name,
+                config_json: m.config_json,
+                weights: m.file,
+            },
+            send,
+            lexicon_failed,
+        );
+    };
     let start_training = move |text: String| {
         retrain_epochs.set(Vec::new());
         error.set(None);
@@ -400,6 +441,20 @@ pub fn SentimentPanel() -> impl IntoView {
                             view! { <ModelRow info load cached on_load/> }
                         }).collect_view()}
                     </ul>
+                    <div class="field" id="sentiment-own">
+                        <span>{tr("내 모델 추가 (Colab의 .keras·.h5와 토크나이저 JSON) · add your own model (a .keras or .h5 from Colab with its tokenizer JSON)")}</span>
+                        <ModelFileDrop id="sentiment-file" on_model=Callback::new(add_own)/>
+                    </div>
+                    {move || retrained_file.get().is_some().then(|| view! {
+                        <p class="hint" id="retrained-save">
+                            {tr("다시 학습한 모델 저장: · save the retrained model: ")}
+                            <button id="retrained-safetensors" class="link" on:click=move |_| {
+                                retrained_file.with_untracked(|f| if let Some(b) = f { download(b, "retrained-simplernn.safetensors") });
+                            }>".safetensors"</button>
+                            " · "
+                            <DownloadKeras id="retrained-keras" model=Signal::derive(move || retrained_file.get()) stem="retrained-simplernn"/>
+                        </p>
+                    })}
                     <fieldset id="retrain">
                         <legend>{tr("9강 SimpleRNN 다시 학습 · retrain in this browser")}</legend>
                         <label class="field">

@@ -8,6 +8,8 @@ use super::i18n::tr;
 use gloo_worker::WorkerBridge;
 use leptos::prelude::*;
 
+use super::keras_worker::ReadModel;
+use super::model_file::{DownloadKeras, ModelFileDrop, download};
 use super::route;
 use super::worker::{FromWorker, ToWorker, TrainWorker};
 use crate::generate::GenerationStep;
@@ -313,6 +315,7 @@ pub fn StudioPanel() -> impl IntoView {
         FromWorker::Error { message } => status.set(Status::Failed(message)),
         // The review-sentiment panel's messages (it has its own worker).
         FromWorker::SentimentLoaded { .. }
+        | FromWorker::SentimentFile { .. }
         | FromWorker::Classified { .. }
         | FromWorker::SentimentPrep { .. }
         | FromWorker::SentimentStarted { .. }
@@ -701,21 +704,14 @@ pub fn StudioPanel() -> impl IntoView {
                                         trained_model.with_untracked(|m| if let Some(bytes) = m { download(bytes, "rnn-playground-model.safetensors") });
                                     }>{tr("모델 저장 · Save model")}</button>
                                     <span id="weights-size">{format!(" ({size} bytes: weights and model.json in one safetensors file)")}</span>
+                                    " · "
+                                    <DownloadKeras id="save-keras" model=Signal::derive(move || trained_model.get()) stem="rnn-playground-model"/>
                                 </p>
                             })}
-                            <label class="hint">
-                                {tr("모델 불러오기 · Load a saved model: ")}
-                                <input id="load-model" type="file" accept=".safetensors" on:change=move |ev| {
-                                    let input: web_sys::HtmlInputElement = event_target(&ev);
-                                    let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
-                                    wasm_bindgen_futures::spawn_local(async move {
-                                        match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
-                                            Ok(buffer) => send(ToWorker::Load { bytes: js_sys::Uint8Array::new(&buffer).to_vec() }),
-                                            Err(_) => status.set(Status::Failed("the file could not be read".into())),
-                                        }
-                                    });
-                                }/>
-                            </label>
+                            <div class="hint">
+                                {tr("모델 불러오기 · Load a model: ")}
+                                <ModelFileDrop id="load-model" on_model=Callback::new(move |m: ReadModel| { trained_model.set(Some(m.file.clone())); send(ToWorker::Load { bytes: m.file }) })/>
+                            </div>
                         </div>
                         <details open=move || !summary.get().is_empty()>
                             <summary><code>"model.summary()"</code></summary>
@@ -867,25 +863,3 @@ fn TeacherForcing(
     }
 }
 
-/// Offer `bytes` as a file download (a Blob URL clicked through a temporary link).
-fn download(bytes: &[u8], name: &str) {
-    let array = js_sys::Uint8Array::from(bytes);
-    let parts = js_sys::Array::of1(&array);
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/octet-stream");
-    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    let document = leptos::prelude::document();
-    if let Ok(link) = document.create_element("a") {
-        let _ = link.set_attribute("href", &url);
-        let _ = link.set_attribute("download", name);
-        if let Ok(link) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(link) {
-            link.click();
-        }
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
-}

@@ -175,6 +175,11 @@ pub enum ToWorker {
     Classify {
         text: String,
     },
+    /// The file of a loaded sentiment model (a retrained one, to save it): answered by
+    /// [`FromWorker::SentimentFile`].
+    SentimentFile {
+        name: String,
+    },
     /// Lecture 9's retraining: read a review file, segment it, train, and add the model to
     /// the loaded ones.
     TrainSentimentFile {
@@ -315,6 +320,12 @@ pub enum FromWorker {
     },
     SentimentLoaded {
         name: String,
+    },
+    /// A loaded sentiment model as one playground file.
+    SentimentFile {
+        name: String,
+        #[serde(with = "serde_bytes")]
+        bytes: Vec<u8>,
     },
     /// Reviews read and segmented so far.
     SentimentPrep {
@@ -1145,6 +1156,18 @@ impl Worker for TrainWorker {
                 self.silent_after = Some(after_epochs);
             }
             ToWorker::NotebookPredict { sentences } => self.notebook_predict(scope, sentences),
+            ToWorker::SentimentFile { name } => {
+                let msg = match self.sentiment.iter().find(|(n, _)| *n == name) {
+                    Some((_, model)) => match model.to_file() {
+                        Ok(bytes) => FromWorker::SentimentFile { name, bytes },
+                        Err(e) => FromWorker::Error { message: e.to_string() },
+                    },
+                    None => FromWorker::Error {
+                        message: format!("no model {name} is loaded"),
+                    },
+                };
+                self.respond(scope, msg);
+            }
             ToWorker::Classify { text } => {
                 let mut results = Vec::new();
                 let mut error = crate::limits::check(crate::limits::Limit::CorpusBytes, text.len())

@@ -50,11 +50,11 @@ commands:
                                  dir/threads, as Trunk's post-build hook calls it); installs
                                  the pinned nightly with rust-src when missing
   fuzz [--seconds N] [TARGET…]   cargo fuzz (libFuzzer, AddressSanitizer) on the tokenizer,
-                                 segmenter, review reader and weights loaders, N seconds
+                                 segmenter, review reader, weights loaders and Keras files, N seconds
                                  each (default 60); writes target/fuzz/fuzz.json
 ";
 
-const FUZZ_TARGETS: [&str; 4] = ["tokenizer", "segmenter", "reviews", "weights"];
+const FUZZ_TARGETS: [&str; 5] = ["tokenizer", "segmenter", "reviews", "weights", "keras"];
 
 type Result<T = ()> = std::result::Result<T, String>;
 

@@ -1,5 +1,6 @@
 //! "게이트 들여다보기" (lecture 10): the gates of a shipped LSTM or GRU review classifier on a
-//! sentence the student types.
+//! sentence the student types, or of the student's own classifier (a `.keras` / `.h5` file
+//! from Colab with its tokenizer JSON, or a model saved here).
 
 use crate::web::i18n::tr;
 use leptos::prelude::*;
@@ -10,7 +11,9 @@ use crate::lab::{LabReply, LabRequest};
 use crate::plot::{Heatmap, Palette};
 use crate::sentiment::lecture_sentence;
 use crate::web::route::{LabId, Location, write_settings};
-use crate::web::worker::FromWorker;
+use crate::web::keras_worker::ReadModel;
+use crate::web::model_file::ModelFileDrop;
+use crate::web::worker::{FromWorker, ToWorker};
 
 /// The classifiers the inspector offers: (folder, label).
 const MODELS: [(&str, &str); 2] = [
@@ -28,18 +31,26 @@ enum Load {
 
 #[component]
 pub fn GatesLab(location: Location) -> impl IntoView {
+    // (name in the worker, label): the shipped models, then the student's own files.
+    let models = RwSignal::new(
+        MODELS
+            .iter()
+            .map(|(n, l)| (n.to_string(), l.to_string()))
+            .collect::<Vec<_>>(),
+    );
     let model = RwSignal::new(
         location
             .param("model")
             .and_then(|m| MODELS.iter().find(|(n, _)| *n == m))
-            .map_or(MODELS[0].0, |(n, _)| *n),
+            .map_or(MODELS[0].0, |(n, _)| *n)
+            .to_string(),
     );
     let text = RwSignal::new(
         location
             .param("text")
             .map_or(DEFAULT_TEXT.to_string(), str::to_string),
     );
-    let loads = RwSignal::new(Vec::<(&'static str, Load)>::new());
+    let loads = RwSignal::new(Vec::<(String, Load)>::new());
     let trace = RwSignal::new(None::<GateTrace>);
     let error = RwSignal::new(None::<String>);
     let set_load = move |name: &str, load: Load| {
@@ -50,28 +61,29 @@ pub fn GatesLab(location: Location) -> impl IntoView {
         })
     };
     let ready =
-        move |name: &str| loads.with(|l| l.iter().any(|(n, s)| *n == name && *s == Load::Ready));
+        move |name: &str| loads.with(|l| l.iter().any(|(n, s)| n == name && *s == Load::Ready));
     let worker_cell = StoredValue::new_local(None::<LabWorker>);
     let inspect = move || {
         let name = model.get_untracked();
-        write_settings(
-            LabId::Gates,
-            &[("model", name.to_string()), ("text", text.get_untracked())],
-        );
-        if ready(name)
+        // A student's file is not in the link (it is not on the site).
+        if MODELS.iter().any(|(n, _)| *n == name) {
+            write_settings(
+                LabId::Gates,
+                &[("model", name.clone()), ("text", text.get_untracked())],
+            );
+        }
+        if ready(&name)
             && let Some(w) = worker_cell.get_value()
         {
             w.lab(LabRequest::Gates {
-                model: name.to_string(),
+                model: name,
                 text: text.get_untracked(),
             });
         }
     };
     let worker = LabWorker::spawn(move |msg| match msg {
         FromWorker::SentimentLoaded { name } => {
-            if let Some((n, _)) = MODELS.iter().find(|(n, _)| *n == name) {
-                set_load(n, Load::Ready);
-            }
+            set_load(&name, Load::Ready);
             inspect();
         }
         FromWorker::Lab {
@@ -82,6 +94,11 @@ pub fn GatesLab(location: Location) -> impl IntoView {
         }
         FromWorker::Error { message } => {
             trace.set(None);
+            // A student's file the worker refused stays listed as failed, with the reason.
+            let name = model.get_untracked();
+            if !ready(&name) {
+                set_load(&name, Load::Failed(message.clone()));
+            }
             error.set(Some(message));
         }
         FromWorker::Crashed { message } => error.set(Some(format!(
@@ -90,23 +107,56 @@ pub fn GatesLab(location: Location) -> impl IntoView {
         _ => {}
     });
     worker_cell.set_value(Some(worker));
-    let choose = move |name: &'static str| {
-        model.set(name);
+    let choose = move |name: String| {
+        model.set(name.clone());
         trace.set(None);
         if loads.with(|l| l.iter().any(|(n, _)| *n == name)) {
             inspect();
             return;
         }
-        loads.update(|l| l.push((name, Load::Fetching(0.0, 0.0))));
+        loads.update(|l| l.push((name.clone(), Load::Fetching(0.0, 0.0))));
+        let (a, b) = (name.clone(), name.clone());
         load_shipped_model(
             worker,
-            name,
+            &name,
             true,
-            move |got, total| set_load(name, Load::Fetching(got, total)),
-            move |e| set_load(name, Load::Failed(e)),
+            move |got, total| set_load(&a, Load::Fetching(got, total)),
+            move |e| set_load(&b, Load::Failed(e)),
         );
     };
     choose(model.get_untracked());
+    // The student's own classifier, read by the Keras-file worker, loaded like a shipped one.
+    let own = move |m: ReadModel| {
+        let name = format!("file:{}", m.name);
+        if m.task.as_deref() != Some("sentiment") {
+            error.set(Some(format!(
+                "{}: 리뷰 분류 모델이 아닙니다. 토크나이저 JSON(tokenizer.to_json())을 함께 고르세요 · not a review classifier: pick its tokenizer JSON (tokenizer.to_json()) with it",
+                m.name
+            )));
+            return;
+        }
+        models.update(|l| {
+            if !l.iter().any(|(n, _)| *n == name) {
+                l.push((name.clone(), m.name.clone()));
+            }
+        });
+        loads.update(|l| {
+            l.retain(|(n, _)| *n != name);
+            l.push((name.clone(), Load::Fetching(0.0, 0.0)));
+        });
+        model.set(name.clone());
+        trace.set(None);
+        error.set(None);
+        let failed = name.clone();
+        worker.send_segmented(
+            ToWorker::LoadSentiment {
+                name,
+                config_json: m.config_json,
+                weights: m.file,
+            },
+            move |e| set_load(&failed, Load::Failed(e)),
+        );
+    };
 
     let status = move || {
         let name = model.get();
@@ -125,13 +175,21 @@ pub fn GatesLab(location: Location) -> impl IntoView {
                     <div class="field">
                         <span>{tr("모델 · model")}</span>
                         <div class="toggles" role="group" aria-label="model">
-                            {MODELS.iter().map(|(name, label)| view! {
-                                <button class="toggle" id=format!("gates-{name}")
-                                    class:active=move || model.get() == *name
-                                    aria-pressed=move || (model.get() == *name).to_string()
-                                    on:click=move |_| choose(name)>{*label}</button>
+                            {move || models.get().into_iter().map(|(name, label)| {
+                                let id = if name.starts_with("file:") { "gates-own".to_string() } else { format!("gates-{name}") };
+                                let (a, b, c) = (name.clone(), name.clone(), name);
+                                view! {
+                                    <button class="toggle" id=id
+                                        class:active=move || model.get() == a
+                                        aria-pressed=move || (model.get() == b).to_string()
+                                        on:click=move |_| choose(c.clone())>{label}</button>
+                                }
                             }).collect_view()}
                         </div>
+                    </div>
+                    <div class="field">
+                        <span>{tr("내 모델 (Colab에서 저장한 LSTM·GRU 분류기) · your own model (an LSTM or GRU classifier saved in Colab)")}</span>
+                        <ModelFileDrop id="gates-file" on_model=Callback::new(own)/>
                     </div>
                     <div class="field">
                         <label for="gates-text">{tr("문장 · sentence")}</label>
