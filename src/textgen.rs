@@ -211,14 +211,20 @@ impl Session {
     /// The model as trained so far, with its tokenizer, as one file (see
     /// [`Sequential::to_single_file`]).
     pub fn model_file(&self) -> Result<Vec<u8>> {
-        self.model
-            .to_single_file(&extras(&self.tokenizer, self.maxlen, Some(&self.optimizer.config)))
+        self.model.to_single_file(&extras(
+            &self.tokenizer,
+            self.maxlen,
+            Some(&self.optimizer.config),
+        ))
     }
 
     /// `model.json` of the model as trained so far, with its tokenizer.
     pub fn model_json(&self) -> String {
-        self.model
-            .config_json(&extras(&self.tokenizer, self.maxlen, Some(&self.optimizer.config)))
+        self.model.config_json(&extras(
+            &self.tokenizer,
+            self.maxlen,
+            Some(&self.optimizer.config),
+        ))
     }
 
     /// Train one more batch; the epoch's logs when it completed one.
@@ -303,7 +309,11 @@ impl Session {
 }
 
 /// What a next-word model folder carries beside its layers.
-fn extras(tokenizer: &Tokenizer, maxlen: usize, optimizer: Option<&OptimizerConfig>) -> ModelExtras {
+fn extras(
+    tokenizer: &Tokenizer,
+    maxlen: usize,
+    optimizer: Option<&OptimizerConfig>,
+) -> ModelExtras {
     let mut extras = ModelExtras {
         tokenizer: Some(tokenizer.to_json()),
         // Lecture 8's model.compile(loss='categorical_crossentropy', metrics=['accuracy']).
@@ -396,7 +406,8 @@ impl TrainedTextgen {
 
     /// Save as a model folder with the tokenizer and the input length.
     pub fn save(&self, dir: &Path) -> Result<()> {
-        self.model.save(dir, &extras(&self.tokenizer, self.maxlen, None))
+        self.model
+            .save(dir, &extras(&self.tokenizer, self.maxlen, None))
     }
 
     /// Load a folder written by [`TrainedTextgen::save`].

@@ -9,6 +9,8 @@
 mod a11y;
 #[path = "e2e/bench_workers.rs"]
 mod bench_workers;
+#[path = "e2e/keras.rs"]
+mod keras;
 #[path = "e2e/labs.rs"]
 mod labs;
 #[path = "e2e/notebook.rs"]

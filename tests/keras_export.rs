@@ -28,15 +28,33 @@ fn root() -> PathBuf {
 fn sources() -> Vec<(&'static str, PathBuf)> {
     let r = root();
     vec![
-        ("lecture9-simplernn", r.join("data/models/lecture9-simplernn")),
+        (
+            "lecture9-simplernn",
+            r.join("data/models/lecture9-simplernn"),
+        ),
         ("lecture11-gru", r.join("data/models/lecture11-gru")),
         ("lecture-lstm", r.join("data/models/lecture-lstm")),
         ("best-bigru", r.join("data/models/best-bigru")),
-        ("k3_bilstm_tagger", r.join("tests/data/keras_files/k3_bilstm_tagger.keras")),
-        ("k3_gru_reset_before", r.join("tests/data/keras_files/k3_gru_reset_before.keras")),
-        ("k3_gru_backwards_pooled", r.join("tests/data/keras_files/k3_gru_backwards_pooled.keras")),
-        ("tfk_gru_reset_before_tagger", r.join("tests/data/keras_files/tfk_gru_reset_before_tagger.h5")),
-        ("k3_lecture8_next_word", r.join("tests/data/keras_files/k3_lecture8_next_word.keras")),
+        (
+            "k3_bilstm_tagger",
+            r.join("tests/data/keras_files/k3_bilstm_tagger.keras"),
+        ),
+        (
+            "k3_gru_reset_before",
+            r.join("tests/data/keras_files/k3_gru_reset_before.keras"),
+        ),
+        (
+            "k3_gru_backwards_pooled",
+            r.join("tests/data/keras_files/k3_gru_backwards_pooled.keras"),
+        ),
+        (
+            "tfk_gru_reset_before_tagger",
+            r.join("tests/data/keras_files/tfk_gru_reset_before_tagger.h5"),
+        ),
+        (
+            "k3_lecture8_next_word",
+            r.join("tests/data/keras_files/k3_lecture8_next_word.keras"),
+        ),
     ]
 }
 
@@ -50,7 +68,13 @@ fn rows(model: &Sequential) -> Vec<Vec<u32>> {
     (0..4u32)
         .map(|r| {
             (0..t as u32)
-                .map(|i| if i < r * 3 { 0 } else { 1 + (i * 7919 + r * 104_729) % (vocab - 1) })
+                .map(|i| {
+                    if i < r * 3 {
+                        0
+                    } else {
+                        1 + (i * 7919 + r * 104_729) % (vocab - 1)
+                    }
+                })
                 .collect()
         })
         .collect()
@@ -59,12 +83,21 @@ fn rows(model: &Sequential) -> Vec<Vec<u32>> {
 fn predict(model: &Sequential, rows: &[Vec<u32>]) -> Vec<f64> {
     let x = Tensor::from_vec(rows.concat(), (rows.len(), rows[0].len()), &Device::Cpu).unwrap();
     let y = model.forward(&x).unwrap();
-    y.flatten_all().unwrap().to_vec1::<f32>().unwrap().into_iter().map(f64::from).collect()
+    y.flatten_all()
+        .unwrap()
+        .to_vec1::<f32>()
+        .unwrap()
+        .into_iter()
+        .map(f64::from)
+        .collect()
 }
 
 fn sha256(bytes: &[u8]) -> String {
     use sha2::Digest;
-    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn export(path: &Path) -> (Sequential, ModelExtras, Vec<u8>) {
@@ -75,7 +108,10 @@ fn export(path: &Path) -> (Sequential, ModelExtras, Vec<u8>) {
 
 #[test]
 fn sha256_is_sha256() {
-    assert_eq!(sha256(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    assert_eq!(
+        sha256(b"abc"),
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    );
 }
 
 #[test]
@@ -97,7 +133,10 @@ fn our_keras_files_are_the_ones_keras_opened_and_predict_what_keras_predicted() 
     .unwrap();
     for (name, path) in sources() {
         let case = &expected[name];
-        assert!(case.is_object(), "{name}: not in expected.json; refresh it (see the module doc)");
+        assert!(
+            case.is_object(),
+            "{name}: not in expected.json; refresh it (see the module doc)"
+        );
         let (model, _, bytes) = export(&path);
         assert_eq!(
             sha256(&bytes),
@@ -120,11 +159,19 @@ fn our_keras_files_are_the_ones_keras_opened_and_predict_what_keras_predicted() 
         }
         // What Keras printed for our file is what `rnn-playground summary` prints for it.
         let imported = keras::read(&bytes, name).unwrap();
-        let ours = imported.build().unwrap().0.summary_with(&rnn_playground::nn::SummaryOptions {
-            optimizer_params: imported.optimizer_params,
-            ..Default::default()
-        });
-        assert_eq!(ours.trim_end(), case["summary"].as_str().unwrap().trim_end(), "{name}");
+        let ours = imported
+            .build()
+            .unwrap()
+            .0
+            .summary_with(&rnn_playground::nn::SummaryOptions {
+                optimizer_params: imported.optimizer_params,
+                ..Default::default()
+            });
+        assert_eq!(
+            ours.trim_end(),
+            case["summary"].as_str().unwrap().trim_end(),
+            "{name}"
+        );
     }
 }
 

@@ -186,3 +186,55 @@ fn segmenter_in_wasm() {
     }
     assert!(s.segment("😀 !!").is_empty());
 }
+
+/// Keras' own files read in the browser's wasm: a `.keras` saved by Keras 3.15 and an `.h5`
+/// saved by tf-keras 2.21 predict what Keras predicted, and a `.keras` written here reads back.
+#[wasm_bindgen_test]
+fn keras_files_in_wasm() {
+    use candle_core::{Device, Tensor};
+    let expected: serde_json::Value =
+        serde_json::from_str(include_str!("data/keras_files/expected.json")).unwrap();
+    for (name, bytes) in [
+        (
+            "k3_bilstm_tagger",
+            &include_bytes!("data/keras_files/k3_bilstm_tagger.keras")[..],
+        ),
+        (
+            "tfk_gru_reset_before_tagger",
+            &include_bytes!("data/keras_files/tfk_gru_reset_before_tagger.h5")[..],
+        ),
+    ] {
+        let (model, extras) = rnn_playground::keras::read(bytes, name)
+            .unwrap()
+            .build()
+            .unwrap();
+        let rows: Vec<Vec<u32>> = serde_json::from_value(expected[name]["input"].clone()).unwrap();
+        let x = Tensor::from_vec(rows.concat(), (rows.len(), rows[0].len()), &Device::Cpu).unwrap();
+        let got = model
+            .forward(&x)
+            .unwrap()
+            .flatten_all()
+            .unwrap()
+            .to_vec1::<f32>()
+            .unwrap();
+        let mut want = Vec::new();
+        fn flat(v: &serde_json::Value, out: &mut Vec<f64>) {
+            match v {
+                serde_json::Value::Array(a) => a.iter().for_each(|x| flat(x, out)),
+                v => out.push(v.as_f64().unwrap()),
+            }
+        }
+        flat(&expected[name]["output"], &mut want);
+        assert_eq!(got.len(), want.len());
+        for (g, w) in got.iter().zip(&want) {
+            assert!((f64::from(*g) - w).abs() < 1e-5, "{name}");
+        }
+        let again =
+            rnn_playground::keras::write_keras(&model, &extras, "2026-12-06@00:00:00").unwrap();
+        let (back, _) = rnn_playground::keras::read(&again, name)
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(back.summary(), model.summary());
+    }
+}

@@ -276,3 +276,66 @@ impl TextModel {
         self.0.model.summary()
     }
 }
+
+/// A model in Keras' own files: `keras.saving.load_model` for a `.keras` (Keras 3) or `.h5`
+/// (tf-keras) file's bytes, and `model.save('model.keras')` back.
+///
+/// ```js
+/// const bytes = new Uint8Array(await (await fetch("best_model.keras")).arrayBuffer());
+/// const model = new KerasModel(bytes, tokenizerJson);   // tokenizer.to_json(), or undefined
+/// model.summary();            // Keras 3's table
+/// model.predict([0, 0, 12, 5]); // model.predict(np.array([ids]))[0], e.g. [0.93]
+/// const again = model.save(); // a .keras file's bytes
+/// ```
+#[wasm_bindgen]
+pub struct KerasModel(rnn_playground::keras::Picked);
+
+#[wasm_bindgen]
+impl KerasModel {
+    /// Read a `.keras`, `.h5` or playground `.safetensors` file, with the tokenizer's JSON
+    /// (`tokenizer.to_json()`) when there is one.
+    #[wasm_bindgen(constructor)]
+    pub fn new(bytes: &[u8], tokenizer_json: Option<String>) -> Result<KerasModel, JsError> {
+        let mut files = vec![("model".to_string(), bytes.to_vec())];
+        if let Some(t) = tokenizer_json {
+            files.push(("tokenizer.json".to_string(), t.into_bytes()));
+        }
+        Ok(Self(
+            rnn_playground::keras::read_picked(&files).map_err(error)?,
+        ))
+    }
+
+    /// Keras 3's `model.summary()`, as Colab prints it after `load_model`.
+    pub fn summary(&self) -> String {
+        self.0.summary()
+    }
+
+    /// `model.predict(np.array([ids]))[0]`: nested arrays of numbers.
+    pub fn predict(&self, ids: Vec<u32>) -> Result<JsValue, JsError> {
+        to_js(&rnn_playground::keras::predict_one(&self.0.model, &ids).map_err(error)?)
+    }
+
+    /// `model.save('model.keras')`: the bytes of Keras 3's file (its compile config included
+    /// when it came with one).
+    pub fn save(&self) -> Result<Uint8Array, JsError> {
+        let now = (js_sys::Date::now() / 1000.0).max(0.0) as u64;
+        let bytes = rnn_playground::keras::write_keras(
+            &self.0.model,
+            &self.0.extras,
+            &rnn_playground::keras::date_saved(now),
+        )
+        .map_err(error)?;
+        Ok(Uint8Array::from(bytes.as_slice()))
+    }
+
+    /// The tokenizer's JSON (`tokenizer.to_json()`), when the model has one.
+    pub fn tokenizer_json(&self) -> Option<String> {
+        self.0.extras.tokenizer.clone()
+    }
+
+    /// The playground's own model file (safetensors with model.json inside).
+    pub fn to_playground_file(&self) -> Result<Uint8Array, JsError> {
+        let bytes = self.0.model.to_single_file(&self.0.extras).map_err(error)?;
+        Ok(Uint8Array::from(bytes.as_slice()))
+    }
+}

@@ -140,7 +140,9 @@ impl Tree {
         }
         for (name, values, shape) in self.datasets {
             let shape: Vec<u64> = shape.iter().map(|d| *d as u64).collect();
-            g.create_dataset(&name).with_f32_data(&values).with_shape(&shape);
+            g.create_dataset(&name)
+                .with_f32_data(&values)
+                .with_shape(&shape);
         }
         for (name, child) in self.groups {
             let mut sub = g.create_group(&name);
@@ -157,7 +159,9 @@ impl Tree {
         }
         for (name, values, shape) in self.datasets {
             let shape: Vec<u64> = shape.iter().map(|d| *d as u64).collect();
-            file.create_dataset(&name).with_f32_data(&values).with_shape(&shape);
+            file.create_dataset(&name)
+                .with_f32_data(&values)
+                .with_shape(&shape);
         }
         for (name, child) in self.groups {
             let mut sub = file.create_group(&name);

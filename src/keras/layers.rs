@@ -37,7 +37,10 @@ pub struct KerasLayer {
 /// What the first layer of a Sequential says about its input: `InputLayer`'s `batch_shape`.
 pub fn input_layer_shape(layer: &Value) -> Option<Vec<Option<usize>>> {
     let c = layer.get("config")?;
-    shape(c.get("batch_shape").or_else(|| c.get("batch_input_shape"))?)
+    shape(
+        c.get("batch_shape")
+            .or_else(|| c.get("batch_input_shape"))?,
+    )
 }
 
 /// `[null, 60]` → `[None, Some(60)]`.
@@ -173,9 +176,7 @@ pub fn from_keras(layer: &Value, index: usize) -> Result<Option<KerasLayer>, Ker
     let class = class_of(layer)?;
     let c = config_of(layer)?;
     let name = name_of(c, index);
-    let input_shape = layer
-        .pointer("/build_config/input_shape")
-        .and_then(shape);
+    let input_shape = layer.pointer("/build_config/input_shape").and_then(shape);
     let config = match class {
         "InputLayer" => return Ok(None),
         "Embedding" => LayerConfig::Embedding {
@@ -206,7 +207,10 @@ pub fn from_keras(layer: &Value, index: usize) -> Result<Option<KerasLayer>, Ker
                 return Err(unsupported(&name, "use_bias=False inside Bidirectional"));
             }
             if !r.reset_after {
-                return Err(unsupported(&name, "GRU reset_after=False inside Bidirectional"));
+                return Err(unsupported(
+                    &name,
+                    "GRU reset_after=False inside Bidirectional",
+                ));
             }
             if let Some(back) = c.get("backward_layer").filter(|v| !v.is_null()) {
                 let b = rnn(class_of(back)?, config_of(back)?, &name)?;
@@ -317,7 +321,10 @@ pub fn class_name(config: &LayerConfig) -> Option<&'static str> {
 /// Keras 3's `model.weights.h5` (`simple_rnn`, `global_max_pooling1d`), counted per key
 /// (`dense`, `dense_1`, …) whatever the layers are called.
 pub fn snake_case(class: &str) -> String {
-    let chars: Vec<char> = class.chars().filter(|c| c.is_alphanumeric() || *c == '_').collect();
+    let chars: Vec<char> = class
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
     let mut out = String::new();
     for (i, &c) in chars.iter().enumerate() {
         let prev = i.checked_sub(1).map(|j| chars[j]);
@@ -426,7 +433,9 @@ pub fn weights(
         LayerConfig::GlobalAveragePooling1D | LayerConfig::GlobalMaxPooling1D => {
             (vec![], features, false)
         }
-        LayerConfig::AttentionPooling1D => (vec![("kernel".into(), vec![features, 1])], features, false),
+        LayerConfig::AttentionPooling1D => {
+            (vec![("kernel".into(), vec![features, 1])], features, false)
+        }
         LayerConfig::Dropout { .. } => (vec![], features, has_time),
     }
 }
@@ -438,11 +447,9 @@ pub fn to_keras(
     config: &LayerConfig,
     input_shape: &[Option<usize>],
 ) -> Result<Value, KerasError> {
-    let class = class_name(config).ok_or_else(|| {
-        KerasError::Unsupported {
-            layer: name.into(),
-            what: "AttentionPooling1D is not a Keras layer, so Keras cannot open it".into(),
-        }
+    let class = class_name(config).ok_or_else(|| KerasError::Unsupported {
+        layer: name.into(),
+        what: "AttentionPooling1D is not a Keras layer, so Keras cannot open it".into(),
     })?;
     let base = |extra: Value| {
         let mut c = json!({"name": name, "trainable": true, "dtype": "float32"});
@@ -451,27 +458,30 @@ pub fn to_keras(
         }
         c
     };
-    let rnn_config = |layer_name: &str, cell: CellKind, units: usize, rs: bool, gb: bool, ra: bool, ub: bool| {
-        let mut c = json!({
-            "name": layer_name, "trainable": true, "dtype": "float32",
-            "return_sequences": rs, "return_state": false, "go_backwards": gb,
-            "stateful": false, "unroll": false, "units": units, "activation": "tanh",
-            "use_bias": ub, "dropout": 0.0, "recurrent_dropout": 0.0,
-        });
-        if cell != CellKind::SimpleRnn {
-            c["recurrent_activation"] = json!("sigmoid");
-        }
-        if cell == CellKind::Gru {
-            c["reset_after"] = json!(ra);
-        }
-        c
-    };
+    let rnn_config =
+        |layer_name: &str, cell: CellKind, units: usize, rs: bool, gb: bool, ra: bool, ub: bool| {
+            let mut c = json!({
+                "name": layer_name, "trainable": true, "dtype": "float32",
+                "return_sequences": rs, "return_state": false, "go_backwards": gb,
+                "stateful": false, "unroll": false, "units": units, "activation": "tanh",
+                "use_bias": ub, "dropout": 0.0, "recurrent_dropout": 0.0,
+            });
+            if cell != CellKind::SimpleRnn {
+                c["recurrent_activation"] = json!("sigmoid");
+            }
+            if cell == CellKind::Gru {
+                c["reset_after"] = json!(ra);
+            }
+            c
+        };
     let layer_config = match config {
         LayerConfig::Embedding {
             input_dim,
             output_dim,
             mask_zero,
-        } => base(json!({"input_dim": input_dim, "output_dim": output_dim, "mask_zero": mask_zero})),
+        } => {
+            base(json!({"input_dim": input_dim, "output_dim": output_dim, "mask_zero": mask_zero}))
+        }
         LayerConfig::Recurrent {
             cell,
             units,
@@ -479,7 +489,15 @@ pub fn to_keras(
             go_backwards,
             reset_after,
             use_bias,
-        } => rnn_config(name, *cell, *units, *return_sequences, *go_backwards, *reset_after, *use_bias),
+        } => rnn_config(
+            name,
+            *cell,
+            *units,
+            *return_sequences,
+            *go_backwards,
+            *reset_after,
+            *use_bias,
+        ),
         LayerConfig::Bidirectional {
             cell,
             units,
@@ -487,7 +505,15 @@ pub fn to_keras(
             merge_mode,
         } => {
             let inner_name = format!("forward_{}", cell.snake_name());
-            let inner = rnn_config(&inner_name, *cell, *units, *return_sequences, false, true, true);
+            let inner = rnn_config(
+                &inner_name,
+                *cell,
+                *units,
+                *return_sequences,
+                false,
+                true,
+                true,
+            );
             base(json!({
                 "merge_mode": merge_mode,
                 "layer": {"module": "keras.layers", "class_name": cell.keras_name(), "config": inner, "registered_name": null},
@@ -511,7 +537,9 @@ pub fn to_keras(
         LayerConfig::GlobalAveragePooling1D | LayerConfig::GlobalMaxPooling1D => {
             base(json!({"data_format": "channels_last", "keepdims": false}))
         }
-        LayerConfig::Dropout { rate } => base(json!({"rate": rate, "seed": null, "noise_shape": null})),
+        LayerConfig::Dropout { rate } => {
+            base(json!({"rate": rate, "seed": null, "noise_shape": null}))
+        }
         LayerConfig::AttentionPooling1D => unreachable!("refused above"),
     };
     Ok(json!({

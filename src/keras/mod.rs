@@ -27,7 +27,9 @@ use std::io::{Cursor, Read, Write};
 use serde_json::{Value, json};
 
 use crate::nn::storage::{self, NamedWeights, Storage};
-use crate::nn::{CompileConfig, DEFAULT_NAME, LayerConfig, MODEL_FORMAT, ModelExtras, ModelFile, Sequential};
+use crate::nn::{
+    CompileConfig, DEFAULT_NAME, LayerConfig, MODEL_FORMAT, ModelExtras, ModelFile, Sequential,
+};
 use layers::KerasLayer;
 
 /// The largest model read (weights, in float32 values): 256 M values, 1 GiB. A file claiming
@@ -40,9 +42,13 @@ pub const KERAS_VERSION: &str = "3.15.1";
 /// What can go wrong with a Keras file; each says what the user can do.
 #[derive(Debug, thiserror::Error)]
 pub enum KerasError {
-    #[error("not a Keras model file: {0}. Save the model in Colab with model.save('model.keras') (or tf-keras' model.save('model.h5')) and load that file")]
+    #[error(
+        "not a Keras model file: {0}. Save the model in Colab with model.save('model.keras') (or tf-keras' model.save('model.h5')) and load that file"
+    )]
     NotKeras(String),
-    #[error("{layer}: {what} is not something this playground computes, so it will not load a different model in its place")]
+    #[error(
+        "{layer}: {what} is not something this playground computes, so it will not load a different model in its place"
+    )]
     Unsupported { layer: String, what: String },
     #[error("the file's weights do not fit its config: {0}")]
     Mismatch(String),
@@ -153,7 +159,9 @@ fn read_member(
         .read_to_end(&mut out)
         .map_err(|e| KerasError::Corrupt(format!("{name} in the zip: {e}")))?;
     if out.len() as u64 > MAX_MEMBER {
-        return Err(KerasError::TooLarge(format!("{name} is larger than the playground reads")));
+        return Err(KerasError::TooLarge(format!(
+            "{name} is larger than the playground reads"
+        )));
     }
     Ok(Some(out))
 }
@@ -174,17 +182,21 @@ pub fn read_keras(bytes: &[u8]) -> Result<Imported, KerasError> {
             )));
         }
     }
-    let config = read_member(&mut zip, "config.json")?.ok_or_else(|| {
-        KerasError::NotKeras("the zip has no config.json".into())
-    })?;
+    let config = read_member(&mut zip, "config.json")?
+        .ok_or_else(|| KerasError::NotKeras("the zip has no config.json".into()))?;
     let weights = read_member(&mut zip, "model.weights.h5")?.ok_or_else(|| {
         KerasError::NotKeras(
-            "the zip has no model.weights.h5 (a sharded or weightless save is not supported)".into(),
+            "the zip has no model.weights.h5 (a sharded or weightless save is not supported)"
+                .into(),
         )
     })?;
     let saved_by = read_member(&mut zip, "metadata.json")?
         .and_then(|m| serde_json::from_slice::<Value>(&m).ok())
-        .and_then(|m| m.get("keras_version").and_then(Value::as_str).map(|v| format!("keras {v}")));
+        .and_then(|m| {
+            m.get("keras_version")
+                .and_then(Value::as_str)
+                .map(|v| format!("keras {v}"))
+        });
     let config: Value = serde_json::from_slice(&config)
         .map_err(|e| KerasError::NotKeras(format!("config.json is not JSON ({e})")))?;
     let h5 = hdf5::open(weights, "model.weights.h5")?;
@@ -283,7 +295,11 @@ fn h5_weights_from(config: &Value, h5: &hdf5_pure::File) -> Result<Imported, Ker
             }
             if zero_bias {
                 let units = wanted[0].1[1];
-                out.push((format!("{}/bias", layer.name), vec![0.0; units], vec![units]));
+                out.push((
+                    format!("{}/bias", layer.name),
+                    vec![0.0; units],
+                    vec![units],
+                ));
             }
         }
         Ok(out)
@@ -302,13 +318,25 @@ fn keras3_weights(
     for (layer, wanted) in layers.iter().zip(expected) {
         let base = layers::snake_case(&layer.class_name);
         let n = counts.entry(base.clone()).or_insert(0usize);
-        let key = if *n == 0 { base.clone() } else { format!("{base}_{n}") };
+        let key = if *n == 0 {
+            base.clone()
+        } else {
+            format!("{base}_{n}")
+        };
         *n += 1;
         let vars: Vec<(String, usize)> = match &layer.config {
-            LayerConfig::Recurrent { .. } => vec![(format!("layers/{key}/cell/vars"), wanted.len())],
+            LayerConfig::Recurrent { .. } => {
+                vec![(format!("layers/{key}/cell/vars"), wanted.len())]
+            }
             LayerConfig::Bidirectional { .. } => vec![
-                (format!("layers/{key}/forward_layer/cell/vars"), wanted.len() / 2),
-                (format!("layers/{key}/backward_layer/cell/vars"), wanted.len() / 2),
+                (
+                    format!("layers/{key}/forward_layer/cell/vars"),
+                    wanted.len() / 2,
+                ),
+                (
+                    format!("layers/{key}/backward_layer/cell/vars"),
+                    wanted.len() / 2,
+                ),
             ],
             LayerConfig::TimeDistributed { .. } => {
                 vec![(format!("layers/{key}/layer/vars"), wanted.len())]
@@ -322,9 +350,7 @@ fn keras3_weights(
                 let path = format!("{group}/{i}");
                 let values = match (&layer.config, ours.as_str()) {
                     // TimeDistributed(Dense(use_bias=False)) stores no bias: zeros compute the same.
-                    (LayerConfig::TimeDistributed { .. }, "bias")
-                        if h5.dataset(&path).is_err() =>
-                    {
+                    (LayerConfig::TimeDistributed { .. }, "bias") if h5.dataset(&path).is_err() => {
                         vec![0.0; shape[0]]
                     }
                     _ => hdf5::read_f32(h5, &path, &shape)?,
@@ -336,8 +362,11 @@ fn keras3_weights(
     Ok(out)
 }
 
+/// A weight's name (ours) and shape.
+type WeightShape = (String, Vec<usize>);
+
 /// Each layer's weights (our names, shapes) in order, from a description.
-fn expected_weights(file: &ModelFile) -> Result<Vec<Vec<(String, Vec<usize>)>>, KerasError> {
+fn expected_weights(file: &ModelFile) -> Result<Vec<Vec<WeightShape>>, KerasError> {
     let mut features = file.input_features.unwrap_or(0);
     let mut has_time = true;
     let mut total = 0usize;
@@ -367,7 +396,10 @@ fn from_config(
     config: &Value,
     weights: impl FnOnce(&[KerasLayer], &ModelFile) -> Result<Vec<NamedWeights>, KerasError>,
 ) -> Result<Imported, KerasError> {
-    let class = config.get("class_name").and_then(Value::as_str).unwrap_or("");
+    let class = config
+        .get("class_name")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     if class != "Sequential" {
         return Err(KerasError::Unsupported {
             layer: "the model".into(),
@@ -392,7 +424,11 @@ fn from_config(
     let mut input_shape = inner
         .get("build_input_shape")
         .and_then(layers::shape)
-        .or_else(|| config.pointer("/build_config/input_shape").and_then(layers::shape));
+        .or_else(|| {
+            config
+                .pointer("/build_config/input_shape")
+                .and_then(layers::shape)
+        });
     let mut parsed = Vec::new();
     for (i, layer) in list.iter().enumerate() {
         if layer.get("class_name").and_then(Value::as_str) == Some("InputLayer") {
@@ -408,15 +444,22 @@ fn from_config(
     if input_shape.is_none() {
         input_shape = first.input_shape.clone().or_else(|| {
             // Keras 2: Embedding(input_length=…) / batch_input_shape on the first layer.
-            let c = list.iter().find(|l| l.get("class_name").and_then(Value::as_str) != Some("InputLayer"))?.get("config")?;
-            c.get("batch_input_shape").and_then(layers::shape).or_else(|| {
-                let n = c.get("input_length")?;
-                let n = n.as_u64().or_else(|| n.as_array()?.first()?.as_u64())?;
-                Some(vec![None, Some(n as usize)])
-            })
+            let c = list
+                .iter()
+                .find(|l| l.get("class_name").and_then(Value::as_str) != Some("InputLayer"))?
+                .get("config")?;
+            c.get("batch_input_shape")
+                .and_then(layers::shape)
+                .or_else(|| {
+                    let n = c.get("input_length")?;
+                    let n = n.as_u64().or_else(|| n.as_array()?.first()?.as_u64())?;
+                    Some(vec![None, Some(n as usize)])
+                })
         });
     }
-    let input_length = input_shape.as_ref().and_then(|s| s.get(1).copied().flatten());
+    let input_length = input_shape
+        .as_ref()
+        .and_then(|s| s.get(1).copied().flatten());
     let input_features = match first.config {
         LayerConfig::Embedding { .. } => None,
         _ => Some(
@@ -425,7 +468,9 @@ fn from_config(
                 .and_then(|s| s.get(2).copied().flatten())
                 .ok_or_else(|| KerasError::Unsupported {
                     layer: first.name.clone(),
-                    what: "a model without an Embedding whose input's feature size is not in the file".into(),
+                    what:
+                        "a model without an Embedding whose input's feature size is not in the file"
+                            .into(),
                 })?,
         ),
     };
@@ -630,13 +675,25 @@ pub fn keras_weights_h5(model: &Sequential) -> Result<Vec<u8>, KerasError> {
         })?;
         let base = layers::snake_case(class);
         let n = counts.entry(base.clone()).or_insert(0usize);
-        let key = if *n == 0 { base.clone() } else { format!("{base}_{n}") };
+        let key = if *n == 0 {
+            base.clone()
+        } else {
+            format!("{base}_{n}")
+        };
         *n += 1;
-        fn put(tree: &mut hdf5::Tree, group: &str, vars: &[candle_core::Var], cell_name: &str) -> Result<(), KerasError> {
+        fn put(
+            tree: &mut hdf5::Tree,
+            group: &str,
+            vars: &[candle_core::Var],
+            cell_name: &str,
+        ) -> Result<(), KerasError> {
             tree.group(group, Some(("name", cell_name)));
             for (i, v) in vars.iter().enumerate() {
                 let t = v.as_tensor();
-                let values = t.flatten_all().and_then(|t| t.to_vec1::<f32>()).map_err(|e| KerasError::Model(e.to_string()))?;
+                let values = t
+                    .flatten_all()
+                    .and_then(|t| t.to_vec1::<f32>())
+                    .map_err(|e| KerasError::Model(e.to_string()))?;
                 tree.dataset(&format!("{group}/{i}"), values, t.dims().to_vec());
             }
             Ok(())
@@ -652,13 +709,21 @@ pub fn keras_weights_h5(model: &Sequential) -> Result<Vec<u8>, KerasError> {
         match config {
             LayerConfig::Recurrent { cell, .. } => {
                 tree.group(&format!("layers/{key}/vars"), Some(("name", name)));
-                put(&mut tree, &format!("layers/{key}/cell/vars"), &vars(""), &format!("{}_cell", cell.snake_name()))?;
+                put(
+                    &mut tree,
+                    &format!("layers/{key}/cell/vars"),
+                    &vars(""),
+                    &format!("{}_cell", cell.snake_name()),
+                )?;
             }
             LayerConfig::Bidirectional { cell, .. } => {
                 tree.group(&format!("layers/{key}/vars"), Some(("name", name)));
                 for side in ["forward", "backward"] {
                     let layer_name = format!("{side}_{}", cell.snake_name());
-                    tree.group(&format!("layers/{key}/{side}_layer/vars"), Some(("name", &layer_name)));
+                    tree.group(
+                        &format!("layers/{key}/{side}_layer/vars"),
+                        Some(("name", &layer_name)),
+                    );
                     put(
                         &mut tree,
                         &format!("layers/{key}/{side}_layer/cell/vars"),
@@ -669,7 +734,12 @@ pub fn keras_weights_h5(model: &Sequential) -> Result<Vec<u8>, KerasError> {
             }
             LayerConfig::TimeDistributed { .. } => {
                 tree.group(&format!("layers/{key}/vars"), Some(("name", name)));
-                put(&mut tree, &format!("layers/{key}/layer/vars"), &vars(""), &format!("{name}_dense"))?;
+                put(
+                    &mut tree,
+                    &format!("layers/{key}/layer/vars"),
+                    &vars(""),
+                    &format!("{name}_dense"),
+                )?;
             }
             _ => put(&mut tree, &format!("layers/{key}/vars"), &vars(""), name)?,
         }
@@ -681,7 +751,11 @@ pub fn keras_weights_h5(model: &Sequential) -> Result<Vec<u8>, KerasError> {
 /// Keras 3's `.keras` file for `model`: Keras' `load_model` opens it and predicts what the
 /// model predicts; `extras.compile` becomes its compile config. `date_saved` goes into
 /// `metadata.json` as Keras writes it (`2026-12-06@12:46:54`).
-pub fn write_keras(model: &Sequential, extras: &ModelExtras, date_saved: &str) -> Result<Vec<u8>, KerasError> {
+pub fn write_keras(
+    model: &Sequential,
+    extras: &ModelExtras,
+    date_saved: &str,
+) -> Result<Vec<u8>, KerasError> {
     let config = keras_config(model, extras)?;
     let weights = keras_weights_h5(model)?;
     let metadata = json!({
@@ -697,7 +771,10 @@ pub fn write_keras(model: &Sequential, extras: &ModelExtras, date_saved: &str) -
         let io = |e: std::io::Error| KerasError::Io(e.to_string());
         let zerr = |e: zip::result::ZipError| KerasError::Io(e.to_string());
         for (name, bytes) in [
-            ("metadata.json", serde_json::to_vec(&metadata).expect("json")),
+            (
+                "metadata.json",
+                serde_json::to_vec(&metadata).expect("json"),
+            ),
             ("config.json", serde_json::to_vec(&config).expect("json")),
             ("model.weights.h5", weights),
         ] {
@@ -707,6 +784,63 @@ pub fn write_keras(model: &Sequential, extras: &ModelExtras, date_saved: &str) -
         zip.finish().map_err(zerr)?;
     }
     Ok(out.into_inner())
+}
+
+/// Keras' `model.predict(np.array([ids]))[0]` for one padded sequence of token ids, as nested
+/// JSON arrays (`[0.93]`; a distribution; one list per step after `return_sequences`). The ids
+/// must be the model's (below the Embedding's `input_dim`) and as many as it was built for.
+pub fn predict_one(model: &Sequential, ids: &[u32]) -> Result<Value, KerasError> {
+    let vocab = match model.configs().first() {
+        Some(LayerConfig::Embedding { input_dim, .. }) => *input_dim,
+        _ => {
+            return Err(KerasError::Model(
+                "this model takes float features, not token ids".into(),
+            ));
+        }
+    };
+    if ids.is_empty() {
+        return Err(KerasError::Model("an empty sequence".into()));
+    }
+    if let Some(bad) = ids.iter().find(|&&id| id as usize >= vocab) {
+        return Err(KerasError::Model(format!(
+            "{bad} is not a token id of this model (integers 0..{})",
+            vocab - 1
+        )));
+    }
+    if let Some(t) = model.input_length
+        && ids.len() != t
+    {
+        return Err(KerasError::Model(format!(
+            "{} ids, but the model was built for sequences of {t} (pad them with pad_sequences(maxlen={t}))",
+            ids.len()
+        )));
+    }
+    let err = |e: candle_core::Error| KerasError::Model(e.to_string());
+    let x = candle_core::Tensor::from_vec(ids.to_vec(), (1, ids.len()), &candle_core::Device::Cpu)
+        .map_err(err)?;
+    let y = model
+        .forward(&x)
+        .map_err(|e| KerasError::Model(e.to_string()))?;
+    let dims = y.dims()[1..].to_vec();
+    let values = y
+        .flatten_all()
+        .and_then(|y| y.to_vec1::<f32>())
+        .map_err(err)?;
+    fn nested(values: &[f32], dims: &[usize]) -> Value {
+        match dims {
+            [] | [_] => Value::Array(values.iter().map(|v| Value::from(f64::from(*v))).collect()),
+            [_, rest @ ..] => {
+                let step: usize = rest.iter().product();
+                Value::Array(
+                    values
+                        .chunks(step.max(1))
+                        .map(|c| nested(c, rest))
+                        .collect(),
+                )
+            }
+        }
+    }
+    Ok(nested(&values, &dims))
 }
 
 /// `2026-12-06@12:46:54` (UTC) for a Unix time, as Keras writes `date_saved`.
@@ -775,7 +909,9 @@ pub fn read_picked(files: &[(String, Vec<u8>)]) -> Result<Picked, KerasError> {
             .map_err(|e| KerasError::NotKeras(format!("{n} is not JSON ({e})")))?;
         match v.get("class_name").and_then(Value::as_str) {
             Some("Tokenizer") => tokenizer = Some(text.to_string()),
-            Some("Sequential") | Some("Functional") | Some("Model") => config = Some(text.to_string()),
+            Some("Sequential") | Some("Functional") | Some("Model") => {
+                config = Some(text.to_string())
+            }
             _ => {
                 return Err(KerasError::NotKeras(format!(
                     "{n} is neither a tokenizer (tokenizer.to_json()) nor a model config (model.to_json())"
@@ -783,10 +919,11 @@ pub fn read_picked(files: &[(String, Vec<u8>)]) -> Result<Picked, KerasError> {
             }
         }
     }
-    let build = |imported: Imported| -> Result<(Sequential, ModelExtras, Option<usize>), KerasError> {
-        let (m, e) = imported.build()?;
-        Ok((m, e, imported.optimizer_params))
-    };
+    let build =
+        |imported: Imported| -> Result<(Sequential, ModelExtras, Option<usize>), KerasError> {
+            let (m, e) = imported.build()?;
+            Ok((m, e, imported.optimizer_params))
+        };
     let (model, mut extras, optimizer_params) = if let Some(config) = &config {
         build(read_weights_h5(config, bytes.clone())?)?
     } else if is_keras_file(bytes) {
@@ -797,13 +934,19 @@ pub fn read_picked(files: &[(String, Vec<u8>)]) -> Result<Picked, KerasError> {
         }
         build(read(bytes, name)?)?
     } else {
-        let (m, e) = Sequential::from_single_file(bytes).map_err(|e| KerasError::Model(e.to_string()))?;
+        let (m, e) =
+            Sequential::from_single_file(bytes).map_err(|e| KerasError::Model(e.to_string()))?;
         (m, e, None)
     };
     if let Some(tok) = tokenizer {
         attach_tokenizer(&model, &mut extras, &tok)?;
     }
-    Ok(Picked { model, extras, optimizer_params, name: name.clone() })
+    Ok(Picked {
+        model,
+        extras,
+        optimizer_params,
+        name: name.clone(),
+    })
 }
 
 /// A playground model file (what the page saves: safetensors with `model.json` inside) as
@@ -837,7 +980,11 @@ pub fn attach_tokenizer(
     }
     let maxlen = model.input_length;
     match model.configs().last() {
-        Some(LayerConfig::Dense { units: 1, activation: crate::nn::Activation::Sigmoid, .. }) => {
+        Some(LayerConfig::Dense {
+            units: 1,
+            activation: crate::nn::Activation::Sigmoid,
+            ..
+        }) => {
             let maxlen = maxlen.ok_or_else(|| {
                 KerasError::NotKeras("a review classifier needs its input length (build the model with keras.Input(shape=(max_len,)))".into())
             })?;
@@ -849,9 +996,11 @@ pub fn attach_tokenizer(
                 serde_json::to_value(crate::text::korean::LECTURE_STOPWORDS).expect("json"),
             );
         }
-        Some(LayerConfig::Dense { units, activation: crate::nn::Activation::Softmax, .. })
-            if *units == tokenizer.vocab_size() =>
-        {
+        Some(LayerConfig::Dense {
+            units,
+            activation: crate::nn::Activation::Softmax,
+            ..
+        }) if *units == tokenizer.vocab_size() => {
             p.insert("task".into(), "next_word".into());
             if let Some(m) = maxlen {
                 p.insert("maxlen".into(), m.into());
@@ -900,7 +1049,8 @@ fn load_model_alone(
         let (m, e) = Sequential::load(path).map_err(|e| KerasError::Model(e.to_string()))?;
         return Ok((m, e, None));
     }
-    let bytes = std::fs::read(path).map_err(|e| KerasError::Io(format!("cannot read {name}: {e}")))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| KerasError::Io(format!("cannot read {name}: {e}")))?;
     let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     if file_name.ends_with(".weights.h5") {
         let stem = file_name.trim_end_matches(".weights.h5");
@@ -925,7 +1075,8 @@ fn load_model_alone(
         let (m, e) = imported.build()?;
         return Ok((m, e, imported.optimizer_params));
     }
-    let (m, e) = Sequential::from_single_file(&bytes).map_err(|e| KerasError::Model(e.to_string()))?;
+    let (m, e) =
+        Sequential::from_single_file(&bytes).map_err(|e| KerasError::Model(e.to_string()))?;
     Ok((m, e, None))
 }
 

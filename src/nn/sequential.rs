@@ -79,7 +79,9 @@ pub enum LayerConfig {
     AttentionPooling1D,
     /// `Dropout(rate)`: the identity at inference, which is all this model computes with it
     /// (it is kept so that a Keras model's summary and file keep their layers).
-    Dropout { rate: f64 },
+    Dropout {
+        rate: f64,
+    },
 }
 
 fn yes() -> bool {
@@ -472,13 +474,9 @@ impl Sequential {
 
     /// The layer names when they differ from the ones [`Sequential::from_config`] gives.
     fn custom_layer_names(&self) -> Option<Vec<String>> {
-        let fresh = Self::from_config_with_input(
-            &self.configs,
-            self.input_length,
-            self.input_features,
-            0,
-        )
-        .ok()?;
+        let fresh =
+            Self::from_config_with_input(&self.configs, self.input_length, self.input_features, 0)
+                .ok()?;
         let names: Vec<String> = self.layers.iter().map(|(n, _)| n.clone()).collect();
         let default: Vec<&String> = fresh.layers.iter().map(|(n, _)| n).collect();
         (names.iter().collect::<Vec<_>>() != default).then_some(names)

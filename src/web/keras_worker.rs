@@ -64,7 +64,10 @@ pub enum Outcome {
         tokenizer: Option<String>,
     },
     /// "한국어 · English"; `crashed` when the worker is gone and a new one is needed.
-    Failed { message: String, crashed: bool },
+    Failed {
+        message: String,
+        crashed: bool,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -90,7 +93,9 @@ pub fn run(job: Job) -> Outcome {
                         Ok(f) => f,
                         Err(e) => {
                             return Outcome::Failed {
-                                message: format!("모델을 저장할 수 없습니다: {e} · cannot store the model: {e}"),
+                                message: format!(
+                                    "모델을 저장할 수 없습니다: {e} · cannot store the model: {e}"
+                                ),
                                 crashed: false,
                             };
                         }
@@ -173,7 +178,13 @@ impl Worker for KerasWorker {
         CURRENT.with(|c| *c.borrow_mut() = Some((scope.clone(), who, msg.id)));
         let outcome = run(msg.job);
         CURRENT.with(|c| *c.borrow_mut() = None);
-        scope.respond(who, FromKeras { id: msg.id, outcome });
+        scope.respond(
+            who,
+            FromKeras {
+                id: msg.id,
+                outcome,
+            },
+        );
     }
 }
 

@@ -93,7 +93,9 @@ pub fn DownloadKeras(
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let save = move |_| {
-        let Some(bytes) = model.get_untracked() else { return };
+        let Some(bytes) = model.get_untracked() else {
+            return;
+        };
         busy.set(true);
         error.set(None);
         keras_worker::to_keras(bytes, move |result| {

@@ -9,6 +9,8 @@ use leptos::prelude::*;
 
 use super::fetch;
 use super::i18n::{count, tr};
+use super::keras_worker::ReadModel;
+use super::model_file::{DownloadKeras, ModelFileDrop};
 use super::worker::{BlobRef, FromWorker, ToWorker, TrainWorker};
 use crate::nn::CellKind;
 use crate::notebook::{Lecture, Loaded, NotebookConfig, Prepared, RunResult, python_float};
@@ -202,6 +204,10 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
     // A panic reported while fitting: handled after the message, outside the dead bridge.
     let crashed: Shared<Option<String>> = StoredValue::new_local(None);
     let segmenter = fetch::SegmenterGate::new();
+    // The student's own model (`loaded_model = load_model(...)`), by its file name, and the
+    // model sentiment_predict answers with, as one file (for Download .keras).
+    let own_model = RwSignal::new(None::<String>);
+    let model_file = RwSignal::new(None::<Vec<u8>>);
     let send = move |message: ToWorker| {
         bridge.with_value(|b| {
             if let Some(b) = b {
@@ -321,6 +327,8 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
                 r.push(result);
             });
             phase.set(Phase::Ready);
+            own_model.set(None);
+            send(ToWorker::NotebookModelFile);
             predict();
             // The side-by-side: the next recurrent layer, on the same reviews.
             let next = queue
@@ -332,6 +340,12 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
             }
         }
         FromWorker::NotebookPredicted { answers: a } => answers.set(a),
+        FromWorker::NotebookModelLoaded { name, .. } => {
+            own_model.set(Some(name));
+            send(ToWorker::NotebookModelFile);
+            predict();
+        }
+        FromWorker::NotebookModelFile { bytes } => model_file.set(Some(bytes)),
         FromWorker::Error { message } => {
             queue.set(Vec::new());
             phase.update(|p| {
@@ -441,6 +455,25 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
             bridge.set_value(Some(spawn()));
         }
         segmenter.send(ToWorker::NotebookLoad { file, config }, send, cannot_read);
+    };
+    // A review classifier from Colab answers sentiment_predict (the lecture's load_model).
+    let use_model = move |m: ReadModel| {
+        if m.task.as_deref() != Some("sentiment") {
+            error.set(Some(format!(
+                "{}: 리뷰 분류 모델이 아닙니다. 토크나이저 JSON(tokenizer.to_json())을 함께 고르세요 · not a review classifier: pick its tokenizer JSON (tokenizer.to_json()) with it",
+                m.name
+            )));
+            return;
+        }
+        if bridge.with_value(Option::is_none) {
+            bridge.set_value(Some(spawn()));
+        }
+        let message = ToWorker::NotebookUseModel {
+            name: m.name,
+            config_json: m.config_json,
+            weights: m.file,
+        };
+        segmenter.send(message, send, move |e| error.set(Some(e)));
     };
     let resume = move || {
         let Some((file, config)) = last_load.get_value() else {
@@ -678,8 +711,16 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
                         <span>{tr("내 문장 · your own sentence")}</span>
                         <input id="nb-predict-input" type="text" prop:value=move || predict_text.get() on:input=move |ev| predict_text.set(event_target_value(&ev))/>
                     </label>
-                    <button id="nb-predict" disabled=move || runs.with(Vec::is_empty) || busy() on:click=move |_| predict()>{tr("sentiment_predict 실행 · run")}</button>
+                    <button id="nb-predict" disabled=move || (runs.with(Vec::is_empty) && own_model.with(Option::is_none)) || busy() on:click=move |_| predict()>{tr("sentiment_predict 실행 · run")}</button>
                 </div>
+                <div class="field" id="nb-own-model">
+                    <span><code>"loaded_model = load_model('best_model.h5')"</code>{tr(" — Colab에서 저장한 모델로 · with a model saved in Colab")}</span>
+                    <ModelFileDrop id="nb-model-file" on_model=Callback::new(use_model)/>
+                    {move || own_model.get().map(|n| view! { <p class="hint" id="nb-own-model-name">{format!("loaded_model = {n}")}</p> })}
+                </div>
+                <p class="hint">
+                    <DownloadKeras id="nb-save-keras" model=Signal::derive(move || model_file.get()) stem="best_model"/>
+                </p>
                 <ul id="nb-verdicts" class="nb-verdicts">
                     {move || answers.get().into_iter().map(|(s, p, line)| view! {
                         <li data-probability=format!("{p:.4}")><code>{format!("sentiment_predict('{s}')")}</code><br/>{line}</li>

@@ -329,6 +329,8 @@ pub fn StudioPanel() -> impl IntoView {
         | FromWorker::NotebookFitStarted { .. }
         | FromWorker::NotebookFitted { .. }
         | FromWorker::NotebookPredicted { .. }
+        | FromWorker::NotebookModelLoaded { .. }
+        | FromWorker::NotebookModelFile { .. }
         | FromWorker::NotebookCheckpoint { .. }
         | FromWorker::NotebookFetching { .. }
         | FromWorker::WorkerMemory { .. }
@@ -862,4 +864,3 @@ fn TeacherForcing(
         </div>
     }
 }
-

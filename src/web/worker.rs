@@ -238,6 +238,17 @@ pub enum ToWorker {
     NotebookPredict {
         sentences: Vec<String>,
     },
+    /// The lecture's `loaded_model = load_model('best_model.h5')`: a review classifier from
+    /// the student's files answers `sentiment_predict` until the next fit.
+    NotebookUseModel {
+        name: String,
+        config_json: String,
+        #[serde(with = "serde_bytes")]
+        weights: Vec<u8>,
+    },
+    /// The model `sentiment_predict` uses, as one playground file (to save it): answered by
+    /// [`FromWorker::NotebookModelFile`].
+    NotebookModelFile,
     /// `cargo xtask bench`'s data-parallel case: train `case` for `steps` batches as replica
     /// `replica` (or alone), answered by [`FromWorker::BenchDone`] from each replica.
     BenchTrain {
@@ -423,6 +434,15 @@ pub enum FromWorker {
     NotebookPredicted {
         answers: Vec<(String, f32, String)>,
     },
+    /// The student's model is loaded for `sentiment_predict`.
+    NotebookModelLoaded {
+        name: String,
+        summary: String,
+    },
+    NotebookModelFile {
+        #[serde(with = "serde_bytes")]
+        bytes: Vec<u8>,
+    },
     /// The answer to [`ToWorker::Preprocess`], with its inputs (so the page can drop answers
     /// to text it no longer shows).
     Preprocessed {
@@ -547,6 +567,8 @@ pub struct TrainWorker {
     sentiment_seconds: f64,
     sentiment_report: Option<Instant>,
     notebook: Option<notebook_job::Notebook>,
+    /// A model the student loaded for the notebook's `sentiment_predict` (until the next fit).
+    notebook_model: Option<SentimentModel>,
     /// This worker's place among the run's data-parallel replicas.
     replica: Option<replica_link::ReplicaLink>,
     /// A data-parallel benchmark in progress.
@@ -817,6 +839,7 @@ impl Worker for TrainWorker {
             sentiment_seconds: 0.0,
             sentiment_report: None,
             notebook: None,
+            notebook_model: None,
             replica: None,
             bench: None,
             silent: false,
@@ -1156,11 +1179,19 @@ impl Worker for TrainWorker {
                 self.silent_after = Some(after_epochs);
             }
             ToWorker::NotebookPredict { sentences } => self.notebook_predict(scope, sentences),
+            ToWorker::NotebookUseModel {
+                name,
+                config_json,
+                weights,
+            } => self.notebook_use_model(scope, name, config_json, weights),
+            ToWorker::NotebookModelFile => self.notebook_model_file(scope),
             ToWorker::SentimentFile { name } => {
                 let msg = match self.sentiment.iter().find(|(n, _)| *n == name) {
                     Some((_, model)) => match model.to_file() {
                         Ok(bytes) => FromWorker::SentimentFile { name, bytes },
-                        Err(e) => FromWorker::Error { message: e.to_string() },
+                        Err(e) => FromWorker::Error {
+                            message: e.to_string(),
+                        },
                     },
                     None => FromWorker::Error {
                         message: format!("no model {name} is loaded"),

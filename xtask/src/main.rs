@@ -347,6 +347,8 @@ fn dist(args: &[String]) -> Result {
 /// segmenter's lexicon (`#/` classifies a review at once), raw and gzip (`gzip -9`, as a
 /// static host would serve them). The target is ≤ 4 MB gzip in all.
 fn first_visit(out: &std::path::Path, mut files: Vec<String>) -> Result {
+    // The Keras-file worker starts only when a student loads or saves a Keras file.
+    files.retain(|f| !f.starts_with("keras_worker"));
     let index = std::fs::read_to_string(out.join("models").join("index.json"))
         .map_err(|e| format!("cannot read models/index.json: {e}"))?;
     let default_model = index

@@ -8,8 +8,10 @@ use super::{Cells, LabError, LabHeading, LabWorker, load_shipped_model};
 use crate::lab::embeddings::{GROOT_TABLE, Lookup, Projection};
 use crate::lab::{LabReply, LabRequest};
 use crate::plot::{Scatter, ScatterPoint};
+use crate::web::keras_worker::ReadModel;
+use crate::web::model_file::ModelFileDrop;
 use crate::web::route::{LabId, Location};
-use crate::web::worker::FromWorker;
+use crate::web::worker::{FromWorker, ToWorker};
 
 /// The model whose Embedding is projected.
 const PROJECTED_MODEL: &str = "lecture11-gru";
@@ -31,6 +33,8 @@ pub fn EmbeddingsLab(location: Location) -> impl IntoView {
     let lookup = RwSignal::new(None::<Lookup>);
     let projection = RwSignal::new(None::<Projection>);
     let model_state = RwSignal::new("loading".to_string());
+    // Whose embeddings are shown: lecture 11's GRU, or the student's own model's file name.
+    let projected_from = RwSignal::new(None::<String>);
     let search = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
 
@@ -78,6 +82,24 @@ pub fn EmbeddingsLab(location: Location) -> impl IntoView {
         move |e| model_state.set(format!("failed: {e}")),
     );
 
+    // The student's own review classifier: its Embedding projected the same way.
+    let own = move |m: ReadModel| {
+        if m.task.as_deref() != Some("sentiment") {
+            error.set(Some(format!(
+                "{}: 토크나이저 JSON(tokenizer.to_json())을 함께 고르세요 · pick its tokenizer JSON (tokenizer.to_json()) with it",
+                m.name
+            )));
+            return;
+        }
+        model_state.set("loading".into());
+        projection.set(None);
+        projected_from.set(Some(m.name.clone()));
+        worker.send(ToWorker::LoadSentiment {
+            name: format!("file:{}", m.name),
+            config_json: m.config_json,
+            weights: m.file,
+        });
+    };
     let edit = move |row: usize, col: usize, value: String| {
         if let Ok(v) = value.trim().parse::<f32>() {
             table.update(|t| t[row].1[col] = v);
@@ -176,7 +198,11 @@ pub fn EmbeddingsLab(location: Location) -> impl IntoView {
                     <div id="groot-scatter" class="chart" inner_html=scatter></div>
                 </div>
                 <div class="results">
-                    <h3>{tr("학습된 임베딩 · learned embeddings (11강 GRU, PCA)")}</h3>
+                    <h3>{move || match projected_from.get() {
+                        None => tr("학습된 임베딩 · learned embeddings (11강 GRU, PCA)")().to_string(),
+                        Some(name) => format!("{} ({name}, PCA)", tr("학습된 임베딩 · learned embeddings")()),
+                    }}</h3>
+                    <ModelFileDrop id="embedding-file" on_model=Callback::new(own)/>
                     <p id="embedding-status" class="status" data-state=move || model_state.get()>
                         {move || match model_state.get().as_str() {
                             "ready" => projection.with(|p| p.as_ref().map(|p| format!(

@@ -10,9 +10,9 @@ use crate::lab::gates::GateTrace;
 use crate::lab::{LabReply, LabRequest};
 use crate::plot::{Heatmap, Palette};
 use crate::sentiment::lecture_sentence;
-use crate::web::route::{LabId, Location, write_settings};
 use crate::web::keras_worker::ReadModel;
 use crate::web::model_file::ModelFileDrop;
+use crate::web::route::{LabId, Location, write_settings};
 use crate::web::worker::{FromWorker, ToWorker};
 
 /// The classifiers the inspector offers: (folder, label).

@@ -181,8 +181,49 @@ impl TrainWorker {
     }
 
     /// `NotebookPredict`: the lecture's `sentiment_predict` with the last fitted model.
+    /// `NotebookUseModel`: the student's classifier answers `sentiment_predict`.
+    pub(super) fn notebook_use_model(
+        &mut self,
+        scope: &WorkerScope<Self>,
+        name: String,
+        config_json: String,
+        weights: Vec<u8>,
+    ) {
+        let loaded = crate::nn::Sequential::from_files(&config_json, &weights)
+            .and_then(|(model, extras)| SentimentModel::from_parts(model, extras));
+        match loaded {
+            Ok(model) => {
+                let summary = model.model.summary();
+                self.notebook_model = Some(model);
+                self.respond(scope, FromWorker::NotebookModelLoaded { name, summary });
+            }
+            Err(e) => self.fail(scope, e.bilingual()),
+        }
+    }
+
+    /// The model `sentiment_predict` answers with: the student's, else the last one fitted.
+    fn notebook_answering(&self) -> Option<&SentimentModel> {
+        self.notebook_model
+            .as_ref()
+            .or_else(|| self.notebook.as_ref().and_then(|nb| nb.model.as_ref()))
+    }
+
+    /// `NotebookModelFile`: that model as one file, to save it.
+    pub(super) fn notebook_model_file(&mut self, scope: &WorkerScope<Self>) {
+        let msg = match self.notebook_answering().map(SentimentModel::to_file) {
+            Some(Ok(bytes)) => FromWorker::NotebookModelFile { bytes },
+            Some(Err(e)) => FromWorker::Error {
+                message: e.to_string(),
+            },
+            None => FromWorker::Error {
+                message: "fit a model first".into(),
+            },
+        };
+        self.respond(scope, msg);
+    }
+
     pub(super) fn notebook_predict(&mut self, scope: &WorkerScope<Self>, sentences: Vec<String>) {
-        let Some(model) = self.notebook.as_ref().and_then(|nb| nb.model.as_ref()) else {
+        let Some(model) = self.notebook_answering() else {
             return self.fail(
                 scope,
                 "fit a model first: sentiment_predict uses the trained one",
@@ -302,6 +343,8 @@ impl TrainWorker {
                     match finish_fit(&nb, *session, cell, seconds) {
                         Ok((model, result, summary)) => {
                             nb.model = Some(model);
+                            // The fitted model answers from now on.
+                            self.notebook_model = None;
                             self.respond(scope, FromWorker::NotebookFitted { result, summary });
                         }
                         Err(e) => failed = Some(e),
