@@ -101,6 +101,18 @@ def save_keras3():
     m.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["acc"])
     save("k3_lecture9_simplernn", m, rows(30, 6), fit=2)
 
+    # The lecture's own way: Sequential() + add(), no Input, built by fit(batch_size=32), then
+    # saved (ModelCheckpoint): Keras keeps the batch size in the input shape and prints it.
+    keras.utils.clear_session()
+    m = keras.Sequential()
+    m.add(L.Embedding(30, 8))
+    m.add(L.GRU(5))
+    m.add(L.Dense(1, activation="sigmoid"))
+    m.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["acc"])
+    x = np.random.default_rng(1).integers(1, 30, size=(64, 6))
+    m.fit(x, np.arange(64) % 2, epochs=1, batch_size=32, verbose=0)
+    save("k3_lecture11_fit_built", m, rows(30, 6))
+
     # Lecture 8's next-word model, built after another model (names get suffixes, as in a
     # Colab session that ran a cell twice) and never compiled.
     keras.utils.clear_session()

@@ -64,7 +64,7 @@ fn keras_files_predict_what_keras_predicts_and_print_keras_summary() {
             );
             continue;
         }
-        let (model, _, optimizer_params) =
+        let (model, _, options) =
             keras::load_model(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
         let mut want = Vec::new();
         flat(&case["output"], &mut want);
@@ -73,15 +73,12 @@ fn keras_files_predict_what_keras_predicts_and_print_keras_summary() {
         for (g, w) in got.iter().zip(&want) {
             assert!((g - w).abs() < 1e-5, "{name}: {got:?} vs {want:?}");
         }
-        let summary = model.summary_with(&SummaryOptions {
-            optimizer_params,
-            ..Default::default()
-        });
+        let summary = model.summary_with(&options);
         let keras = case["summary"].as_str().unwrap();
         assert_eq!(summary.trim_end(), keras.trim_end(), "{name}");
         checked += 1;
     }
-    assert_eq!(checked, 10);
+    assert_eq!(checked, 11);
 }
 
 #[test]

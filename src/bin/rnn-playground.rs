@@ -1093,18 +1093,12 @@ mod cli {
     }
 
     fn summary(args: SummaryArgs) -> Result<(), String> {
-        let (model, _, optimizer_params) = rnn_playground::keras::load_model(&args.model)
+        let (model, _, options) = rnn_playground::keras::load_model(&args.model)
             .map_err(|e| format!("{}: {e}", args.model.display()))?;
         if args.style == "keras2" {
             println!("{}", model.summary_keras2());
         } else {
-            print!(
-                "{}",
-                model.summary_with(&rnn_playground::nn::SummaryOptions {
-                    optimizer_params,
-                    ..Default::default()
-                })
-            );
+            print!("{}", model.summary_with(&options));
         }
         Ok(())
     }

@@ -29,6 +29,7 @@ use serde_json::{Value, json};
 use crate::nn::storage::{self, NamedWeights, Storage};
 use crate::nn::{
     CompileConfig, DEFAULT_NAME, LayerConfig, MODEL_FORMAT, ModelExtras, ModelFile, Sequential,
+    SummaryOptions,
 };
 use layers::KerasLayer;
 
@@ -87,9 +88,10 @@ impl KerasError {
 pub struct Imported {
     pub file: ModelFile,
     pub weights: Vec<NamedWeights>,
-    /// The values of the optimizer's variables stored with the model (Keras 3 prints them
-    /// as "Optimizer params" once an optimizer has trained).
-    pub optimizer_params: Option<usize>,
+    /// What Keras 3's `summary()` shows for the file after `load_model`: the batch size a
+    /// model built by `fit` keeps in its shapes, and the "Optimizer params" of the optimizer
+    /// it rebuilds for a compiled model.
+    pub summary: SummaryOptions,
     /// `keras 3.15.1`, `tf-keras 2.21.0`: who saved the file, when it says.
     pub saved_by: Option<String>,
 }
@@ -204,7 +206,7 @@ pub fn read_keras(bytes: &[u8]) -> Result<Imported, KerasError> {
     let trainable = imported.weights.iter().map(|(_, v, _)| v.len()).sum();
     // Keras 3's load_model compiles a model saved compiled and builds its optimizer, whose
     // variables the summary counts ("Optimizer params") whether or not the file stored them.
-    imported.optimizer_params = config
+    imported.summary.optimizer_params = config
         .pointer("/compile_config/optimizer")
         .and_then(|o| optimizer_variables(o, trainable))
         .or_else(|| hdf5::element_count(&h5, "optimizer/vars").filter(|n| *n > 2));
@@ -460,6 +462,10 @@ fn from_config(
     let input_length = input_shape
         .as_ref()
         .and_then(|s| s.get(1).copied().flatten());
+    // A model built by fit() keeps its batch size, and Keras 3's summary shows it.
+    let batch = input_shape
+        .as_ref()
+        .and_then(|s| s.first().copied().flatten());
     let input_features = match first.config {
         LayerConfig::Embedding { .. } => None,
         _ => Some(
@@ -492,7 +498,10 @@ fn from_config(
     Ok(Imported {
         file,
         weights,
-        optimizer_params: None,
+        summary: SummaryOptions {
+            batch,
+            ..Default::default()
+        },
         saved_by: None,
     })
 }
@@ -872,8 +881,8 @@ pub fn date_saved(unix_seconds: u64) -> String {
 pub struct Picked {
     pub model: Sequential,
     pub extras: ModelExtras,
-    /// For the summary's "Optimizer params" line, as Keras prints it after `load_model`.
-    pub optimizer_params: Option<usize>,
+    /// What Keras' summary adds after `load_model` ([`Imported::summary`]).
+    pub summary_options: SummaryOptions,
     /// The model file's name.
     pub name: String,
 }
@@ -881,10 +890,7 @@ pub struct Picked {
 impl Picked {
     /// Keras 3's summary of the model as loaded.
     pub fn summary(&self) -> String {
-        self.model.summary_with(&crate::nn::SummaryOptions {
-            optimizer_params: self.optimizer_params,
-            ..Default::default()
-        })
+        self.model.summary_with(&self.summary_options)
     }
 }
 
@@ -920,11 +926,11 @@ pub fn read_picked(files: &[(String, Vec<u8>)]) -> Result<Picked, KerasError> {
         }
     }
     let build =
-        |imported: Imported| -> Result<(Sequential, ModelExtras, Option<usize>), KerasError> {
+        |imported: Imported| -> Result<(Sequential, ModelExtras, SummaryOptions), KerasError> {
             let (m, e) = imported.build()?;
-            Ok((m, e, imported.optimizer_params))
+            Ok((m, e, imported.summary.clone()))
         };
-    let (model, mut extras, optimizer_params) = if let Some(config) = &config {
+    let (model, mut extras, summary_options) = if let Some(config) = &config {
         build(read_weights_h5(config, bytes.clone())?)?
     } else if is_keras_file(bytes) {
         if hdf5_pure::is_hdf5_bytes(bytes) && name.ends_with(".weights.h5") {
@@ -936,7 +942,7 @@ pub fn read_picked(files: &[(String, Vec<u8>)]) -> Result<Picked, KerasError> {
     } else {
         let (m, e) =
             Sequential::from_single_file(bytes).map_err(|e| KerasError::Model(e.to_string()))?;
-        (m, e, None)
+        (m, e, SummaryOptions::default())
     };
     if let Some(tok) = tokenizer {
         attach_tokenizer(&model, &mut extras, &tok)?;
@@ -944,7 +950,7 @@ pub fn read_picked(files: &[(String, Vec<u8>)]) -> Result<Picked, KerasError> {
     Ok(Picked {
         model,
         extras,
-        optimizer_params,
+        summary_options,
         name: name.clone(),
     })
 }
@@ -1019,7 +1025,7 @@ pub fn attach_tokenizer(
 /// optimizer's stored values too, for the summary.
 pub fn load_model(
     path: &std::path::Path,
-) -> Result<(Sequential, ModelExtras, Option<usize>), KerasError> {
+) -> Result<(Sequential, ModelExtras, SummaryOptions), KerasError> {
     let (model, mut extras, optimizer) = load_model_alone(path)?;
     if extras.tokenizer.is_none() && path.is_file() {
         let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
@@ -1043,11 +1049,11 @@ pub fn load_model(
 
 fn load_model_alone(
     path: &std::path::Path,
-) -> Result<(Sequential, ModelExtras, Option<usize>), KerasError> {
+) -> Result<(Sequential, ModelExtras, SummaryOptions), KerasError> {
     let name = path.display().to_string();
     if path.is_dir() {
         let (m, e) = Sequential::load(path).map_err(|e| KerasError::Model(e.to_string()))?;
-        return Ok((m, e, None));
+        return Ok((m, e, SummaryOptions::default()));
     }
     let bytes =
         std::fs::read(path).map_err(|e| KerasError::Io(format!("cannot read {name}: {e}")))?;
@@ -1068,16 +1074,16 @@ fn load_model_alone(
             .map_err(|e| KerasError::Io(format!("cannot read {}: {e}", config.display())))?;
         let imported = read_weights_h5(&json, bytes)?;
         let (m, e) = imported.build()?;
-        return Ok((m, e, imported.optimizer_params));
+        return Ok((m, e, imported.summary.clone()));
     }
     if is_keras_file(&bytes) {
         let imported = read(&bytes, &name)?;
         let (m, e) = imported.build()?;
-        return Ok((m, e, imported.optimizer_params));
+        return Ok((m, e, imported.summary.clone()));
     }
     let (m, e) =
         Sequential::from_single_file(&bytes).map_err(|e| KerasError::Model(e.to_string()))?;
-    Ok((m, e, None))
+    Ok((m, e, SummaryOptions::default()))
 }
 
 #[cfg(test)]
