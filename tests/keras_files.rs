@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use candle_core::{Device, Tensor};
 use rnn_playground::keras::{self, KerasError};
-use rnn_playground::nn::{Sequential, SummaryOptions};
+use rnn_playground::nn::Sequential;
 use serde_json::Value;
 
 fn dir() -> PathBuf {
