@@ -220,3 +220,18 @@ fn after_fit_the_batch_size_and_the_optimizer_show() {
     };
     assert_eq!(lstm.summary_with(&options), fixture("lstm_adam_after_fit"));
 }
+
+/// The shipped lecture models, loaded from their folders, print what Keras 3 prints for the
+/// lecture's models (lecture 9's with its Flatten row).
+#[test]
+fn the_shipped_lecture_models_print_keras_3s_table() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/models");
+    for (folder, case) in [
+        ("lecture9-simplernn", "lecture9_simplernn"),
+        ("lecture11-gru", "lecture11_gru"),
+        ("best-bigru", "bidirectional_gru"),
+    ] {
+        let (model, _) = Sequential::load(&root.join(folder)).unwrap();
+        assert_eq!(model.summary(), fixture(case), "{folder}");
+    }
+}

@@ -78,7 +78,8 @@ impl KerasError {
                 format!("파일이 손상되었거나 잘렸습니다({why}). 다시 저장해서 새 파일을 불러오세요")
             }
             KerasError::TooLarge(why) => format!("모델이 너무 큽니다: {why}"),
-            other => other.to_string(),
+            KerasError::Model(why) => format!("모델을 불러올 수 없습니다: {why}"),
+            KerasError::Io(why) => format!("파일을 읽거나 쓸 수 없습니다: {why}"),
         }
     }
 }
