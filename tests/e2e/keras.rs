@@ -267,5 +267,33 @@ async fn studio_loads_a_keras_file_and_downloads_one() {
         );
     }
     screenshot(&client, "keras-studio.png").await;
+    // The downloaded pair dropped back onto the studio loads and generates the same.
+    click(&client, "#reset").await;
+    eventually("the studio forgot the model", || async {
+        attr_of(&client, "#status", "data-state").await.as_deref() == Some("idle")
+    })
+    .await;
+    drop_files(
+        &client,
+        "#load-model-drop",
+        &[
+            ("rnn-playground-model.keras", &files[0]),
+            ("rnn-playground-model.tokenizer.json", &files[1]),
+        ],
+    )
+    .await;
+    eventually("the dropped .keras loads", || async {
+        attr_of(&client, "#status", "data-state").await.as_deref() == Some("loaded")
+            && attr_of(&client, "#load-model-status", "data-state")
+                .await
+                .as_deref()
+                == Some("done")
+    })
+    .await;
+    click(&client, "#generate").await;
+    eventually("generation with the dropped file", || async {
+        text_of(&client, "#generated").await == "가는 말이 고와야 오는 말이 곱다"
+    })
+    .await;
     std::fs::remove_dir_all(&dir).ok();
 }
