@@ -1,6 +1,8 @@
 //! The concept labs of lectures 7 and 10, computed by the real layers of [`crate::nn`]:
 //!
 //! - [`stepper`]: a SimpleRNN on "hell" → "ello", one step of the recurrence at a time;
+//! - [`cell`]: one LSTM or GRU cell stepped through a sentence, every gate's equation with its
+//!   numbers, and gates pinned to 0 or 1;
 //! - [`weather`]: lecture 7's menu that depends on the weather and on yesterday's dish;
 //! - [`gradients`]: ‖∂h_T/∂h_t‖ of a vanilla RNN, an LSTM and a GRU by automatic differentiation;
 //! - [`gates`]: the LSTM/GRU gates of a trained review classifier, token by token;
@@ -18,6 +20,7 @@
 //! assert_eq!(lab.view().unwrap().output, "ello");
 //! ```
 
+pub mod cell;
 pub mod embeddings;
 pub mod gates;
 pub mod gradients;
@@ -75,6 +78,8 @@ pub enum LabRequest {
     },
     /// The gates of a loaded review classifier on a sentence.
     Gates { model: String, text: String },
+    /// Lecture 10's cell, stepped (and trained when `epochs` > 0), with pinned gates.
+    Cell(cell::CellConfig),
     /// A loaded classifier's Embedding in 2-D.
     Projection {
         model: String,
@@ -114,6 +119,7 @@ pub enum LabReply {
     Lookup(embeddings::Lookup),
     Gates(gates::GateTrace),
     Projection(embeddings::Projection),
+    Cell(cell::CellView),
 }
 
 /// Run one request (in the worker, or natively in tests). `models` are the loaded review
@@ -145,6 +151,7 @@ pub fn run(request: &LabRequest, models: &[(String, SentimentModel)]) -> Result<
         LabRequest::Gates { model: name, text } => {
             LabReply::Gates(gates::trace(model(name)?, text)?)
         }
+        LabRequest::Cell(config) => LabReply::Cell(cell::run(config)?),
         LabRequest::Projection {
             model: name,
             fit,

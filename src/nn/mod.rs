@@ -44,7 +44,7 @@ pub use error::{NnError, Result};
 pub use loss::Loss;
 pub use optim::{Optimizer, OptimizerConfig};
 pub use pooling::GlobalPooling;
-pub use rnn::{CellKind, Gates, Recurrent, RnnOutput, RnnState, reverse_time};
+pub use rnn::{CellKind, GatePins, Gates, Recurrent, RnnOutput, RnnState, reverse_time};
 pub use row_gradient::{GatheredRows, RowGradient};
 pub use sequential::{
     CompileConfig, DEFAULT_NAME, Layer, LayerConfig, MODEL_FORMAT, MODEL_JSON_KEY, ModelExtras,

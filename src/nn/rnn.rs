@@ -104,6 +104,56 @@ pub struct Gates {
     pub cell: Option<Tensor>,
 }
 
+/// Gates held at a value instead of computed: lecture 10's thought experiments ("if f_t
+/// becomes 0, only the input gate decides the cell state"; "if i_t becomes 0, the previous
+/// cell state alone decides it"; GRU's z = 1 keeps h_(t−1)). `None` computes the gate as
+/// usual; the LSTM reads `input`, `forget` and `output`, the GRU `update` and `reset`.
+///
+/// ```
+/// use candle_core::{Device, Tensor};
+/// use rnn_playground::nn::{GatePins, Recurrent};
+///
+/// let lstm = Recurrent::lstm(2, 3, 0);
+/// let x = Tensor::new(&[[0.5f32, -1.0]], &Device::Cpu).unwrap();
+/// let state = lstm.zero_state(1, &Device::Cpu).unwrap();
+/// let pins = GatePins { forget: Some(0.0), ..GatePins::default() };
+/// let (next, gates) = lstm.step_pinned(&x, &state, &pins).unwrap();
+/// // f = 0: the new cell state is i ∘ g alone.
+/// let ig = (gates.input.unwrap() * &gates.candidate).unwrap();
+/// assert_eq!(next.c.unwrap().to_vec2::<f32>().unwrap(), ig.to_vec2::<f32>().unwrap());
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GatePins {
+    pub input: Option<f32>,
+    pub forget: Option<f32>,
+    pub output: Option<f32>,
+    pub update: Option<f32>,
+    pub reset: Option<f32>,
+}
+
+impl GatePins {
+    /// Whether any gate is held.
+    pub fn any(&self) -> bool {
+        [
+            self.input,
+            self.forget,
+            self.output,
+            self.update,
+            self.reset,
+        ]
+        .iter()
+        .any(Option::is_some)
+    }
+}
+
+/// `gate`, or a tensor of its shape filled with the pinned value.
+fn pin(gate: Tensor, value: Option<f32>) -> Result<Tensor> {
+    Ok(match value {
+        None => gate,
+        Some(v) => gate.ones_like()?.affine(f64::from(v), 0.0)?,
+    })
+}
+
 /// What a recurrent layer returns: the output (last state or the whole sequence) and, with
 /// `return_state`, the final states (`[h]`, or `[h, c]` for an LSTM), as Keras returns them.
 #[derive(Clone, Debug)]
@@ -288,6 +338,17 @@ impl Recurrent {
     /// One step from a projected input `xp_t = x_t · kernel + b` (`[batch, gates·units]`):
     /// the new state and the gate activations. Differentiable (candle autograd).
     pub fn cell_step(&self, xp_t: &Tensor, state: &RnnState) -> Result<(RnnState, Gates)> {
+        self.cell_step_pinned(xp_t, state, &GatePins::default())
+    }
+
+    /// [`Recurrent::cell_step`] with some gates held at a value ([`GatePins`]); with no pins it
+    /// is the same computation.
+    pub fn cell_step_pinned(
+        &self,
+        xp_t: &Tensor,
+        state: &RnnState,
+        pins: &GatePins,
+    ) -> Result<(RnnState, Gates)> {
         let u = self.units;
         let sig = candle_nn::ops::sigmoid;
         let rk = self.recurrent_kernel.as_tensor();
@@ -312,10 +373,10 @@ impl Recurrent {
             }
             CellKind::Lstm => {
                 let z = (xp_t + state.h.matmul(rk)?)?;
-                let i = sig(&z.narrow(1, 0, u)?)?;
-                let f = sig(&z.narrow(1, u, u)?)?;
+                let i = pin(sig(&z.narrow(1, 0, u)?)?, pins.input)?;
+                let f = pin(sig(&z.narrow(1, u, u)?)?, pins.forget)?;
                 let g = z.narrow(1, 2 * u, u)?.tanh()?;
-                let o = sig(&z.narrow(1, 3 * u, u)?)?;
+                let o = pin(sig(&z.narrow(1, 3 * u, u)?)?, pins.output)?;
                 let c_prev = state
                     .c
                     .as_ref()
@@ -349,14 +410,14 @@ impl Recurrent {
                     if let Some(b) = self.recurrent_bias()? {
                         rec = rec.broadcast_add(&b)?;
                     }
-                    let z = sig(&(xz + rec.narrow(1, 0, u)?)?)?;
-                    let r = sig(&(xr + rec.narrow(1, u, u)?)?)?;
+                    let z = pin(sig(&(xz + rec.narrow(1, 0, u)?)?)?, pins.update)?;
+                    let r = pin(sig(&(xr + rec.narrow(1, u, u)?)?)?, pins.reset)?;
                     let hh = (xh + (&r * rec.narrow(1, 2 * u, u)?)?)?.tanh()?;
                     (z, r, hh)
                 } else {
                     let rec_zr = state.h.matmul(&rk.narrow(1, 0, 2 * u)?)?;
-                    let z = sig(&(xz + rec_zr.narrow(1, 0, u)?)?)?;
-                    let r = sig(&(xr + rec_zr.narrow(1, u, u)?)?)?;
+                    let z = pin(sig(&(xz + rec_zr.narrow(1, 0, u)?)?)?, pins.update)?;
+                    let r = pin(sig(&(xr + rec_zr.narrow(1, u, u)?)?)?, pins.reset)?;
                     let hh = (xh + (&r * &state.h)?.matmul(&rk.narrow(1, 2 * u, u)?)?)?.tanh()?;
                     (z, r, hh)
                 };
@@ -381,11 +442,21 @@ impl Recurrent {
     /// One step from a raw input `x_t` (`[batch, input_dim]`): for stateful generation, where a
     /// token is fed with the carried state instead of re-running the whole prefix.
     pub fn step(&self, x_t: &Tensor, state: &RnnState) -> Result<(RnnState, Gates)> {
+        self.step_pinned(x_t, state, &GatePins::default())
+    }
+
+    /// [`Recurrent::step`] with gates held ([`GatePins`]).
+    pub fn step_pinned(
+        &self,
+        x_t: &Tensor,
+        state: &RnnState,
+        pins: &GatePins,
+    ) -> Result<(RnnState, Gates)> {
         let mut xp = x_t.matmul(self.kernel.as_tensor())?;
         if let Some(b) = self.input_bias()? {
             xp = xp.broadcast_add(&b)?;
         }
-        self.cell_step(&xp, state)
+        self.cell_step_pinned(&xp, state, pins)
     }
 
     /// The layer on `xs` (`[batch, time, input_dim]`) with an optional `[batch, time]` mask of
