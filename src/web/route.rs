@@ -20,13 +20,15 @@ pub enum LabId {
     Gates,
     Embeddings,
     Shapes,
+    Cell,
 }
 
 impl LabId {
-    pub const ALL: [LabId; 6] = [
+    pub const ALL: [LabId; 7] = [
         LabId::Stepper,
         LabId::Weather,
         LabId::Gradients,
+        LabId::Cell,
         LabId::Gates,
         LabId::Embeddings,
         LabId::Shapes,
@@ -40,6 +42,7 @@ impl LabId {
             LabId::Gates => "gates",
             LabId::Embeddings => "embeddings",
             LabId::Shapes => "shapes",
+            LabId::Cell => "cell",
         }
     }
 
@@ -70,6 +73,11 @@ impl LabId {
                 "임베딩",
                 "Embeddings",
                 "찾아보기 표로 보는 \"I am groot\"와 2차원으로 본 학습된 단어 벡터 · \"I am groot\" as a lookup table, and learned word vectors in 2-D.",
+            ),
+            LabId::Cell => (
+                "LSTM·GRU 셀 해부",
+                "Inside an LSTM or GRU cell",
+                "게이트 수식을 이번 단계의 숫자로, 토큰마다, 게이트를 0이나 1로 고정해서 · Every gate equation with this step's numbers, token by token, with gates pinned to 0 or 1.",
             ),
             LabId::Shapes => (
                 "형태와 파라미터",

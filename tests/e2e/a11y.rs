@@ -6,7 +6,7 @@ use super::support::StaticServer;
 use super::{Page, site_dir};
 
 /// Every route and what shows when it is ready.
-const ROUTES: [(&str, &str); 13] = [
+const ROUTES: [(&str, &str); 15] = [
     ("/#/", "#sentiment-verdicts .verdict"),
     ("/#/tokenizer", "#word-index tbody tr"),
     ("/#/studio", "#studio-panel"),
@@ -15,6 +15,8 @@ const ROUTES: [(&str, &str); 13] = [
     ("/#/labs/stepper", "main"),
     ("/#/labs/weather", "main"),
     ("/#/labs/gradients", "main"),
+    ("/#/labs/cell?cell=lstm", "#cell-eq-f"),
+    ("/#/labs/cell?cell=gru", "#cell-eq-z"),
     ("/#/labs/gates", "main"),
     ("/#/labs/embeddings", "main"),
     ("/#/labs/shapes", "#shapes-summary"),

@@ -12,7 +12,7 @@ async fn labs_index_links_every_lab() {
         _driver,
         client,
     } = Page::open("/#/labs", (1280, 900), "#labs-index .lab-card").await;
-    assert_eq!(count(&client, "#labs-index .lab-card").await, 6);
+    assert_eq!(count(&client, "#labs-index .lab-card").await, 7);
     assert_eq!(
         attr_of(&client, ".site-nav a[href='#/labs']", "aria-current")
             .await
@@ -314,4 +314,175 @@ async fn shapes_lab_shows_the_lecture_shapes_and_parameters() {
             .contains("Total params: 1,036,417 (3.95 MB)")
     );
     screenshot(&client, "lab-shapes.png").await;
+}
+
+/// The values of a row of a lab matrix (`#id tr[data-row='label'] td.cell`).
+async fn row(client: &Client, id: &str, label: &str) -> Vec<f32> {
+    values(client, &format!("#{id} tr[data-row='{label}'] td.cell")).await
+}
+
+/// Choose `value` in the select `css` (and fire its change event).
+async fn choose(client: &Client, css: &str, value: &str) {
+    client
+        .execute(
+            "const s = document.querySelector(arguments[0]); s.value = arguments[1]; s.dispatchEvent(new Event('change', {bubbles: true}));",
+            vec![serde_json::json!(css), serde_json::json!(value)],
+        )
+        .await
+        .unwrap();
+}
+
+/// Step through every token, checking `check(step)` on the page's numbers.
+async fn each_step<F, Fut>(client: &Client, mut check: F)
+where
+    F: FnMut(usize) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    while attr_of(client, "#cell-back", "disabled").await.is_none() {
+        click(client, "#cell-back").await;
+    }
+    let mut t = 0;
+    loop {
+        check(t).await;
+        if attr_of(client, "#cell-next", "disabled").await.is_some() {
+            break;
+        }
+        click(client, "#cell-next").await;
+        t += 1;
+        eventually("the next step", || async {
+            attr_of(client, "#cell-t", "data-t").await.as_deref() == Some(&(t + 1).to_string())
+        })
+        .await;
+    }
+    assert!(t >= 5, "stepped through {} tokens", t + 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cell_lab_steps_an_lstm_and_a_gru_with_pinned_gates() {
+    let Page {
+        server,
+        _driver,
+        client,
+    } = Page::open("/#/labs/cell?cell=lstm", (1280, 2200), "#cell-eq-f td.cell").await;
+    let sigma = |x: f32| 1.0 / (1.0 + (-x).exp());
+    // Each gate's number is the lecture's equation of the terms shown beside it.
+    each_step(&client, |_| {
+        let client = client.clone();
+        async move {
+            for (gate, tanh) in [("i", false), ("f", false), ("g", true), ("o", false)] {
+                let id = format!("cell-eq-{gate}");
+                let (wx, wh, b, v) = (
+                    row(&client, &id, "W_x·x_t").await,
+                    row(&client, &id, "W_h·h_(t−1)").await,
+                    row(&client, &id, "b").await,
+                    row(&client, &id, &format!("{gate}_t")).await,
+                );
+                assert_eq!(v.len(), 3);
+                for u in 0..3 {
+                    let pre = wx[u] + wh[u] + b[u];
+                    let want = if tanh { pre.tanh() } else { sigma(pre) };
+                    assert!((v[u] - want).abs() < 1e-4, "{gate} unit {u}");
+                }
+            }
+        }
+    })
+    .await;
+    screenshot(&client, "lab-cell-lstm.png").await;
+    // f_t = 0: C_t = i_t ∘ g_t at every step.
+    choose(&client, "#pin-forget", "0").await;
+    eventually("the forget gate pinned", || async {
+        count(&client, "#cell-eq-f tr[data-row='f_t']").await == 0
+    })
+    .await;
+    each_step(&client, |_| {
+        let client = client.clone();
+        async move {
+            let (i, g, c) = (
+                row(&client, "cell-eq-i", "i_t").await,
+                row(&client, "cell-eq-g", "g_t").await,
+                row(&client, "cell-out", "C_t").await,
+            );
+            for u in 0..3 {
+                assert!((c[u] - i[u] * g[u]).abs() < 1e-4, "C_t = i ∘ g, unit {u}");
+            }
+        }
+    })
+    .await;
+    // i_t = 0: C_t = f_t ∘ C_(t−1).
+    choose(&client, "#pin-forget", "learned").await;
+    choose(&client, "#pin-input", "0").await;
+    eventually("the input gate pinned", || async {
+        count(&client, "#cell-eq-i tr[data-row='i_t']").await == 0
+            && count(&client, "#cell-eq-f tr[data-row='f_t']").await == 1
+    })
+    .await;
+    each_step(&client, |_| {
+        let client = client.clone();
+        async move {
+            let (f, prev, c) = (
+                row(&client, "cell-eq-f", "f_t").await,
+                row(&client, "cell-inputs", "C_(t−1)").await,
+                row(&client, "cell-out", "C_t").await,
+            );
+            for u in 0..3 {
+                assert!(
+                    (c[u] - f[u] * prev[u]).abs() < 1e-4,
+                    "C_t = f ∘ C_(t−1), unit {u}"
+                );
+            }
+        }
+    })
+    .await;
+    choose(&client, "#pin-input", "learned").await;
+    // Training finishes and the trained cell remembers the early 안.
+    click(&client, "#cell-train").await;
+    eventually("training finishes", || async {
+        attr_of(&client, "#cell-training", "data-state")
+            .await
+            .as_deref()
+            == Some("trained")
+            && text_of(&client, "#cell-training")
+                .await
+                .contains("accuracy")
+    })
+    .await;
+    let negated: f32 = attr_of(&client, "#cell-prediction", "data-free")
+        .await
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(negated > 0.5, "the trained cell says negated: {negated}");
+    screenshot(&client, "lab-cell-lstm-trained.png").await;
+
+    // GRU: z = 1 keeps h_t = h_(t−1) at every step.
+    client
+        .goto(&server.url("/#/labs/cell?cell=gru&lang=en"))
+        .await
+        .unwrap();
+    client.refresh().await.unwrap();
+    eventually("the GRU's equations", || async {
+        count(&client, "#cell-eq-z td.cell").await > 0
+    })
+    .await;
+    choose(&client, "#pin-update", "1").await;
+    eventually("z pinned", || async {
+        count(&client, "#cell-eq-z tr[data-row='z_t']").await == 0
+    })
+    .await;
+    each_step(&client, |_| {
+        let client = client.clone();
+        async move {
+            let (prev, h) = (
+                row(&client, "cell-inputs", "h_(t−1)").await,
+                row(&client, "cell-out", "h_t").await,
+            );
+            for u in 0..3 {
+                assert!((h[u] - prev[u]).abs() < 1e-6, "h_t = h_(t−1), unit {u}");
+            }
+        }
+    })
+    .await;
+    screenshot(&client, "lab-cell-gru-en.png").await;
+    client.set_window_size(390, 2400).await.unwrap();
+    screenshot(&client, "lab-cell-gru-en-390.png").await;
 }

@@ -4,6 +4,7 @@
 //! come from [`crate::lab`]; these components only format them (and pick cell colours through
 //! [`crate::plot::cell_colour`]).
 
+mod cell;
 mod embeddings;
 mod gates;
 mod gradients;
@@ -22,6 +23,7 @@ use crate::lab::{LabReply, LabRequest};
 use crate::plot::{Palette, cell_colour};
 use crate::web::i18n::{Lang, lang, pick, tr};
 
+pub use cell::CellLab;
 pub use embeddings::EmbeddingsLab;
 pub use gates::GatesLab;
 pub use gradients::GradientsLab;
@@ -159,7 +161,7 @@ pub(crate) fn Cells(
 /// A matrix with row labels and column labels.
 #[component]
 pub(crate) fn Matrix(
-    id: &'static str,
+    #[prop(into)] id: String,
     rows: Vec<(String, Vec<f32>)>,
     columns: Vec<String>,
 ) -> impl IntoView {
@@ -221,6 +223,7 @@ pub fn lab_view(lab: LabId, location: &Location) -> AnyView {
         LabId::Gates => view! { <GatesLab location/> }.into_any(),
         LabId::Embeddings => view! { <EmbeddingsLab location/> }.into_any(),
         LabId::Shapes => view! { <ShapesLab location/> }.into_any(),
+        LabId::Cell => view! { <CellLab location/> }.into_any(),
     }
 }
 
