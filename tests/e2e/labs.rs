@@ -456,7 +456,7 @@ async fn the_cell_lab_steps_an_lstm_and_a_gru_with_pinned_gates() {
 
     // GRU: z = 1 keeps h_t = h_(t−1) at every step.
     client
-        .goto(&server.url("/#/labs/cell?cell=gru&lang=en"))
+        .goto(&server.url("/#/labs/cell?cell=gru"))
         .await
         .unwrap();
     client.refresh().await.unwrap();
@@ -464,6 +464,7 @@ async fn the_cell_lab_steps_an_lstm_and_a_gru_with_pinned_gates() {
         count(&client, "#cell-eq-z td.cell").await > 0
     })
     .await;
+    click(&client, "#lang-en").await;
     choose(&client, "#pin-update", "1").await;
     eventually("z pinned", || async {
         count(&client, "#cell-eq-z tr[data-row='z_t']").await == 0
@@ -485,4 +486,6 @@ async fn the_cell_lab_steps_an_lstm_and_a_gru_with_pinned_gates() {
     screenshot(&client, "lab-cell-gru-en.png").await;
     client.set_window_size(390, 2400).await.unwrap();
     screenshot(&client, "lab-cell-gru-en-390.png").await;
+    click(&client, "#lang-ko").await;
+    screenshot(&client, "lab-cell-gru-ko-390.png").await;
 }

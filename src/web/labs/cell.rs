@@ -99,9 +99,12 @@ fn diagram(cell: CellKind, pins: &GatePins) -> String {
             None => ("", String::new()),
         };
         format!(
-            "<rect x=\"{x}\" y=\"100\" width=\"44\" height=\"30\" rx=\"4\" class=\"gate\"{dash}/>\
+            "<line x1=\"{}\" y1=\"130\" x2=\"{}\" y2=\"178\" class=\"flow\"/>\
+             <rect x=\"{x}\" y=\"100\" width=\"44\" height=\"30\" rx=\"4\" class=\"gate\"{dash}/>\
              <text x=\"{}\" y=\"120\" text-anchor=\"middle\">{act}</text>\
              <text x=\"{}\" y=\"94\" text-anchor=\"middle\" class=\"label\">{label}</text>{note}",
+            x + 22.0,
+            x + 22.0,
             x + 22.0,
             x + 22.0
         )
@@ -109,29 +112,31 @@ fn diagram(cell: CellKind, pins: &GatePins) -> String {
     let mut body = String::new();
     match cell {
         CellKind::Gru => {
-            body.push_str("<line x1=\"10\" y1=\"40\" x2=\"430\" y2=\"40\" class=\"state\"/><text x=\"12\" y=\"32\">h_(t−1)</text><text x=\"392\" y=\"32\">h_t</text>");
+            body.push_str("<line x1=\"10\" y1=\"40\" x2=\"540\" y2=\"40\" class=\"state\"/><text x=\"12\" y=\"32\">h_(t−1)</text><text x=\"510\" y=\"32\">h_t</text>");
             body.push_str("<circle cx=\"150\" cy=\"40\" r=\"10\" class=\"op\"/><text x=\"150\" y=\"44\" text-anchor=\"middle\">×</text>");
             body.push_str("<circle cx=\"300\" cy=\"40\" r=\"10\" class=\"op\"/><text x=\"300\" y=\"44\" text-anchor=\"middle\">+</text>");
             body.push_str(&gate(60.0, "r", "σ", pins.reset));
             body.push_str(&gate(128.0, "z", "σ", pins.update));
             body.push_str(&gate(220.0, "h̃", "tanh", None));
             body.push_str("<text x=\"150\" y=\"70\" text-anchor=\"middle\" class=\"label\">z</text><text x=\"300\" y=\"70\" text-anchor=\"middle\" class=\"label\">1−z</text>");
+            body.push_str("<line x1=\"150\" y1=\"100\" x2=\"150\" y2=\"50\" class=\"flow\"/><line x1=\"242\" y1=\"100\" x2=\"296\" y2=\"48\" class=\"flow\"/><line x1=\"104\" y1=\"115\" x2=\"220\" y2=\"115\" class=\"flow\"/>");
         }
         _ => {
-            body.push_str("<line x1=\"10\" y1=\"40\" x2=\"430\" y2=\"40\" class=\"state\"/><text x=\"12\" y=\"32\">C_(t−1)</text><text x=\"392\" y=\"32\">C_t</text>");
+            body.push_str("<line x1=\"10\" y1=\"40\" x2=\"540\" y2=\"40\" class=\"state\"/><text x=\"12\" y=\"32\">C_(t−1)</text><text x=\"510\" y=\"32\">C_t</text>");
             body.push_str("<circle cx=\"110\" cy=\"40\" r=\"10\" class=\"op\"/><text x=\"110\" y=\"44\" text-anchor=\"middle\">×</text>");
             body.push_str("<circle cx=\"220\" cy=\"40\" r=\"10\" class=\"op\"/><text x=\"220\" y=\"44\" text-anchor=\"middle\">+</text>");
             body.push_str(&gate(88.0, "f", "σ", pins.forget));
             body.push_str(&gate(160.0, "i", "σ", pins.input));
             body.push_str(&gate(220.0, "g", "tanh", None));
             body.push_str(&gate(300.0, "o", "σ", pins.output));
-            body.push_str("<line x1=\"110\" y1=\"100\" x2=\"110\" y2=\"50\" class=\"flow\"/><line x1=\"220\" y1=\"100\" x2=\"220\" y2=\"50\" class=\"flow\"/><text x=\"372\" y=\"120\">h_t = o·tanh(C_t)</text>");
+            body.push_str("<line x1=\"110\" y1=\"100\" x2=\"110\" y2=\"50\" class=\"flow\"/><line x1=\"182\" y1=\"100\" x2=\"210\" y2=\"44\" class=\"flow\"/><line x1=\"242\" y1=\"100\" x2=\"226\" y2=\"48\" class=\"flow\"/>");
+            body.push_str("<line x1=\"380\" y1=\"40\" x2=\"380\" y2=\"115\" class=\"flow\"/><line x1=\"344\" y1=\"115\" x2=\"420\" y2=\"115\" class=\"flow\"/><circle cx=\"380\" cy=\"115\" r=\"10\" class=\"op\"/><text x=\"380\" y=\"119\" text-anchor=\"middle\">×</text><text x=\"424\" y=\"119\">h_t = o·tanh(C_t)</text>");
         }
     }
     format!(
-        "<svg viewBox=\"0 0 440 200\" width=\"440\" height=\"200\" role=\"img\" aria-label=\"{} cell\" class=\"cell-diagram\">\
+        "<svg viewBox=\"0 0 560 200\" width=\"100%\" style=\"max-width:560px\" role=\"img\" aria-label=\"{} cell\" class=\"cell-diagram\">\
          <style>.gate{{fill:#eef3ff;stroke:#2f5bd3}}.state{{stroke:#222;stroke-width:3}}.op{{fill:#fff;stroke:#222}}.flow{{stroke:#888}}.label{{fill:#2f5bd3;font-weight:600}}.pin{{fill:#b3261e;font-weight:700}}text{{font-size:13px;font-family:sans-serif}}</style>\
-         {body}<line x1=\"20\" y1=\"185\" x2=\"420\" y2=\"185\" class=\"flow\"/><text x=\"20\" y=\"180\">x_t, h_(t−1)</text></svg>",
+         {body}<line x1=\"20\" y1=\"178\" x2=\"400\" y2=\"178\" class=\"flow\"/><text x=\"20\" y=\"194\">x_t, h_(t−1)</text></svg>",
         cell.keras_name()
     )
 }
@@ -282,7 +287,7 @@ pub fn CellLab(location: Location) -> impl IntoView {
                     <p id="cell-prediction" data-pinned=move || result.with(|r| r.as_ref().map(|v| v.prediction.to_string()).unwrap_or_default())
                         data-free=move || result.with(|r| r.as_ref().map(|v| v.free_prediction.to_string()).unwrap_or_default())>
                         {move || result.with(|r| r.as_ref().map(|v| format!(
-                            "P(안·못 있음 · negated) = {:.3}{}", v.prediction,
+                            "{} = {:.3}{}", pick("P(안·못 있음) · P(negated)", lang()), v.prediction,
                             if config.with(|c| c.pins.any()) { format!(" · {} {:.3}", pick("고정 없이 · without the pin", lang()), v.free_prediction) } else { String::new() }
                         )))}
                     </p>
