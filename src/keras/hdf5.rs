@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 
 use hdf5_pure::{AttrValue, File};
 
-use super::KerasError;
+use super::error::KerasError;
 
 /// Open HDF5 bytes; anything that is not HDF5 is a clear error.
 pub fn open(bytes: Vec<u8>, what: &str) -> Result<File, KerasError> {

@@ -14,7 +14,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::KerasError;
+use super::error::KerasError;
 use crate::nn::{Activation, CellKind, LayerConfig, MergeMode};
 
 /// What the playground computes, named for error messages.

@@ -21,6 +21,7 @@
 //! ```
 
 pub mod cell;
+mod common;
 pub mod embeddings;
 pub mod gates;
 pub mod gradients;
@@ -28,30 +29,12 @@ pub mod shapes;
 pub mod stepper;
 pub mod weather;
 
-use candle_core::{D, Device, Tensor};
 use serde::{Deserialize, Serialize};
 
-use crate::nn::{
-    Activation, CellKind, LayerConfig, Loss, NnError, Optimizer, OptimizerConfig, Sequential,
-};
 use crate::sentiment::SentimentModel;
 
-/// What went wrong in a lab, in words a student can act on.
-#[derive(Debug, thiserror::Error)]
-pub enum LabError {
-    #[error("{0}")]
-    Input(String),
-    #[error(transparent)]
-    Nn(#[from] NnError),
-}
-
-impl From<candle_core::Error> for LabError {
-    fn from(e: candle_core::Error) -> Self {
-        LabError::Nn(NnError::from(e))
-    }
-}
-
-pub type Result<T> = std::result::Result<T, LabError>;
+pub use common::{LabError, Result};
+pub(crate) use common::{SequenceTrainer, many_to_many, one_hot, rows, vector};
 
 /// A lab computation the page hands to the worker. Every number a lab page shows comes back
 /// in a [`LabReply`]; the page itself only formats.
@@ -159,111 +142,4 @@ pub fn run(request: &LabRequest, models: &[(String, SentimentModel)]) -> Result<
             neighbours,
         } => LabReply::Projection(embeddings::project(model(name)?, *fit, *show, *neighbours)?),
     })
-}
-
-/// One-hot rows `[batch, time, width]` from class indices.
-pub(crate) fn one_hot(rows: &[Vec<usize>], width: usize) -> Result<Tensor> {
-    let time = rows.first().map_or(0, Vec::len);
-    if rows.iter().any(|r| r.len() != time) {
-        return Err(LabError::Input(
-            "all sequences must have the same length".into(),
-        ));
-    }
-    let mut data = vec![0f32; rows.len() * time * width];
-    for (b, row) in rows.iter().enumerate() {
-        for (t, &c) in row.iter().enumerate() {
-            if c < width {
-                data[(b * time + t) * width + c] = 1.0;
-            }
-        }
-    }
-    Ok(Tensor::from_vec(
-        data,
-        (rows.len(), time, width),
-        &Device::Cpu,
-    )?)
-}
-
-/// `SimpleRNN(units, return_sequences=True)` → `TimeDistributed(Dense(classes, softmax))` on
-/// float inputs of `width` features: the stepper's and the weather lab's model.
-pub(crate) fn many_to_many(
-    units: usize,
-    width: usize,
-    classes: usize,
-    time: Option<usize>,
-    seed: u64,
-) -> Result<Sequential> {
-    let layers = [
-        LayerConfig::Recurrent {
-            cell: CellKind::SimpleRnn,
-            units,
-            return_sequences: true,
-            go_backwards: false,
-            reset_after: true,
-            use_bias: true,
-        },
-        LayerConfig::TimeDistributed {
-            units: classes,
-            activation: Activation::Softmax,
-        },
-    ];
-    Ok(Sequential::from_config_with_input(
-        &layers,
-        time,
-        Some(width),
-        seed,
-    )?)
-}
-
-/// A many-to-many classifier trained step by step: the loss is the sparse categorical
-/// cross-entropy of every step's softmax (a `TimeDistributed(Dense)` after the RNN).
-pub(crate) struct SequenceTrainer {
-    optimizer: Optimizer,
-}
-
-impl SequenceTrainer {
-    pub(crate) fn adam(learning_rate: f32) -> Result<Self> {
-        if !(learning_rate.is_finite() && learning_rate > 0.0) {
-            return Err(LabError::Input(format!(
-                "the learning rate must be a positive number, got {learning_rate}"
-            )));
-        }
-        Ok(Self {
-            optimizer: Optimizer::new(OptimizerConfig::adam(learning_rate)),
-        })
-    }
-
-    /// One full-batch step on `x` `[batch, time, features]` and `targets` `[batch, time]`;
-    /// returns the loss before the update.
-    pub(crate) fn step(&mut self, model: &Sequential, x: &Tensor, targets: &Tensor) -> Result<f32> {
-        let out = model.forward_with_logits(x)?;
-        let logits = out
-            .logits
-            .ok_or_else(|| LabError::Input("the model must end in a softmax Dense".into()))?;
-        let classes = logits.dim(D::Minus1)?;
-        let loss = Loss::SparseCategoricalCrossentropy.compute(
-            &targets.flatten_all()?,
-            &logits.reshape(((), classes))?,
-            true,
-        )?;
-        let value = loss.to_scalar::<f32>()?;
-        if !value.is_finite() {
-            return Err(LabError::Input(format!(
-                "the loss became {value}: lower the learning rate and train again"
-            )));
-        }
-        let grads = loss.backward()?;
-        self.optimizer.step(&model.trainable_variables(), &grads)?;
-        Ok(value)
-    }
-}
-
-/// `[rows, cols]` tensor → nested rows (for the views).
-pub(crate) fn rows(t: &Tensor) -> Result<Vec<Vec<f32>>> {
-    Ok(t.to_dtype(candle_core::DType::F32)?.to_vec2::<f32>()?)
-}
-
-/// First row of a `[1, n]` (or `[n]`) tensor.
-pub(crate) fn vector(t: &Tensor) -> Result<Vec<f32>> {
-    Ok(t.flatten_all()?.to_vec1::<f32>()?)
 }

@@ -8,6 +8,16 @@ use serde::{Deserialize, Serialize};
 use super::EpochLogs;
 use crate::nn::{Result, Sequential};
 
+/// What early stopping has seen so far ([`EarlyStopping`]'s state without its weights): what a
+/// checkpoint stores of it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EarlyState {
+    pub best: Option<f32>,
+    pub wait: usize,
+    pub best_epoch: Option<usize>,
+    pub stopped_epoch: Option<usize>,
+}
+
 /// What `fit` reports while it trains.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Event {
@@ -101,15 +111,10 @@ impl EarlyStopping {
         }
     }
 
-    /// What it has seen, and the best weights it keeps ([`super::checkpoint`]).
-    pub fn state(
-        &self,
-    ) -> (
-        super::checkpoint::EarlyState,
-        Option<&HashMap<String, Tensor>>,
-    ) {
+    /// What it has seen, and the best weights it keeps (a checkpoint stores them).
+    pub fn state(&self) -> (EarlyState, Option<&HashMap<String, Tensor>>) {
         (
-            super::checkpoint::EarlyState {
+            EarlyState {
                 best: self.best,
                 wait: self.wait,
                 best_epoch: self.best_epoch,
@@ -120,11 +125,7 @@ impl EarlyStopping {
     }
 
     /// Take up from a [`EarlyStopping::state`].
-    pub fn restore(
-        &mut self,
-        state: super::checkpoint::EarlyState,
-        best_weights: Option<HashMap<String, Tensor>>,
-    ) {
+    pub fn restore(&mut self, state: EarlyState, best_weights: Option<HashMap<String, Tensor>>) {
         self.best = state.best;
         self.wait = state.wait;
         self.best_epoch = state.best_epoch;

@@ -42,19 +42,12 @@
 use std::collections::HashMap;
 
 use candle_core::{Device, Tensor};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::{EarlyStopping, History, Trainer};
 use crate::nn::{NnError, Optimizer, Result, Sequential};
 
-/// What early stopping has seen so far ([`EarlyStopping`]'s state without its weights).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct EarlyState {
-    pub best: Option<f32>,
-    pub wait: usize,
-    pub best_epoch: Option<usize>,
-    pub stopped_epoch: Option<usize>,
-}
+pub use super::callbacks::EarlyState;
 
 /// The checkpoint of `trainer` with `model`, `optimizer` and `early`, between two epochs.
 pub fn save(

@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
+mod imports;
+
 const TRUNK_VERSION: &str = "0.21.14";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const APT_PACKAGES: [&str; 3] = ["chromium", "chromium-driver", "fonts-noto-cjk"];
@@ -70,6 +72,7 @@ fn main() -> ExitCode {
         Some("bench") => bench(&args[1..]),
         Some("soak") => soak(&args[1..]),
         Some("fuzz") => fuzz(&args[1..]),
+        Some("imports") => import_circles(true),
         Some("threads-worker") => threads_worker(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
@@ -394,6 +397,26 @@ fn dist_build(out: &std::path::Path) -> Command {
     cmd
 }
 
+/// `cargo xtask imports`: the import circles between files of `src/` (see `imports.rs`);
+/// fails on one not in `imports::KNOWN`.
+fn import_circles(print_all: bool) -> Result {
+    let src = root().join("src");
+    if print_all {
+        for c in imports::circles(&src) {
+            println!("{}", c.join(" ↔ "));
+        }
+    }
+    let new = imports::new_circles(&src);
+    if new.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "files that import each other (put the shared pieces in a module below both):\n  {}",
+            new.join("\n  ")
+        ))
+    }
+}
+
 fn test(args: &[String]) -> Result {
     if let Some(other) = args.first() {
         return Err(format!("test: unknown option `{other}`"));
@@ -405,6 +428,7 @@ fn test(args: &[String]) -> Result {
         ensure_component("rustfmt")?;
         run(cargo(&["fmt", "--all", "--check"]))
     })?;
+    steps.run("import circles", || import_circles(false))?;
     steps.run("clippy (native)", || {
         ensure_component("clippy")?;
         run(cargo(&[

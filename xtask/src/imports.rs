@@ -1,0 +1,484 @@
+//! Import circles between the files of `src/`: file A imports from file B and B (directly or
+//! through others) imports from A. Building blocks sit below what uses them (candle-nn's way),
+//! so imports must run one way; `cargo xtask test` fails on a circle that is not in
+//! [`KNOWN`] (the ones still being taken apart).
+//!
+//! What counts as an import of file B by file A: a `use` of, or a path through, a module whose
+//! file is B (`crate::nn::fused::forward`, `super::rnn::CellKind`, a child module's
+//! `notebook_job::Notebook`). A name re-exported by a `mod.rs` or `lib.rs` (`pub use
+//! rnn::{CellKind, …}`) counts as an import of the file that defines it, so hub files do not
+//! make circles of their own.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+/// Circles still present, by their sorted file lists (issue 33 takes them apart): the check
+/// fails on any other. Remove an entry when its circle is gone.
+pub const KNOWN: &[&[&str]] = &[
+    &["ensemble.rs", "sentiment.rs"],
+    &["nn/fused.rs", "nn/rnn.rs"],
+    &[
+        "web/faults.rs",
+        "web/fetch.rs",
+        "web/parallel.rs",
+        "web/threads.rs",
+        "web/worker.rs",
+        "web/worker/bench_job.rs",
+        "web/worker/notebook_job.rs",
+        "web/worker/replica_link.rs",
+    ],
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project(files: &[(&str, &str)]) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "xtask-imports-{}-{}",
+            std::process::id(),
+            files.len()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        for (name, text) in files {
+            let path = dir.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn a_circle_is_found_and_a_hub_or_a_test_module_is_not_one() {
+        let dir = project(&[
+            ("lib.rs", "pub mod a;\npub mod b;\npub mod n;\n"),
+            ("a.rs", "use crate::b::B;\npub struct A;\n"),
+            ("b.rs", "pub struct B;\nfn f() { let _ = crate::a::A; }\n"),
+            // A hub re-exporting its children, children using each other through it one way.
+            ("n/mod.rs", "mod x;\nmod y;\npub use x::X;\npub use y::Y;\n"),
+            (
+                "n/x.rs",
+                "use super::Y;\npub struct X;\n#[cfg(test)]\nmod tests {\n    use super::*;\n}\n",
+            ),
+            (
+                "n/y.rs",
+                "pub struct Y;\n// crate::n::x::X in a comment is not an import\n",
+            ),
+        ]);
+        assert_eq!(
+            circles(&dir),
+            vec![vec!["a.rs".to_string(), "b.rs".to_string()]]
+        );
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
+
+/// A source file and its module path (`["nn", "fused"]`; `[]` for lib.rs).
+struct Source {
+    file: String,
+    module: Vec<String>,
+    text: String,
+}
+
+fn module_of(src: &Path, file: &Path) -> Vec<String> {
+    let rel = file.strip_prefix(src).unwrap_or(file);
+    let mut parts: Vec<String> = rel
+        .iter()
+        .map(|p| p.to_string_lossy().trim_end_matches(".rs").to_string())
+        .collect();
+    if parts.last().is_some_and(|p| p == "mod" || p == "lib") {
+        parts.pop();
+    }
+    parts
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            // Binaries are not modules of the library.
+            if p.file_name().is_some_and(|n| n != "bin") {
+                walk(&p, out);
+            }
+        } else if p.extension().is_some_and(|e| e == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// Drop comments, string literals (a path in a doc example is not an import) and the
+/// `#[cfg(test)] mod tests` at the end of a file (its `super` is the file itself).
+fn code_only(text: &str) -> String {
+    let text = match text.find("#[cfg(test)]\nmod ") {
+        Some(i) => &text[..i],
+        None => text,
+    };
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let t = line.trim_start();
+        if t.starts_with("//") {
+            out.push('\n');
+            continue;
+        }
+        let mut in_str = false;
+        let mut prev = ' ';
+        for c in line.chars() {
+            if c == '"' && prev != '\\' {
+                in_str = !in_str;
+            } else if !in_str {
+                out.push(c);
+            }
+            prev = c;
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Every path a `use` tree names: `use a::{b, c::{d}};` → a::b, a::c::d.
+fn expand(tree: &str, prefix: &str, out: &mut Vec<String>) {
+    let tree = tree.trim();
+    if let Some(open) = tree.find('{') {
+        let head = tree[..open].trim().trim_end_matches("::");
+        let inner = &tree[open + 1..tree.rfind('}').unwrap_or(tree.len())];
+        let prefix = if prefix.is_empty() {
+            head.to_string()
+        } else if head.is_empty() {
+            prefix.to_string()
+        } else {
+            format!("{prefix}::{head}")
+        };
+        let (mut depth, mut start) = (0, 0);
+        for (i, c) in inner.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    expand(&inner[start..i], &prefix, out);
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+        expand(&inner[start..], &prefix, out);
+    } else if !tree.is_empty() {
+        let tree = tree.split(" as ").next().unwrap_or(tree).trim();
+        out.push(if prefix.is_empty() {
+            tree.to_string()
+        } else {
+            format!("{prefix}::{tree}")
+        });
+    }
+}
+
+/// `code` without its `pub use …;` re-exports: a hub naming its children's items is not a use.
+fn without_reexports(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    let mut rest = code;
+    loop {
+        let next = ["pub use ", "pub(crate) use "]
+            .iter()
+            .filter_map(|p| rest.find(p))
+            .min();
+        match next {
+            Some(i) => {
+                out.push_str(&rest[..i]);
+                let end = rest[i..].find(';').map_or(rest.len(), |e| i + e + 1);
+                rest = &rest[end..];
+            }
+            None => {
+                out.push_str(rest);
+                return out;
+            }
+        }
+    }
+}
+
+/// The paths a file refers to: expanded `use` trees, and paths in code starting with `crate`,
+/// `super`, `self` or a child module's name (re-exports and `mod` declarations are not uses).
+fn paths(code: &str, children: &BTreeSet<String>) -> Vec<String> {
+    let stripped = without_reexports(code);
+    let code: &str = &stripped;
+    let mut out = Vec::new();
+    let mut rest = code;
+    while let Some(i) = rest.find("use ") {
+        let before = rest[..i].chars().last();
+        let after = &rest[i + 4..];
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+            rest = after;
+            continue;
+        }
+        let end = after.find(';').unwrap_or(after.len());
+        expand(&after[..end], "", &mut out);
+        rest = &after[end..];
+    }
+    // Inline paths outside the `use` statements (a grouped use's head is not a path).
+    let mut inline = String::with_capacity(code.len());
+    let mut rest = code;
+    while let Some(i) = rest.find("use ") {
+        let before = rest[..i].chars().last();
+        inline.push_str(&rest[..i]);
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+            inline.push_str("use ");
+            rest = &rest[i + 4..];
+            continue;
+        }
+        let end = rest[i..].find(';').map_or(rest.len(), |e| i + e + 1);
+        rest = &rest[end..];
+    }
+    inline.push_str(rest);
+    let bytes: Vec<char> = inline.chars().collect();
+    let mut i = 0;
+    while i < bytes.len() {
+        let starts = i == 0
+            || !(bytes[i - 1].is_alphanumeric() || bytes[i - 1] == '_' || bytes[i - 1] == ':');
+        if starts && (bytes[i].is_alphabetic() || bytes[i] == '_') {
+            let mut j = i;
+            while j < bytes.len()
+                && (bytes[j].is_alphanumeric() || bytes[j] == '_' || bytes[j] == ':')
+            {
+                j += 1;
+            }
+            let path: String = bytes[i..j].iter().collect();
+            let first = path.split("::").next().unwrap_or("");
+            if path.contains("::")
+                && (matches!(first, "crate" | "super" | "self") || children.contains(first))
+            {
+                out.push(path.trim_end_matches(':').to_string());
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// `pub use child::{A, B}` lines of a hub file: item name → child module path (relative).
+fn reexports(code: &str) -> HashMap<String, String> {
+    let mut map = HashMap::new();
+    let mut rest = code;
+    while let Some(i) = rest
+        .find("pub use ")
+        .or_else(|| rest.find("pub(crate) use "))
+    {
+        let skip = if rest[i..].starts_with("pub use ") {
+            8
+        } else {
+            15
+        };
+        let after = &rest[i + skip..];
+        let end = after.find(';').unwrap_or(after.len());
+        let mut names = Vec::new();
+        expand(&after[..end], "", &mut names);
+        for n in names {
+            if let Some((module, item)) = n.rsplit_once("::") {
+                map.insert(item.to_string(), module.to_string());
+            }
+        }
+        rest = &after[end..];
+    }
+    map
+}
+
+/// Files of `src/` and the files each imports.
+fn graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
+    let mut files = Vec::new();
+    walk(src, &mut files);
+    let sources: Vec<Source> = files
+        .iter()
+        .map(|f| Source {
+            file: f
+                .strip_prefix(src)
+                .unwrap_or(f)
+                .to_string_lossy()
+                .into_owned(),
+            module: module_of(src, f),
+            text: code_only(&std::fs::read_to_string(f).unwrap_or_default()),
+        })
+        .collect();
+    let by_module: HashMap<Vec<String>, usize> = sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.module.clone(), i))
+        .collect();
+    let hubs: Vec<HashMap<String, String>> = sources.iter().map(|s| reexports(&s.text)).collect();
+    // The file that defines `segments` (an absolute module path plus item), following hubs.
+    let resolve = |mut segs: Vec<String>, depth: usize| -> Option<usize> {
+        let mut depth = depth;
+        loop {
+            // The longest prefix that is a module.
+            let (k, file) = (0..=segs.len())
+                .rev()
+                .find_map(|k| by_module.get(&segs[..k]).map(|f| (k, *f)))?;
+            let item = segs.get(k);
+            match item.and_then(|it| hubs[file].get(it)) {
+                Some(via) if depth < 8 => {
+                    let mut next = segs[..k].to_vec();
+                    next.extend(via.split("::").map(str::to_string).filter(|p| p != "self"));
+                    next.extend(segs[k..].iter().cloned());
+                    if next == segs {
+                        return Some(file);
+                    }
+                    segs = next;
+                    depth += 1;
+                }
+                _ => return Some(file),
+            }
+        }
+    };
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (i, s) in sources.iter().enumerate() {
+        let is_dir_module = s.file.ends_with("mod.rs") || s.file == "lib.rs";
+        // A file `a/b.rs` may declare children in `a/b/` too.
+        let children: BTreeSet<String> = s
+            .text
+            .lines()
+            .filter_map(|l| {
+                let l = l.trim();
+                let l = l.strip_prefix("pub ").unwrap_or(l);
+                let l = l.strip_prefix("pub(crate) ").unwrap_or(l);
+                l.strip_prefix("mod ")
+                    .and_then(|m| m.strip_suffix(';'))
+                    .map(str::to_string)
+            })
+            .collect();
+        let set = edges.entry(s.file.clone()).or_default();
+        for p in paths(&s.text, &children) {
+            let segs: Vec<&str> = p.split("::").filter(|x| !x.is_empty()).collect();
+            let mut base: Vec<String> = Vec::new();
+            let mut rest = &segs[..];
+            match segs.first().copied() {
+                Some("crate") => rest = &segs[1..],
+                Some("self") => {
+                    base = s.module.clone();
+                    rest = &segs[1..];
+                }
+                Some("super") => {
+                    // `super` of a.rs and of a/mod.rs: the module above the file's own.
+                    base = s.module.clone();
+                    let _ = is_dir_module;
+                    while rest.first() == Some(&"super") {
+                        base.pop();
+                        rest = &rest[1..];
+                    }
+                }
+                Some(child) if children.contains(child) => base = s.module.clone(),
+                _ => continue,
+            }
+            base.extend(rest.iter().map(|x| x.to_string()));
+            if let Some(target) = resolve(base, 0)
+                && target != i
+            {
+                set.insert(sources[target].file.clone());
+            }
+        }
+    }
+    edges
+}
+
+/// The circles: each strongly connected group of more than one file, files sorted.
+pub fn circles(src: &Path) -> Vec<Vec<String>> {
+    let edges = graph(src);
+    // `IMPORTS_DEBUG=web/ cargo xtask imports` prints the edges of the files matching.
+    if let Ok(filter) = std::env::var("IMPORTS_DEBUG") {
+        for (file, to) in &edges {
+            if file.contains(&filter) {
+                eprintln!("{file} → {to:?}");
+            }
+        }
+    }
+    let nodes: Vec<&String> = edges.keys().collect();
+    let index: HashMap<&String, usize> = nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+    let adj: Vec<Vec<usize>> = nodes
+        .iter()
+        .map(|n| {
+            edges[*n]
+                .iter()
+                .filter_map(|m| index.get(m).copied())
+                .collect()
+        })
+        .collect();
+    // Tarjan's strongly connected components.
+    struct T<'a> {
+        adj: &'a [Vec<usize>],
+        index: Vec<Option<usize>>,
+        low: Vec<usize>,
+        on: Vec<bool>,
+        stack: Vec<usize>,
+        next: usize,
+        out: Vec<Vec<usize>>,
+    }
+    fn visit(t: &mut T, v: usize) {
+        t.index[v] = Some(t.next);
+        t.low[v] = t.next;
+        t.next += 1;
+        t.stack.push(v);
+        t.on[v] = true;
+        for &w in &t.adj[v].clone() {
+            match t.index[w] {
+                None => {
+                    visit(t, w);
+                    t.low[v] = t.low[v].min(t.low[w]);
+                }
+                Some(iw) if t.on[w] => t.low[v] = t.low[v].min(iw),
+                _ => {}
+            }
+        }
+        if Some(t.low[v]) == t.index[v] {
+            let mut group = Vec::new();
+            while let Some(w) = t.stack.pop() {
+                t.on[w] = false;
+                group.push(w);
+                if w == v {
+                    break;
+                }
+            }
+            if group.len() > 1 {
+                t.out.push(group);
+            }
+        }
+    }
+    let n = nodes.len();
+    let mut t = T {
+        adj: &adj,
+        index: vec![None; n],
+        low: vec![0; n],
+        on: vec![false; n],
+        stack: Vec::new(),
+        next: 0,
+        out: Vec::new(),
+    };
+    for v in 0..n {
+        if t.index[v].is_none() {
+            visit(&mut t, v);
+        }
+    }
+    let mut out: Vec<Vec<String>> = t
+        .out
+        .into_iter()
+        .map(|g| {
+            let mut files: Vec<String> = g.into_iter().map(|i| nodes[i].clone()).collect();
+            files.sort();
+            files
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The circles not in [`KNOWN`], as messages.
+pub fn new_circles(src: &Path) -> Vec<String> {
+    circles(src)
+        .into_iter()
+        .filter(|c| {
+            !KNOWN
+                .iter()
+                .any(|k| k.iter().map(|s| s.to_string()).collect::<Vec<_>>() == *c)
+        })
+        .map(|c| c.join(" → "))
+        .collect()
+}
