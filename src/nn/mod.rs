@@ -30,6 +30,7 @@ pub mod padding_prefix;
 mod pooling;
 pub mod quantize;
 mod rnn;
+mod recurrent_forward;
 mod row_gradient;
 mod sequential;
 pub mod storage;

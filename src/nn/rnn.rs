@@ -16,14 +16,14 @@
 //!
 //! Two implementations compute the same thing: [`Recurrent::forward_reference`] runs the
 //! recurrence step by step with candle's autograd (the reference), and the default
-//! [`Recurrent::forward`] uses the fused kernels of [`super::fused`], which are tested against it.
+//! [`Recurrent::forward`] (in `recurrent_forward.rs`, above both this file and the kernels) uses
+//! the fused kernels of [`super::fused`], which are tested against the reference here.
 
 use candle_core::{DType, Device, Tensor, Var};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use serde::{Deserialize, Serialize};
 
-use super::embedding::{Embedded, Embedding};
 use super::error::{NnError, Result};
 use super::init;
 
@@ -324,7 +324,7 @@ impl Recurrent {
         })
     }
 
-    fn check_input(&self, xs: &Tensor) -> Result<()> {
+    pub(crate) fn check_input(&self, xs: &Tensor) -> Result<()> {
         match xs.dims() {
             [_, _, f] if *f == self.input_dim => Ok(()),
             dims => Err(NnError::Shape {
@@ -457,53 +457,6 @@ impl Recurrent {
             xp = xp.broadcast_add(&b)?;
         }
         self.cell_step_pinned(&xp, state, pins)
-    }
-
-    /// The layer on `xs` (`[batch, time, input_dim]`) with an optional `[batch, time]` mask of
-    /// 1.0/0.0 (from `Embedding(mask_zero=True)`), from the zero state.
-    pub fn forward(&self, xs: &Tensor, mask: Option<&Tensor>) -> Result<RnnOutput> {
-        self.forward_from(xs, mask, None)
-    }
-
-    /// As [`Recurrent::forward`], from an explicit initial state.
-    pub fn forward_from(
-        &self,
-        xs: &Tensor,
-        mask: Option<&Tensor>,
-        initial: Option<RnnState>,
-    ) -> Result<RnnOutput> {
-        self.check_input(xs)?;
-        if self.runs_fused() {
-            return super::fused::forward(self, xs, mask, initial);
-        }
-        self.forward_reference_from(xs, mask, initial)
-    }
-
-    /// Whether [`Recurrent::forward`] goes through the fused kernels (see [`super::fused`]).
-    pub fn runs_fused(&self) -> bool {
-        self.fused && self.kernel.device().is_cpu() && super::fused::supports(self)
-    }
-
-    /// Whether [`Recurrent::forward_embedded`] would take the distinct-word shortcut for the
-    /// output of `embedding` (otherwise the plain lookup is cheaper).
-    pub fn takes_embedded(&self, embedding: &Embedding) -> bool {
-        self.runs_fused() && embedding.output_dim == self.input_dim
-    }
-
-    /// The layer on the output of the Embedding before it, from the zero state: through
-    /// [`Embedded::products_by_position`] when the fused kernels run, so each distinct word's input product
-    /// is computed once; the same result as [`Recurrent::forward`] on `embedded.rows()`.
-    pub fn forward_embedded(
-        &self,
-        embedded: &Embedded,
-        mask: Option<&Tensor>,
-    ) -> Result<RnnOutput> {
-        if !self.runs_fused() || embedded.output_dim() != self.input_dim {
-            return self.forward(&embedded.rows()?, mask);
-        }
-        let (products, index) = embedded.products_by_position(self.kernel.as_tensor())?;
-        let index = std::sync::Arc::new(index.to_vec());
-        super::fused::forward_gathered(self, &products, index, embedded.dims(), mask, None)
     }
 
     /// The step-by-step autograd implementation (the reference the fused kernels are tested
