@@ -19,6 +19,7 @@
 //! feature.
 
 pub mod bench;
+pub mod classifier;
 pub mod ensemble;
 pub mod generate;
 pub mod keras;

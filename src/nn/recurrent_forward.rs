@@ -68,5 +68,4 @@ impl Recurrent {
         let index = std::sync::Arc::new(index.to_vec());
         fused::forward_gathered(self, &products, index, embedded.dims(), mask, None)
     }
-
 }
