@@ -25,7 +25,6 @@ pub const KNOWN: &[&[&str]] = &[&[
     "web/worker/replica_link.rs",
 ]];
 
-
 /// A source file and its module path (`["nn", "fused"]`; `[]` for lib.rs).
 struct Source {
     file: String,
