@@ -9,26 +9,9 @@ use leptos::prelude::on_cleanup;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 
-/// The BroadcastChannel the workers' trap reports go to.
-pub const FAULT_CHANNEL: &str = "rnn-playground-worker-faults";
-
-/// The listener the worker installs on its global scope (JavaScript only).
-const REPORTER: &str = "self.addEventListener('error', function (e) {\n\
-    try { new BroadcastChannel('rnn-playground-worker-faults').postMessage({ tag: self.__rnnPlaygroundTag || 0, message: String(e && e.message || e) }); } catch (_) {}\n\
-});\n\
-self.addEventListener('unhandledrejection', function (e) {\n\
-    try { new BroadcastChannel('rnn-playground-worker-faults').postMessage({ tag: self.__rnnPlaygroundTag || 0, message: String(e && e.reason || e) }); } catch (_) {}\n\
-});";
-
-/// Called once in the worker when it starts.
-pub fn install_reporter() {
-    let _ = js_sys::Function::new_no_args(REPORTER).call0(&js_sys::global());
-}
-
-/// The worker's tag, kept where the JavaScript listener finds it.
-pub fn set_tag(tag: u32) {
-    let _ = js_sys::Reflect::set(&js_sys::global(), &"__rnnPlaygroundTag".into(), &tag.into());
-}
+// The worker's half (the listener it installs, its tag) is below the worker, in
+// `fault_report.rs`; this file is the page's half.
+use super::fault_report::FAULT_CHANNEL;
 
 /// A tag for a new worker.
 pub fn new_tag() -> u32 {

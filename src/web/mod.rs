@@ -5,6 +5,7 @@
 
 mod app;
 mod bench_page;
+mod fault_report;
 mod faults;
 mod fetch;
 pub mod i18n;
@@ -14,6 +15,7 @@ mod model_file;
 mod notebook_page;
 mod parallel;
 pub mod peer_ports;
+pub mod protocol;
 pub mod route;
 mod sentiment_panel;
 mod stash;

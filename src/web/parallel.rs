@@ -1,8 +1,8 @@
 //! How many data-parallel workers a page's training uses (the studio's and the retraining
 //! panel's replicas, see [`super::worker::ReplicaInfo`]).
 
-/// The most data-parallel workers a run may use (each holds a copy of the model).
-pub const MAX_WORKERS: usize = 8;
+// The most data-parallel workers a run may use: with the thread pool's size, below this file.
+pub use super::threads::MAX_WORKERS;
 
 /// Workers by default: 1. Measured on a 2-core machine (`cargo xtask bench`), two replica
 /// workers train the lecture models no faster than one: each step's fixed costs (the

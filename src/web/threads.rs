@@ -22,6 +22,10 @@
 //! session ([`NO_THREADS_FLAG`]), the panel is told through the fault channel as for any dead
 //! worker, and the next worker it starts is the plain one.
 
+/// The most data-parallel workers a run may use (each holds a copy of the model), and the
+/// largest thread pool.
+pub const MAX_WORKERS: usize = 8;
+
 /// Set on the training worker's global scope by `threads/worker.js` (not on the pool's threads).
 pub const PRIMARY_FLAG: &str = "__rnnPlaygroundPrimary";
 
@@ -72,7 +76,7 @@ pub fn watch_start(worker: &web_sys::Worker, tag: u32) {
                'the shared-memory worker stopped (' + String(e && e.message || e) + '); \
                the next worker is the plain one' }}); }} catch (_) {{}}\n\
              }});",
-            super::faults::FAULT_CHANNEL
+            super::fault_report::FAULT_CHANNEL
         ),
     );
     let _ = listen.call2(&wasm_bindgen::JsValue::NULL, worker, &tag.into());
@@ -112,7 +116,7 @@ pub fn is_primary() -> bool {
         .unwrap_or(false)
 }
 
-/// The pool's size: the browser's logical cores, at most [`super::parallel::MAX_WORKERS`]
+/// The pool's size: the browser's logical cores, at most [`MAX_WORKERS`]
 /// (the training worker itself waits while the pool computes, so it takes no core).
 pub fn pool_threads() -> usize {
     let cores = js_sys::Reflect::get(&js_sys::global(), &"navigator".into())
@@ -120,7 +124,7 @@ pub fn pool_threads() -> usize {
         .and_then(|n| js_sys::Reflect::get(&n, &"hardwareConcurrency".into()).ok())
         .and_then(|c| c.as_f64())
         .unwrap_or(1.0);
-    (cores as usize).clamp(1, super::parallel::MAX_WORKERS)
+    (cores as usize).clamp(1, MAX_WORKERS)
 }
 
 /// The threads of rayon's pool in the shared-memory worker; `None` in the plain one.

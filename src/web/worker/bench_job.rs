@@ -8,7 +8,8 @@
 use gloo_worker::WorkerScope;
 use web_time::Instant;
 
-use super::replica_link::{ReplicaInfo, ReplicaLink};
+use super::ReplicaInfo;
+use super::replica_link::ReplicaLink;
 use super::{FromWorker, TrainWorker};
 use crate::nn::{Optimizer, Sequential};
 use crate::train::Trainer;

@@ -7,26 +7,12 @@
 //! only moves its bytes and paces the batches.
 
 use gloo_worker::WorkerScope;
-use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 use web_time::Instant;
 
-use super::{FromWorker, REPORT_MS, Tick, TrainWorker};
+use super::{FromWorker, REPORT_MS, ReplicaInfo, Tick, TrainWorker};
 use crate::train::replica::{Finish, Replica};
-
-/// Which replica a worker is, sent with [`super::ToWorker::Train`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReplicaInfo {
-    pub index: usize,
-    pub count: usize,
-    /// The run's id: its channel's name (the messages of an earlier run never mix in).
-    pub run: u32,
-    /// The page left this run's workers direct ports to each other (`peer_ports`): ask for
-    /// them instead of using the BroadcastChannel.
-    #[serde(default)]
-    pub direct: bool,
-}
 
 /// How this replica reaches its peers.
 enum Transport {
