@@ -92,6 +92,15 @@ struct SavedRun {
 
 const SAVED_RUN_KEY: &str = "rnn-playground/studio-last-run";
 
+/// Run `f` in a later task of the page's event loop (a 0 ms timer), not in the current one.
+fn later(f: impl FnOnce() + 'static) {
+    let callback = wasm_bindgen::closure::Closure::once_into_js(f);
+    let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(
+        wasm_bindgen::JsCast::unchecked_ref(&callback),
+        0,
+    );
+}
+
 impl SavedRun {
     fn store(&self) {
         let Ok(Some(storage)) = window().local_storage() else {
@@ -228,14 +237,20 @@ pub fn StudioPanel() -> impl IntoView {
     // Epochs of the run brought back from localStorage, if any.
     let restored = RwSignal::new(None::<usize>);
     let keep_run = move |model_file: &[u8]| {
-        use base64::Engine;
-        SavedRun {
+        let mut saved = SavedRun {
             text: text.get_untracked(),
             config: config.get_untracked(),
             runs: runs.get_untracked(),
-            model_file: base64::engine::general_purpose::STANDARD.encode(model_file),
-        }
-        .store();
+            model_file: String::new(),
+        };
+        let bytes = model_file.to_vec();
+        // In a task of its own: encoding the run and writing localStorage is the largest piece
+        // of main-thread work when a run ends, and the page's frame should not wait for it.
+        later(move || {
+            use base64::Engine;
+            saved.model_file = base64::engine::general_purpose::STANDARD.encode(&bytes);
+            saved.store();
+        });
     };
 
     // The worker is started on first use and kept; the bridge is not Send, hence local.
