@@ -151,9 +151,6 @@ fn rnn(class: &str, c: &Map<String, Value>, name: &str) -> Result<Rnn, KerasErro
             ));
         }
     }
-    if cell == CellKind::Lstm && !get_bool(c, "unit_forget_bias", true) {
-        // Only an initializer: the stored bias is what counts. Nothing to refuse.
-    }
     Ok(Rnn {
         cell,
         units: get_usize(c, "units", name)?,

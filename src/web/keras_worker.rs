@@ -55,6 +55,19 @@ pub struct ReadModel {
     pub task: Option<String>,
 }
 
+impl ReadModel {
+    /// Why this model cannot be used as a review classifier ("한국어 · English"), if it cannot:
+    /// the panels that classify reviews need one, with its tokenizer.
+    pub fn not_a_review_classifier(&self) -> Option<String> {
+        (self.task.as_deref() != Some("sentiment")).then(|| {
+            format!(
+                "{}: 리뷰 분류 모델이 아닙니다. 토크나이저 JSON(tokenizer.to_json())을 함께 고르세요 · not a review classifier: pick its tokenizer JSON (tokenizer.to_json()) with it",
+                self.name
+            )
+        })
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Outcome {
     Read(ReadModel),

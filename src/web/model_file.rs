@@ -86,6 +86,7 @@ pub fn ModelFileDrop(
 pub fn DownloadKeras(
     id: &'static str,
     /// The model file's bytes, when there is a model to save.
+    #[prop(into)]
     model: Signal<Option<Vec<u8>>>,
     /// The downloaded files' name without extension.
     stem: &'static str,

@@ -458,11 +458,8 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
     };
     // A review classifier from Colab answers sentiment_predict (the lecture's load_model).
     let use_model = move |m: ReadModel| {
-        if m.task.as_deref() != Some("sentiment") {
-            error.set(Some(format!(
-                "{}: 리뷰 분류 모델이 아닙니다. 토크나이저 JSON(tokenizer.to_json())을 함께 고르세요 · not a review classifier: pick its tokenizer JSON (tokenizer.to_json()) with it",
-                m.name
-            )));
+        if let Some(why) = m.not_a_review_classifier() {
+            error.set(Some(why));
             return;
         }
         if bridge.with_value(Option::is_none) {
@@ -719,7 +716,7 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
                     {move || own_model.get().map(|n| view! { <p class="hint" id="nb-own-model-name">{format!("loaded_model = {n}")}</p> })}
                 </div>
                 <p class="hint">
-                    <DownloadKeras id="nb-save-keras" model=Signal::derive(move || model_file.get()) stem="best_model"/>
+                    <DownloadKeras id="nb-save-keras" model=model_file stem="best_model"/>
                 </p>
                 <ul id="nb-verdicts" class="nb-verdicts">
                     {move || answers.get().into_iter().map(|(s, p, line)| view! {

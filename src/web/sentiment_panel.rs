@@ -317,11 +317,8 @@ pub fn SentimentPanel() -> impl IntoView {
     // The student's own classifier (read by the Keras-file worker), listed and loaded like a
     // shipped one.
     let add_own = move |m: ReadModel| {
-        if m.task.as_deref() != Some("sentiment") {
-            error.set(Some(format!(
-                "{}: 리뷰 분류 모델이 아닙니다. 토크나이저 JSON(tokenizer.to_json())을 함께 고르세요 · not a review classifier: pick its tokenizer JSON (tokenizer.to_json()) with it",
-                m.name
-            )));
+        if let Some(why) = m.not_a_review_classifier() {
+            error.set(Some(why));
             return;
         }
         let name = format!("file:{}", m.name);
@@ -452,7 +449,7 @@ pub fn SentimentPanel() -> impl IntoView {
                                 retrained_file.with_untracked(|f| if let Some(b) = f { download(b, "retrained-simplernn.safetensors") });
                             }>".safetensors"</button>
                             " · "
-                            <DownloadKeras id="retrained-keras" model=Signal::derive(move || retrained_file.get()) stem="retrained-simplernn"/>
+                            <DownloadKeras id="retrained-keras" model=retrained_file stem="retrained-simplernn"/>
                         </p>
                     })}
                     <fieldset id="retrain">

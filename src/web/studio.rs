@@ -722,7 +722,7 @@ pub fn StudioPanel() -> impl IntoView {
                                     }>{tr("모델 저장 · Save model")}</button>
                                     <span id="weights-size">{format!(" ({size} bytes: weights and model.json in one safetensors file)")}</span>
                                     " · "
-                                    <DownloadKeras id="save-keras" model=Signal::derive(move || trained_model.get()) stem="rnn-playground-model"/>
+                                    <DownloadKeras id="save-keras" model=trained_model stem="rnn-playground-model"/>
                                 </p>
                             })}
                             <div class="hint">

@@ -293,7 +293,6 @@ fn graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
     };
     let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (i, s) in sources.iter().enumerate() {
-        let is_dir_module = s.file.ends_with("mod.rs") || s.file == "lib.rs";
         // A file `a/b.rs` may declare children in `a/b/` too.
         let children: BTreeSet<String> = s
             .text
@@ -321,7 +320,6 @@ fn graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
                 Some("super") => {
                     // `super` of a.rs and of a/mod.rs: the module above the file's own.
                     base = s.module.clone();
-                    let _ = is_dir_module;
                     while rest.first() == Some(&"super") {
                         base.pop();
                         rest = &rest[1..];

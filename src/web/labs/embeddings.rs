@@ -84,11 +84,8 @@ pub fn EmbeddingsLab(location: Location) -> impl IntoView {
 
     // The student's own review classifier: its Embedding projected the same way.
     let own = move |m: ReadModel| {
-        if m.task.as_deref() != Some("sentiment") {
-            error.set(Some(format!(
-                "{}: 토크나이저 JSON(tokenizer.to_json())을 함께 고르세요 · pick its tokenizer JSON (tokenizer.to_json()) with it",
-                m.name
-            )));
+        if let Some(why) = m.not_a_review_classifier() {
+            error.set(Some(why));
             return;
         }
         model_state.set("loading".into());

@@ -128,11 +128,8 @@ pub fn GatesLab(location: Location) -> impl IntoView {
     // The student's own classifier, read by the Keras-file worker, loaded like a shipped one.
     let own = move |m: ReadModel| {
         let name = format!("file:{}", m.name);
-        if m.task.as_deref() != Some("sentiment") {
-            error.set(Some(format!(
-                "{}: 리뷰 분류 모델이 아닙니다. 토크나이저 JSON(tokenizer.to_json())을 함께 고르세요 · not a review classifier: pick its tokenizer JSON (tokenizer.to_json()) with it",
-                m.name
-            )));
+        if let Some(why) = m.not_a_review_classifier() {
+            error.set(Some(why));
             return;
         }
         models.update(|l| {
