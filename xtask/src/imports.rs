@@ -1,7 +1,6 @@
 //! Import circles between the files of `src/`: file A imports from file B and B (directly or
 //! through others) imports from A. Building blocks sit below what uses them (candle-nn's way),
-//! so imports must run one way; `cargo xtask test` fails on a circle that is not in
-//! [`KNOWN`] (the ones still being taken apart).
+//! so imports must run one way; `cargo xtask test` fails on any circle.
 //!
 //! What counts as an import of file B by file A: a `use` of, or a path through, a module whose
 //! file is B (`crate::nn::fused::forward`, `super::rnn::CellKind`, a child module's
@@ -11,19 +10,6 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-
-/// Circles still present, by their sorted file lists (issue 33 takes them apart): the check
-/// fails on any other. Remove an entry when its circle is gone.
-pub const KNOWN: &[&[&str]] = &[
-    // The worker's jobs are `impl TrainWorker` blocks that hold their state in the worker: the
-    // next step is the worker's state below the jobs and the dispatch above them.
-    &[
-        "web/worker.rs",
-        "web/worker/bench_job.rs",
-        "web/worker/notebook_job.rs",
-        "web/worker/replica_link.rs",
-    ],
-];
 
 /// A source file and its module path (`["nn", "fused"]`; `[]` for lib.rs).
 struct Source {
@@ -427,19 +413,6 @@ pub fn circles(src: &Path) -> Vec<Vec<String>> {
         .collect();
     out.sort();
     out
-}
-
-/// The circles not in [`KNOWN`], as messages.
-pub fn new_circles(src: &Path) -> Vec<String> {
-    circles(src)
-        .into_iter()
-        .filter(|c| {
-            !KNOWN
-                .iter()
-                .any(|k| k.iter().map(|s| s.to_string()).collect::<Vec<_>>() == *c)
-        })
-        .map(|c| c.join(" → "))
-        .collect()
 }
 
 #[cfg(test)]

@@ -5,15 +5,14 @@
 //! baseline compiler and optimises hot functions later, so thirty batches of a small model timed from the start
 //! measured half the speed of the same worker a few seconds in. The page's `#/bench` route starts them; the bench driver reads the result.
 
-use gloo_worker::WorkerScope;
 use web_time::Instant;
 
-use super::ReplicaInfo;
+use super::outbox::Outbox;
 use super::replica_link::ReplicaLink;
-use super::{FromWorker, TrainWorker};
 use crate::nn::{Optimizer, Sequential};
 use crate::train::Trainer;
 use crate::train::replica::Finish;
+use crate::web::protocol::{FromWorker, ReplicaInfo};
 
 pub(super) struct BenchJob {
     case: String,
@@ -32,26 +31,34 @@ pub(super) struct BenchJob {
     start: Option<Instant>,
 }
 
-impl TrainWorker {
-    pub(super) fn bench_start(
-        &mut self,
-        scope: &WorkerScope<Self>,
+impl BenchJob {
+    /// `BenchTrain`: build `case`'s model and join the run's replicas; `None` (the page told
+    /// why) when either fails.
+    pub(super) fn start(
+        out: &Outbox,
         case: String,
         (warmup, steps, batch): (usize, usize, Option<usize>),
         replica: Option<ReplicaInfo>,
-    ) {
+    ) -> Option<Self> {
         let (model, trainer, optimizer, batch) = match crate::bench::replica_case(&case, batch) {
             Ok(parts) => parts,
-            Err(e) => return self.fail(scope, e.bilingual()),
+            Err(e) => {
+                out.fail(e.bilingual());
+                return None;
+            }
         };
         let link = match replica.filter(|r| r.count > 1) {
-            Some(info) => match ReplicaLink::join(scope, info) {
+            Some(info) => match ReplicaLink::join(out, info) {
                 Ok(l) => Some(l),
-                Err(e) => return self.fail(scope, e),
+                Err(e) => {
+                    out.fail(e);
+                    return None;
+                }
             },
             None => None,
         };
-        self.bench = Some(BenchJob {
+        out.schedule();
+        Some(Self {
             case,
             model,
             trainer,
@@ -64,94 +71,98 @@ impl TrainWorker {
             steps: steps.max(1),
             done: 0,
             start: None,
-        });
-        Self::schedule(scope);
+        })
     }
 
     /// One batch: alone, a whole training step; as a replica, send this shard and step when
-    /// the others' are in.
-    pub(super) fn bench_slice(&mut self, scope: &WorkerScope<Self>) {
-        let Some(job) = self.bench.as_mut() else {
-            return;
-        };
-        let result = match job.link.as_mut() {
-            None => job
+    /// the others' are in. True when the record went to the page (the job is over).
+    pub(super) fn slice(&mut self, out: &Outbox) -> bool {
+        let result = match self.link.as_mut() {
+            None => self
                 .trainer
-                .run_batch(&job.model, &mut job.optimizer, &mut [])
+                .run_batch(&self.model, &mut self.optimizer, &mut [])
                 .map(|_| true),
             Some(link) => {
                 if !link.replica().waiting() {
-                    match link.replica().begin(&mut job.trainer, &job.model) {
+                    match link.replica().begin(&mut self.trainer, &self.model) {
                         Ok(Some(bytes)) => link.send_shard(bytes),
                         Ok(None) => {}
-                        Err(e) => return self.fail(scope, e.bilingual()),
+                        Err(e) => {
+                            out.fail(e.bilingual());
+                            return false;
+                        }
                     }
                 }
-                return self.bench_try_step(scope);
+                return self.try_step(out);
             }
         };
         match result {
-            Ok(_) => self.bench_stepped(scope),
-            Err(e) => self.fail(scope, e.bilingual()),
+            Ok(_) => self.stepped(out),
+            Err(e) => {
+                out.fail(e.bilingual());
+                false
+            }
         }
     }
 
-    pub(super) fn bench_received(&mut self, scope: &WorkerScope<Self>, bytes: Vec<u8>) {
-        let Some(link) = self.bench.as_mut().and_then(|j| j.link.as_mut()) else {
-            return;
+    /// A peer's shard arrived. True when the record went to the page.
+    pub(super) fn received(&mut self, out: &Outbox, bytes: Vec<u8>) -> bool {
+        let Some(link) = self.link.as_mut() else {
+            return false;
         };
         if let Err(e) = link.deliver(bytes) {
-            return self.fail(scope, e.bilingual());
+            out.fail(e.bilingual());
+            return false;
         }
-        self.bench_try_step(scope);
+        self.try_step(out)
     }
 
-    fn bench_try_step(&mut self, scope: &WorkerScope<Self>) {
-        let Some(job) = self.bench.as_mut() else {
-            return;
-        };
-        let Some(link) = job.link.as_mut() else {
-            return;
+    fn try_step(&mut self, out: &Outbox) -> bool {
+        let Some(link) = self.link.as_mut() else {
+            return false;
         };
         match link
             .replica()
-            .finish(&mut job.trainer, &job.model, &mut job.optimizer, &mut [])
+            .finish(&mut self.trainer, &self.model, &mut self.optimizer, &mut [])
         {
-            Ok(Finish::Waiting) => {}
-            Ok(Finish::Stepped(_)) => self.bench_stepped(scope),
-            Err(e) => self.fail(scope, e.bilingual()),
+            Ok(Finish::Waiting) => false,
+            Ok(Finish::Stepped(_)) => self.stepped(out),
+            Err(e) => {
+                out.fail(e.bilingual());
+                false
+            }
         }
     }
 
-    fn bench_stepped(&mut self, scope: &WorkerScope<Self>) {
-        let Some(job) = self.bench.as_mut() else {
-            return;
-        };
-        job.done += 1;
-        if job.done == job.warmup {
-            job.start = Some(Instant::now());
-            if let Some(link) = job.link.as_mut() {
+    fn stepped(&mut self, out: &Outbox) -> bool {
+        self.done += 1;
+        if self.done == self.warmup {
+            self.start = Some(Instant::now());
+            if let Some(link) = self.link.as_mut() {
                 link.replica().reset_stages();
             }
         }
-        if job.done < job.warmup + job.steps {
-            return Self::schedule(scope);
+        if self.done < self.warmup + self.steps {
+            out.schedule();
+            return false;
         }
-        let seconds = job.start.map_or(1.0, |s| s.elapsed().as_secs_f64());
-        let stages = job
+        let seconds = self.start.map_or(1.0, |s| s.elapsed().as_secs_f64());
+        let stages = self
             .link
             .as_mut()
             .map(|link| (link.replica().stages(), seconds));
         let mut record = crate::bench::replica_record(
-            &job.case,
-            job.workers,
-            (job.steps * job.batch) as f64 / seconds.max(1e-9),
+            &self.case,
+            self.workers,
+            (self.steps * self.batch) as f64 / seconds.max(1e-9),
             stages,
         );
         record.threads = crate::web::threads::pool_size();
-        let index = job.index;
-        self.bench = None;
         let record_json = serde_json::to_string(&record).unwrap_or_default();
-        self.respond(scope, FromWorker::BenchDone { index, record_json });
+        out.respond(FromWorker::BenchDone {
+            index: self.index,
+            record_json,
+        });
+        true
     }
 }

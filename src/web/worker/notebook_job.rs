@@ -3,13 +3,13 @@
 //! another on it (the side-by-side) and answer `sentiment_predict` with the last one fitted.
 //! The computations are [`crate::notebook`]'s; this file only paces them and reports.
 
-use gloo_worker::WorkerScope;
 use web_time::Instant;
 
-use super::{BlobRef, FromWorker, LastBatch, Tick, TrainWorker};
+use super::outbox::{LastBatch, Outbox, Tick};
 use crate::nn::CellKind;
 use crate::notebook::{Loaded, NotebookConfig, RunResult, load, prepare};
 use crate::sentiment::{SentimentModel, SentimentSession, lecture_sentence};
+use crate::web::protocol::{BlobRef, FromWorker};
 use crate::web::stash;
 
 /// Reviews segmented per slice (a slice stays well under a frame's worth of worker time
@@ -49,16 +49,24 @@ impl Notebook {
     }
 }
 
-impl TrainWorker {
+/// The notebook's job: its data once loaded, the student's own model, and the test hook that
+/// makes the worker fall silent in the middle of a fit.
+#[derive(Default)]
+pub(super) struct NotebookJob {
+    data: Option<Notebook>,
+    /// A model the student loaded for `sentiment_predict` (until the next fit).
+    model: Option<SentimentModel>,
+    /// [`crate::web::protocol::ToWorker::FallSilentForTest`]'s epoch, until the fit reaches it.
+    silent_after: Option<usize>,
+    /// That epoch was reached: no more work (its checkpoint is still reported, then silence).
+    frozen: bool,
+}
+
+impl NotebookJob {
     /// `NotebookLoad`: the cells up to the cleaning, answered at once; segmenting follows.
-    pub(super) fn notebook_load(
-        &mut self,
-        scope: &WorkerScope<Self>,
-        bytes: Vec<u8>,
-        config: NotebookConfig,
-    ) {
+    pub(super) fn load(&mut self, out: &Outbox, bytes: Vec<u8>, config: NotebookConfig) {
         if let Err(e) = crate::limits::check(crate::limits::Limit::ReviewFileBytes, bytes.len()) {
-            return self.fail(scope, e.bilingual());
+            return out.fail(e.bilingual());
         }
         let text = String::from_utf8_lossy(&bytes);
         match load(&text, &config) {
@@ -68,86 +76,125 @@ impl TrainWorker {
                     test: Vec::new(),
                     ..loaded.clone()
                 };
-                self.respond(scope, FromWorker::NotebookLoaded { loaded: view });
-                self.notebook = Some(Notebook {
+                out.respond(FromWorker::NotebookLoaded { loaded: view });
+                self.data = Some(Notebook {
                     config,
                     loaded,
                     tokens: Vec::new(),
                     stage: Stage::Segmenting,
                     model: None,
                 });
-                Self::schedule(scope);
+                out.schedule();
             }
             Err(e) => {
-                self.notebook = None;
-                self.fail(scope, e)
+                self.data = None;
+                out.fail(e)
             }
         }
     }
 
     /// `NotebookLoad`: the file's bytes, from where they are.
-    pub(super) fn notebook_open(
-        &mut self,
-        scope: &WorkerScope<Self>,
-        file: BlobRef,
-        config: NotebookConfig,
-    ) {
+    pub(super) fn open(&mut self, out: &Outbox, file: BlobRef, config: NotebookConfig) {
         match file {
-            BlobRef::Bytes(bytes) => self.notebook_load(scope, bytes, config),
-            BlobRef::Stash(key) => scope.send_future(async move {
+            BlobRef::Bytes(bytes) => self.load(out, bytes, config),
+            BlobRef::Stash(key) => out.later(async move {
                 Tick::NotebookFile {
                     file: stash::get_bytes(&key).await,
                     config,
                 }
             }),
             BlobRef::Url(url) => {
-                let (progress_scope, done_scope, client) =
-                    (scope.clone(), scope.clone(), self.client);
+                let (respond, to_self) = (out.responder(), out.to_self());
                 crate::web::fetch::fetch_bytes(
                     &url,
-                    move |got, total| {
-                        if let Some(id) = client {
-                            progress_scope.respond(id, FromWorker::NotebookFetching { got, total });
-                        }
-                    },
-                    move |file| done_scope.send_message(Tick::NotebookFile { file, config }),
+                    move |got, total| respond(FromWorker::NotebookFetching { got, total }),
+                    move |file| to_self(Tick::NotebookFile { file, config }),
                 );
             }
         }
     }
 
-    /// `NotebookResume`: the checkpoint's bytes, then the fit from there.
-    pub(super) fn notebook_resume(
+    /// [`Tick::NotebookFile`]: the review file's bytes came (or could not be read).
+    pub(super) fn file_arrived(
         &mut self,
-        scope: &WorkerScope<Self>,
+        out: &Outbox,
+        file: Result<Vec<u8>, String>,
+        config: NotebookConfig,
+    ) {
+        match file {
+            Ok(bytes) => self.load(out, bytes, config),
+            Err(e) => out.fail(format!(
+                "리뷰 파일을 읽지 못했습니다 · the review file could not be read: {e}"
+            )),
+        }
+    }
+
+    /// [`Tick::NotebookResumeFrom`]: the checkpoint's bytes came (or could not be read).
+    pub(super) fn checkpoint_arrived(
+        &mut self,
+        out: &Outbox,
         cell: CellKind,
-        checkpoint: BlobRef,
+        checkpoint: Result<Vec<u8>, String>,
     ) {
         match checkpoint {
-            BlobRef::Bytes(bytes) => self.notebook_fit(scope, cell, Some(bytes)),
-            BlobRef::Stash(key) => scope.send_future(async move {
+            Ok(bytes) => self.fit(out, cell, Some(bytes)),
+            Err(e) => out.fail(format!(
+                "체크포인트를 읽지 못했습니다 · the checkpoint could not be read: {e}"
+            )),
+        }
+    }
+
+    /// [`Tick::NotebookCheckpointKept`]: tell the page where the epoch's checkpoint is.
+    pub(super) fn checkpoint_kept(
+        &self,
+        out: &Outbox,
+        cell: CellKind,
+        epoch: usize,
+        checkpoint: BlobRef,
+    ) {
+        out.respond(FromWorker::NotebookCheckpoint {
+            cell,
+            epoch,
+            checkpoint,
+        });
+        if self.silent_after == Some(epoch) {
+            out.fall_silent();
+        }
+    }
+
+    /// The test hook `FallSilentForTest`: say nothing more after epoch `after_epochs` of the
+    /// next fit (at once for 0).
+    pub(super) fn fall_silent_after(&mut self, out: &Outbox, after_epochs: usize) {
+        if after_epochs == 0 {
+            out.fall_silent();
+        }
+        self.silent_after = Some(after_epochs);
+    }
+
+    /// The test hook's epoch was reached: no more slices.
+    pub(super) fn frozen(&self) -> bool {
+        self.frozen
+    }
+
+    /// `NotebookResume`: the checkpoint's bytes, then the fit from there.
+    pub(super) fn resume(&mut self, out: &Outbox, cell: CellKind, checkpoint: BlobRef) {
+        match checkpoint {
+            BlobRef::Bytes(bytes) => self.fit(out, cell, Some(bytes)),
+            BlobRef::Stash(key) => out.later(async move {
                 Tick::NotebookResumeFrom {
                     cell,
                     checkpoint: stash::get_bytes(&key).await,
                 }
             }),
-            BlobRef::Url(url) => self.fail(scope, format!("a checkpoint is not fetched ({url})")),
+            BlobRef::Url(url) => out.fail(format!("a checkpoint is not fetched ({url})")),
         }
     }
 
     /// `NotebookFit`: the lecture's model with `cell`, on the prepared data; from
     /// `checkpoint` on when it is a `NotebookResume`.
-    pub(super) fn notebook_fit(
-        &mut self,
-        scope: &WorkerScope<Self>,
-        cell: CellKind,
-        checkpoint: Option<Vec<u8>>,
-    ) {
-        let Some(nb) = self.notebook.as_mut().filter(|nb| !nb.busy()) else {
-            return self.fail(
-                scope,
-                "load a review file first (and wait until its reviews are segmented)",
-            );
+    pub(super) fn fit(&mut self, out: &Outbox, cell: CellKind, checkpoint: Option<Vec<u8>>) {
+        let Some(nb) = self.data.as_mut().filter(|nb| !nb.busy()) else {
+            return out.fail("load a review file first (and wait until its reviews are segmented)");
         };
         let config = nb.config.lecture.model_config(cell);
         let (train, _) = nb.split_tokens();
@@ -166,25 +213,22 @@ impl TrainWorker {
                     seconds: 0.0,
                     reported: None,
                 };
-                self.respond(
-                    scope,
-                    FromWorker::NotebookFitStarted {
-                        cell,
-                        summary,
-                        reviews,
-                    },
-                );
-                Self::schedule(scope);
+                out.respond(FromWorker::NotebookFitStarted {
+                    cell,
+                    summary,
+                    reviews,
+                });
+                out.schedule();
             }
-            Err(e) => self.fail(scope, e.bilingual()),
+            Err(e) => out.fail(e.bilingual()),
         }
     }
 
     /// `NotebookPredict`: the lecture's `sentiment_predict` with the last fitted model.
     /// `NotebookUseModel`: the student's classifier answers `sentiment_predict`.
-    pub(super) fn notebook_use_model(
+    pub(super) fn use_model(
         &mut self,
-        scope: &WorkerScope<Self>,
+        out: &Outbox,
         name: String,
         config_json: String,
         weights: Vec<u8>,
@@ -194,23 +238,23 @@ impl TrainWorker {
         match loaded {
             Ok(model) => {
                 let summary = model.model.summary();
-                self.notebook_model = Some(model);
-                self.respond(scope, FromWorker::NotebookModelLoaded { name, summary });
+                self.model = Some(model);
+                out.respond(FromWorker::NotebookModelLoaded { name, summary });
             }
-            Err(e) => self.fail(scope, e.bilingual()),
+            Err(e) => out.fail(e.bilingual()),
         }
     }
 
     /// The model `sentiment_predict` answers with: the student's, else the last one fitted.
-    fn notebook_answering(&self) -> Option<&SentimentModel> {
-        self.notebook_model
+    fn answering(&self) -> Option<&SentimentModel> {
+        self.model
             .as_ref()
-            .or_else(|| self.notebook.as_ref().and_then(|nb| nb.model.as_ref()))
+            .or_else(|| self.data.as_ref().and_then(|nb| nb.model.as_ref()))
     }
 
     /// `NotebookModelFile`: that model as one file, to save it.
-    pub(super) fn notebook_model_file(&mut self, scope: &WorkerScope<Self>) {
-        let msg = match self.notebook_answering().map(SentimentModel::to_file) {
+    pub(super) fn model_file(&mut self, out: &Outbox) {
+        let msg = match self.answering().map(SentimentModel::to_file) {
             Some(Ok(bytes)) => FromWorker::NotebookModelFile { bytes },
             Some(Err(e)) => FromWorker::Error {
                 message: e.to_string(),
@@ -219,15 +263,12 @@ impl TrainWorker {
                 message: "fit a model first".into(),
             },
         };
-        self.respond(scope, msg);
+        out.respond(msg);
     }
 
-    pub(super) fn notebook_predict(&mut self, scope: &WorkerScope<Self>, sentences: Vec<String>) {
-        let Some(model) = self.notebook_answering() else {
-            return self.fail(
-                scope,
-                "fit a model first: sentiment_predict uses the trained one",
-            );
+    pub(super) fn predict(&mut self, out: &Outbox, sentences: Vec<String>) {
+        let Some(model) = self.answering() else {
+            return out.fail("fit a model first: sentiment_predict uses the trained one");
         };
         match model.predict(&sentences) {
             Ok(p) => {
@@ -236,20 +277,20 @@ impl TrainWorker {
                     .zip(p)
                     .map(|(s, p)| (s, p, lecture_sentence(p)))
                     .collect();
-                self.respond(scope, FromWorker::NotebookPredicted { answers });
+                out.respond(FromWorker::NotebookPredicted { answers });
             }
-            Err(e) => self.fail(scope, e.bilingual()),
+            Err(e) => out.fail(e.bilingual()),
         }
     }
 
     /// Is there notebook work to do in the next slice?
-    pub(super) fn notebook_pending(&self) -> bool {
-        self.notebook.as_ref().is_some_and(Notebook::busy)
+    pub(super) fn pending(&self) -> bool {
+        self.data.as_ref().is_some_and(Notebook::busy)
     }
 
     /// One slice: segment some reviews, or train one batch.
-    pub(super) fn notebook_slice(&mut self, scope: &WorkerScope<Self>) {
-        let Some(mut nb) = self.notebook.take() else {
+    pub(super) fn slice(&mut self, out: &Outbox) {
+        let Some(mut nb) = self.data.take() else {
             return;
         };
         let start = Instant::now();
@@ -281,7 +322,7 @@ impl TrainWorker {
                     Err(e) => failed = Some(e.bilingual()),
                 }
                 let done = nb.tokens.len();
-                self.respond(scope, FromWorker::NotebookSegmenting { done, total });
+                out.respond(FromWorker::NotebookSegmenting { done, total });
                 if failed.is_none() && done == total {
                     let model = nb.config.lecture.model_config(nb.config.lecture.cell());
                     let (train, test) = nb.split_tokens();
@@ -294,7 +335,7 @@ impl TrainWorker {
                     .map(|m| m.summary())
                     .unwrap_or_default();
                     nb.stage = Stage::Prepared;
-                    self.respond(scope, FromWorker::NotebookPrepared { prepared, summary });
+                    out.respond(FromWorker::NotebookPrepared { prepared, summary });
                 }
             }
             Stage::Fitting {
@@ -309,21 +350,18 @@ impl TrainWorker {
                 match result {
                     Ok(Some(logs)) => {
                         let epoch = logs.epoch;
-                        self.respond(scope, FromWorker::SentimentEpoch { logs });
+                        out.respond(FromWorker::SentimentEpoch { logs });
                         // What a new worker needs to take the fit up from here, should this
                         // one stop answering during the next epoch.
                         if !session.finished()
                             && let Ok(checkpoint) = session.checkpoint()
                         {
-                            keep_checkpoint(scope, *cell, epoch, checkpoint);
+                            keep_checkpoint(out, *cell, epoch, checkpoint);
                         }
                         // Measured after the checkpoint was built, the epoch's largest need.
-                        self.respond(
-                            scope,
-                            FromWorker::WorkerMemory {
-                                wasm_bytes: super::wasm_memory_bytes(),
-                            },
-                        );
+                        out.respond(FromWorker::WorkerMemory {
+                            wasm_bytes: super::outbox::wasm_memory_bytes(),
+                        });
                         // The test hook: no more batches after this epoch.
                         self.frozen |= self.silent_after == Some(epoch);
                     }
@@ -331,7 +369,7 @@ impl TrainWorker {
                     Err(e) => failed = Some(e.bilingual()),
                 }
                 if let Some(progress) = watch.report(reported) {
-                    self.respond(scope, progress);
+                    out.respond(progress);
                 }
                 if failed.is_none() && session.finished() {
                     let (cell, seconds) = (*cell, *seconds);
@@ -344,8 +382,8 @@ impl TrainWorker {
                         Ok((model, result, summary)) => {
                             nb.model = Some(model);
                             // The fitted model answers from now on.
-                            self.notebook_model = None;
-                            self.respond(scope, FromWorker::NotebookFitted { result, summary });
+                            self.model = None;
+                            out.respond(FromWorker::NotebookFitted { result, summary });
                         }
                         Err(e) => failed = Some(e),
                     }
@@ -356,21 +394,21 @@ impl TrainWorker {
             // The data stays; the student can fit again.
             if !matches!(nb.stage, Stage::Segmenting) {
                 nb.stage = Stage::Prepared;
-                self.notebook = Some(nb);
+                self.data = Some(nb);
             }
-            return self.fail(scope, message);
+            return out.fail(message);
         }
         let more = nb.busy();
-        self.notebook = Some(nb);
+        self.data = Some(nb);
         if more {
-            Self::schedule(scope);
+            out.schedule();
         }
     }
 
     /// `ToWorker::Stop` while a notebook model trains: it ends after this batch, keeping the
     /// best weights so far (as Keras' fit ends on an interrupt with the weights it reached).
-    pub(super) fn notebook_stop(&mut self) -> bool {
-        match self.notebook.as_mut().map(|nb| &mut nb.stage) {
+    pub(super) fn stop(&mut self) -> bool {
+        match self.data.as_mut().map(|nb| &mut nb.stage) {
             Some(Stage::Fitting { session, .. }) => {
                 session.stop();
                 true
@@ -406,16 +444,16 @@ fn finish_fit(
 
 /// Keep an epoch's checkpoint where a new worker can read it (the stash), or hand it to the
 /// page where there is no stash; the page hears of it once it is kept.
-fn keep_checkpoint(scope: &WorkerScope<TrainWorker>, cell: CellKind, epoch: usize, bytes: Vec<u8>) {
+fn keep_checkpoint(out: &Outbox, cell: CellKind, epoch: usize, bytes: Vec<u8>) {
     if !stash::available() {
-        scope.send_message(Tick::NotebookCheckpointKept {
+        out.send(Tick::NotebookCheckpointKept {
             cell,
             epoch,
             checkpoint: BlobRef::Bytes(bytes),
         });
         return;
     }
-    scope.send_future(async move {
+    out.later(async move {
         // One key per fit in this worker's life: the next epoch's replaces it.
         let key = format!("./__notebook/checkpoint-{}", checkpoint_id());
         let checkpoint = match stash::put_bytes(&key, &bytes).await {

@@ -6,13 +6,12 @@
 //! BroadcastChannel of the run's own. The protocol is [`crate::train::replica`]'s; this file
 //! only moves its bytes and paces the batches.
 
-use gloo_worker::WorkerScope;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
-use web_time::Instant;
 
-use super::{FromWorker, REPORT_MS, ReplicaInfo, Tick, TrainWorker};
-use crate::train::replica::{Finish, Replica};
+use super::outbox::{Outbox, Tick};
+use crate::train::replica::Replica;
+use crate::web::protocol::ReplicaInfo;
 
 /// How this replica reaches its peers.
 enum Transport {
@@ -62,20 +61,17 @@ impl Drop for ReplicaLink {
 impl ReplicaLink {
     /// Join the run: ask the page for this run's ports (a `direct` run), or join its
     /// BroadcastChannel; peers' messages come back as [`Tick::Peer`].
-    pub(super) fn join(
-        scope: &WorkerScope<TrainWorker>,
-        info: ReplicaInfo,
-    ) -> Result<Self, String> {
-        let to_self = scope.clone();
+    pub(super) fn join(out: &Outbox, info: ReplicaInfo) -> Result<Self, String> {
+        let to_self = out.to_self();
         let on_message =
             Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
                 let bytes = js_sys::Uint8Array::new(&e.data()).to_vec();
-                to_self.send_message(Tick::Peer(bytes));
+                to_self(Tick::Peer(bytes));
             });
         if info.direct {
-            let to_self = scope.clone();
+            let to_self = out.to_self();
             let on_ports = Closure::<dyn Fn()>::new(move || {
-                to_self.send_message(Tick::Peer(PORTS.to_vec()));
+                to_self(Tick::Peer(PORTS.to_vec()));
             });
             crate::web::peer_ports::request_ports(info.run, on_ports.as_ref().unchecked_ref());
             return Ok(Self {
@@ -173,91 +169,16 @@ impl ReplicaLink {
     }
 }
 
-impl TrainWorker {
-    /// A slice of replica training: send this replica's shard of the next batch (when
-    /// running and not already waiting), then step if every shard is in.
-    pub(super) fn replica_slice(&mut self, scope: &WorkerScope<Self>) {
-        let (Some(session), Some(link)) = (self.session.as_mut(), self.replica.as_mut()) else {
-            return;
-        };
-        if self.running && !link.replica.waiting() {
-            let start = Instant::now();
-            let begun = session.replica_begin(&mut link.replica);
-            self.seconds += start.elapsed().as_secs_f64();
-            match begun {
-                Ok(Some(bytes)) => link.send_shard(bytes),
-                Ok(None) => {}
-                Err(e) => return self.replica_failed(scope, e.bilingual()),
-            }
-        }
-        self.replica_try_step(scope);
+/// Start (or leave) data-parallel training for the run a `Train` or `TrainSentimentFile`
+/// starts: `slot` gets this worker's link when `info` has more than one replica.
+pub(super) fn join_run(
+    slot: &mut Option<ReplicaLink>,
+    out: &Outbox,
+    info: Option<ReplicaInfo>,
+) -> Result<(), String> {
+    *slot = None;
+    if let Some(info) = info.filter(|i| i.count > 1) {
+        *slot = Some(ReplicaLink::join(out, info)?);
     }
-
-    /// A peer's shard arrived.
-    pub(super) fn replica_received(&mut self, scope: &WorkerScope<Self>, bytes: Vec<u8>) {
-        if self.bench.is_some() {
-            return self.bench_received(scope, bytes);
-        }
-        let Some(link) = self.replica.as_mut() else {
-            return;
-        };
-        if let Err(e) = link.deliver(bytes) {
-            return self.replica_failed(scope, e.bilingual());
-        }
-        if matches!(self.sentiment_job, Some(super::SentimentJob::Training(_))) {
-            return self.sentiment_slice(scope);
-        }
-        self.replica_try_step(scope);
-    }
-
-    fn replica_try_step(&mut self, scope: &WorkerScope<Self>) {
-        let (Some(session), Some(link)) = (self.session.as_mut(), self.replica.as_mut()) else {
-            return;
-        };
-        let start = Instant::now();
-        match session.replica_finish(&mut link.replica) {
-            Ok(Finish::Waiting) => {}
-            Ok(Finish::Stepped(logs)) => {
-                self.seconds += start.elapsed().as_secs_f64();
-                if let Some(logs) = logs {
-                    self.pending.push(logs);
-                }
-                let finished = session.finished();
-                let due = self
-                    .last_report
-                    .is_none_or(|t| t.elapsed().as_secs_f64() * 1000.0 >= REPORT_MS);
-                if !self.pending.is_empty() && (due || finished) {
-                    let epochs = std::mem::take(&mut self.pending);
-                    self.respond(scope, FromWorker::Progress { epochs });
-                    self.last_report = Some(Instant::now());
-                }
-                // A step that completes after Stop (its shards were on their way) is kept,
-                // but the run stays stopped: Resume goes on from here.
-                if self.running && finished {
-                    self.finish(scope);
-                } else if self.running {
-                    Self::schedule(scope);
-                }
-            }
-            Err(e) => self.replica_failed(scope, e.bilingual()),
-        }
-    }
-
-    fn replica_failed(&mut self, scope: &WorkerScope<Self>, message: String) {
-        self.running = false;
-        self.fail(scope, message);
-    }
-
-    /// Start (or leave) data-parallel training for the run that `Train` starts.
-    pub(super) fn replica_join(
-        &mut self,
-        scope: &WorkerScope<Self>,
-        info: Option<ReplicaInfo>,
-    ) -> Result<(), String> {
-        self.replica = None;
-        if let Some(info) = info.filter(|i| i.count > 1) {
-            self.replica = Some(ReplicaLink::join(scope, info)?);
-        }
-        Ok(())
-    }
+    Ok(())
 }

@@ -1,0 +1,152 @@
+//! The review panel's job in the training worker (`#/reviews`): load review classifiers (the
+//! shipped ensemble, RNNs, the linear baseline, the student's own) and answer a review with
+//! every one of them, stage by stage. The computations are [`crate::sentiment`]'s,
+//! [`crate::ensemble`]'s and [`crate::linear`]'s; this file only keeps the models and reports.
+
+use web_time::Instant;
+
+use crate::ensemble::Ensemble;
+use crate::linear::LinearSentiment;
+use crate::nn::Sequential;
+use crate::sentiment::{SentimentModel, Stages, lecture_sentence};
+use crate::web::protocol::{FromWorker, SentimentResult};
+
+use super::outbox::Outbox;
+
+/// The loaded classifiers, in load order within each kind.
+#[derive(Default)]
+pub(super) struct Reviews {
+    /// Ensembles (the shipped best model): answered first, as the default verdict.
+    ensembles: Vec<(String, Ensemble)>,
+    /// RNN classifiers (the labs read these too).
+    pub(super) rnns: Vec<(String, SentimentModel)>,
+    /// Linear baselines (TF-IDF + logistic regression), answered beside the RNNs.
+    linear: Vec<(String, LinearSentiment)>,
+}
+
+impl Reviews {
+    /// `LoadSentiment`: a classifier's config and weights; its kind is read from the config.
+    pub(super) fn load(&mut self, out: &Outbox, name: String, config_json: &str, weights: &[u8]) {
+        let loaded = if Ensemble::is_ensemble(config_json) {
+            Ensemble::from_files(config_json, weights)
+                .map(|m| keep(&mut self.ensembles, &name, m))
+                .map_err(|e| e.to_string())
+        } else if LinearSentiment::is_linear(config_json) {
+            LinearSentiment::from_files(config_json, weights)
+                .map(|m| keep(&mut self.linear, &name, m))
+                .map_err(|e| e.to_string())
+        } else {
+            Sequential::from_files(config_json, weights)
+                .and_then(|(model, extras)| SentimentModel::from_parts(model, extras))
+                .map(|m| keep(&mut self.rnns, &name, m))
+                .map_err(|e| e.to_string())
+        };
+        out.respond(match loaded {
+            Ok(()) => FromWorker::SentimentLoaded { name },
+            Err(e) => FromWorker::Error {
+                message: format!("{name}: {e}"),
+            },
+        });
+    }
+
+    /// A model trained in this worker joins the RNNs (replacing one of the same name).
+    pub(super) fn add(&mut self, name: &str, model: SentimentModel) {
+        keep(&mut self.rnns, name, model);
+    }
+
+    /// `SentimentFile`: an RNN classifier as one file, to save it.
+    pub(super) fn model_file(&self, out: &Outbox, name: String) {
+        out.respond(match self.rnns.iter().find(|(n, _)| *n == name) {
+            Some((_, model)) => match model.to_file() {
+                Ok(bytes) => FromWorker::SentimentFile { name, bytes },
+                Err(e) => FromWorker::Error {
+                    message: e.to_string(),
+                },
+            },
+            None => FromWorker::Error {
+                message: format!("no model {name} is loaded"),
+            },
+        });
+    }
+
+    /// `Classify`: every loaded classifier's answer, ensembles first; the first error ends it.
+    pub(super) fn classify(&self, out: &Outbox, text: String) {
+        out.respond(match self.answers(&text) {
+            Ok(results) => FromWorker::Classified { text, results },
+            Err(message) => FromWorker::Error { message },
+        });
+    }
+
+    fn answers(&self, text: &str) -> Result<Vec<SentimentResult>, String> {
+        crate::limits::check(crate::limits::Limit::CorpusBytes, text.len())
+            .map_err(|e| e.bilingual())?;
+        let mut results = Vec::new();
+        for (name, model) in &self.ensembles {
+            let start = Instant::now();
+            let (stages, contributions) = model.explain(text).map_err(|e| e.to_string())?;
+            results.push(result(name, stages, contributions, start));
+        }
+        for (name, model) in &self.rnns {
+            let start = Instant::now();
+            let stages = model.stages(text).map_err(|e| e.to_string())?;
+            let millis = start.elapsed().as_secs_f64() * 1000.0;
+            let contributions = model.contributions(&stages).unwrap_or_default();
+            results.push(SentimentResult {
+                millis,
+                ..result(name, stages, contributions, start)
+            });
+        }
+        for (name, model) in &self.linear {
+            let start = Instant::now();
+            results.push(linear_result(name, model, text, start).map_err(|e| e.to_string())?);
+        }
+        Ok(results)
+    }
+}
+
+/// Put `model` in `list` under `name`, replacing one of that name.
+fn keep<M>(list: &mut Vec<(String, M)>, name: &str, model: M) {
+    list.retain(|(n, _)| n != name);
+    list.push((name.to_string(), model));
+}
+
+fn result(
+    name: &str,
+    stages: Stages,
+    contributions: Vec<(String, f32)>,
+    start: Instant,
+) -> SentimentResult {
+    SentimentResult {
+        name: name.to_string(),
+        sentence: lecture_sentence(stages.probability),
+        stages,
+        contributions,
+        millis: start.elapsed().as_secs_f64() * 1000.0,
+    }
+}
+
+/// The linear baseline's answer in the shape of the RNNs' (it has no integer sequence or
+/// padding: its stages stop at the morphemes, all of which it reads).
+fn linear_result(
+    name: &str,
+    model: &LinearSentiment,
+    text: &str,
+    start: Instant,
+) -> Result<SentimentResult, crate::nn::NnError> {
+    let (probability, contributions) = model.explain(text)?;
+    let morphs: Vec<String> = contributions.iter().map(|(m, _)| m.clone()).collect();
+    Ok(SentimentResult {
+        name: name.to_string(),
+        sentence: lecture_sentence(probability),
+        stages: Stages {
+            clean: crate::text::korean::clean_korean(text),
+            tokens: morphs.clone(),
+            morphs,
+            sequence: Vec::new(),
+            padded: Vec::new(),
+            probability,
+        },
+        contributions,
+        millis: start.elapsed().as_secs_f64() * 1000.0,
+    })
+}

@@ -1,0 +1,87 @@
+//! The teacher-forcing panel's job in the training worker: train the many-to-many model a few
+//! epochs per task, then compare teacher forcing with free running on one sentence at a time.
+//! The computations are [`crate::teacher_forcing`]'s; this file only paces them and reports.
+
+use web_time::Instant;
+
+use super::outbox::{Outbox, REPORT_MS};
+use crate::teacher_forcing::{Seq2SeqConfig, Seq2SeqSession, first_divergence};
+use crate::web::protocol::FromWorker;
+
+/// The many-to-many model and the epochs still to train.
+#[derive(Default)]
+pub(super) struct Seq2Seq {
+    session: Option<Seq2SeqSession>,
+    left: usize,
+}
+
+impl Seq2Seq {
+    /// `TrainSeq2Seq`: a new model on `text`, `epochs` epochs.
+    pub(super) fn train(
+        &mut self,
+        out: &Outbox,
+        text: &str,
+        config: &Seq2SeqConfig,
+        epochs: usize,
+    ) {
+        match Seq2SeqSession::new(text, config) {
+            Ok(s) => {
+                self.session = Some(s);
+                self.left = epochs.max(1);
+                out.schedule();
+            }
+            Err(e) => out.fail(e),
+        }
+    }
+
+    /// Are there epochs left to train?
+    pub(super) fn pending(&self) -> bool {
+        self.left > 0
+    }
+
+    /// A time slice of the training; the first comparison when it ends.
+    pub(super) fn slice(&mut self, out: &Outbox) {
+        let Some(s) = self.session.as_mut() else {
+            return;
+        };
+        let start = Instant::now();
+        let mut losses = Vec::new();
+        while self.left > 0 && start.elapsed().as_secs_f64() * 1000.0 < REPORT_MS {
+            match s.run_epoch() {
+                Ok(loss) => losses.push((s.epoch, loss)),
+                Err(e) => {
+                    self.left = 0;
+                    return out.fail(e);
+                }
+            }
+            self.left -= 1;
+        }
+        out.respond(FromWorker::Seq2SeqProgress { losses });
+        if self.left > 0 {
+            out.schedule();
+        } else {
+            self.compare(out, 0);
+        }
+    }
+
+    /// `Compare`: sentence `index` generated with teacher forcing and free running.
+    pub(super) fn compare(&self, out: &Outbox, index: usize) {
+        out.respond(match &self.session {
+            None => FromWorker::Error {
+                message: "train the many-to-many model first".into(),
+            },
+            Some(s) => match s.compare(index) {
+                Ok((forced, free)) => FromWorker::Comparison {
+                    index,
+                    sentences: s.sentence_count(),
+                    divergence: first_divergence(&forced, &free),
+                    forced,
+                    free,
+                },
+                Err(e) => FromWorker::Error {
+                    message: e.to_string(),
+                },
+            },
+        });
+    }
+}
