@@ -1,25 +1,12 @@
 //! The `rnn-playground tokenize` contract, checked by running the real binary.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
-
 use serde_json::{Value, json};
+
+mod cli_support;
+use cli_support::run;
 
 const TEXT: &str =
     "경마장에 있는 말이 뛰고 있다\n그의 말이 법이다\n가는 말이 고와야 오는 말이 곱다\n";
-
-fn run(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rnn-playground"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start rnn-playground");
-    // The command may exit before reading stdin (bad flags): a broken pipe is fine then.
-    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-    child.wait_with_output().unwrap()
-}
 
 fn tokenize(args: &[&str], stdin: &str) -> Value {
     let mut all = vec!["tokenize"];

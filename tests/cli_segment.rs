@@ -1,19 +1,9 @@
 //! `rnn-playground segment`, `build-okt-lexicon` and `segment-eval`, run as a user runs them.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
-fn run(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rnn-playground"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start rnn-playground");
-    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-    child.wait_with_output().unwrap()
-}
+mod cli_support;
+use cli_support::run;
 
 fn lines(out: &Output) -> Vec<Vec<String>> {
     assert!(
