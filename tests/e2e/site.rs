@@ -278,6 +278,11 @@ async fn phones_get_one_column_without_sideways_scrolling() {
             "#stepper-step td.cell",
             "phone-stepper-390.png",
         ),
+        (
+            "/#/sentiment",
+            "#sentiment-stages li",
+            "phone-sentiment-390.png",
+        ),
     ] {
         let Page {
             server: _server,
@@ -295,6 +300,18 @@ async fn phones_get_one_column_without_sideways_scrolling() {
             overflow.as_i64().unwrap_or(1) <= 0,
             "{path}: {overflow}px sideways"
         );
+        // The review panel's stages: each value gets the line's width under its name (beside
+        // a 15em name it was squeezed to a few characters a line on a phone).
+        let squeezed = client
+            .execute(
+                "return [...document.querySelectorAll('#sentiment-stages li')]
+                    .filter(li => li.lastElementChild.getBoundingClientRect().width
+                        < 0.8 * li.getBoundingClientRect().width).length;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(squeezed.as_i64(), Some(0), "{path}: squeezed stage values");
         screenshot(&client, name).await;
     }
 }
