@@ -119,6 +119,8 @@ pub fn GradientsLab(location: Location) -> impl IntoView {
                         }).collect(),
                         log_y: true,
                     }.to_svg(600.0, 340.0)).unwrap_or_default())></div>
+                    // A phone scrolls the table, not the page (its five columns need ~420 px).
+                    <div class="table-scroll" tabindex="0" role="region" aria-label=tr("기울기 표 · gradient table")>
                     <table class="data" id="gradients-table">
                         <thead><tr><th>{tr("셀 · cell")}</th><th>{tr("한 단계당 · per step")}</th><th>{tr("10단계 전 · T−t=10")}</th><th>{tr("39단계 전 · T−t=39")}</th><th></th></tr></thead>
                         <tbody>
@@ -137,6 +139,7 @@ pub fn GradientsLab(location: Location) -> impl IntoView {
                             }).collect_view())}
                         </tbody>
                     </table>
+                    </div>
                 </div>
             </div>
         </section>

@@ -142,6 +142,8 @@ pub fn ShapesLab(location: Location) -> impl IntoView {
                     </div>
                 </div>
                 <div class="results">
+                    // A phone scrolls the table, not the page (a stack's rows need ~500 px).
+                    <div class="table-scroll" tabindex="0" role="region" aria-label=tr("층 표 · layer table")>
                     <table class="data" id="shapes-rows">
                         <thead><tr><th>{tr("층 · layer")}</th><th>{tr("설정 · settings")}</th><th>{tr("출력 형태 · output shape")}</th><th>"Param #"</th><th></th></tr></thead>
                         <tbody>
@@ -204,6 +206,7 @@ pub fn ShapesLab(location: Location) -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
+                    </div>
                     <LabError error/>
                     <h3>"model.summary()"</h3>
                     <pre id="shapes-summary" class="summary" tabindex="0">{move || shown.with(|v| v.as_ref().map(|v| v.summary.clone()).unwrap_or_default())}</pre>
