@@ -126,7 +126,7 @@ pub fn GradientsLab(location: Location) -> impl IntoView {
                         <tbody>
                             {move || curves.get().map(|c| c.curves.into_iter().map(|curve| {
                                 let f = curve.factor_per_step;
-                                let verdict = if f < 0.98 { "소실 · vanishing" } else if f > 1.02 { "폭발 · exploding" } else { "유지 · kept" };
+                                let verdict = tr(if f < 0.98 { "소실 · vanishing" } else if f > 1.02 { "폭발 · exploding" } else { "유지 · kept" });
                                 view! {
                                     <tr data-cell=curve.name.clone() data-factor=f.to_string()>
                                         <td>{curve.name.clone()}</td>
