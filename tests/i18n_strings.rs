@@ -35,6 +35,15 @@ fn each_half_of_a_bilingual_string_closes_its_brackets() {
                 continue;
             };
             checked += 1;
+            // The first " · " splits: a Korean half without Hangul means the separator was
+            // a list's ("SimpleRNN · LSTM · GRU 나란히 · …" showed "SimpleRNN" in Korean).
+            let hangul = |t: &str| t.chars().any(|c| ('가'..='힣').contains(&c));
+            if !ko.trim().is_empty() && !hangul(ko) {
+                broken.push(format!(
+                    "{}: no Korean before the first \" · \": {s:?}",
+                    file.display()
+                ));
+            }
             for half in [ko, en] {
                 for (open, close) in [('(', ')'), ('[', ']'), ('「', '」')] {
                     if half.matches(open).count() != half.matches(close).count() {

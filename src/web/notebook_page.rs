@@ -725,7 +725,7 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
                 </ul>
             </Cell>
             <div class="nb-cell" id="nb-cell-compare">
-                <h3>{tr("SimpleRNN · LSTM · GRU 나란히 · side by side")}</h3>
+                <h3>{tr("SimpleRNN, LSTM, GRU 나란히 · SimpleRNN, LSTM and GRU side by side")}</h3>
                 <p class="hint">{tr("같은 리뷰, 같은 설정으로 세 층을 차례로 학습합니다 · The three layers, one after another, on the same reviews with the same settings.")}</p>
                 <button id="nb-compare" disabled=move || !ready() on:click=move |_| {
                     runs.set(Vec::new());

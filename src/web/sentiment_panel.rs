@@ -577,7 +577,7 @@ fn ModelRow(info: ModelInfo, load: Load, cached: bool, on_load: Callback<()>) ->
     let state = match load {
         Load::NotLoaded => view! {
             <button class="load-model" on:click=move |_| on_load.run(())>
-                {format!("불러오기 · load ({:.1} MB)", info.bytes as f64 / 1e6)}
+                {move || format!("{} ({:.1} MB)", tr("불러오기 · load")(), info.bytes as f64 / 1e6)}
             </button>
         }
         .into_any(),
@@ -631,13 +631,16 @@ fn Verdicts(text: String, results: Vec<SentimentResult>) -> impl IntoView {
         let empty = s.tokens.is_empty();
         let name = r.name.clone();
         view! {
-            <p class="dim">{format!("전처리 · preprocessing ({name}'s tokenizer)")}</p>
+            <p class="dim">{move || match super::i18n::lang() {
+                super::i18n::Lang::Ko => format!("전처리 ({name}의 토크나이저)"),
+                super::i18n::Lang::En => format!("preprocessing ({name}'s tokenizer)"),
+            }}</p>
             <ol id="sentiment-stages" class="stages">
                 <li><span class="stage">{tr("정제 · cleaned")}</span><span class="clean">{s.clean.clone()}</span></li>
                 <li><span class="stage">{tr("형태소 · morphemes")}</span><span>{s.morphs.join(" · ")}</span></li>
                 <li><span class="stage">{tr("불용어 제거 · without stopwords")}</span><span id="sentiment-tokens">{s.tokens.join(" · ")}</span></li>
                 <li><span class="stage">{tr("정수 인코딩 · sequence")}</span><span id="sentiment-sequence" class="seq">{sequence}</span></li>
-                <li><span class="stage">"패딩 · padded (maxlen "{s.padded.len()}")"</span><code id="sentiment-padded">{format!("{:?}", s.padded)}</code></li>
+                <li><span class="stage">{tr("패딩 · padded")}" (maxlen "{s.padded.len()}")"</span><code id="sentiment-padded">{format!("{:?}", s.padded)}</code></li>
             </ol>
             {empty.then(|| view! { <p class="hint" id="sentiment-empty">{tr("정제 후 남은 한국어 단어가 없습니다: 모델은 패딩만 봅니다 · no Korean words are left after cleaning, so the models see only padding.")}</p> })}
         }
@@ -667,7 +670,7 @@ fn Verdicts(text: String, results: Vec<SentimentResult>) -> impl IntoView {
                     <h4>{r.name.clone()}</h4>
                     <p class="sentence">{r.sentence.clone()}</p>
                     <div class="bar"><div class="fill" style=format!("width: {:.1}%", p * 100.0)></div></div>
-                    <p class="dim">{format!("P(긍정) = {p:.4} · {:.2} ms in the worker", r.millis)}</p>
+                    <p class="dim">{move || format!("P(긍정) = {p:.4} · {:.2} ms {}", r.millis, tr("워커에서 · in the worker")())}</p>
                     <p class="contributions">{words}</p>
                 </div>
             }

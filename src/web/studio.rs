@@ -566,7 +566,7 @@ pub fn StudioPanel() -> impl IntoView {
                                 });
                                 seed_text.set("h".into());
                                 words.set(4);
-                            }>"7강 hell → o"</button>
+                            }>{tr("7강 hell → o · lecture 7: hell → o")}</button>
                         </div>
                         <label class="field">
                             <span>{tr("코퍼스 · one sentence per line")}</span>
@@ -710,7 +710,7 @@ pub fn StudioPanel() -> impl IntoView {
                                     on:change=move |ev| stateful.set(event_target_checked(&ev))/>
                                 {tr("상태를 이어 가며 한 단어씩 · stateful: feed one token, carry the hidden state")}
                             </label>
-                            <p class="hint">"temperature 0 = greedy (강의의 sentence_generation: 매번 앞부분 전체를 다시 계산)"</p>
+                            <p class="hint">{tr("temperature 0 = greedy (강의의 sentence_generation: 매번 앞부분 전체를 다시 계산) · temperature 0 = greedy (the lecture's sentence_generation: the whole prefix is read again for every word)")}</p>
                             <p id="generated" class="generated">{move || generated.get()}</p>
                             <ol id="steps" class="steps">
                                 {move || steps.get().into_iter().map(|step| view! { <StepBars step/> }).collect_view()}
@@ -813,7 +813,7 @@ fn TeacherForcing(
     let column = move |title: &'static str, id: &'static str, forced: bool| {
         view! {
             <div class="tf-column">
-                <h4>{title}</h4>
+                <h4>{tr(title)}</h4>
                 <table id=id class="data">
                     <thead><tr><th>"t"</th><th>{tr("입력 · input")}</th><th>{tr("예측 · predicted")}</th><th>{tr("정답 · expected")}</th><th></th></tr></thead>
                     <tbody>
@@ -839,7 +839,7 @@ fn TeacherForcing(
     };
     view! {
         <div class="tf" id="teacher-forcing">
-            <h3>{tr("교사 강요 vs 자유 생성 · Teacher forcing vs free running (7강)")}</h3>
+            <h3>{tr("교사 강요 vs 자유 생성 (7강) · Teacher forcing vs free running (lecture 7)")}</h3>
             <p class="hint">
                 {tr("훈련할 때는 정답 단어를 다음 입력으로 넣고(teacher forcing), 생성할 때는 모델이 예측한 단어를 넣습니다. many-to-many 모델(return_sequences + TimeDistributed Dense)로 두 방식을 나란히 봅니다. · Training feeds the true word as the next input (teacher forcing); generating feeds the model's own prediction. A many-to-many model (return_sequences + TimeDistributed Dense) shows the two side by side.")}
             </p>

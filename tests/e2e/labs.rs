@@ -46,7 +46,7 @@ async fn stepper_shows_the_recurrence_and_trains_to_ello() {
         let bias = values(&client, "#stepper-bias td.cell").await;
         let h1 = values(
             &client,
-            "#stepper-step tr[data-row='h_t = tanh(합)'] td.cell",
+            "#stepper-step tr[data-row^='h_t = tanh(합)'] td.cell",
         )
         .await;
         assert_eq!((w_h.len(), bias.len(), h1.len()), (3, 3, 3));

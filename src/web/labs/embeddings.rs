@@ -183,7 +183,7 @@ pub fn EmbeddingsLab(location: Location) -> impl IntoView {
                     <LabError error/>
                     {move || lookup.get().map(|l| view! {
                         <p>"texts_to_sequences → " <code id="groot-ids">{format!("{:?}", l.ids)}</code></p>
-                        <p>{format!("Embedding 출력 · output shape ({}, 2):", l.vectors.len())}</p>
+                        <p>{tr("Embedding 출력 형태 · Embedding output shape")}{format!(" ({}, 2):", l.vectors.len())}</p>
                         <table class="lab-matrix" id="groot-vectors">
                             <tbody>
                                 {l.words.iter().zip(&l.vectors).map(|(w, v)| view! {
@@ -196,17 +196,23 @@ pub fn EmbeddingsLab(location: Location) -> impl IntoView {
                 </div>
                 <div class="results">
                     <h3>{move || match projected_from.get() {
-                        None => tr("학습된 임베딩 · learned embeddings (11강 GRU, PCA)")().to_string(),
+                        None => tr("학습된 임베딩 (11강 GRU, PCA) · learned embeddings (lecture 11's GRU, PCA)")().to_string(),
                         Some(name) => format!("{} ({name}, PCA)", tr("학습된 임베딩 · learned embeddings")()),
                     }}</h3>
                     <ModelFileDrop id="embedding-file" on_model=Callback::new(own)/>
                     <p id="embedding-status" class="status" data-state=move || model_state.get()>
                         {move || match model_state.get().as_str() {
-                            "ready" => projection.with(|p| p.as_ref().map(|p| format!(
-                                "가장 자주 나온 {} 단어 중 {}개 · {} of the {} most frequent words, {}-dimensional vectors projected to 2-D. 점 위에 마우스를 올리면 가까운 단어 · hover a point for its nearest neighbours (cosine).",
-                                p.fitted_on, p.words.len(), p.words.len(), p.fitted_on, p.dim
-                            )).unwrap_or_default()),
-                            "loading" => "모델 내려받는 중 · downloading the model".to_string(),
+                            "ready" => projection.with(|p| p.as_ref().map(|p| match crate::web::i18n::lang() {
+                                crate::web::i18n::Lang::Ko => format!(
+                                    "가장 자주 나온 {} 단어 중 {}개, {}차원 벡터를 2차원으로 투영했습니다. 점 위에 마우스를 올리면 가까운 단어(코사인)가 보입니다.",
+                                    p.fitted_on, p.words.len(), p.dim
+                                ),
+                                crate::web::i18n::Lang::En => format!(
+                                    "{} of the {} most frequent words, {}-dimensional vectors projected to 2-D. Hover a point for its nearest neighbours (cosine).",
+                                    p.words.len(), p.fitted_on, p.dim
+                                ),
+                            }).unwrap_or_default()),
+                            "loading" => tr("모델 내려받는 중 · downloading the model")().to_string(),
                             other => other.to_string(),
                         }}
                     </p>

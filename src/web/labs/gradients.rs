@@ -110,7 +110,7 @@ pub fn GradientsLab(location: Location) -> impl IntoView {
                 <div class="results">
                     <LabError error/>
                     <div id="gradients-chart" class="chart" inner_html=move || curves.with(|c| c.as_ref().map(|c| LineChart {
-                        x_label: "T − t (몇 단계 전 · steps back)".into(),
+                        x_label: tr("T − t (몇 단계 전) · T − t (steps back)")().into(),
                         y_label: "‖∂h_T/∂h_t‖".into(),
                         series: c.curves.iter().map(|curve| Series {
                             name: curve.name.clone(),

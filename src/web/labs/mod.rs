@@ -158,7 +158,8 @@ pub(crate) fn Cells(
         .collect_view()
 }
 
-/// A matrix with row labels and column labels.
+/// A matrix with row labels and column labels. A row's label may be "한국어 · English": the
+/// page's half is shown, the whole is its `data-row` (the same in both languages).
 #[component]
 pub(crate) fn Matrix(
     #[prop(into)] id: String,
@@ -171,7 +172,8 @@ pub(crate) fn Matrix(
             <tbody>
                 {rows.into_iter().map(|(label, values)| {
                     let key = label.clone();
-                    view! { <tr data-row=key><th>{label}</th><Cells values/></tr> }
+                    let shown = move || crate::web::i18n::pick(&label, crate::web::i18n::lang()).to_string();
+                    view! { <tr data-row=key><th>{shown}</th><Cells values/></tr> }
                 }).collect_view()}
             </tbody>
         </table>

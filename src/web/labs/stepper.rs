@@ -121,7 +121,7 @@ pub fn StepperLab(location: Location) -> impl IntoView {
                         <button id="stepper-back" on:click=move |_| step.update(|t| *t = t.saturating_sub(1))
                             disabled=move || step.get() == 0>{tr("◀ 이전 · ◀ back")}</button>
                         <span id="stepper-t" data-t=move || (step.get() + 1).to_string()>
-                            {move || current().map(|s| format!("t = {} · 입력 x_t = '{}' · 정답 '{}'", s.t, s.input, s.target))}
+                            {move || current().map(|s| format!("t = {} · {} x_t = '{}' · {} '{}'", s.t, tr("입력 · input")(), s.input, tr("정답 · target")(), s.target))}
                         </span>
                         <button id="stepper-next" on:click=move |_| step.update(|t| *t = (*t + 1).min(3))
                             disabled=move || { step.get() >= 3 }>{tr("다음 ▶ · next ▶")}</button>
@@ -134,7 +134,7 @@ pub fn StepperLab(location: Location) -> impl IntoView {
                             ("W_hh·h_(t−1)".to_string(), s.wh.clone()),
                             ("b".to_string(), bias),
                             ("합 · sum".to_string(), s.sum.clone()),
-                            ("h_t = tanh(합)".to_string(), s.h.clone()),
+                            ("h_t = tanh(합) · h_t = tanh(sum)".to_string(), s.h.clone()),
                         ];
                         let chars = chars();
                         view! {
@@ -143,7 +143,7 @@ pub fn StepperLab(location: Location) -> impl IntoView {
                                 columns=chars.iter().map(|c| c.to_string()).collect()/>
                             <Matrix id="stepper-hprev" rows=vec![("h_(t−1)".to_string(), s.h_prev.clone())] columns=labels.clone()/>
                             <Matrix id="stepper-step" rows columns=labels/>
-                            <h3>{tr("출력 · softmax(W_hy·h_t + b_y)")}</h3>
+                            <h3>{tr("출력 softmax(W_hy·h_t + b_y) · output softmax(W_hy·h_t + b_y)")}</h3>
                             <table class="lab-matrix" id="stepper-probs">
                                 <thead><tr>{chars.iter().map(|c| view! { <th>{c.to_string()}</th> }).collect_view()}</tr></thead>
                                 <tbody><tr><Cells values=s.probabilities.clone() palette=crate::plot::Palette::Sequential/></tr></tbody>

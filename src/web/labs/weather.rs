@@ -103,10 +103,11 @@ pub fn WeatherLab(location: Location) -> impl IntoView {
                     </div>
                     <p id="weather-status" class="status" data-state=move || if busy.get() { "training" } else if training.with(Option::is_some) { "done" } else { "idle" }>
                         {move || if busy.get() {
-                            "학습 중… · training".to_string()
+                            tr("학습 중… · training…")().to_string()
                         } else {
                             training.with(|t| t.as_ref().map(|t| format!(
-                                "처음 보는 주 200개의 정확도 · accuracy on 200 new weeks: {:.1}%",
+                                "{}: {:.1}%",
+                                tr("처음 보는 주 200개의 정확도 · accuracy on 200 new weeks")(),
                                 t.test_accuracy * 100.0
                             )).unwrap_or_default())
                         }}
@@ -164,7 +165,7 @@ pub fn WeatherLab(location: Location) -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
-                            <p id="weather-correct">{format!("{correct} / {total} 맞음 · correct")}</p>
+                            <p id="weather-correct">{move || format!("{correct} / {total} {}", tr("맞음 · correct")())}</p>
                             <h3>{tr("은닉 상태 · hidden state (one row per unit)")}</h3>
                             <div id="weather-hidden" class="chart" inner_html=Heatmap {
                                 row_labels: (1..=a.start_hidden.len()).map(|u| format!("h{u}")).collect(),
