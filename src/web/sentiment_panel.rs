@@ -670,7 +670,10 @@ fn Verdicts(text: String, results: Vec<SentimentResult>) -> impl IntoView {
                     <h4>{r.name.clone()}</h4>
                     <p class="sentence">{r.sentence.clone()}</p>
                     <div class="bar"><div class="fill" style=format!("width: {:.1}%", p * 100.0)></div></div>
-                    <p class="dim">{move || format!("P(긍정) = {p:.4} · {:.2} ms {}", r.millis, tr("워커에서 · in the worker")())}</p>
+                    <p class="dim">{move || match super::i18n::lang() {
+                        super::i18n::Lang::Ko => format!("P(긍정) = {p:.4} · 워커에서 {:.2} ms", r.millis),
+                        super::i18n::Lang::En => format!("P(긍정) = {p:.4} · {:.2} ms in the worker", r.millis),
+                    }}</p>
                     <p class="contributions">{words}</p>
                 </div>
             }

@@ -869,7 +869,7 @@ fn TeacherForcing(
                 };
                 view! {
                     <div class="field inline"><span>{tr("문장 · sentence")}</span><span class="toggles">{buttons}</span></div>
-                    <p id="tf-divergence" class="hint">{note}</p>
+                    <p id="tf-divergence" class="hint">{move || super::i18n::pick(&note, super::i18n::lang()).to_string()}</p>
                 }
             })}
             <div class="tf-columns">
