@@ -81,24 +81,24 @@ impl Reviews {
         crate::limits::check(crate::limits::Limit::CorpusBytes, text.len())
             .map_err(|e| e.bilingual())?;
         let mut results = Vec::new();
+        let elapsed = |start: Instant| start.elapsed().as_secs_f64() * 1000.0;
         for (name, model) in &self.ensembles {
             let start = Instant::now();
             let (stages, contributions) = model.explain(text).map_err(|e| e.to_string())?;
-            results.push(result(name, stages, contributions, start));
+            results.push(result(name, stages, contributions, elapsed(start)));
         }
         for (name, model) in &self.rnns {
             let start = Instant::now();
             let stages = model.stages(text).map_err(|e| e.to_string())?;
-            let millis = start.elapsed().as_secs_f64() * 1000.0;
+            // The contributions (one forward pass per word) are not part of the answer's time.
+            let millis = elapsed(start);
             let contributions = model.contributions(&stages).unwrap_or_default();
-            results.push(SentimentResult {
-                millis,
-                ..result(name, stages, contributions, start)
-            });
+            results.push(result(name, stages, contributions, millis));
         }
         for (name, model) in &self.linear {
             let start = Instant::now();
-            results.push(linear_result(name, model, text, start).map_err(|e| e.to_string())?);
+            let (stages, contributions) = linear_stages(model, text).map_err(|e| e.to_string())?;
+            results.push(result(name, stages, contributions, elapsed(start)));
         }
         Ok(results)
     }
@@ -114,39 +114,32 @@ fn result(
     name: &str,
     stages: Stages,
     contributions: Vec<(String, f32)>,
-    start: Instant,
+    millis: f64,
 ) -> SentimentResult {
     SentimentResult {
         name: name.to_string(),
         sentence: lecture_sentence(stages.probability),
         stages,
         contributions,
-        millis: start.elapsed().as_secs_f64() * 1000.0,
+        millis,
     }
 }
 
-/// The linear baseline's answer in the shape of the RNNs' (it has no integer sequence or
+/// The linear baseline's stages in the shape of the RNNs' (it has no integer sequence or
 /// padding: its stages stop at the morphemes, all of which it reads).
-fn linear_result(
-    name: &str,
+fn linear_stages(
     model: &LinearSentiment,
     text: &str,
-    start: Instant,
-) -> Result<SentimentResult, crate::nn::NnError> {
+) -> Result<(Stages, Vec<(String, f32)>), crate::nn::NnError> {
     let (probability, contributions) = model.explain(text)?;
     let morphs: Vec<String> = contributions.iter().map(|(m, _)| m.clone()).collect();
-    Ok(SentimentResult {
-        name: name.to_string(),
-        sentence: lecture_sentence(probability),
-        stages: Stages {
-            clean: crate::text::korean::clean_korean(text),
-            tokens: morphs.clone(),
-            morphs,
-            sequence: Vec::new(),
-            padded: Vec::new(),
-            probability,
-        },
-        contributions,
-        millis: start.elapsed().as_secs_f64() * 1000.0,
-    })
+    let stages = Stages {
+        clean: crate::text::korean::clean_korean(text),
+        tokens: morphs.clone(),
+        morphs,
+        sequence: Vec::new(),
+        padded: Vec::new(),
+        probability,
+    };
+    Ok((stages, contributions))
 }
