@@ -4,7 +4,7 @@
 //! from sentiment models without the sentiment module knowing about ensembles.
 //!
 //! ```no_run
-//! use rnn_playground::sentiment::ReviewClassifier;
+//! use rnn_playground::classifier::ReviewClassifier;
 //! let best = ReviewClassifier::load(std::path::Path::new("data/models/best")).unwrap();
 //! println!("{}", best.sentiment_predict("배송 빠르고 좋아요").unwrap());
 //! ```

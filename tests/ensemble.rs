@@ -4,13 +4,14 @@
 //! answers), refuses broken folders with a reason; fine-tuning keeps the RNN's tokenizer and
 //! learns the new reviews; a masked model trains with length buckets.
 
+use rnn_playground::classifier::ReviewClassifier;
 use rnn_playground::ensemble::{Ensemble, MemberFiles, combine_logits, pack};
 use rnn_playground::linear::{LinearConfig, LinearSentiment};
 use rnn_playground::nn::Storage;
 use rnn_playground::segment::Segmenter;
+use rnn_playground::segment::preprocess;
 use rnn_playground::sentiment::{
-    ReviewClassifier, SentimentConfig, SentimentModel, SentimentSession, preprocess,
-    train_sentiment,
+    SentimentConfig, SentimentModel, SentimentSession, train_sentiment,
 };
 use rnn_playground::text::reviews::Review;
 

@@ -4,12 +4,13 @@
 //! both term kinds, and the logistic regression's weights and probabilities; then the model
 //! folder round trip and its refusals.
 
+use rnn_playground::classifier::ReviewClassifier;
 use rnn_playground::linear::logistic::{LogisticFit, fit_logistic};
 use rnn_playground::linear::ngrams::{morpheme_ngrams, syllable_ngrams};
 use rnn_playground::linear::tfidf::Tfidf;
 use rnn_playground::linear::{LinearConfig, LinearSentiment};
 use rnn_playground::segment::eval::read_labels;
-use rnn_playground::sentiment::{ReviewClassifier, wilson_interval};
+use rnn_playground::sentiment::wilson_interval;
 
 fn reference() -> serde_json::Value {
     serde_json::from_str(include_str!("data/linear_reference.json")).unwrap()

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Segmenter;
 use crate::text::TextError;
-use crate::text::korean::clean_korean;
+use crate::text::korean::{clean_korean, remove_stopwords};
 
 /// Characters the tokenizer panel's Korean mode segments at once (in its worker, on every
 /// keystroke): its table draws every morpheme of every line, and 3,000 characters keep the
@@ -41,11 +41,10 @@ pub fn preprocess_lines<S: AsRef<str>, T: AsRef<str>>(
         .map(|line| {
             let clean = clean_korean(line.as_ref());
             let words = segmenter.segment_words(&clean);
-            let tokens = words
-                .iter()
-                .flatten()
-                .filter(|m| !stopwords.iter().any(|s| s.as_ref() == m.as_str()))
-                .cloned()
+            let morphs: Vec<&String> = words.iter().flatten().collect();
+            let tokens = remove_stopwords(&morphs, stopwords)
+                .into_iter()
+                .map(str::to_string)
                 .collect();
             PreprocessedLine {
                 clean,
@@ -54,4 +53,23 @@ pub fn preprocess_lines<S: AsRef<str>, T: AsRef<str>>(
             }
         })
         .collect())
+}
+
+/// Clean, segment and drop stopwords: the morphemes the tokenizer sees, per review (the
+/// lecture's `okt.morphs` loop over a whole column; each distinct word is parsed once).
+pub fn preprocess<S: AsRef<str>, T: AsRef<str>>(
+    segmenter: &Segmenter,
+    texts: &[S],
+    stopwords: &[T],
+) -> Vec<Vec<String>> {
+    segmenter
+        .segment_batch(texts)
+        .iter()
+        .map(|morphs| {
+            remove_stopwords(morphs, stopwords)
+                .into_iter()
+                .map(str::to_string)
+                .collect()
+        })
+        .collect()
 }

@@ -27,7 +27,7 @@ pub mod segmenter;
 
 use std::sync::OnceLock;
 
-pub use lines::{PreprocessedLine, preprocess_lines};
+pub use lines::{PreprocessedLine, preprocess, preprocess_lines};
 pub use segmenter::Segmenter;
 
 /// The shipped lexicon, built into every build but the page's own wasm (the page fetches it

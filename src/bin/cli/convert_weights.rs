@@ -2,7 +2,7 @@
 
 use super::sentiment_cli::*;
 use super::*;
-use rnn_playground::sentiment::{self, SentimentModel};
+use rnn_playground::sentiment::SentimentModel;
 
 #[derive(Args)]
 pub struct ConvertWeightsArgs {
@@ -130,7 +130,7 @@ fn compact_ensemble(
         ));
     }
     let lines: Vec<&str> = check.lines().filter(|l| !l.trim().is_empty()).collect();
-    let predict = |m: &sentiment::ReviewClassifier| -> Result<Vec<f32>, String> {
+    let predict = |m: &rnn_playground::classifier::ReviewClassifier| -> Result<Vec<f32>, String> {
         let mut out = Vec::with_capacity(lines.len());
         for chunk in lines.chunks(1024) {
             out.extend(m.predict(chunk).map_err(|e| e.to_string())?);

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use rnn_playground::sentiment::ReviewClassifier;
+use rnn_playground::classifier::ReviewClassifier;
 use rnn_playground::text::reviews::{Review, ReviewFormat};
 
 /// The raw crawl's reviews rated 5–8 (`id<TAB>document<TAB>rating<TAB>movie_id`), which the

@@ -8,12 +8,12 @@
 use std::io::Write;
 use std::path::Path;
 
+use rnn_playground::classifier::ReviewClassifier;
 use rnn_playground::ensemble::{Ensemble, MemberFiles, pack};
 use rnn_playground::linear::{LinearConfig, LinearSentiment};
 use rnn_playground::nn::Storage;
 use rnn_playground::sentiment::{
-    ReviewClassifier, SentimentConfig, SentimentModel, SentimentSession, right_answers,
-    wilson_interval,
+    SentimentConfig, SentimentModel, SentimentSession, right_answers, wilson_interval,
 };
 use rnn_playground::text::reviews::Review;
 

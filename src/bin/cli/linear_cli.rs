@@ -4,8 +4,9 @@
 
 use std::io::Write;
 
+use rnn_playground::classifier::ReviewClassifier;
 use rnn_playground::linear::{LinearConfig, LinearSentiment};
-use rnn_playground::sentiment::{ReviewClassifier, right_answers, wilson_interval};
+use rnn_playground::sentiment::{right_answers, wilson_interval};
 use rnn_playground::text::reviews::{Review, ReviewFormat};
 
 use super::TrainSentimentArgs;

@@ -2,7 +2,7 @@
 //! splits them, reading them, training and testing, loading a model folder.
 
 use super::*;
-use rnn_playground::sentiment::{self, SentimentModel};
+use rnn_playground::sentiment::SentimentModel;
 use rnn_playground::text::reviews::{Review, read_reviews};
 
 /// Each file's reviews split into (train, test) by a seeded shuffle.
@@ -67,6 +67,9 @@ pub(super) fn load_rnn(path: &std::path::Path) -> Result<SentimentModel, String>
     SentimentModel::load(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-pub(super) fn load(path: &std::path::Path) -> Result<sentiment::ReviewClassifier, String> {
-    sentiment::ReviewClassifier::load(path).map_err(|e| format!("{}: {e}", path.display()))
+pub(super) fn load(
+    path: &std::path::Path,
+) -> Result<rnn_playground::classifier::ReviewClassifier, String> {
+    rnn_playground::classifier::ReviewClassifier::load(path)
+        .map_err(|e| format!("{}: {e}", path.display()))
 }
