@@ -47,7 +47,7 @@ use serde::Serialize;
 use super::{EarlyStopping, History, Trainer};
 use crate::nn::{NnError, Optimizer, Result, Sequential};
 
-pub use super::callbacks::EarlyState;
+use super::callbacks::EarlyState;
 
 /// The checkpoint of `trainer` with `model`, `optimizer` and `early`, between two epochs.
 pub fn save(

@@ -3,7 +3,8 @@
 use candle_core::{DType, Device, Tensor};
 
 use super::dataset::token_counts;
-use super::{Dataset, loss_and_output, trim_padding};
+use super::loss::loss_and_output;
+use super::{Dataset, trim_padding};
 use crate::nn::{Loss, Result, Sequential};
 
 /// Mean loss and accuracy over `data`, in batches.

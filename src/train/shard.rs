@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use candle_core::backprop::GradStore;
 use candle_core::{Tensor, TensorId};
 
-use super::trainer::loss_of_output;
+use super::loss::loss_of_output;
 use crate::nn::{Loss, NnError, Result, RowGradient, Sequential};
 
 /// One shard's share of a batch's gradient: the loss of its samples scaled by their share of

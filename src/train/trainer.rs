@@ -13,7 +13,7 @@ use super::dataset::token_counts;
 use super::eval::{evaluate, evaluate_trimmed};
 use super::shard::{ShardGradient, batch_gradient};
 use super::{Callback, Control, Dataset, EpochLogs, Event, History, StopReason, trim_padding};
-use crate::nn::{Activation, Loss, ModelOutput, NnError, Optimizer, Result, Sequential};
+use crate::nn::{Loss, NnError, Optimizer, Result, Sequential};
 
 /// `fit`'s keyword arguments with Keras' defaults.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -55,36 +55,6 @@ impl Default for FitOptions {
 /// How many batches are sorted by length together: enough that most batches hold reviews of
 /// one length, few enough that an epoch still mixes short and long reviews batch by batch.
 pub(super) const BUCKET_WINDOW_BATCHES: usize = 64;
-
-/// Loss (mean over the batch, differentiable) and the probabilities, computed from logits when
-/// the model ends in softmax/sigmoid and the loss is a cross-entropy.
-pub fn loss_and_output(
-    model: &Sequential,
-    loss: Loss,
-    x: &Tensor,
-    y: &Tensor,
-) -> Result<(Tensor, Tensor)> {
-    loss_of_output(model, loss, model.forward_with_logits(x)?, y)
-}
-
-/// [`loss_and_output`] from a forward pass already made.
-pub(super) fn loss_of_output(
-    model: &Sequential,
-    loss: Loss,
-    out: ModelOutput,
-    y: &Tensor,
-) -> Result<(Tensor, Tensor)> {
-    let value = match (&out.logits, model.final_activation()) {
-        (Some(logits), Some(Activation::Softmax)) if loss != Loss::BinaryCrossentropy => {
-            loss.compute(y, logits, true)?
-        }
-        (Some(logits), Some(Activation::Sigmoid)) if loss == Loss::BinaryCrossentropy => {
-            loss.compute(y, logits, true)?
-        }
-        _ => loss.compute(y, &out.output, false)?,
-    };
-    Ok((value, out.output))
-}
 
 /// Train `model` on `data`. `callbacks` see every batch and epoch and may stop training;
 /// a NaN or infinite loss stops it with [`NnError::NonFiniteLoss`].

@@ -47,13 +47,10 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Drop comments, string literals (a path in a doc example is not an import) and the
-/// `#[cfg(test)] mod tests` at the end of a file (its `super` is the file itself).
+/// Drop comments, string and char literals (a path in a doc example is not an import) and
+/// every `#[cfg(test)] mod … { … }` (its `super` is the file itself), wherever it stands: code
+/// after a test module is read too.
 fn code_only(text: &str) -> String {
-    let text = match text.find("#[cfg(test)]\nmod ") {
-        Some(i) => &text[..i],
-        None => text,
-    };
     let mut out = String::with_capacity(text.len());
     for line in text.lines() {
         let t = line.trim_start();
@@ -61,18 +58,76 @@ fn code_only(text: &str) -> String {
             out.push('\n');
             continue;
         }
+        let chars: Vec<char> = line.chars().collect();
         let mut in_str = false;
-        let mut prev = ' ';
-        for c in line.chars() {
-            if c == '"' && prev != '\\' {
-                in_str = !in_str;
-            } else if !in_str {
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            if in_str {
+                if c == '\\' {
+                    i += 1;
+                } else if c == '"' {
+                    in_str = false;
+                }
+            } else if c == '"' {
+                in_str = true;
+            } else if c == '\'' && chars.get(i + 2) == Some(&'\'') {
+                // A char literal ('{'): its brace must not count.
+                i += 2;
+            } else if c == '\'' && chars.get(i + 1) == Some(&'\\') {
+                while i + 1 < chars.len() && chars[i + 1] != '\'' {
+                    i += 1;
+                }
+                i += 1;
+            } else {
                 out.push(c);
             }
-            prev = c;
+            i += 1;
         }
         out.push('\n');
     }
+    without_test_modules(&out)
+}
+
+/// `code` without its `#[cfg(test)] mod name { … }` blocks (braces matched).
+fn without_test_modules(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    let mut rest = code;
+    while let Some(at) = rest.find("#[cfg(test)]") {
+        let after = &rest[at + "#[cfg(test)]".len()..];
+        let trimmed = after.trim_start();
+        let is_mod = trimmed.starts_with("mod ") || trimmed.starts_with("pub mod ");
+        let open = trimmed.find(['{', ';']);
+        match (is_mod, open) {
+            (true, Some(o)) if trimmed.as_bytes()[o] == b'{' => {
+                out.push_str(&rest[..at]);
+                let body = &trimmed[o..];
+                let mut depth = 0usize;
+                let mut end = body.len();
+                for (i, c) in body.char_indices() {
+                    match c {
+                        '{' => depth += 1,
+                        '}' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                end = i + 1;
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                // Keep the line count (nothing reads it, but the text stays recognisable).
+                out.push_str(&"\n".repeat(body[..end].matches('\n').count()));
+                rest = &body[end..];
+            }
+            _ => {
+                out.push_str(&rest[..at + "#[cfg(test)]".len()]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
     out
 }
 
@@ -195,6 +250,21 @@ fn paths(code: &str, children: &BTreeSet<String>) -> Vec<String> {
     out
 }
 
+/// Every path a file's `pub use` / `pub(crate) use` statements name, expanded.
+fn reexported_paths(code: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for prefix in ["pub use ", "pub(crate) use "] {
+        let mut rest = code;
+        while let Some(i) = rest.find(prefix) {
+            let after = &rest[i + prefix.len()..];
+            let end = after.find(';').unwrap_or(after.len());
+            expand(&after[..end], "", &mut out);
+            rest = &after[end..];
+        }
+    }
+    out
+}
+
 /// `pub use child::{A, B}` lines of a hub file: item name → child module path (relative).
 fn reexports(code: &str) -> HashMap<String, String> {
     let mut map = HashMap::new();
@@ -223,7 +293,17 @@ fn reexports(code: &str) -> HashMap<String, String> {
 }
 
 /// Files of `src/` and the files each imports.
-fn graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
+/// The imports between files, and the re-exports that point up or sideways.
+struct Graph {
+    edges: BTreeMap<String, BTreeSet<String>>,
+    /// `file: pub use path (defined in other)` for each `pub use` whose item is defined
+    /// outside the file's own module and its children: such a re-export lets a file above
+    /// reach down through it and back up (`sentiment` re-exporting `classifier`'s type made
+    /// the two import each other without either naming the other).
+    upward: Vec<String>,
+}
+
+fn graph(src: &Path) -> Graph {
     let mut files = Vec::new();
     walk(src, &mut files);
     let sources: Vec<Source> = files
@@ -278,6 +358,7 @@ fn graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
         }
     };
     let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut upward = Vec::new();
     for (i, s) in sources.iter().enumerate() {
         // A file `a/b.rs` may declare children in `a/b/` too.
         let children: BTreeSet<String> = s
@@ -292,8 +373,7 @@ fn graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
                     .map(str::to_string)
             })
             .collect();
-        let set = edges.entry(s.file.clone()).or_default();
-        for p in paths(&s.text, &children) {
+        let base_of = |p: &str| -> Option<Vec<String>> {
             let segs: Vec<&str> = p.split("::").filter(|x| !x.is_empty()).collect();
             let mut base: Vec<String> = Vec::new();
             let mut rest = &segs[..];
@@ -312,22 +392,42 @@ fn graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
                     }
                 }
                 Some(child) if children.contains(child) => base = s.module.clone(),
-                _ => continue,
+                _ => return None,
             }
             base.extend(rest.iter().map(|x| x.to_string()));
-            if let Some(target) = resolve(base, 0)
+            Some(base)
+        };
+        let set = edges.entry(s.file.clone()).or_default();
+        for p in paths(&s.text, &children) {
+            if let Some(target) = base_of(&p).and_then(|b| resolve(b, 0))
                 && target != i
             {
                 set.insert(sources[target].file.clone());
             }
         }
+        for p in reexported_paths(&s.text) {
+            if let Some(target) = base_of(&p).and_then(|b| resolve(b, 0))
+                && target != i
+                && !sources[target].module.starts_with(&s.module)
+            {
+                upward.push(format!(
+                    "{}: pub use {p} (defined in {}, not below it)",
+                    s.file, sources[target].file
+                ));
+            }
+        }
     }
-    edges
+    Graph { edges, upward }
+}
+
+/// Re-exports that point up or sideways (see [`Graph::upward`]).
+pub fn upward_reexports(src: &Path) -> Vec<String> {
+    graph(src).upward
 }
 
 /// The circles: each strongly connected group of more than one file, files sorted.
 pub fn circles(src: &Path) -> Vec<Vec<String>> {
-    let edges = graph(src);
+    let edges = graph(src).edges;
     // `IMPORTS_DEBUG=web/ cargo xtask imports` prints the edges of the files matching.
     if let Ok(filter) = std::env::var("IMPORTS_DEBUG") {
         for (file, to) in &edges {
@@ -455,6 +555,30 @@ mod tests {
             circles(&dir),
             vec![vec!["a.rs".to_string(), "b.rs".to_string()]]
         );
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn code_after_a_test_module_is_read_and_an_upward_reexport_is_found() {
+        let dir = project(&[
+            ("lib.rs", "pub mod a;\npub mod b;\npub mod h;\n"),
+            // The import of b sits after the test module, behind a brace in a string.
+            (
+                "a.rs",
+                "pub struct A;\n#[cfg(test)]\nmod tests {\n    fn f() { let _ = \"{\"; }\n}\n\npub fn g() { let _ = crate::b::B; }\n",
+            ),
+            ("b.rs", "pub struct B;\nfn f() { let _ = crate::a::A; }\n"),
+            // A hub that re-exports its child (fine) and a sibling's item (upward).
+            ("h/mod.rs", "mod c;\npub use c::C;\npub use crate::b::B;\n"),
+            ("h/c.rs", "pub struct C;\n"),
+        ]);
+        assert_eq!(
+            circles(&dir),
+            vec![vec!["a.rs".to_string(), "b.rs".to_string()]]
+        );
+        let upward = upward_reexports(&dir);
+        assert_eq!(upward.len(), 1, "{upward:?}");
+        assert!(upward[0].starts_with("h/mod.rs: pub use crate::b::B"), "{upward:?}");
         std::fs::remove_dir_all(&dir).ok();
     }
 }

@@ -401,22 +401,32 @@ fn dist_build(out: &std::path::Path) -> Command {
 /// fails on any.
 fn import_circles(print_all: bool) -> Result {
     let src = root().join("src");
+    let circles = imports::circles(&src);
     if print_all {
-        for c in imports::circles(&src) {
+        for c in &circles {
             println!("{}", c.join(" ↔ "));
         }
     }
-    let found: Vec<String> = imports::circles(&src)
-        .into_iter()
-        .map(|c| c.join(" → "))
-        .collect();
-    if found.is_empty() {
-        Ok(())
-    } else {
-        Err(format!(
+    let mut problems = Vec::new();
+    if !circles.is_empty() {
+        let found: Vec<String> = circles.iter().map(|c| c.join(" → ")).collect();
+        problems.push(format!(
             "files that import each other (put the shared pieces in a module below both):\n  {}",
             found.join("\n  ")
-        ))
+        ));
+    }
+    let upward = imports::upward_reexports(&src);
+    if !upward.is_empty() {
+        problems.push(format!(
+            "re-exports of items from above or beside the file (import them from where they are \
+             defined; a hub re-exports only its own children):\n  {}",
+            upward.join("\n  ")
+        ));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n"))
     }
 }
 
