@@ -22,6 +22,7 @@ pub mod bench;
 pub mod classifier;
 pub mod ensemble;
 pub mod generate;
+pub mod i18n;
 pub mod keras;
 pub mod lab;
 pub mod lecture;

@@ -136,8 +136,15 @@ impl LimitError {
     }
 }
 
+impl crate::i18n::Bilingual for LimitError {
+    fn text(&self) -> crate::i18n::Text {
+        crate::i18n::Text::new(self.korean(), self.to_string())
+    }
+}
+
 impl LimitError {
-    /// "한국어 · English" (the page shows the half of the user's language).
+    /// "한국어 · English", for the pages that still split a message at " · " (going away:
+    /// use [`crate::i18n::Bilingual::text`]).
     pub fn bilingual(&self) -> String {
         format!("{} · {self}", self.korean())
     }

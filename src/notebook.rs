@@ -162,6 +162,23 @@ pub enum NotebookError {
     },
 }
 
+impl crate::i18n::Bilingual for NotebookError {
+    fn text(&self) -> crate::i18n::Text {
+        let ko = match self {
+            NotebookError::TooFew {
+                found,
+                needed,
+                report,
+            } => format!(
+                "이 파일에는 읽고 정제한 뒤 리뷰가 {found}개 있습니다 ({report}). 노트북에는 {needed}개 이상이 \
+                 필요합니다. bab2min의 naver_shopping.txt(`rating<TAB>review`)나 `label<TAB>review` \
+                 파일을 주세요"
+            ),
+        };
+        crate::i18n::Text::new(ko, self.to_string())
+    }
+}
+
 /// The fewest reviews the notebook trains on (validation takes a fifth of the training part).
 pub const MIN_REVIEWS: usize = 20;
 

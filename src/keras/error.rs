@@ -24,6 +24,12 @@ pub enum KerasError {
     Io(String),
 }
 
+impl crate::i18n::Bilingual for KerasError {
+    fn text(&self) -> crate::i18n::Text {
+        crate::i18n::Text::new(self.message_ko(), self.to_string())
+    }
+}
+
 impl KerasError {
     /// The message in Korean, for the page's Korean mode.
     pub fn message_ko(&self) -> String {

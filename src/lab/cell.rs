@@ -180,11 +180,15 @@ fn dataset(n: usize, seed: u64) -> (Vec<Vec<u32>>, Vec<f32>) {
 
 fn model(config: &CellConfig) -> Result<Sequential> {
     if !(2..=4).contains(&config.units) {
-        return Err(LabError::Input("the cell has 2 to 4 units here".into()));
+        return Err(LabError::input(
+            "여기서 셀의 유닛은 2~4개입니다",
+            "the cell has 2 to 4 units here",
+        ));
     }
     if config.cell == CellKind::SimpleRnn {
-        return Err(LabError::Input(
-            "this lab steps an LSTM or a GRU (the stepper lab shows the SimpleRNN)".into(),
+        return Err(LabError::input(
+            "이 실험실은 LSTM이나 GRU를 한 단계씩 봅니다 (SimpleRNN은 스테퍼 실험실에서 보세요)",
+            "this lab steps an LSTM or a GRU (the stepper lab shows the SimpleRNN)",
         ));
     }
     Ok(Sequential::from_config(
@@ -221,10 +225,12 @@ fn train(model: &Sequential, epochs: usize, seed: u64) -> Result<Vec<f32>> {
     let mut optimizer = Optimizer::new(OptimizerConfig::adam(0.05));
     let mut losses = Vec::with_capacity(epochs);
     for _ in 0..epochs.min(1_000) {
-        let logits = model
-            .forward_with_logits(&x)?
-            .logits
-            .ok_or_else(|| LabError::Input("the model ends in a sigmoid".into()))?;
+        let logits = model.forward_with_logits(&x)?.logits.ok_or_else(|| {
+            LabError::input(
+                "모델은 sigmoid로 끝나야 합니다",
+                "the model ends in a sigmoid",
+            )
+        })?;
         let loss = Loss::BinaryCrossentropy.compute(&y, &logits.squeeze(D::Minus1)?, true)?;
         losses.push(loss.to_scalar::<f32>()?);
         let grads = loss.backward()?;
@@ -285,7 +291,12 @@ fn terms(
         })
     };
     let wh_all = state.h.matmul(rk)?;
-    let missing = || LabError::Input("the cell did not report its gates".into());
+    let missing = || {
+        LabError::input(
+            "셀이 게이트 값을 알려 주지 않았습니다",
+            "the cell did not report its gates",
+        )
+    };
     Ok(match rnn.kind {
         CellKind::Lstm => vec![
             term(
@@ -366,14 +377,16 @@ pub fn run(config: &CellConfig) -> Result<CellView> {
     let (Layer::Embedding(embedding), Layer::Recurrent(rnn), Layer::Dense(dense)) =
         (&layers[0].1, &layers[1].1, &layers[2].1)
     else {
-        return Err(LabError::Input(
-            "the cell lab's model is Embedding → RNN → Dense".into(),
+        return Err(LabError::input(
+            "셀 실험실의 모델은 Embedding → RNN → Dense입니다",
+            "the cell lab's model is Embedding → RNN → Dense",
         ));
     };
     let words = tokens(&config.sentence);
     if words.is_empty() {
-        return Err(LabError::Input(
-            "write a sentence in Korean: the cell reads Korean words".into(),
+        return Err(LabError::input(
+            "한국어 문장을 쓰세요: 셀은 한국어 단어를 읽습니다",
+            "write a sentence in Korean: the cell reads Korean words",
         ));
     }
     let ids: Vec<u32> = words.iter().map(|w| id_of(w)).collect();

@@ -3,6 +3,7 @@
 
 use candle_core::{D, Device, Tensor};
 
+use crate::i18n::{Bilingual, Text};
 use crate::nn::{
     Activation, CellKind, LayerConfig, Loss, NnError, Optimizer, OptimizerConfig, Sequential,
 };
@@ -10,10 +11,27 @@ use crate::nn::{
 /// What went wrong in a lab, in words a student can act on.
 #[derive(Debug, thiserror::Error)]
 pub enum LabError {
-    #[error("{0}")]
-    Input(String),
+    /// A setting or an input the lab cannot use (English in `Display`).
+    #[error("{}", .0.en)]
+    Input(Text),
     #[error(transparent)]
     Nn(#[from] NnError),
+}
+
+impl LabError {
+    /// [`LabError::Input`] with its Korean and English message.
+    pub fn input(ko: impl Into<String>, en: impl Into<String>) -> Self {
+        LabError::Input(Text::new(ko, en))
+    }
+}
+
+impl Bilingual for LabError {
+    fn text(&self) -> Text {
+        match self {
+            LabError::Input(text) => text.clone(),
+            LabError::Nn(e) => e.text(),
+        }
+    }
 }
 
 impl From<candle_core::Error> for LabError {
@@ -28,8 +46,9 @@ pub type Result<T> = std::result::Result<T, LabError>;
 pub(crate) fn one_hot(rows: &[Vec<usize>], width: usize) -> Result<Tensor> {
     let time = rows.first().map_or(0, Vec::len);
     if rows.iter().any(|r| r.len() != time) {
-        return Err(LabError::Input(
-            "all sequences must have the same length".into(),
+        return Err(LabError::input(
+            "모든 시퀀스의 길이가 같아야 합니다",
+            "all sequences must have the same length",
         ));
     }
     let mut data = vec![0f32; rows.len() * time * width];
@@ -87,9 +106,10 @@ pub(crate) struct SequenceTrainer {
 impl SequenceTrainer {
     pub(crate) fn adam(learning_rate: f32) -> Result<Self> {
         if !(learning_rate.is_finite() && learning_rate > 0.0) {
-            return Err(LabError::Input(format!(
-                "the learning rate must be a positive number, got {learning_rate}"
-            )));
+            return Err(LabError::input(
+                format!("학습률은 양수여야 합니다 (받은 값 {learning_rate})"),
+                format!("the learning rate must be a positive number, got {learning_rate}"),
+            ));
         }
         Ok(Self {
             optimizer: Optimizer::new(OptimizerConfig::adam(learning_rate)),
@@ -100,9 +120,12 @@ impl SequenceTrainer {
     /// returns the loss before the update.
     pub(crate) fn step(&mut self, model: &Sequential, x: &Tensor, targets: &Tensor) -> Result<f32> {
         let out = model.forward_with_logits(x)?;
-        let logits = out
-            .logits
-            .ok_or_else(|| LabError::Input("the model must end in a softmax Dense".into()))?;
+        let logits = out.logits.ok_or_else(|| {
+            LabError::input(
+                "모델은 softmax Dense로 끝나야 합니다",
+                "the model must end in a softmax Dense",
+            )
+        })?;
         let classes = logits.dim(D::Minus1)?;
         let loss = Loss::SparseCategoricalCrossentropy.compute(
             &targets.flatten_all()?,
@@ -111,9 +134,10 @@ impl SequenceTrainer {
         )?;
         let value = loss.to_scalar::<f32>()?;
         if !value.is_finite() {
-            return Err(LabError::Input(format!(
-                "the loss became {value}: lower the learning rate and train again"
-            )));
+            return Err(LabError::input(
+                format!("loss가 {value}이(가) 되었습니다: 학습률을 낮추고 다시 학습하세요"),
+                format!("the loss became {value}: lower the learning rate and train again"),
+            ));
         }
         let grads = loss.backward()?;
         self.optimizer.step(&model.trainable_variables(), &grads)?;

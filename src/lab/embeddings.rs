@@ -19,6 +19,7 @@ use candle_core::{Device, Tensor, Var};
 use serde::{Deserialize, Serialize};
 
 use super::{LabError, Result};
+use crate::i18n::Bilingual;
 use crate::nn::{Embedding, Layer};
 use crate::sentiment::SentimentModel;
 use crate::text::{Tokenizer, TokenizerConfig};
@@ -44,15 +45,19 @@ pub struct Lookup {
 /// the padding row).
 pub fn lookup(table: &[(String, [f32; 2])], sentence: &str) -> Result<Lookup> {
     if table.is_empty() {
-        return Err(LabError::Input("the table needs at least one word".into()));
+        return Err(LabError::input(
+            "표에 단어가 하나 이상 있어야 합니다",
+            "the table needs at least one word",
+        ));
     }
     if table.iter().any(|(_, v)| !v.iter().all(|x| x.is_finite())) {
-        return Err(LabError::Input(
-            "every cell of the table must be a number".into(),
+        return Err(LabError::input(
+            "표의 모든 칸은 수여야 합니다",
+            "every cell of the table must be a number",
         ));
     }
     let mut tokenizer =
-        Tokenizer::new(TokenizerConfig::default()).map_err(|e| LabError::Input(e.to_string()))?;
+        Tokenizer::new(TokenizerConfig::default()).map_err(|e| LabError::Input(e.text()))?;
     let words: Vec<&str> = table.iter().map(|(w, _)| w.as_str()).collect();
     tokenizer.fit_on_texts(&[words.join(" ")]);
     let ids: Vec<u32> = tokenizer.texts_to_sequences([sentence])[0]
@@ -112,15 +117,19 @@ pub struct Projection {
 /// returned with their 2-D coordinates and `k` nearest neighbours among the fitted words.
 pub fn project(model: &SentimentModel, fit: usize, show: usize, k: usize) -> Result<Projection> {
     let Some((_, Layer::Embedding(embedding))) = model.model.layers().first() else {
-        return Err(LabError::Input("this model has no Embedding layer".into()));
+        return Err(LabError::input(
+            "이 모델에는 Embedding 층이 없습니다",
+            "this model has no Embedding layer",
+        ));
     };
     let index_word = model.tokenizer.index_word();
     // Ids 2.. are real words (0 is padding, 1 the OOV token).
     let last = embedding.input_dim.min(index_word.len() + 1);
     let fit = fit.min(last.saturating_sub(2));
     if fit < 3 {
-        return Err(LabError::Input(
-            "the model knows too few words to project".into(),
+        return Err(LabError::input(
+            "이 모델은 아는 단어가 너무 적어 투영할 수 없습니다",
+            "the model knows too few words to project",
         ));
     }
     let table = embedding.embeddings.as_tensor().narrow(0, 2, fit)?; // [fit, dim]

@@ -75,9 +75,7 @@ impl GateTrace {
 
 /// Step `model`'s recurrent layer over `text` and keep its gates at every real token.
 pub fn trace(model: &SentimentModel, text: &str) -> Result<GateTrace> {
-    let stages = model
-        .stages(text)
-        .map_err(|e| LabError::Input(e.to_string()))?;
+    let stages = model.stages(text)?;
     let layers = model.model.layers();
     let (embedding, rnn, note) = match (layers.first(), layers.get(1)) {
         (Some((_, Layer::Embedding(e))), Some((_, Layer::Recurrent(r)))) => (e, r, None),
@@ -87,8 +85,9 @@ pub fn trace(model: &SentimentModel, text: &str) -> Result<GateTrace> {
             Some("Bidirectional: the forward direction is shown".to_string()),
         ),
         _ => {
-            return Err(LabError::Input(
-                "the gate inspector needs an Embedding followed by an RNN layer".into(),
+            return Err(LabError::input(
+                "게이트 보기에는 Embedding 다음에 RNN 층이 있는 모델이 필요합니다",
+                "the gate inspector needs an Embedding followed by an RNN layer",
             ));
         }
     };
@@ -100,8 +99,9 @@ pub fn trace(model: &SentimentModel, text: &str) -> Result<GateTrace> {
         .map(|(i, _)| i)
         .collect();
     if positions.is_empty() {
-        return Err(LabError::Input(
-            "no token of this sentence reaches the model: write a sentence in Korean".into(),
+        return Err(LabError::input(
+            "이 문장의 어떤 토큰도 모델에 닿지 않습니다: 한국어 문장을 쓰세요",
+            "no token of this sentence reaches the model: write a sentence in Korean",
         ));
     }
     let kept = positions.len();
@@ -179,11 +179,21 @@ fn step_through(rnn: &Recurrent, xs: &Tensor, keep: &[usize]) -> Result<Maps> {
                 ]
                 .into_iter()
                 .collect::<Option<Vec<_>>>()
-                .ok_or_else(|| LabError::Input("the LSTM step lost a gate".into()))?,
+                .ok_or_else(|| {
+                    LabError::input(
+                        "LSTM 단계에서 게이트 값을 잃었습니다",
+                        "the LSTM step lost a gate",
+                    )
+                })?,
                 CellKind::Gru => vec![gates.update.clone(), gates.reset.clone()]
                     .into_iter()
                     .collect::<Option<Vec<_>>>()
-                    .ok_or_else(|| LabError::Input("the GRU step lost a gate".into()))?
+                    .ok_or_else(|| {
+                        LabError::input(
+                            "GRU 단계에서 게이트 값을 잃었습니다",
+                            "the GRU step lost a gate",
+                        )
+                    })?
                     .into_iter()
                     .chain([next.h.clone()])
                     .collect(),

@@ -97,23 +97,34 @@ pub struct GradientCurves {
 
 fn check(config: &GradientConfig) -> Result<()> {
     if !(config.scale.is_finite() && (0.0..=3.0).contains(&config.scale)) {
-        return Err(LabError::Input(format!(
-            "the scale of W_hh must be between 0 and 3, got {}",
-            config.scale
-        )));
+        return Err(LabError::input(
+            format!(
+                "W_hh의 배율은 0과 3 사이여야 합니다 (받은 값 {})",
+                config.scale
+            ),
+            format!(
+                "the scale of W_hh must be between 0 and 3, got {}",
+                config.scale
+            ),
+        ));
     }
     if !(1..=64).contains(&config.units) || !(2..=200).contains(&config.steps) {
-        return Err(LabError::Input(
-            "use 1 to 64 units and 2 to 200 time steps".into(),
+        return Err(LabError::input(
+            "유닛은 1~64개, 시점은 2~200개로 정하세요",
+            "use 1 to 64 units and 2 to 200 time steps",
         ));
     }
     if !(config.memory_bias.is_finite() && config.memory_bias.abs() <= 10.0) {
-        return Err(LabError::Input(
-            "the gate bias must be between −10 and 10".into(),
+        return Err(LabError::input(
+            "게이트 편향은 −10과 10 사이여야 합니다",
+            "the gate bias must be between −10 and 10",
         ));
     }
     if !(config.input_scale.is_finite() && config.input_scale >= 0.0) {
-        return Err(LabError::Input("the input scale must be 0 or more".into()));
+        return Err(LabError::input(
+            "입력 크기 배율은 0 이상이어야 합니다",
+            "the input scale must be 0 or more",
+        ));
     }
     Ok(())
 }

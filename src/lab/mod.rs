@@ -113,7 +113,12 @@ pub fn run(request: &LabRequest, models: &[(String, SentimentModel)]) -> Result<
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, m)| m)
-            .ok_or_else(|| LabError::Input(format!("the model {name:?} is not loaded yet")))
+            .ok_or_else(|| {
+                LabError::input(
+                    format!("모델 {name:?}을(를) 아직 불러오지 않았습니다"),
+                    format!("the model {name:?} is not loaded yet"),
+                )
+            })
     };
     Ok(match request {
         LabRequest::TrainStepper(config) => LabReply::Stepper(stepper::train(config)?),

@@ -58,12 +58,13 @@ pub const MAX_VOCAB: usize = 100_000;
 /// Build the stack and run one input through it.
 pub fn describe(config: &ShapesConfig) -> Result<ShapesView> {
     if config.batch == 0 || config.time == 0 || config.batch > 64 || config.time > 512 {
-        return Err(LabError::Input(
-            "use a batch of 1 to 64 and 1 to 512 time steps".into(),
+        return Err(LabError::input(
+            "배치는 1~64, 시점은 1~512로 정하세요",
+            "use a batch of 1 to 64 and 1 to 512 time steps",
         ));
     }
     if config.layers.is_empty() {
-        return Err(LabError::Input("add a layer".into()));
+        return Err(LabError::input("층을 하나 더하세요", "add a layer"));
     }
     for layer in &config.layers {
         let size = match layer {
@@ -73,9 +74,10 @@ pub fn describe(config: &ShapesConfig) -> Result<ShapesView> {
                 ..
             } => {
                 if *input_dim > MAX_VOCAB {
-                    return Err(LabError::Input(format!(
-                        "an Embedding of at most {MAX_VOCAB} words here"
-                    )));
+                    return Err(LabError::input(
+                        format!("여기서 Embedding은 최대 {MAX_VOCAB}단어입니다"),
+                        format!("an Embedding of at most {MAX_VOCAB} words here"),
+                    ));
                 }
                 *output_dim
             }
@@ -90,14 +92,18 @@ pub fn describe(config: &ShapesConfig) -> Result<ShapesView> {
             | LayerConfig::AttentionPooling1D => 1,
         };
         if size == 0 || size > 1024 {
-            return Err(LabError::Input("every layer needs 1 to 1,024 units".into()));
+            return Err(LabError::input(
+                "모든 층에는 유닛이 1~1,024개 있어야 합니다",
+                "every layer needs 1 to 1,024 units",
+            ));
         }
     }
     let tokens = matches!(config.layers[0], LayerConfig::Embedding { .. });
     let features = (!tokens).then_some(config.features);
     if features == Some(0) || config.features > 1024 {
-        return Err(LabError::Input(
-            "the input needs 1 to 1,024 features".into(),
+        return Err(LabError::input(
+            "입력의 특성은 1~1,024개여야 합니다",
+            "the input needs 1 to 1,024 features",
         ));
     }
     let model = Sequential::from_config_with_input(&config.layers, Some(config.time), features, 0)?;

@@ -115,10 +115,13 @@ fn index_of(c: char) -> usize {
 impl StepperLab {
     pub fn new(config: &StepperConfig) -> Result<Self> {
         if !(2..=4).contains(&config.units) {
-            return Err(LabError::Input(format!(
-                "the stepper has 2 to 4 hidden units, got {}",
-                config.units
-            )));
+            return Err(LabError::input(
+                format!(
+                    "스테퍼의 은닉 유닛은 2~4개입니다 (받은 값 {})",
+                    config.units
+                ),
+                format!("the stepper has 2 to 4 hidden units, got {}", config.units),
+            ));
         }
         let model = many_to_many(
             config.units,
@@ -167,8 +170,9 @@ impl StepperLab {
         let layers = self.model.layers();
         let (Layer::Recurrent(rnn), Layer::TimeDistributed(dense)) = (&layers[0].1, &layers[1].1)
         else {
-            return Err(LabError::Input(
-                "the stepper model is SimpleRNN → Dense".into(),
+            return Err(LabError::input(
+                "스테퍼 모델은 SimpleRNN → Dense입니다",
+                "the stepper model is SimpleRNN → Dense",
             ));
         };
         let kernel = rnn.kernel.as_tensor();

@@ -74,9 +74,14 @@ pub fn parse_week(text: &str) -> Result<Vec<Weather>> {
                 '☂' | '☔' | '비' | 'r' | 'R' => (Some(Weather::Rainy), c.len_utf8()),
                 '\u{fe0f}' => (None, c.len_utf8()),
                 other => {
-                    return Err(LabError::Input(format!(
-                        "{other:?} is not a weather: write 맑음/비 (or ☀/☂, s/r) for each day"
-                    )));
+                    return Err(LabError::input(
+                        format!(
+                            "{other:?}은(는) 날씨가 아닙니다: 날마다 맑음/비(또는 ☀/☂, s/r)를 쓰세요"
+                        ),
+                        format!(
+                            "{other:?} is not a weather: write 맑음/비 (or ☀/☂, s/r) for each day"
+                        ),
+                    ));
                 }
             }
         };
@@ -84,15 +89,19 @@ pub fn parse_week(text: &str) -> Result<Vec<Weather>> {
         rest = &rest[len..];
     }
     if days.is_empty() {
-        return Err(LabError::Input(
-            "type a week of weather, e.g. 맑음 비 비 맑음 비 맑음 맑음".into(),
+        return Err(LabError::input(
+            "한 주의 날씨를 쓰세요. 예: 맑음 비 비 맑음 비 맑음 맑음",
+            "type a week of weather, e.g. `맑음 비 비 맑음 비 맑음 맑음`",
         ));
     }
     if days.len() > MAX_DAYS {
-        return Err(LabError::Input(format!(
-            "at most {MAX_DAYS} days at once ({} given)",
-            days.len()
-        )));
+        return Err(LabError::input(
+            format!(
+                "한 번에 최대 {MAX_DAYS}일입니다 ({}일을 받았습니다)",
+                days.len()
+            ),
+            format!("at most {MAX_DAYS} days at once ({} given)", days.len()),
+        ));
     }
     Ok(days)
 }
@@ -206,10 +215,10 @@ pub struct WeatherModel {
 impl WeatherModel {
     fn new(config: &WeatherConfig) -> Result<Self> {
         if !(1..=32).contains(&config.units) {
-            return Err(LabError::Input(format!(
-                "use 1 to 32 hidden units, got {}",
-                config.units
-            )));
+            return Err(LabError::input(
+                format!("은닉 유닛은 1~32개로 정하세요 (받은 값 {})", config.units),
+                format!("use 1 to 32 hidden units, got {}", config.units),
+            ));
         }
         let model = many_to_many(config.units, INPUT_WIDTH, DISHES.len(), None, config.seed)?;
         Ok(Self { model })
@@ -219,7 +228,10 @@ impl WeatherModel {
     pub fn from_file(bytes: &[u8]) -> Result<Self> {
         let (model, _) = Sequential::from_single_file(bytes)?;
         if model.input_features != Some(INPUT_WIDTH) {
-            return Err(LabError::Input("this is not a weather → menu model".into()));
+            return Err(LabError::input(
+                "날씨 → 메뉴 모델이 아닙니다",
+                "this is not a weather → menu model",
+            ));
         }
         Ok(Self { model })
     }
@@ -229,8 +241,9 @@ impl WeatherModel {
         let (Layer::Recurrent(rnn), Layer::TimeDistributed(dense)) =
             (&self.model.layers()[0].1, &self.model.layers()[1].1)
         else {
-            return Err(LabError::Input(
-                "the weather model is SimpleRNN → Dense".into(),
+            return Err(LabError::input(
+                "날씨 모델은 SimpleRNN → Dense입니다",
+                "the weather model is SimpleRNN → Dense",
             ));
         };
         let codes = encode(yesterday, days);
@@ -282,7 +295,10 @@ impl WeatherModel {
 /// Train on random weeks made by the rule (the worker runs this).
 pub fn train(config: &WeatherConfig) -> Result<WeatherTraining> {
     if config.sequences == 0 || config.sequences > 4096 {
-        return Err(LabError::Input("use 1 to 4,096 training weeks".into()));
+        return Err(LabError::input(
+            "학습할 주는 1~4,096개로 정하세요",
+            "use 1 to 4,096 training weeks",
+        ));
     }
     let lab = WeatherModel::new(config)?;
     let mut rng = StdRng::seed_from_u64(config.seed);

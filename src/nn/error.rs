@@ -1,5 +1,7 @@
 use thiserror::Error;
 
+use crate::i18n::{Bilingual, Text};
+
 /// What can go wrong in the neural-network core, phrased so the user knows what to change.
 #[derive(Debug, Error)]
 pub enum NnError {
@@ -38,27 +40,37 @@ pub enum NnError {
     Load(String),
 }
 
-impl NnError {
-    /// The message in Korean, where there is one (the page shows the user's language).
-    pub fn korean(&self) -> Option<String> {
-        match self {
-            NnError::Limit(e) => Some(e.korean()),
-            NnError::NonFiniteLoss { epoch, batch, loss } => Some(format!(
+impl Bilingual for NnError {
+    fn text(&self) -> Text {
+        let ko = match self {
+            NnError::Candle(e) => format!("텐서 오류: {e}"),
+            NnError::Shape {
+                layer,
+                expected,
+                got,
+            } => {
+                format!("{layer}에는 {expected}이(가) 들어가야 하는데 {got:?} 모양이 들어왔습니다")
+            }
+            NnError::Config(why) => format!("설정이 잘못되었습니다: {why}"),
+            NnError::NonFiniteLoss { epoch, batch, loss } => format!(
                 "학습을 멈췄습니다: epoch {epoch}, 배치 {batch}에서 loss가 {loss}이(가) 되었습니다 (기울기 폭발). \
                  가중치는 loss가 유한했던 마지막 배치의 것으로 되돌렸습니다: 학습률을 낮추거나 clipnorm을 쓰세요"
-            )),
-            NnError::Cancelled => Some("학습을 취소했습니다".into()),
-            _ => None,
-        }
+            ),
+            NnError::Cancelled => "학습을 취소했습니다".into(),
+            NnError::Limit(e) => return e.text(),
+            NnError::Segment(e) => return e.text(),
+            NnError::Load(why) => format!("모델을 불러올 수 없습니다: {why}"),
+        };
+        Text::new(ko, self.to_string())
     }
+}
 
-    /// "한국어 · English" when there is a Korean message (the page picks the user's half),
-    /// else the English one.
+impl NnError {
+    /// "한국어 · English", for the pages that still split a message at " · " (going away:
+    /// use [`Bilingual::text`]).
     pub fn bilingual(&self) -> String {
-        match self.korean() {
-            Some(ko) => format!("{ko} · {self}"),
-            None => self.to_string(),
-        }
+        let t = self.text();
+        format!("{} · {}", t.ko, t.en)
     }
 }
 

@@ -48,10 +48,23 @@ pub enum SegmentError {
         "line {line} of the lexicon table is not `word<TAB>class bits<TAB>frequency`: make the table with scripts/okt_lexicon.py"
     )]
     BadLexiconTable { line: usize },
-    #[error(
-        "the segmenter's dictionary is not loaded yet · 형태소 사전을 아직 불러오지 못했습니다: reload the page"
-    )]
+    #[error("the segmenter's dictionary is not loaded yet: reload the page")]
     NotLoaded,
+}
+
+impl crate::i18n::Bilingual for SegmentError {
+    fn text(&self) -> crate::i18n::Text {
+        let ko = match self {
+            SegmentError::NotALexicon => "형태소 사전 파일이 아닙니다 (build-okt-lexicon이 만든 Okt 사전이어야 합니다): `rnn-playground build-okt-lexicon`으로 만드세요".to_string(),
+            SegmentError::BadLexiconTable { line } => format!(
+                "사전 표의 {line}번째 줄이 `단어<TAB>품사 비트<TAB>빈도` 형식이 아닙니다: scripts/okt_lexicon.py로 표를 만드세요"
+            ),
+            SegmentError::NotLoaded => {
+                "형태소 사전을 아직 불러오지 못했습니다: 페이지를 새로 고치세요".to_string()
+            }
+        };
+        crate::i18n::Text::new(ko, self.to_string())
+    }
 }
 
 static SHIPPED: OnceLock<Segmenter> = OnceLock::new();
