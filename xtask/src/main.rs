@@ -456,7 +456,14 @@ fn test(args: &[String]) -> Result {
         ]))
     })?;
     steps.run("native tests", || run(cargo(&["test", "--workspace"])))?;
-    steps.run("install web tools", setup_web_tools)?;
+    // Each tool its own step: on a fresh machine these are most of the run.
+    steps.run("install the wasm32 target", ensure_wasm_target)?;
+    steps.run("install wasm-bindgen-cli (once)", ensure_wasm_bindgen)?;
+    steps.run("install trunk (once)", ensure_trunk)?;
+    steps.run("install the shared-memory worker's nightly (once)", || {
+        ensure_threads_toolchain()?;
+        run(cargo(&["fetch"]))
+    })?;
     steps.run("clippy (wasm32)", || {
         run(cargo(&[
             "clippy",
@@ -1149,18 +1156,33 @@ fn print_keras_ratios(records: &[String]) {
 struct Steps(Vec<(&'static str, f64)>);
 
 impl Steps {
+    /// Run one step: its name before, its seconds after (also when it fails, with the table
+    /// of the steps so far, so a red or slow CI log says where the time went).
     fn run<T>(&mut self, name: &'static str, f: impl FnOnce() -> Result<T>) -> Result<T> {
         println!("\n==> {name}");
         let start = Instant::now();
-        let out = f().map_err(|e| format!("{name}: {e}"))?;
-        self.0.push((name, start.elapsed().as_secs_f64()));
-        Ok(out)
+        let out = f();
+        let secs = start.elapsed().as_secs_f64();
+        self.0.push((name, secs));
+        match out {
+            Ok(out) => {
+                println!("<== {name}: {secs:.1} s");
+                Ok(out)
+            }
+            Err(e) => {
+                println!("<== {name}: failed after {secs:.1} s");
+                self.print();
+                Err(format!("{name}: {e}"))
+            }
+        }
     }
 
     fn print(&self) {
+        let total: f64 = self.0.iter().map(|(_, s)| s).sum();
         for (name, secs) in &self.0 {
             println!("  {secs:>7.1}s  {name}");
         }
+        println!("  {total:>7.1}s  in all");
     }
 }
 
@@ -1202,14 +1224,16 @@ fn ensure_trunk() -> Result {
     if tool_version("trunk").as_deref() == Some(TRUNK_VERSION) {
         return Ok(());
     }
-    println!("installing trunk {TRUNK_VERSION} (takes 10–20 minutes on 2 cores, once)");
-    run(cargo(&[
-        "install",
+    println!("installing trunk {TRUNK_VERSION} (a few minutes on 2 cores, once)");
+    // Only what the offline build and serve use: no update check, no native TLS.
+    run(tool_install(&[
         "--locked",
         "trunk",
         "--version",
         TRUNK_VERSION,
-        "--force",
+        "--no-default-features",
+        "--features",
+        "rustls",
     ]))
 }
 
@@ -1222,13 +1246,7 @@ fn ensure_wasm_bindgen() -> Result {
     }
     println!("installing wasm-bindgen-cli {version} (the version Cargo.lock pins)");
     // Without --locked: the CLI's own lock file names a crate version crates.io no longer has.
-    run(cargo(&[
-        "install",
-        "wasm-bindgen-cli",
-        "--version",
-        &version,
-        "--force",
-    ]))
+    run(tool_install(&["wasm-bindgen-cli", "--version", &version]))
 }
 
 /// Paths of the browser and its driver.
@@ -1239,6 +1257,24 @@ struct Browser {
 
 /// Chromium, ChromeDriver and Noto CJK (Korean) fonts; installed with apt when running as
 /// root, otherwise a message that says what to install.
+/// `cargo install --force ARGS`, built for a quick install rather than the fastest tool: the
+/// tools' own release profiles ask for fat LTO and one codegen unit (trunk's), which took most
+/// of a fresh machine's first `cargo xtask test`. What these tools do (bindgen a module, copy
+/// files, serve) takes seconds either way. The build directory is shared under `target/tools`,
+/// so the two tools compile their common crates once and a failed install resumes.
+fn tool_install(args: &[&str]) -> Command {
+    let mut cmd = cargo(&["install", "--force"]);
+    cmd.args(args)
+        .arg("--target-dir")
+        .arg(root().join("target").join("tools"))
+        .env("CARGO_PROFILE_RELEASE_LTO", "false")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1")
+        .env("CARGO_PROFILE_RELEASE_DEBUG", "false")
+        .env("CARGO_PROFILE_RELEASE_INCREMENTAL", "false");
+    cmd
+}
+
 fn ensure_browser() -> Result<Browser> {
     let find = || Browser {
         chrome: env::var_os("CHROME")
