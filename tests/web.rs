@@ -238,3 +238,152 @@ fn keras_files_in_wasm() {
         assert_eq!(back.summary(), model.summary());
     }
 }
+
+/// The page and the training worker exchange these in bincode (gloo-worker's codec), which
+/// reads fields by position and cannot skip one: a message of each job must come back equal,
+/// a benchmark record with its absent fields too (its own serde skips them for the JSON).
+#[wasm_bindgen_test]
+fn worker_messages_survive_the_worker_codec() {
+    use rnn_playground::bench::{BenchRecord, ReplicaStagesMs};
+    use rnn_playground::lab::{LabReply, LabRequest};
+    use rnn_playground::web::protocol::*;
+
+    fn round_trip<T>(message: T)
+    where
+        T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+    {
+        let bytes = bincode::serialize(&message).unwrap();
+        let back: T = bincode::deserialize(&bytes).unwrap();
+        assert_eq!(back, message);
+    }
+    let failed = |kind| JobError::new(kind, "한국어 · English");
+    let replica = Some(ReplicaInfo {
+        index: 1,
+        count: 2,
+        run: 7,
+        direct: true,
+    });
+    let logs = rnn_playground::train::EpochLogs {
+        epoch: 1,
+        loss: 0.5,
+        accuracy: 0.75,
+        val_loss: None,
+        val_accuracy: Some(0.5),
+        samples_per_s: 100.0,
+        steps: 3,
+        seconds: 0.25,
+    };
+    let record = |workers, stages_ms| BenchRecord {
+        case: "lecture11-gru-train".into(),
+        place: "wasm".into(),
+        metric: "samples_per_s".into(),
+        value: 812.5,
+        workers,
+        threads: None,
+        stages_ms,
+    };
+    let stages = ReplicaStagesMs {
+        shard: 50.0,
+        wait: 10.0,
+        step: 5.0,
+        between: 10.0,
+    };
+    for request in [
+        StudioRequest::Train {
+            text: LECTURE_TEXT.into(),
+            config: Default::default(),
+            replica,
+        }
+        .into(),
+        StudioRequest::Stop.into(),
+        StudioRequest::Reset.into(),
+        TeacherForcingRequest::Compare { index: 2 }.into(),
+        ReviewsRequest::Load {
+            name: "gru".into(),
+            config_json: "{}".into(),
+            weights: vec![1, 2, 3],
+        }
+        .into(),
+        RetrainRequest::Train {
+            text: "5\t좋아요".into(),
+            config: Default::default(),
+            replica: None,
+        }
+        .into(),
+        NotebookRequest::Resume {
+            cell: rnn_playground::nn::CellKind::Gru,
+            checkpoint: BlobRef::Bytes(vec![0, 255]),
+        }
+        .into(),
+        NotebookRequest::Stop.into(),
+        LabRequest::Gradients(Default::default()).into(),
+        TokenizerRequest::Preprocess {
+            lines: vec!["말이 곱다".into()],
+            stopwords: Vec::new(),
+        }
+        .into(),
+        BenchRequest::Train {
+            case: "lecture11-gru-train".into(),
+            steps: 30,
+            warmup: 1,
+            batch: None,
+            replica,
+        }
+        .into(),
+        WorkerRequest::LoadSegmenter { bytes: vec![9; 4] }.into(),
+    ] {
+        round_trip::<ToWorker>(request);
+    }
+    for reply in [
+        StudioReply::Progress {
+            epochs: vec![logs.clone()],
+        }
+        .into(),
+        StudioReply::Failed(failed(ErrorKind::Training)).into(),
+        TeacherForcingReply::Failed(failed(ErrorKind::NotLoaded)).into(),
+        ReviewsReply::Loaded {
+            name: RETRAINED_MODEL.into(),
+        }
+        .into(),
+        RetrainReply::Batch {
+            epoch: 1,
+            batch: 2,
+            batches: 3,
+        }
+        .into(),
+        RetrainReply::Epoch { logs: logs.clone() }.into(),
+        NotebookReply::Epoch { logs }.into(),
+        NotebookReply::Failed(failed(ErrorKind::Fetch)).into(),
+        FromWorker::Lab(Err(failed(ErrorKind::BadInput))),
+        FromWorker::Lab(Ok(LabReply::Lookup(
+            rnn_playground::lab::embeddings::Lookup {
+                words: vec!["groot".into()],
+                ids: vec![1],
+                vectors: vec![vec![0.5, -0.5]],
+            },
+        ))),
+        TokenizerReply::Preprocessed {
+            lines: vec!["말이 곱다".into()],
+            stopwords: Vec::new(),
+            result: Err(failed(ErrorKind::NotLoaded)),
+        }
+        .into(),
+        BenchReply::Done {
+            index: 0,
+            record: record(Some(1), Vec::new()),
+        }
+        .into(),
+        BenchReply::Done {
+            index: 1,
+            record: record(None, vec![stages, stages]),
+        }
+        .into(),
+        WorkerReply::Ready.into(),
+        WorkerReply::Crashed {
+            message: "boom".into(),
+        }
+        .into(),
+    ] {
+        round_trip::<FromWorker>(reply);
+    }
+}

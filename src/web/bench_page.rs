@@ -7,7 +7,8 @@
 use gloo_worker::WorkerBridge;
 use leptos::prelude::*;
 
-use super::worker::{FromWorker, ToWorker, TrainWorker};
+use super::protocol::{BenchReply, BenchRequest, FromWorker, WorkerReply};
+use super::worker::TrainWorker;
 use crate::bench::BenchRecord;
 
 #[component]
@@ -26,11 +27,7 @@ pub fn BenchPage() -> impl IntoView {
     // Each replica's record as it comes; the result is shown when all are in.
     let records = StoredValue::new(vec![None::<BenchRecord>; workers]);
     let on_message = move |msg: FromWorker| match msg {
-        FromWorker::BenchDone { index, record_json } => {
-            let record = match serde_json::from_str::<BenchRecord>(&record_json) {
-                Ok(r) => r,
-                Err(e) => return result.set(format!("error: replica {index}'s record: {e}")),
-            };
+        FromWorker::Bench(BenchReply::Done { index, record }) => {
             records.update_value(|all| {
                 if let Some(slot) = all.get_mut(index) {
                     *slot = Some(record);
@@ -41,7 +38,8 @@ pub fn BenchPage() -> impl IntoView {
                 result.set(serde_json::to_string(&merged).unwrap_or_default());
             }
         }
-        FromWorker::Error { message } | FromWorker::Crashed { message } => {
+        FromWorker::Bench(BenchReply::Failed(e)) => result.set(format!("error: {}", e.message)),
+        FromWorker::Worker(WorkerReply::Crashed { message }) => {
             result.set(format!("error: {message}"))
         }
         _ => {}
@@ -72,13 +70,16 @@ pub fn BenchPage() -> impl IntoView {
         .into_iter()
         .enumerate()
         .map(|(index, (bridge, _))| {
-            bridge.send(ToWorker::BenchTrain {
-                case: case.clone(),
-                steps,
-                warmup,
-                batch,
-                replica: replica_run.info(index),
-            });
+            bridge.send(
+                BenchRequest::Train {
+                    case: case.clone(),
+                    steps,
+                    warmup,
+                    batch,
+                    replica: replica_run.info(index),
+                }
+                .into(),
+            );
             bridge
         })
         .collect();

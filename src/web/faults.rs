@@ -3,7 +3,7 @@
 //! would wait forever. So every worker installs, at start, a plain-JavaScript `error` listener
 //! (no wasm runs in it: the instance may be broken) that posts `{tag, message}` on the
 //! [`FAULT_CHANNEL`] BroadcastChannel, and the page's panels listen there for their own
-//! worker's tag (sent with [`super::worker::ToWorker::Tag`] right after spawning it).
+//! worker's tag (sent with [`super::protocol::WorkerRequest::Tag`] right after spawning it).
 
 use leptos::prelude::on_cleanup;
 use wasm_bindgen::JsCast;
@@ -62,7 +62,7 @@ pub fn watch(tags: impl Fn() -> Vec<u32> + 'static, on_fault: impl Fn(String) + 
 /// A new training worker, told its tag: `(bridge, tag)`. The shared-memory worker where the
 /// page can run it ([`super::threads::worker_script`]), else the plain one.
 pub fn spawn_tagged(
-    on_message: impl Fn(super::worker::FromWorker) + 'static,
+    on_message: impl Fn(super::protocol::FromWorker) + 'static,
 ) -> (gloo_worker::WorkerBridge<super::worker::TrainWorker>, u32) {
     spawn_tagged_at(super::threads::worker_script(), on_message)
 }
@@ -70,7 +70,7 @@ pub fn spawn_tagged(
 /// As [`spawn_tagged`], from the worker script `script` (relative to the page).
 pub fn spawn_tagged_at(
     script: &str,
-    on_message: impl Fn(super::worker::FromWorker) + 'static,
+    on_message: impl Fn(super::protocol::FromWorker) + 'static,
 ) -> (gloo_worker::WorkerBridge<super::worker::TrainWorker>, u32) {
     use gloo_worker::Spawnable;
     let tag = new_tag();
@@ -86,6 +86,6 @@ pub fn spawn_tagged_at(
     {
         super::threads::watch_start(&worker, tag);
     }
-    bridge.send(super::worker::ToWorker::Tag { tag });
+    bridge.send(super::protocol::WorkerRequest::Tag { tag }.into());
     (bridge, tag)
 }

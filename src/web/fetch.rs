@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue, closure::Closure};
 use wasm_bindgen_futures::JsFuture;
 
-use super::worker::ToWorker;
+use super::protocol::{ReviewsRequest, ToWorker, WorkerRequest};
 
 /// The cache that keeps model files between visits. Bump the number when a shipped model's
 /// files change (the URLs stay the same).
@@ -150,11 +150,12 @@ pub fn load_shipped_model(
                     move |weights, cached| match weights {
                         Err(e) => failed(e),
                         Ok(weights) => loaded(
-                            ToWorker::LoadSentiment {
+                            ReviewsRequest::Load {
                                 name,
                                 config_json,
                                 weights,
-                            },
+                            }
+                            .into(),
                             cached,
                         ),
                     },
@@ -238,7 +239,7 @@ impl SegmenterGate {
                     .unwrap_or_default();
                 match bytes {
                     Ok(bytes) => {
-                        send(ToWorker::LoadSegmenter { bytes });
+                        send(WorkerRequest::LoadSegmenter { bytes }.into());
                         for m in waiting {
                             send(m);
                         }

@@ -11,7 +11,8 @@ use super::fetch;
 use super::i18n::{count, tr};
 use super::keras_worker::ReadModel;
 use super::model_file::{DownloadKeras, ModelFileDrop};
-use super::worker::{BlobRef, FromWorker, ToWorker, TrainWorker};
+use super::protocol::{BlobRef, FromWorker, NotebookReply, NotebookRequest, ToWorker, WorkerReply};
+use super::worker::TrainWorker;
 use crate::nn::CellKind;
 use crate::notebook::{Lecture, Loaded, NotebookConfig, Prepared, RunResult, python_float};
 use crate::plot::{BarChart, LineChart, Series};
@@ -225,7 +226,7 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
             batch: 0,
             batches: 0,
         });
-        send(ToWorker::NotebookFit { cell: c });
+        send(NotebookRequest::Fit { cell: c }.into());
     };
     let predict = move || {
         let mut sentences: Vec<String> = crate::lecture::SENTIMENT_PREDICT_EXAMPLES
@@ -236,15 +237,29 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
         if !own.trim().is_empty() {
             sentences.push(own);
         }
-        send(ToWorker::NotebookPredict { sentences });
+        send(NotebookRequest::Predict { sentences }.into());
     };
-    let handle = move |msg: FromWorker| match msg {
-        FromWorker::NotebookLoaded { loaded: l } => {
+    // A request failed: the queued fits are dropped and the page is ready for another try
+    // (empty when nothing was prepared yet).
+    let failed = move |message: String| {
+        queue.set(Vec::new());
+        phase.update(|p| {
+            *p = match p {
+                Phase::Fitting { .. } => Phase::Ready,
+                Phase::Ready => Phase::Ready,
+                _ if prepared.with_untracked(Option::is_some) => Phase::Ready,
+                _ => Phase::Empty,
+            }
+        });
+        error.set(Some(message));
+    };
+    let on_notebook = move |reply: NotebookReply| match reply {
+        NotebookReply::Loaded { loaded: l } => {
             phase.set(Phase::Segmenting(0, l.train.len() + l.test.len()));
             loaded.set(Some(l));
         }
-        FromWorker::NotebookSegmenting { done, total } => phase.set(Phase::Segmenting(done, total)),
-        FromWorker::NotebookPrepared {
+        NotebookReply::Segmenting { done, total } => phase.set(Phase::Segmenting(done, total)),
+        NotebookReply::Prepared {
             prepared: p,
             summary: s,
         } => {
@@ -262,10 +277,13 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
                         batch: 0,
                         batches: 0,
                     });
-                    send(ToWorker::NotebookResume {
-                        cell: c,
-                        checkpoint: from,
-                    });
+                    send(
+                        NotebookRequest::Resume {
+                            cell: c,
+                            checkpoint: from,
+                        }
+                        .into(),
+                    );
                 }
                 Some((c, None)) => {
                     cell.set(c);
@@ -274,8 +292,8 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
                 None => {}
             }
         }
-        FromWorker::NotebookFitStarted { summary: s, .. } => summary.set(s),
-        FromWorker::SentimentBatch {
+        NotebookReply::FitStarted { summary: s, .. } => summary.set(s),
+        NotebookReply::Batch {
             epoch,
             batch,
             batches,
@@ -294,7 +312,7 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
                 };
             }
         }),
-        FromWorker::SentimentEpoch { logs } => {
+        NotebookReply::Epoch { logs } => {
             // The status line follows the log: the next epoch starts with this line.
             phase.update(|p| {
                 if let Phase::Fitting { cell, batches, .. } = *p {
@@ -308,14 +326,14 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
             });
             epochs.update(|e| e.push(logs));
         }
-        FromWorker::NotebookCheckpoint {
+        NotebookReply::Checkpoint {
             cell: c,
             epoch,
             checkpoint: kept,
         } => checkpoint.set_value(Some((c, epoch, kept))),
-        FromWorker::NotebookFetching { got, total } => phase.set(Phase::Fetching(got, total)),
-        FromWorker::WorkerMemory { wasm_bytes } => worker_memory.set(wasm_bytes),
-        FromWorker::NotebookFitted { result, summary: s } => {
+        NotebookReply::Fetching { got, total } => phase.set(Phase::Fetching(got, total)),
+        NotebookReply::Memory { wasm_bytes } => worker_memory.set(wasm_bytes),
+        NotebookReply::Fitted { result, summary: s } => {
             // The fit is done: its checkpoint is no longer needed.
             if let Some((_, _, BlobRef::Stash(key))) = checkpoint.get_value() {
                 wasm_bindgen_futures::spawn_local(async move { super::stash::delete(&key).await });
@@ -328,7 +346,7 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
             });
             phase.set(Phase::Ready);
             own_model.set(None);
-            send(ToWorker::NotebookModelFile);
+            send(NotebookRequest::ModelFile.into());
             predict();
             // The side-by-side: the next recurrent layer, on the same reviews.
             let next = queue
@@ -339,27 +357,21 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
                 fit(next);
             }
         }
-        FromWorker::NotebookPredicted { answers: a } => answers.set(a),
-        FromWorker::NotebookModelLoaded { name, .. } => {
+        NotebookReply::Predicted { answers: a } => answers.set(a),
+        NotebookReply::ModelLoaded { name, .. } => {
             own_model.set(Some(name));
-            send(ToWorker::NotebookModelFile);
+            send(NotebookRequest::ModelFile.into());
             predict();
         }
-        FromWorker::NotebookModelFile { bytes } => model_file.set(Some(bytes)),
-        FromWorker::Error { message } => {
-            queue.set(Vec::new());
-            phase.update(|p| {
-                *p = match p {
-                    Phase::Fitting { .. } => Phase::Ready,
-                    Phase::Ready => Phase::Ready,
-                    _ if prepared.with_untracked(Option::is_some) => Phase::Ready,
-                    _ => Phase::Empty,
-                }
-            });
-            error.set(Some(message));
-        }
+        NotebookReply::ModelFile { bytes } => model_file.set(Some(bytes)),
+        NotebookReply::Failed(e) => failed(e.message),
+    };
+    let handle = move |msg: FromWorker| match msg {
+        FromWorker::Notebook(reply) => on_notebook(reply),
+        // The segmenter's lexicon could not be installed.
+        FromWorker::Worker(WorkerReply::Failed(e)) => failed(e.message),
         // Handled after the message, outside the dead worker's bridge (see `on_message`).
-        FromWorker::Crashed { message } => crashed.set_value(Some(message)),
+        FromWorker::Worker(WorkerReply::Crashed { message }) => crashed.set_value(Some(message)),
         _ => {}
     };
     // A worker that traps says so on the fault channel; one that stops answering is noticed
@@ -454,7 +466,11 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
         if bridge.with_value(Option::is_none) {
             bridge.set_value(Some(spawn()));
         }
-        segmenter.send(ToWorker::NotebookLoad { file, config }, send, cannot_read);
+        segmenter.send(
+            NotebookRequest::Load { file, config }.into(),
+            send,
+            cannot_read,
+        );
     };
     // A review classifier from Colab answers sentiment_predict (the lecture's load_model).
     let use_model = move |m: ReadModel| {
@@ -465,11 +481,12 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
         if bridge.with_value(Option::is_none) {
             bridge.set_value(Some(spawn()));
         }
-        let message = ToWorker::NotebookUseModel {
+        let message = NotebookRequest::UseModel {
             name: m.name,
             config_json: m.config_json,
             weights: m.file,
-        };
+        }
+        .into();
         segmenter.send(message, send, move |e| error.set(Some(e)));
     };
     let resume = move || {
@@ -676,7 +693,7 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
             <Cell id="nb-cell-fit" code=Signal::derive(move || fit_code(lecture, cell.get()))>
                 <div class="gen-controls">
                     <button id="nb-fit" class="primary" disabled=move || !ready() on:click=move |_| fit(cell.get_untracked())>{tr("학습 · fit")}</button>
-                    <button id="nb-stop" disabled=move || !matches!(phase.get(), Phase::Fitting { .. }) on:click=move |_| { queue.set(Vec::new()); send(ToWorker::Stop) }>{tr("중지 · stop")}</button>
+                    <button id="nb-stop" disabled=move || !matches!(phase.get(), Phase::Fitting { .. }) on:click=move |_| { queue.set(Vec::new()); send(NotebookRequest::Stop.into()) }>{tr("중지 · stop")}</button>
                     {move || matches!(phase.get(), Phase::Stopped { .. }).then(|| view! {
                         <button id="nb-resume" class="primary" on:click=move |_| resume()>{move || match resumable.get() {
                             Some(k) => super::i18n::pick(&format!("이어서 학습 (에폭 {}부터) · resume from epoch {}", k + 1, k + 1), super::i18n::lang()).to_string(),
@@ -684,7 +701,7 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
                         }}</button>
                     })}
                     {test_hooks().then(|| view! {
-                        <button id="nb-test-silent" on:click=move |_| send(ToWorker::FallSilentForTest { after_epochs: 1 })>"test: the worker falls silent after epoch 1"</button>
+                        <button id="nb-test-silent" on:click=move |_| send(NotebookRequest::FallSilentForTest { after_epochs: 1 }.into())>"test: the worker falls silent after epoch 1"</button>
                     })}
                 </div>
                 {move || stop_note.get().map(|n| view! { <p id="nb-stopped" class="error" role="alert">{super::i18n::pick(&n, super::i18n::lang()).to_string()}</p> })}

@@ -1,14 +1,11 @@
 //! How many data-parallel workers a page's training uses (the studio's and the retraining
-//! panel's replicas, see [`super::worker::ReplicaInfo`]).
-
-// The most data-parallel workers a run may use: with the thread pool's size, below this file.
-pub use super::threads::MAX_WORKERS;
+//! panel's replicas, see [`super::protocol::ReplicaInfo`]).
 
 /// Workers by default: 1. Measured on a 2-core machine (`cargo xtask bench`), two replica
 /// workers train the lecture models no faster than one: each step's fixed costs (the
 /// Embedding's gradient table encoded, sent between workers, decoded and summed, the optimizer
 /// over every weight) do not shrink with the shard, and the exchange adds latency. So the page
-/// starts with one and shows the setting (up to [`MAX_WORKERS`]).
+/// starts with one and shows the setting (up to [`super::threads::MAX_WORKERS`]).
 pub fn default_workers() -> usize {
     1
 }
@@ -16,7 +13,8 @@ pub fn default_workers() -> usize {
 use gloo_worker::WorkerBridge;
 use leptos::prelude::*;
 
-use super::worker::{FromWorker, ReplicaInfo, ToWorker, TrainWorker};
+use super::protocol::{FromWorker, ReplicaInfo, RetrainReply, StudioReply, ToWorker, WorkerReply};
+use super::worker::TrainWorker;
 
 /// The other replica workers of a panel's data-parallel run, with their fault tags (replica 0
 /// is the panel's own worker, which reports the training).
@@ -120,11 +118,15 @@ impl ReplicaRun {
     }
 }
 
-/// What a replica's message says that the page must hear: only a failure (replica 0 reports
-/// the training itself).
+/// What a replica's message says that the page must hear: only a failure of its training
+/// (the studio's or the retraining's), of its segmenter's lexicon, or a crash (replica 0
+/// reports the training itself).
 pub fn replica_failure(message: FromWorker) -> Option<String> {
     match message {
-        FromWorker::Error { message } | FromWorker::Crashed { message } => Some(message),
+        FromWorker::Studio(StudioReply::Failed(e))
+        | FromWorker::Retrain(RetrainReply::Failed(e))
+        | FromWorker::Worker(WorkerReply::Failed(e)) => Some(e.message),
+        FromWorker::Worker(WorkerReply::Crashed { message }) => Some(message),
         _ => None,
     }
 }

@@ -14,8 +14,12 @@ use serde::Deserialize;
 use super::fetch;
 use super::keras_worker::ReadModel;
 use super::model_file::{DownloadKeras, ModelFileDrop, download};
+use super::protocol::{
+    FromWorker, RETRAINED_MODEL, RetrainReply, RetrainRequest, ReviewsReply, ReviewsRequest,
+    SentimentResult, ToWorker, WorkerReply,
+};
 use super::route;
-use super::worker::{FromWorker, SentimentResult, ToWorker, TrainWorker};
+use super::worker::TrainWorker;
 use crate::plot::{LineChart, Series};
 use crate::sentiment::SentimentConfig;
 use crate::train::EpochLogs;
@@ -141,32 +145,45 @@ pub fn SentimentPanel() -> impl IntoView {
             let text = text.get_untracked();
             bridge.with_value(|b| {
                 if let Some(b) = b {
-                    b.send(ToWorker::Classify { text });
+                    b.send(ReviewsRequest::Classify { text }.into());
                 }
             });
         }
     };
-    let on_message = move |msg: FromWorker| match msg {
-        FromWorker::SentimentLoaded { name } => {
+    // A failed request leaves the panel ready for another try (a retraining included).
+    let failed = move |message: String| {
+        if !matches!(
+            retrain.get_untracked(),
+            Retrain::Idle | Retrain::Done { .. }
+        ) {
+            retrain.set(Retrain::Idle);
+        }
+        error.set(Some(message))
+    };
+    let on_reviews = move |reply: ReviewsReply| match reply {
+        ReviewsReply::Loaded { name } => {
             models.update(|m| {
                 if let Some(entry) = m.iter_mut().find(|(i, _)| i.name == name) {
                     entry.1 = Load::Ready;
                 }
             });
-            if name == super::worker::RETRAINED_MODEL {
-                send(ToWorker::SentimentFile { name: name.clone() });
+            if name == RETRAINED_MODEL {
+                send(ReviewsRequest::File { name: name.clone() }.into());
             }
             classify();
         }
-        FromWorker::SentimentFile { bytes, .. } => retrained_file.set(Some(bytes)),
-        FromWorker::Classified {
+        ReviewsReply::File { bytes, .. } => retrained_file.set(Some(bytes)),
+        ReviewsReply::Classified {
             text: t,
             results: r,
         } => {
             error.set(None);
             results.set(Some((t, r)));
         }
-        FromWorker::SentimentPrep {
+        ReviewsReply::Failed(e) => failed(e.message),
+    };
+    let on_retrain = move |reply: RetrainReply| match reply {
+        RetrainReply::Prep {
             done,
             total,
             report,
@@ -175,13 +192,13 @@ pub fn SentimentPanel() -> impl IntoView {
             total,
             report,
         }),
-        FromWorker::SentimentStarted { reviews, .. } => retrain.set(Retrain::Training {
+        RetrainReply::Started { reviews, .. } => retrain.set(Retrain::Training {
             epoch: 1,
             batch: 0,
             batches: 0,
             reviews,
         }),
-        FromWorker::SentimentBatch {
+        RetrainReply::Batch {
             epoch,
             batch,
             batches,
@@ -195,8 +212,8 @@ pub fn SentimentPanel() -> impl IntoView {
                 };
             }
         }),
-        FromWorker::SentimentEpoch { logs } => retrain_epochs.update(|e| e.push(logs)),
-        FromWorker::SentimentTrained {
+        RetrainReply::Epoch { logs } => retrain_epochs.update(|e| e.push(logs)),
+        RetrainReply::Trained {
             name,
             epochs,
             val_accuracy,
@@ -223,17 +240,14 @@ pub fn SentimentPanel() -> impl IntoView {
                 ));
             });
         }
-        FromWorker::Error { message } => {
-            // A failed retraining leaves the panel ready for another try.
-            if !matches!(
-                retrain.get_untracked(),
-                Retrain::Idle | Retrain::Done { .. }
-            ) {
-                retrain.set(Retrain::Idle);
-            }
-            error.set(Some(message))
-        }
-        FromWorker::Crashed { message } => error.set(Some(format!(
+        RetrainReply::Failed(e) => failed(e.message),
+    };
+    let on_message = move |msg: FromWorker| match msg {
+        FromWorker::Reviews(reply) => on_reviews(reply),
+        FromWorker::Retrain(reply) => on_retrain(reply),
+        // The segmenter's lexicon, which every model here reads, could not be installed.
+        FromWorker::Worker(WorkerReply::Failed(e)) => failed(e.message),
+        FromWorker::Worker(WorkerReply::Crashed { message }) => error.set(Some(format!(
             "the classifier's worker crashed: {message}. Reload the page to start it again."
         ))),
         _ => {}
@@ -335,11 +349,12 @@ pub fn SentimentPanel() -> impl IntoView {
             ));
         });
         segmenter.send(
-            ToWorker::LoadSentiment {
+            ReviewsRequest::Load {
                 name,
                 config_json: m.config_json,
                 weights: m.file,
-            },
+            }
+            .into(),
             send,
             lexicon_failed,
         );
@@ -351,25 +366,27 @@ pub fn SentimentPanel() -> impl IntoView {
         // workers that each read and segment the file and train on their shard of every batch.
         let count = retrain_workers
             .get_untracked()
-            .clamp(1, super::parallel::MAX_WORKERS);
+            .clamp(1, super::threads::MAX_WORKERS);
         let primary = bridge
             .with_value(Option::is_some)
             .then(|| worker_tag.get_value());
         let run = replicas.start(count, primary, on_replica_message);
         for index in 1..count {
-            let message = ToWorker::TrainSentimentFile {
+            let message = RetrainRequest::Train {
                 text: text.clone(),
                 config: SentimentConfig::default(),
                 replica: run.info(index),
-            };
+            }
+            .into();
             let to_replica = move |m: ToWorker| replicas.send(index, m);
             fetch::SegmenterGate::new().send(message, to_replica, lexicon_failed);
         }
-        let message = ToWorker::TrainSentimentFile {
+        let message = RetrainRequest::Train {
             text,
             config: SentimentConfig::default(),
             replica: run.info(0),
-        };
+        }
+        .into();
         segmenter.send(message, send, lexicon_failed);
     };
     let loaded_text = move |text: Result<String, String>| match text {
@@ -461,9 +478,9 @@ pub fn SentimentPanel() -> impl IntoView {
                         </label>
                         <label class="field inline">
                             <span>{tr("워커 수 · workers")}</span>
-                            <input id="retrain-workers" type="number" min="1" max=super::parallel::MAX_WORKERS.to_string()
+                            <input id="retrain-workers" type="number" min="1" max=super::threads::MAX_WORKERS.to_string()
                                 prop:value=move || retrain_workers.get().to_string()
-                                on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<usize>() { retrain_workers.set(n.clamp(1, super::parallel::MAX_WORKERS)) } }/>
+                                on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<usize>() { retrain_workers.set(n.clamp(1, super::threads::MAX_WORKERS)) } }/>
                         </label>
                         <button id="retrain-url" class="primary" on:click=fetch_and_train disabled=busy>{tr("불러와 학습 · fetch and train")}</button>
                         <label

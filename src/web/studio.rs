@@ -10,8 +10,12 @@ use leptos::prelude::*;
 
 use super::keras_worker::ReadModel;
 use super::model_file::{DownloadKeras, ModelFileDrop, download};
+use super::protocol::{
+    FromWorker, StudioReply, StudioRequest, TeacherForcingReply, TeacherForcingRequest, ToWorker,
+    WorkerReply, WorkerRequest,
+};
 use super::route;
-use super::worker::{FromWorker, ToWorker, TrainWorker};
+use super::worker::TrainWorker;
 use crate::generate::GenerationStep;
 use crate::plot::{LineChart, Series};
 use crate::teacher_forcing::{Seq2SeqConfig, StepView};
@@ -135,7 +139,8 @@ impl SavedRun {
     }
 }
 
-use super::parallel::{MAX_WORKERS, default_workers};
+use super::parallel::default_workers;
+use super::threads::MAX_WORKERS;
 
 /// `?test-hooks` in the address shows controls that only the end-to-end tests use.
 fn test_hooks() -> bool {
@@ -261,32 +266,27 @@ pub fn StudioPanel() -> impl IntoView {
     // which reports to the page), with their tags.
     let replicas = super::parallel::Replicas::new();
     let drop_replicas = move || replicas.clear();
-    let on_message = move |msg: FromWorker| match msg {
-        FromWorker::Started { .. }
-        | FromWorker::Progress { .. }
-        | FromWorker::Finished { .. }
-        | FromWorker::Stopped { .. }
+    let on_studio = move |reply: StudioReply| match reply {
+        StudioReply::Started { .. }
+        | StudioReply::Progress { .. }
+        | StudioReply::Finished { .. }
+        | StudioReply::Stopped { .. }
             if resetting.get_untracked() => {}
-        FromWorker::ResetDone { memory_bytes } => {
+        StudioReply::ResetDone { memory_bytes } => {
             resetting.set(false);
             worker_memory.set(Some(memory_bytes));
             resets_done.update(|n| *n += 1);
         }
-        FromWorker::Ready => {
-            if status.get_untracked() == Status::Loading {
-                status.set(Status::Idle);
-            }
-        }
-        FromWorker::Started { summary: s, .. } => {
+        StudioReply::Started { summary: s, .. } => {
             summary.set(s);
             status.set(Status::Training);
         }
-        FromWorker::Progress { epochs } => runs.update(|r| {
+        StudioReply::Progress { epochs } => runs.update(|r| {
             if let Some(run) = r.last_mut() {
                 run.epochs.extend(epochs);
             }
         }),
-        FromWorker::Finished {
+        StudioReply::Finished {
             epochs,
             seconds,
             model_file,
@@ -296,25 +296,28 @@ pub fn StudioPanel() -> impl IntoView {
             keep_run(&model_file);
             trained_model.set(Some(model_file));
         }
-        FromWorker::Loaded { summary: s } => {
+        StudioReply::Loaded { summary: s } => {
             summary.set(s);
             status.set(Status::Loaded);
         }
-        FromWorker::Stopped { epoch, model_file } => {
+        StudioReply::Stopped { epoch, model_file } => {
             status.set(Status::Stopped(epoch));
             keep_run(&model_file);
             trained_model.set(Some(model_file));
         }
-        FromWorker::Generated { text, steps: s } => {
+        StudioReply::Generated { text, steps: s } => {
             generated.set(text);
             steps.set(s);
         }
-        FromWorker::Seq2SeqProgress { losses } => tf_runs.update(|r| {
+        StudioReply::Failed(error) => status.set(Status::Failed(error.message)),
+    };
+    let on_teacher_forcing = move |reply: TeacherForcingReply| match reply {
+        TeacherForcingReply::Progress { losses } => tf_runs.update(|r| {
             if let Some(run) = r.last_mut() {
                 run.1.extend(losses);
             }
         }),
-        FromWorker::Comparison {
+        TeacherForcingReply::Comparison {
             index,
             sentences,
             forced,
@@ -327,31 +330,15 @@ pub fn StudioPanel() -> impl IntoView {
             free,
             divergence,
         })),
-        FromWorker::Error { message } => status.set(Status::Failed(message)),
-        // The review-sentiment panel's messages (it has its own worker).
-        FromWorker::SentimentLoaded { .. }
-        | FromWorker::SentimentFile { .. }
-        | FromWorker::Classified { .. }
-        | FromWorker::SentimentPrep { .. }
-        | FromWorker::SentimentStarted { .. }
-        | FromWorker::SentimentBatch { .. }
-        | FromWorker::SentimentEpoch { .. }
-        | FromWorker::SentimentTrained { .. }
-        | FromWorker::Lab { .. }
-        | FromWorker::NotebookLoaded { .. }
-        | FromWorker::NotebookSegmenting { .. }
-        | FromWorker::NotebookPrepared { .. }
-        | FromWorker::NotebookFitStarted { .. }
-        | FromWorker::NotebookFitted { .. }
-        | FromWorker::NotebookPredicted { .. }
-        | FromWorker::NotebookModelLoaded { .. }
-        | FromWorker::NotebookModelFile { .. }
-        | FromWorker::NotebookCheckpoint { .. }
-        | FromWorker::NotebookFetching { .. }
-        | FromWorker::WorkerMemory { .. }
-        | FromWorker::BenchDone { .. }
-        | FromWorker::Preprocessed { .. } => {}
-        FromWorker::Crashed { message } => {
+        TeacherForcingReply::Failed(error) => status.set(Status::Failed(error.message)),
+    };
+    let on_message = move |msg: FromWorker| match msg {
+        FromWorker::Studio(reply) => on_studio(reply),
+        FromWorker::TeacherForcing(reply) => on_teacher_forcing(reply),
+        FromWorker::Worker(WorkerReply::Ready) if status.get_untracked() == Status::Loading => {
+            status.set(Status::Idle)
+        }
+        FromWorker::Worker(WorkerReply::Crashed { message }) => {
             drop_replicas();
             status.set(Status::Failed(format!(
                 "학습 워커가 내부 오류로 멈췄습니다: {message}. 다음 요청 때 새 워커가 시작됩니다: 다시 학습을 누르세요 \
@@ -362,6 +349,8 @@ pub fn StudioPanel() -> impl IntoView {
             // only after it returns; `send` then starts a fresh worker.
             wasm_bindgen_futures::spawn_local(async move { bridge.set_value(None) });
         }
+        // Other panels' jobs (each panel has its own worker).
+        _ => {}
     };
     let send = move |msg: ToWorker| {
         bridge.update_value(|b| {
@@ -370,10 +359,12 @@ pub fn StudioPanel() -> impl IntoView {
                 worker_tag.set_value(tag);
                 // A replaced (crashed) worker took the trained model with it: hand the new
                 // one the last model file, so that Generate still works.
-                if !matches!(msg, ToWorker::Train { .. } | ToWorker::Load { .. })
-                    && let Some(bytes) = trained_model.get_untracked()
+                if !matches!(
+                    msg,
+                    ToWorker::Studio(StudioRequest::Train { .. } | StudioRequest::Load { .. })
+                ) && let Some(bytes) = trained_model.get_untracked()
                 {
-                    fresh.send(ToWorker::Load { bytes });
+                    fresh.send(StudioRequest::Load { bytes }.into());
                 }
                 *b = Some(fresh);
             }
@@ -410,7 +401,7 @@ pub fn StudioPanel() -> impl IntoView {
         restored.set(Some(saved.runs.last().map_or(0, |r| r.epochs.len())));
         runs.set(saved.runs);
         trained_model.set(Some(bytes.clone()));
-        send(ToWorker::Load { bytes });
+        send(StudioRequest::Load { bytes }.into());
     }
     let train = move |_| {
         let c = config.get_untracked();
@@ -438,18 +429,22 @@ pub fn StudioPanel() -> impl IntoView {
         for index in 1..count {
             replicas.send(
                 index,
-                ToWorker::Train {
+                StudioRequest::Train {
                     text: text.get_untracked(),
                     config: inner.clone(),
                     replica: run.info(index),
-                },
+                }
+                .into(),
             );
         }
-        send(ToWorker::Train {
-            text: text.get_untracked(),
-            config: inner,
-            replica: run.info(0),
-        });
+        send(
+            StudioRequest::Train {
+                text: text.get_untracked(),
+                config: inner,
+                replica: run.info(0),
+            }
+            .into(),
+        );
     };
     let train_seq2seq = move |_| {
         let ratio = tf_ratio.get_untracked();
@@ -469,24 +464,30 @@ pub fn StudioPanel() -> impl IntoView {
             teacher_forcing_ratio: ratio,
             ..Seq2SeqConfig::default()
         };
-        send(ToWorker::TrainSeq2Seq {
-            text: text.get_untracked(),
-            config: seq,
-            epochs: tf_epochs.get_untracked(),
-        });
+        send(
+            TeacherForcingRequest::Train {
+                text: text.get_untracked(),
+                config: seq,
+                epochs: tf_epochs.get_untracked(),
+            }
+            .into(),
+        );
     };
     let generate = move |_| {
         // Clear the last result so that what appears is this request's.
         generated.set(String::new());
         steps.set(Vec::new());
-        send(ToWorker::Generate {
-            seed_text: seed_text.get_untracked(),
-            words: words.get_untracked(),
-            temperature: temperature.get_untracked(),
-            top_k: 0,
-            seed: config.get_untracked().seed,
-            stateful: stateful.get_untracked(),
-        })
+        send(
+            StudioRequest::Generate {
+                seed_text: seed_text.get_untracked(),
+                words: words.get_untracked(),
+                temperature: temperature.get_untracked(),
+                top_k: 0,
+                seed: config.get_untracked().seed,
+                stateful: stateful.get_untracked(),
+            }
+            .into(),
+        )
     };
 
     let number = move |id: &'static str,
@@ -636,8 +637,8 @@ pub fn StudioPanel() -> impl IntoView {
                         </fieldset>
                         <div class="buttons">
                             <button id="train" class="primary" on:click=train disabled=move || status.get() == Status::Loading>{tr("학습 · Train")}</button>
-                            <button id="stop" on:click=move |_| { to_replicas(ToWorker::Stop); send(ToWorker::Stop) } disabled=move || status.get() != Status::Training>{tr("멈춤 · Stop")}</button>
-                            <button id="resume" on:click=move |_| { status.set(Status::Training); to_replicas(ToWorker::Resume); send(ToWorker::Resume) } disabled=move || !matches!(status.get(), Status::Stopped(_))>{tr("계속 · Resume")}</button>
+                            <button id="stop" on:click=move |_| { to_replicas(StudioRequest::Stop.into()); send(StudioRequest::Stop.into()) } disabled=move || status.get() != Status::Training>{tr("멈춤 · Stop")}</button>
+                            <button id="resume" on:click=move |_| { status.set(Status::Training); to_replicas(StudioRequest::Resume.into()); send(StudioRequest::Resume.into()) } disabled=move || !matches!(status.get(), Status::Stopped(_))>{tr("계속 · Resume")}</button>
                             <button id="share" on:click=move |_| {
                                 let state = SharedState { text: text.get_untracked(), config: config.get_untracked() };
                                 let location = window().location();
@@ -651,15 +652,15 @@ pub fn StudioPanel() -> impl IntoView {
                                 share_url.set(location.href().unwrap_or_default());
                             }>{tr("링크 · Share link")}</button>
                             {test_hooks().then(|| view! {
-                                <button id="test-panic" on:click=move |_| send(ToWorker::PanicForTest)>"test: panic in the worker"</button>
-                                <button id="test-trap" on:click=move |_| send(ToWorker::TrapForTest)>"test: trap in the worker"</button>
+                                <button id="test-panic" on:click=move |_| send(WorkerRequest::PanicForTest.into())>"test: panic in the worker"</button>
+                                <button id="test-trap" on:click=move |_| send(WorkerRequest::TrapForTest.into())>"test: trap in the worker"</button>
                             })}
                             <button id="reset" on:click=move |_| {
                                 // The worker forgets the run too; until it answers, the run's
                                 // last messages are dropped.
                                 resetting.set(true);
                                 drop_replicas();
-                                send(ToWorker::Reset);
+                                send(StudioRequest::Reset.into());
                                 runs.set(Vec::new());
                                 summary.set(String::new());
                                 generated.set(String::new());
@@ -727,7 +728,7 @@ pub fn StudioPanel() -> impl IntoView {
                             })}
                             <div class="hint">
                                 {tr("모델 불러오기 · Load a model: ")}
-                                <ModelFileDrop id="load-model" on_model=Callback::new(move |m: ReadModel| { trained_model.set(Some(m.file.clone())); send(ToWorker::Load { bytes: m.file }) })/>
+                                <ModelFileDrop id="load-model" on_model=Callback::new(move |m: ReadModel| { trained_model.set(Some(m.file.clone())); send(StudioRequest::Load { bytes: m.file }.into()) })/>
                             </div>
                         </div>
                         <details open=move || !summary.get().is_empty()>
@@ -736,7 +737,7 @@ pub fn StudioPanel() -> impl IntoView {
                         </details>
                     </div>
                 </div>
-                <TeacherForcing tf_ratio tf_epochs tf_runs tf_compare train=Callback::new(train_seq2seq) compare=Callback::new(move |index| send(ToWorker::Compare { index }))/>
+                <TeacherForcing tf_ratio tf_epochs tf_runs tf_compare train=Callback::new(train_seq2seq) compare=Callback::new(move |index| send(TeacherForcingRequest::Compare { index }.into()))/>
             </section>
         }
 }

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use super::route;
 
 use super::labs::LabWorker;
-use super::worker::{FromWorker, ToWorker};
+use super::protocol::{FromWorker, TokenizerReply, TokenizerRequest};
 use crate::segment::PreprocessedLine;
 use crate::text::Side;
 use crate::text::korean::{LECTURE_STOPWORDS, parse_stopwords};
@@ -147,16 +147,16 @@ pub fn TokenizerPanel() -> impl IntoView {
     // alone (and the browser tests that mount it) need no worker.
     let korean = RwSignal::new(None::<KoreanAnswer>);
     let worker = LabWorker::lazy(move |msg| {
-        if let FromWorker::Preprocessed {
+        if let FromWorker::Tokenizer(TokenizerReply::Preprocessed {
             lines,
             stopwords,
             result,
-        } = msg
+        }) = msg
         {
             korean.set(Some(KoreanAnswer {
                 lines,
                 stopwords,
-                result,
+                result: result.map_err(|e| e.message),
             }));
         }
     });
@@ -173,7 +173,10 @@ pub fn TokenizerPanel() -> impl IntoView {
                     result: Err(message),
                 }))
             };
-            worker.send_segmented(ToWorker::Preprocess { lines, stopwords }, failed);
+            worker.send_segmented(
+                TokenizerRequest::Preprocess { lines, stopwords }.into(),
+                failed,
+            );
         }
     });
     let output = Memo::new(move |_| korean.with(|k| state.with(|s| s.run(k.as_ref()))));

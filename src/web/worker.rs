@@ -1,7 +1,9 @@
 //! The training worker: the page sends [`ToWorker`] messages, the worker answers with
-//! [`FromWorker`] messages (bincode over postMessage). This file is the dispatch: each
-//! message goes to the job it is for, one file each below this one (`studio_job`,
-//! `seq2seq_job`, `review_job`, `retrain_job`, `lab_job`, `notebook_job`, `bench_job`). Jobs
+//! [`FromWorker`] messages (bincode over postMessage; [`super::protocol`], one message type
+//! per job). This file is the dispatch: each request goes to the job it is for, one file each
+//! below this one (`studio_job`, `seq2seq_job`, `review_job`, `retrain_job`, `lab_job`,
+//! `notebook_job`, `tokenizer_job`, `bench_job`, and `worker_job` for the worker's own), which
+//! matches on its own request type and answers with its own reply type. Jobs
 //! train a slice at a time and yield to the worker's event loop between slices (a
 //! [`Tick::Slice`] brings the next), so a Stop gets through; they talk to the page and
 //! schedule themselves through an [`outbox::Outbox`], never through the worker.
@@ -17,12 +19,12 @@ mod retrain_job;
 mod review_job;
 mod seq2seq_job;
 mod studio_job;
+mod tokenizer_job;
+mod worker_job;
 
 pub use outbox::{Tick, wasm_memory_bytes};
-// The protocol's types, below every file that sends or answers them.
-pub use super::protocol::{
-    BlobRef, FromWorker, RETRAINED_MODEL, ReplicaInfo, SentimentResult, ToWorker,
-};
+
+use super::protocol::{FromWorker, ToWorker, WorkerReply};
 
 use bench_job::BenchJob;
 use notebook_job::NotebookJob;
@@ -77,7 +79,7 @@ fn report_panics_to_page() {
             if let Ok(report) = report.try_borrow()
                 && let Some((scope, id)) = report.as_ref()
             {
-                scope.respond(*id, FromWorker::Crashed { message });
+                scope.respond(*id, WorkerReply::Crashed { message }.into());
             }
         });
         use wasm_bindgen::JsCast;
@@ -101,7 +103,12 @@ impl TrainWorker {
             return;
         };
         if let Err(e) = link.deliver(bytes) {
-            return self.studio.replica_failed(out, e.bilingual());
+            // The failure goes to the job whose run it is.
+            return if self.retrain.training() {
+                self.retrain.training_failed(out, &e)
+            } else {
+                self.studio.replica_failed(out, &e)
+            };
         }
         if self.retrain.training() {
             return self.retrain.slice(out, Some(link), &mut self.reviews);
@@ -180,111 +187,22 @@ impl Worker for TrainWorker {
     fn connected(&mut self, scope: &WorkerScope<Self>, id: HandlerId) {
         self.out.connect(id);
         CRASH_REPORT.with(|report| *report.borrow_mut() = Some((scope.clone(), id)));
-        scope.respond(id, FromWorker::Ready);
+        scope.respond(id, WorkerReply::Ready.into());
     }
 
     fn received(&mut self, _scope: &WorkerScope<Self>, msg: ToWorker, id: HandlerId) {
         self.out.connect(id);
         let out = &self.out;
         match msg {
-            // The studio.
-            ToWorker::Train {
-                text,
-                config,
-                replica,
-            } => {
-                let slot = &mut self.replica;
-                let join = || replica_link::join_run(slot, out, replica);
-                self.studio.train(out, &text, &config, join);
-            }
-            ToWorker::Stop => {
-                if !self.notebook.stop() {
-                    self.studio.stop(out);
-                }
-            }
-            ToWorker::Reset => {
-                self.replica = None;
-                self.studio.reset(out);
-            }
-            ToWorker::Resume => self.studio.resume(out),
-            ToWorker::Load { bytes } => self.studio.load(out, &bytes),
-            ToWorker::Generate {
-                seed_text,
-                words,
-                temperature,
-                top_k,
-                seed,
-                stateful,
-            } => {
-                let sampling = studio_job::sampling(temperature, top_k, seed);
-                self.studio
-                    .generate(out, &seed_text, words, sampling, stateful);
-            }
-            // Teacher forcing.
-            ToWorker::TrainSeq2Seq {
-                text,
-                config,
-                epochs,
-            } => self.seq2seq.train(out, &text, &config, epochs),
-            ToWorker::Compare { index } => self.seq2seq.compare(out, index),
-            // The review panel and its retraining.
-            ToWorker::LoadSentiment {
-                name,
-                config_json,
-                weights,
-            } => self.reviews.load(out, name, &config_json, &weights),
-            ToWorker::Classify { text } => self.reviews.classify(out, text),
-            ToWorker::SentimentFile { name } => self.reviews.model_file(out, name),
-            ToWorker::TrainSentimentFile {
-                text,
-                config,
-                replica,
-            } => match replica_link::join_run(&mut self.replica, out, replica) {
-                Ok(()) => self.retrain.start(out, &text, config),
-                Err(e) => out.fail(e),
-            },
-            // The labs and the tokenizer panel.
-            ToWorker::Lab { request } => lab_job::lab(out, &request, &self.reviews.rnns),
-            ToWorker::LoadSegmenter { bytes } => lab_job::load_segmenter(out, &bytes),
-            ToWorker::Preprocess { lines, stopwords } => lab_job::preprocess(out, lines, stopwords),
-            // The lecture notebooks.
-            ToWorker::NotebookLoad { file, config } => self.notebook.open(out, file, config),
-            ToWorker::NotebookFit { cell } => self.notebook.fit(out, cell, None),
-            ToWorker::NotebookResume { cell, checkpoint } => {
-                self.notebook.resume(out, cell, checkpoint)
-            }
-            ToWorker::NotebookPredict { sentences } => self.notebook.predict(out, sentences),
-            ToWorker::NotebookUseModel {
-                name,
-                config_json,
-                weights,
-            } => self.notebook.use_model(out, name, config_json, weights),
-            ToWorker::NotebookModelFile => self.notebook.model_file(out),
-            // `cargo xtask bench`'s data-parallel rows.
-            ToWorker::BenchTrain {
-                case,
-                steps,
-                warmup,
-                batch,
-                replica,
-            } => {
-                if let Some(job) = BenchJob::start(out, case, (warmup, steps, batch), replica) {
-                    self.bench = Some(job);
-                }
-            }
-            // Fault reports and the tests' hooks.
-            ToWorker::Tag { tag } => super::fault_report::set_tag(tag),
-            ToWorker::PanicForTest => panic!("a panic requested by the page's test hook"),
-            ToWorker::TrapForTest => trap(),
-            ToWorker::FallSilentForTest { after_epochs } => {
-                self.notebook.fall_silent_after(out, after_epochs)
-            }
+            ToWorker::Studio(request) => self.studio.handle(out, request, &mut self.replica),
+            ToWorker::TeacherForcing(request) => self.seq2seq.handle(out, request),
+            ToWorker::Reviews(request) => self.reviews.handle(out, request),
+            ToWorker::Retrain(request) => self.retrain.handle(out, request, &mut self.replica),
+            ToWorker::Notebook(request) => self.notebook.handle(out, request),
+            ToWorker::Lab(request) => lab_job::lab(out, &request, &self.reviews.rnns),
+            ToWorker::Tokenizer(request) => tokenizer_job::handle(out, request),
+            ToWorker::Bench(request) => bench_job::handle(out, request, &mut self.bench),
+            ToWorker::Worker(request) => worker_job::handle(out, request),
         }
     }
-}
-
-/// A trap that is not a panic: what an allocation failure or a stack overflow ends in.
-fn trap() {
-    #[cfg(target_arch = "wasm32")]
-    core::arch::wasm32::unreachable();
 }

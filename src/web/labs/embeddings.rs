@@ -10,8 +10,8 @@ use crate::lab::{LabReply, LabRequest};
 use crate::plot::{Scatter, ScatterPoint};
 use crate::web::keras_worker::ReadModel;
 use crate::web::model_file::ModelFileDrop;
+use crate::web::protocol::{FromWorker, ReviewsReply, ReviewsRequest, WorkerReply};
 use crate::web::route::{LabId, Location};
-use crate::web::worker::{FromWorker, ToWorker};
 
 /// The model whose Embedding is projected.
 const PROJECTED_MODEL: &str = "lecture11-gru";
@@ -40,7 +40,7 @@ pub fn EmbeddingsLab(location: Location) -> impl IntoView {
 
     let worker_cell = StoredValue::new_local(None::<LabWorker>);
     let worker = LabWorker::spawn(move |msg| match msg {
-        FromWorker::Lab { reply } => {
+        FromWorker::Lab(Ok(reply)) => {
             error.set(None);
             match reply {
                 LabReply::Lookup(l) => lookup.set(Some(l)),
@@ -51,7 +51,7 @@ pub fn EmbeddingsLab(location: Location) -> impl IntoView {
                 _ => {}
             }
         }
-        FromWorker::SentimentLoaded { name } => {
+        FromWorker::Reviews(ReviewsReply::Loaded { name }) => {
             if let Some(w) = worker_cell.get_value() {
                 w.lab(LabRequest::Projection {
                     model: name,
@@ -61,8 +61,10 @@ pub fn EmbeddingsLab(location: Location) -> impl IntoView {
                 });
             }
         }
-        FromWorker::Error { message } => error.set(Some(message)),
-        FromWorker::Crashed { message } => {
+        FromWorker::Lab(Err(e)) | FromWorker::Reviews(ReviewsReply::Failed(e)) => {
+            error.set(Some(e.message))
+        }
+        FromWorker::Worker(WorkerReply::Crashed { message }) => {
             error.set(Some(format!("the lab's worker crashed: {message}")))
         }
         _ => {}
@@ -91,11 +93,14 @@ pub fn EmbeddingsLab(location: Location) -> impl IntoView {
         model_state.set("loading".into());
         projection.set(None);
         projected_from.set(Some(m.name.clone()));
-        worker.send(ToWorker::LoadSentiment {
-            name: format!("file:{}", m.name),
-            config_json: m.config_json,
-            weights: m.file,
-        });
+        worker.send(
+            ReviewsRequest::Load {
+                name: format!("file:{}", m.name),
+                config_json: m.config_json,
+                weights: m.file,
+            }
+            .into(),
+        );
     };
     let edit = move |row: usize, col: usize, value: String| {
         if let Ok(v) = value.trim().parse::<f32>() {

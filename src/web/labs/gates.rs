@@ -12,8 +12,8 @@ use crate::plot::{Heatmap, Palette};
 use crate::sentiment::lecture_sentence;
 use crate::web::keras_worker::ReadModel;
 use crate::web::model_file::ModelFileDrop;
+use crate::web::protocol::{FromWorker, ReviewsReply, ReviewsRequest, WorkerReply};
 use crate::web::route::{LabId, Location, write_settings};
-use crate::web::worker::{FromWorker, ToWorker};
 
 /// The classifiers the inspector offers: (folder, label).
 const MODELS: [(&str, &str); 2] = [
@@ -82,17 +82,20 @@ pub fn GatesLab(location: Location) -> impl IntoView {
         }
     };
     let worker = LabWorker::spawn(move |msg| match msg {
-        FromWorker::SentimentLoaded { name } => {
+        FromWorker::Reviews(ReviewsReply::Loaded { name }) => {
             set_load(&name, Load::Ready);
             inspect();
         }
-        FromWorker::Lab {
-            reply: LabReply::Gates(t),
-        } => {
+        FromWorker::Lab(Ok(LabReply::Gates(t))) => {
             error.set(None);
             trace.set(Some(t));
         }
-        FromWorker::Error { message } => {
+        // A model that could not be loaded, a trace that failed, or the segmenter's lexicon
+        // that could not be installed.
+        FromWorker::Reviews(ReviewsReply::Failed(e))
+        | FromWorker::Lab(Err(e))
+        | FromWorker::Worker(WorkerReply::Failed(e)) => {
+            let message = e.message;
             trace.set(None);
             // A student's file the worker refused stays listed as failed, with the reason.
             let name = model.get_untracked();
@@ -101,7 +104,7 @@ pub fn GatesLab(location: Location) -> impl IntoView {
             }
             error.set(Some(message));
         }
-        FromWorker::Crashed { message } => error.set(Some(format!(
+        FromWorker::Worker(WorkerReply::Crashed { message }) => error.set(Some(format!(
             "the lab's worker crashed: {message}. Reload the page."
         ))),
         _ => {}
@@ -146,11 +149,12 @@ pub fn GatesLab(location: Location) -> impl IntoView {
         error.set(None);
         let failed = name.clone();
         worker.send_segmented(
-            ToWorker::LoadSentiment {
+            ReviewsRequest::Load {
                 name,
                 config_json: m.config_json,
                 weights: m.file,
-            },
+            }
+            .into(),
             move |e| set_load(&failed, Load::Failed(e)),
         );
     };

@@ -17,8 +17,9 @@ use std::rc::Rc;
 use gloo_worker::{Spawnable, WorkerBridge};
 use leptos::prelude::*;
 
+use super::protocol::{FromWorker, ToWorker, WorkerReply};
 use super::route::{LabId, Location};
-use super::worker::{FromWorker, ToWorker, TrainWorker};
+use super::worker::TrainWorker;
 use crate::lab::{LabReply, LabRequest};
 use crate::plot::{Palette, cell_colour};
 use crate::web::i18n::{Lang, lang, pick, tr};
@@ -69,12 +70,12 @@ impl LabWorker {
         on_reply: impl Fn(LabReply) + 'static,
     ) -> Self {
         Self::spawn(move |msg| match msg {
-            FromWorker::Lab { reply } => {
+            FromWorker::Lab(Ok(reply)) => {
                 error.set(None);
                 on_reply(reply);
             }
-            FromWorker::Error { message } => error.set(Some(message)),
-            FromWorker::Crashed { message } => error.set(Some(format!(
+            FromWorker::Lab(Err(e)) => error.set(Some(e.message)),
+            FromWorker::Worker(WorkerReply::Crashed { message }) => error.set(Some(format!(
                 "the lab's worker crashed: {message}. It starts again with your next change."
             ))),
             _ => {}
@@ -86,7 +87,7 @@ impl LabWorker {
         let bridge = self.bridge;
         let fresh = TrainWorker::spawner()
             .callback(move |msg| {
-                if matches!(msg, FromWorker::Crashed { .. }) {
+                if matches!(msg, FromWorker::Worker(WorkerReply::Crashed { .. })) {
                     // Dropped after this callback returns; the next send starts a new one.
                     wasm_bindgen_futures::spawn_local(async move { bridge.set_value(None) });
                 }
@@ -115,7 +116,7 @@ impl LabWorker {
     }
 
     pub(crate) fn lab(self, request: LabRequest) {
-        self.send(ToWorker::Lab { request });
+        self.send(ToWorker::Lab(request));
     }
 }
 

@@ -7,12 +7,12 @@
 
 use web_time::Instant;
 
-use super::outbox::Outbox;
+use super::outbox::{Outbox, kind_of};
 use super::replica_link::ReplicaLink;
-use crate::nn::{Optimizer, Sequential};
+use crate::nn::{NnError, Optimizer, Sequential};
 use crate::train::Trainer;
 use crate::train::replica::Finish;
-use crate::web::protocol::{FromWorker, ReplicaInfo};
+use crate::web::protocol::{BenchReply, BenchRequest, ErrorKind, ReplicaInfo};
 
 pub(super) struct BenchJob {
     case: String,
@@ -31,10 +31,36 @@ pub(super) struct BenchJob {
     start: Option<Instant>,
 }
 
+/// The page's benchmark request: a run in `job` (replacing any), unless it cannot start.
+pub(super) fn handle(out: &Outbox, request: BenchRequest, job: &mut Option<BenchJob>) {
+    match request {
+        BenchRequest::Train {
+            case,
+            steps,
+            warmup,
+            batch,
+            replica,
+        } => {
+            if let Some(started) = BenchJob::start(out, case, (warmup, steps, batch), replica) {
+                *job = Some(started);
+            }
+        }
+    }
+}
+
+/// A batch or the replicas' link failed: the page is told why.
+fn failed(out: &Outbox, e: &NnError) {
+    out.fail(
+        BenchReply::Failed,
+        kind_of(e, ErrorKind::Internal),
+        e.bilingual(),
+    );
+}
+
 impl BenchJob {
-    /// `BenchTrain`: build `case`'s model and join the run's replicas; `None` (the page told
-    /// why) when either fails.
-    pub(super) fn start(
+    /// `Train`: build `case`'s model and join the run's replicas; `None` (the page told why)
+    /// when either fails.
+    fn start(
         out: &Outbox,
         case: String,
         (warmup, steps, batch): (usize, usize, Option<usize>),
@@ -43,7 +69,11 @@ impl BenchJob {
         let (model, trainer, optimizer, batch) = match crate::bench::replica_case(&case, batch) {
             Ok(parts) => parts,
             Err(e) => {
-                out.fail(e.bilingual());
+                out.fail(
+                    BenchReply::Failed,
+                    kind_of(&e, ErrorKind::BadInput),
+                    e.bilingual(),
+                );
                 return None;
             }
         };
@@ -51,7 +81,7 @@ impl BenchJob {
             Some(info) => match ReplicaLink::join(out, info) {
                 Ok(l) => Some(l),
                 Err(e) => {
-                    out.fail(e);
+                    out.respond(BenchReply::Failed(e));
                     return None;
                 }
             },
@@ -88,7 +118,7 @@ impl BenchJob {
                         Ok(Some(bytes)) => link.send_shard(bytes),
                         Ok(None) => {}
                         Err(e) => {
-                            out.fail(e.bilingual());
+                            failed(out, &e);
                             return false;
                         }
                     }
@@ -99,7 +129,7 @@ impl BenchJob {
         match result {
             Ok(_) => self.stepped(out),
             Err(e) => {
-                out.fail(e.bilingual());
+                failed(out, &e);
                 false
             }
         }
@@ -111,7 +141,7 @@ impl BenchJob {
             return false;
         };
         if let Err(e) = link.deliver(bytes) {
-            out.fail(e.bilingual());
+            failed(out, &e);
             return false;
         }
         self.try_step(out)
@@ -128,7 +158,7 @@ impl BenchJob {
             Ok(Finish::Waiting) => false,
             Ok(Finish::Stepped(_)) => self.stepped(out),
             Err(e) => {
-                out.fail(e.bilingual());
+                failed(out, &e);
                 false
             }
         }
@@ -158,10 +188,9 @@ impl BenchJob {
             stages,
         );
         record.threads = crate::web::threads::pool_size();
-        let record_json = serde_json::to_string(&record).unwrap_or_default();
-        out.respond(FromWorker::BenchDone {
+        out.respond(BenchReply::Done {
             index: self.index,
-            record_json,
+            record,
         });
         true
     }

@@ -1,15 +1,16 @@
 //! The lecture notebooks' work in the worker (`#/lecture/9`, `#/lecture/11`): read and split
 //! the file, segment it a slice at a time, prepare the padded data, then fit one model after
 //! another on it (the side-by-side) and answer `sentiment_predict` with the last one fitted.
-//! The computations are [`crate::notebook`]'s; this file only paces them and reports.
+//! The computations are [`crate::notebook`]'s; this file only paces them and reports
+//! ([`NotebookReply`]).
 
 use web_time::Instant;
 
-use super::outbox::{LastBatch, Outbox, Tick};
-use crate::nn::CellKind;
+use super::outbox::{LastBatch, Outbox, Tick, kind_of};
+use crate::nn::{CellKind, NnError};
 use crate::notebook::{Loaded, NotebookConfig, RunResult, load, prepare};
 use crate::sentiment::{SentimentModel, SentimentSession, lecture_sentence};
-use crate::web::protocol::{BlobRef, FromWorker};
+use crate::web::protocol::{BlobRef, ErrorKind, JobError, NotebookReply, NotebookRequest};
 use crate::web::stash;
 
 /// Reviews segmented per slice (a slice stays well under a frame's worth of worker time
@@ -56,17 +57,42 @@ pub(super) struct NotebookJob {
     data: Option<Notebook>,
     /// A model the student loaded for `sentiment_predict` (until the next fit).
     model: Option<SentimentModel>,
-    /// [`crate::web::protocol::ToWorker::FallSilentForTest`]'s epoch, until the fit reaches it.
+    /// [`NotebookRequest::FallSilentForTest`]'s epoch, until the fit reaches it.
     silent_after: Option<usize>,
     /// That epoch was reached: no more work (its checkpoint is still reported, then silence).
     frozen: bool,
 }
 
+/// The notebook's error `e`, said with its Korean half where it has one.
+fn failed(kind: ErrorKind, e: &NnError) -> JobError {
+    JobError::new(kind_of(e, kind), e.bilingual())
+}
+
 impl NotebookJob {
-    /// `NotebookLoad`: the cells up to the cleaning, answered at once; segmenting follows.
-    pub(super) fn load(&mut self, out: &Outbox, bytes: Vec<u8>, config: NotebookConfig) {
+    /// One of the notebook page's requests.
+    pub(super) fn handle(&mut self, out: &Outbox, request: NotebookRequest) {
+        match request {
+            NotebookRequest::Load { file, config } => self.open(out, file, config),
+            NotebookRequest::Fit { cell } => self.fit(out, cell, None),
+            NotebookRequest::Resume { cell, checkpoint } => self.resume(out, cell, checkpoint),
+            NotebookRequest::Predict { sentences } => self.predict(out, sentences),
+            NotebookRequest::UseModel {
+                name,
+                config_json,
+                weights,
+            } => self.use_model(out, name, config_json, weights),
+            NotebookRequest::ModelFile => self.model_file(out),
+            NotebookRequest::Stop => self.stop(),
+            NotebookRequest::FallSilentForTest { after_epochs } => {
+                self.fall_silent_after(out, after_epochs)
+            }
+        }
+    }
+
+    /// `Load`: the cells up to the cleaning, answered at once; segmenting follows.
+    fn load(&mut self, out: &Outbox, bytes: Vec<u8>, config: NotebookConfig) {
         if let Err(e) = crate::limits::check(crate::limits::Limit::ReviewFileBytes, bytes.len()) {
-            return out.fail(e.bilingual());
+            return out.fail(NotebookReply::Failed, ErrorKind::Limit, e.bilingual());
         }
         let text = String::from_utf8_lossy(&bytes);
         match load(&text, &config) {
@@ -76,7 +102,7 @@ impl NotebookJob {
                     test: Vec::new(),
                     ..loaded.clone()
                 };
-                out.respond(FromWorker::NotebookLoaded { loaded: view });
+                out.respond(NotebookReply::Loaded { loaded: view });
                 self.data = Some(Notebook {
                     config,
                     loaded,
@@ -88,13 +114,13 @@ impl NotebookJob {
             }
             Err(e) => {
                 self.data = None;
-                out.fail(e)
+                out.fail(NotebookReply::Failed, ErrorKind::BadFile, e)
             }
         }
     }
 
-    /// `NotebookLoad`: the file's bytes, from where they are.
-    pub(super) fn open(&mut self, out: &Outbox, file: BlobRef, config: NotebookConfig) {
+    /// `Load`: the file's bytes, from where they are.
+    fn open(&mut self, out: &Outbox, file: BlobRef, config: NotebookConfig) {
         match file {
             BlobRef::Bytes(bytes) => self.load(out, bytes, config),
             BlobRef::Stash(key) => out.later(async move {
@@ -107,7 +133,7 @@ impl NotebookJob {
                 let (respond, to_self) = (out.responder(), out.to_self());
                 crate::web::fetch::fetch_bytes(
                     &url,
-                    move |got, total| respond(FromWorker::NotebookFetching { got, total }),
+                    move |got, total| respond(NotebookReply::Fetching { got, total }.into()),
                     move |file| to_self(Tick::NotebookFile { file, config }),
                 );
             }
@@ -123,9 +149,11 @@ impl NotebookJob {
     ) {
         match file {
             Ok(bytes) => self.load(out, bytes, config),
-            Err(e) => out.fail(format!(
-                "리뷰 파일을 읽지 못했습니다 · the review file could not be read: {e}"
-            )),
+            Err(e) => out.fail(
+                NotebookReply::Failed,
+                ErrorKind::Fetch,
+                format!("리뷰 파일을 읽지 못했습니다 · the review file could not be read: {e}"),
+            ),
         }
     }
 
@@ -138,9 +166,11 @@ impl NotebookJob {
     ) {
         match checkpoint {
             Ok(bytes) => self.fit(out, cell, Some(bytes)),
-            Err(e) => out.fail(format!(
-                "체크포인트를 읽지 못했습니다 · the checkpoint could not be read: {e}"
-            )),
+            Err(e) => out.fail(
+                NotebookReply::Failed,
+                ErrorKind::Fetch,
+                format!("체크포인트를 읽지 못했습니다 · the checkpoint could not be read: {e}"),
+            ),
         }
     }
 
@@ -152,7 +182,7 @@ impl NotebookJob {
         epoch: usize,
         checkpoint: BlobRef,
     ) {
-        out.respond(FromWorker::NotebookCheckpoint {
+        out.respond(NotebookReply::Checkpoint {
             cell,
             epoch,
             checkpoint,
@@ -164,7 +194,7 @@ impl NotebookJob {
 
     /// The test hook `FallSilentForTest`: say nothing more after epoch `after_epochs` of the
     /// next fit (at once for 0).
-    pub(super) fn fall_silent_after(&mut self, out: &Outbox, after_epochs: usize) {
+    fn fall_silent_after(&mut self, out: &Outbox, after_epochs: usize) {
         if after_epochs == 0 {
             out.fall_silent();
         }
@@ -176,8 +206,8 @@ impl NotebookJob {
         self.frozen
     }
 
-    /// `NotebookResume`: the checkpoint's bytes, then the fit from there.
-    pub(super) fn resume(&mut self, out: &Outbox, cell: CellKind, checkpoint: BlobRef) {
+    /// `Resume`: the checkpoint's bytes, then the fit from there.
+    fn resume(&mut self, out: &Outbox, cell: CellKind, checkpoint: BlobRef) {
         match checkpoint {
             BlobRef::Bytes(bytes) => self.fit(out, cell, Some(bytes)),
             BlobRef::Stash(key) => out.later(async move {
@@ -186,15 +216,23 @@ impl NotebookJob {
                     checkpoint: stash::get_bytes(&key).await,
                 }
             }),
-            BlobRef::Url(url) => out.fail(format!("a checkpoint is not fetched ({url})")),
+            BlobRef::Url(url) => out.fail(
+                NotebookReply::Failed,
+                ErrorKind::Internal,
+                format!("a checkpoint is not fetched ({url})"),
+            ),
         }
     }
 
-    /// `NotebookFit`: the lecture's model with `cell`, on the prepared data; from
-    /// `checkpoint` on when it is a `NotebookResume`.
-    pub(super) fn fit(&mut self, out: &Outbox, cell: CellKind, checkpoint: Option<Vec<u8>>) {
+    /// `Fit`: the lecture's model with `cell`, on the prepared data; from `checkpoint` on when
+    /// it is a `Resume`.
+    fn fit(&mut self, out: &Outbox, cell: CellKind, checkpoint: Option<Vec<u8>>) {
         let Some(nb) = self.data.as_mut().filter(|nb| !nb.busy()) else {
-            return out.fail("load a review file first (and wait until its reviews are segmented)");
+            return out.fail(
+                NotebookReply::Failed,
+                ErrorKind::NotLoaded,
+                "load a review file first (and wait until its reviews are segmented)",
+            );
         };
         let config = nb.config.lecture.model_config(cell);
         let (train, _) = nb.split_tokens();
@@ -213,35 +251,32 @@ impl NotebookJob {
                     seconds: 0.0,
                     reported: None,
                 };
-                out.respond(FromWorker::NotebookFitStarted {
+                out.respond(NotebookReply::FitStarted {
                     cell,
                     summary,
                     reviews,
                 });
                 out.schedule();
             }
-            Err(e) => out.fail(e.bilingual()),
+            // A checkpoint this fit cannot take up is a bad file; else the data is at fault.
+            Err(e) => out.respond(NotebookReply::Failed(match checkpoint {
+                Some(_) => failed(ErrorKind::BadFile, &e),
+                None => failed(ErrorKind::BadInput, &e),
+            })),
         }
     }
 
-    /// `NotebookPredict`: the lecture's `sentiment_predict` with the last fitted model.
-    /// `NotebookUseModel`: the student's classifier answers `sentiment_predict`.
-    pub(super) fn use_model(
-        &mut self,
-        out: &Outbox,
-        name: String,
-        config_json: String,
-        weights: Vec<u8>,
-    ) {
+    /// `UseModel`: the student's classifier answers `sentiment_predict`.
+    fn use_model(&mut self, out: &Outbox, name: String, config_json: String, weights: Vec<u8>) {
         let loaded = crate::nn::Sequential::from_files(&config_json, &weights)
             .and_then(|(model, extras)| SentimentModel::from_parts(model, extras));
         match loaded {
             Ok(model) => {
                 let summary = model.model.summary();
                 self.model = Some(model);
-                out.respond(FromWorker::NotebookModelLoaded { name, summary });
+                out.respond(NotebookReply::ModelLoaded { name, summary });
             }
-            Err(e) => out.fail(e.bilingual()),
+            Err(e) => out.respond(NotebookReply::Failed(failed(ErrorKind::BadFile, &e))),
         }
     }
 
@@ -252,23 +287,26 @@ impl NotebookJob {
             .or_else(|| self.data.as_ref().and_then(|nb| nb.model.as_ref()))
     }
 
-    /// `NotebookModelFile`: that model as one file, to save it.
-    pub(super) fn model_file(&mut self, out: &Outbox) {
+    /// `ModelFile`: that model as one file, to save it.
+    fn model_file(&mut self, out: &Outbox) {
         let msg = match self.answering().map(SentimentModel::to_file) {
-            Some(Ok(bytes)) => FromWorker::NotebookModelFile { bytes },
-            Some(Err(e)) => FromWorker::Error {
-                message: e.to_string(),
-            },
-            None => FromWorker::Error {
-                message: "fit a model first".into(),
-            },
+            Some(Ok(bytes)) => NotebookReply::ModelFile { bytes },
+            Some(Err(e)) => {
+                NotebookReply::Failed(JobError::new(kind_of(&e, ErrorKind::Internal), e))
+            }
+            None => NotebookReply::Failed(JobError::new(ErrorKind::NotLoaded, "fit a model first")),
         };
         out.respond(msg);
     }
 
-    pub(super) fn predict(&mut self, out: &Outbox, sentences: Vec<String>) {
+    /// `Predict`: the lecture's `sentiment_predict` with the last fitted model.
+    fn predict(&mut self, out: &Outbox, sentences: Vec<String>) {
         let Some(model) = self.answering() else {
-            return out.fail("fit a model first: sentiment_predict uses the trained one");
+            return out.fail(
+                NotebookReply::Failed,
+                ErrorKind::NotLoaded,
+                "fit a model first: sentiment_predict uses the trained one",
+            );
         };
         match model.predict(&sentences) {
             Ok(p) => {
@@ -277,9 +315,9 @@ impl NotebookJob {
                     .zip(p)
                     .map(|(s, p)| (s, p, lecture_sentence(p)))
                     .collect();
-                out.respond(FromWorker::NotebookPredicted { answers });
+                out.respond(NotebookReply::Predicted { answers });
             }
-            Err(e) => out.fail(e.bilingual()),
+            Err(e) => out.respond(NotebookReply::Failed(failed(ErrorKind::BadInput, &e))),
         }
     }
 
@@ -294,7 +332,7 @@ impl NotebookJob {
             return;
         };
         let start = Instant::now();
-        let mut failed = None;
+        let mut error = None;
         match &mut nb.stage {
             Stage::Prepared => {}
             Stage::Segmenting => {
@@ -319,11 +357,11 @@ impl NotebookJob {
                     &stopwords,
                 ) {
                     Ok(t) => nb.tokens.extend(t),
-                    Err(e) => failed = Some(e.bilingual()),
+                    Err(e) => error = Some(failed(ErrorKind::Internal, &e)),
                 }
                 let done = nb.tokens.len();
-                out.respond(FromWorker::NotebookSegmenting { done, total });
-                if failed.is_none() && done == total {
+                out.respond(NotebookReply::Segmenting { done, total });
+                if error.is_none() && done == total {
                     let model = nb.config.lecture.model_config(nb.config.lecture.cell());
                     let (train, test) = nb.split_tokens();
                     let prepared = prepare(train, test, &model);
@@ -335,7 +373,7 @@ impl NotebookJob {
                     .map(|m| m.summary())
                     .unwrap_or_default();
                     nb.stage = Stage::Prepared;
-                    out.respond(FromWorker::NotebookPrepared { prepared, summary });
+                    out.respond(NotebookReply::Prepared { prepared, summary });
                 }
             }
             Stage::Fitting {
@@ -350,7 +388,7 @@ impl NotebookJob {
                 match result {
                     Ok(Some(logs)) => {
                         let epoch = logs.epoch;
-                        out.respond(FromWorker::SentimentEpoch { logs });
+                        out.respond(NotebookReply::Epoch { logs });
                         // What a new worker needs to take the fit up from here, should this
                         // one stop answering during the next epoch.
                         if !session.finished()
@@ -359,19 +397,23 @@ impl NotebookJob {
                             keep_checkpoint(out, *cell, epoch, checkpoint);
                         }
                         // Measured after the checkpoint was built, the epoch's largest need.
-                        out.respond(FromWorker::WorkerMemory {
+                        out.respond(NotebookReply::Memory {
                             wasm_bytes: super::outbox::wasm_memory_bytes(),
                         });
                         // The test hook: no more batches after this epoch.
                         self.frozen |= self.silent_after == Some(epoch);
                     }
                     Ok(None) => {}
-                    Err(e) => failed = Some(e.bilingual()),
+                    Err(e) => error = Some(failed(ErrorKind::Internal, &e)),
                 }
-                if let Some(progress) = watch.report(reported) {
-                    out.respond(progress);
+                if let Some((epoch, batch, batches)) = watch.report(reported) {
+                    out.respond(NotebookReply::Batch {
+                        epoch,
+                        batch,
+                        batches,
+                    });
                 }
-                if failed.is_none() && session.finished() {
+                if error.is_none() && session.finished() {
                     let (cell, seconds) = (*cell, *seconds);
                     let Stage::Fitting { session, .. } =
                         std::mem::replace(&mut nb.stage, Stage::Prepared)
@@ -383,20 +425,20 @@ impl NotebookJob {
                             nb.model = Some(model);
                             // The fitted model answers from now on.
                             self.model = None;
-                            out.respond(FromWorker::NotebookFitted { result, summary });
+                            out.respond(NotebookReply::Fitted { result, summary });
                         }
-                        Err(e) => failed = Some(e),
+                        Err(e) => error = Some(e),
                     }
                 }
             }
         }
-        if let Some(message) = failed {
+        if let Some(error) = error {
             // The data stays; the student can fit again.
             if !matches!(nb.stage, Stage::Segmenting) {
                 nb.stage = Stage::Prepared;
                 self.data = Some(nb);
             }
-            return out.fail(message);
+            return out.respond(NotebookReply::Failed(error));
         }
         let more = nb.busy();
         self.data = Some(nb);
@@ -405,15 +447,12 @@ impl NotebookJob {
         }
     }
 
-    /// `ToWorker::Stop` while a notebook model trains: it ends after this batch, keeping the
-    /// best weights so far (as Keras' fit ends on an interrupt with the weights it reached).
-    pub(super) fn stop(&mut self) -> bool {
-        match self.data.as_mut().map(|nb| &mut nb.stage) {
-            Some(Stage::Fitting { session, .. }) => {
-                session.stop();
-                true
-            }
-            _ => false,
+    /// `Stop` while a notebook model trains: it ends after this batch, keeping the best
+    /// weights so far (as Keras' fit ends on an interrupt with the weights it reached). Nothing
+    /// happens when no fit is in progress.
+    fn stop(&mut self) {
+        if let Some(Stage::Fitting { session, .. }) = self.data.as_mut().map(|nb| &mut nb.stage) {
+            session.stop();
         }
     }
 }
@@ -424,11 +463,15 @@ fn finish_fit(
     session: SentimentSession,
     cell: CellKind,
     seconds: f64,
-) -> Result<(SentimentModel, RunResult, String), String> {
+) -> Result<(SentimentModel, RunResult, String), JobError> {
     let batch = nb.config.lecture.model_config(cell).batch_size;
-    let (model, history) = session.into_model().map_err(|e| e.bilingual())?;
+    let (model, history) = session
+        .into_model()
+        .map_err(|e| failed(ErrorKind::Internal, &e))?;
     let (_, test) = nb.split_tokens();
-    let p = model.predict_from_tokens(test).map_err(|e| e.bilingual())?;
+    let p = model
+        .predict_from_tokens(test)
+        .map_err(|e| failed(ErrorKind::Internal, &e))?;
     let right = crate::sentiment::right_answers(&p, nb.loaded.test.iter());
     let result = RunResult {
         cell,

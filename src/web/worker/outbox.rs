@@ -5,10 +5,13 @@
 //!
 //! ```ignore
 //! fn slice(&mut self, out: &Outbox) {
-//!     out.respond(FromWorker::Seq2SeqProgress { losses });
+//!     out.respond(TeacherForcingReply::Progress { losses });
 //!     out.schedule(); // another slice on the next task: a Stop gets in first
 //! }
 //! ```
+//!
+//! A job answers with its own reply type ([`crate::web::protocol`]: one per job) and fails
+//! with its own reply's `Failed`: `out.fail(StudioReply::Failed, ErrorKind::NotLoaded, "…")`.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -16,7 +19,8 @@ use std::rc::Rc;
 use gloo_worker::{HandlerId, Worker, WorkerScope};
 use web_time::Instant;
 
-use crate::web::protocol::{BlobRef, FromWorker};
+use crate::nn::NnError;
+use crate::web::protocol::{BlobRef, ErrorKind, FromWorker, JobError};
 
 /// The worker trains one batch per task and yields between tasks, so a Stop is seen after
 /// at most one batch. Progress is sent at most every
@@ -87,20 +91,25 @@ impl Outbox {
         self.silent.get()
     }
 
-    pub(super) fn respond(&self, msg: FromWorker) {
+    /// Answer the page with a job's reply.
+    pub(super) fn respond(&self, msg: impl Into<FromWorker>) {
         if self.silent.get() {
             return;
         }
         if let Some(id) = self.client.get() {
-            (self.respond)(id, msg);
+            (self.respond)(id, msg.into());
         }
     }
 
-    /// Tell the page what went wrong (shown in its error paragraph).
-    pub(super) fn fail(&self, message: impl ToString) {
-        self.respond(FromWorker::Error {
-            message: message.to_string(),
-        });
+    /// Tell the page that a job's request failed, with that job's `Failed` (`failed`, e.g.
+    /// `StudioReply::Failed`): the kind of failure and what to show in its error paragraph.
+    pub(super) fn fail<R: Into<FromWorker>>(
+        &self,
+        failed: fn(JobError) -> R,
+        kind: ErrorKind,
+        message: impl ToString,
+    ) {
+        self.respond(failed(JobError::new(kind, message)));
     }
 
     /// A function that answers the page from a browser callback (a fetch's progress).
@@ -215,6 +224,22 @@ thread_local! {
     static TICKER: Ticker = Ticker::new();
 }
 
+/// The kind of a core error: over a limit, a training whose loss blew up (or that was
+/// cancelled), the segmenter's lexicon missing or unreadable, a tensor error (a bug); else
+/// `otherwise`, what the request gave (`BadInput` for text and settings, `BadFile` for a file,
+/// `Internal` in the middle of training).
+pub(super) fn kind_of(e: &NnError, otherwise: ErrorKind) -> ErrorKind {
+    use crate::segment::SegmentError;
+    match e {
+        NnError::Limit(_) => ErrorKind::Limit,
+        NnError::NonFiniteLoss { .. } | NnError::Cancelled => ErrorKind::Training,
+        NnError::Segment(SegmentError::NotLoaded) => ErrorKind::NotLoaded,
+        NnError::Segment(_) => ErrorKind::BadFile,
+        NnError::Candle(_) => ErrorKind::Internal,
+        NnError::Shape { .. } | NnError::Config(_) | NnError::Load(_) => otherwise,
+    }
+}
+
 /// The size of this thread's wasm memory (it only grows: a leak shows as growth).
 pub fn wasm_memory_bytes() -> usize {
     use wasm_bindgen::JsCast;
@@ -234,19 +259,15 @@ pub fn wasm_memory_bytes() -> usize {
 pub(super) struct LastBatch(Option<(usize, usize, usize)>);
 
 impl LastBatch {
-    /// The progress message for the page, at most about four times a second (`last`: when the
-    /// previous one went).
-    pub(super) fn report(&self, last: &mut Option<Instant>) -> Option<FromWorker> {
-        let (epoch, batch, batches) = self.0?;
+    /// `(epoch, batch, batches)` for the job's progress message, at most about four times a
+    /// second (`last`: when the previous one went).
+    pub(super) fn report(&self, last: &mut Option<Instant>) -> Option<(usize, usize, usize)> {
+        let progress = self.0?;
         if last.is_some_and(|t| t.elapsed().as_secs_f64() <= 0.25) {
             return None;
         }
         *last = Some(Instant::now());
-        Some(FromWorker::SentimentBatch {
-            epoch,
-            batch,
-            batches,
-        })
+        Some(progress)
     }
 }
 

@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::Closure;
 
 use super::outbox::{Outbox, Tick};
 use crate::train::replica::Replica;
-use crate::web::protocol::ReplicaInfo;
+use crate::web::protocol::{ErrorKind, JobError, ReplicaInfo};
 
 /// How this replica reaches its peers.
 enum Transport {
@@ -61,7 +61,7 @@ impl Drop for ReplicaLink {
 impl ReplicaLink {
     /// Join the run: ask the page for this run's ports (a `direct` run), or join its
     /// BroadcastChannel; peers' messages come back as [`Tick::Peer`].
-    pub(super) fn join(out: &Outbox, info: ReplicaInfo) -> Result<Self, String> {
+    pub(super) fn join(out: &Outbox, info: ReplicaInfo) -> Result<Self, JobError> {
         let to_self = out.to_self();
         let on_message =
             Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
@@ -86,7 +86,12 @@ impl ReplicaLink {
             });
         }
         let channel = web_sys::BroadcastChannel::new(&format!("rnn-playground-train-{}", info.run))
-            .map_err(|_| "this browser has no BroadcastChannel: train with 1 worker".to_string())?;
+            .map_err(|_| {
+                JobError::new(
+                    ErrorKind::Unsupported,
+                    "this browser has no BroadcastChannel: train with 1 worker",
+                )
+            })?;
         channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         let mut link = Self {
             replica: Replica::new(info.index, info.count),
@@ -169,13 +174,13 @@ impl ReplicaLink {
     }
 }
 
-/// Start (or leave) data-parallel training for the run a `Train` or `TrainSentimentFile`
+/// Start (or leave) data-parallel training for the run a studio or retraining `Train`
 /// starts: `slot` gets this worker's link when `info` has more than one replica.
 pub(super) fn join_run(
     slot: &mut Option<ReplicaLink>,
     out: &Outbox,
     info: Option<ReplicaInfo>,
-) -> Result<(), String> {
+) -> Result<(), JobError> {
     *slot = None;
     if let Some(info) = info.filter(|i| i.count > 1) {
         *slot = Some(ReplicaLink::join(out, info)?);

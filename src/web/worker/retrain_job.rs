@@ -1,17 +1,21 @@
 //! Lecture 9's retraining in the training worker (the review panel's "train on your file"):
 //! read the review file, segment 500 reviews per task, then train one batch per task (alone,
 //! or as one of several data-parallel replicas); the trained model joins the panel's
-//! classifiers. The computations are [`crate::sentiment`]'s; this file only paces them.
+//! classifiers. The computations are [`crate::sentiment`]'s; this file only paces them and
+//! reports ([`RetrainReply`]).
 
 use web_time::Instant;
 
-use super::outbox::{LastBatch, Outbox};
-use super::replica_link::ReplicaLink;
+use super::outbox::{LastBatch, Outbox, kind_of};
+use super::replica_link::{self, ReplicaLink};
 use super::review_job::Reviews;
+use crate::nn::NnError;
 use crate::sentiment::{SentimentConfig, SentimentSession};
 use crate::text::reviews::{Review, read_reviews};
 use crate::train::EpochLogs;
-use crate::web::protocol::{FromWorker, RETRAINED_MODEL};
+use crate::web::protocol::{
+    ErrorKind, RETRAINED_MODEL, RetrainReply, RetrainRequest, ReviewsReply,
+};
 
 /// Reviews segmented per task.
 const SEGMENT_SLICE: usize = 500;
@@ -36,22 +40,46 @@ pub(super) struct Retrain {
 }
 
 impl Retrain {
-    /// `TrainSentimentFile`: read the file and start segmenting it.
-    pub(super) fn start(&mut self, out: &Outbox, text: &str, config: SentimentConfig) {
+    /// The page's retraining request; `replica` is the worker's link to the run's other
+    /// replicas (a `Train` joins a new run).
+    pub(super) fn handle(
+        &mut self,
+        out: &Outbox,
+        request: RetrainRequest,
+        replica: &mut Option<ReplicaLink>,
+    ) {
+        match request {
+            RetrainRequest::Train {
+                text,
+                config,
+                replica: info,
+            } => match replica_link::join_run(replica, out, info) {
+                Ok(()) => self.start(out, &text, config),
+                Err(e) => out.respond(RetrainReply::Failed(e)),
+            },
+        }
+    }
+
+    /// `Train`: read the file and start segmenting it.
+    fn start(&mut self, out: &Outbox, text: &str, config: SentimentConfig) {
         if let Err(e) = crate::limits::check(crate::limits::Limit::ReviewFileBytes, text.len()) {
-            return out.fail(e.bilingual());
+            return out.fail(RetrainReply::Failed, ErrorKind::Limit, e.bilingual());
         }
         let set = read_reviews(text, None);
         if set.reviews.len() < 10 {
-            return out.fail(format!(
-                "this file does not hold enough reviews to train on: {}. \
+            return out.fail(
+                RetrainReply::Failed,
+                ErrorKind::BadFile,
+                format!(
+                    "this file does not hold enough reviews to train on: {}. \
                  Expected lines like `5<TAB>리뷰` (rating 1–5), `1<TAB>리뷰` \
                  (label 0/1) or NSMC's `id<TAB>document<TAB>label`.",
-                set.report()
-            ));
+                    set.report()
+                ),
+            );
         }
         let report = set.report();
-        out.respond(FromWorker::SentimentPrep {
+        out.respond(RetrainReply::Prep {
             done: 0,
             total: set.reviews.len(),
             report: report.clone(),
@@ -100,17 +128,21 @@ impl Retrain {
                 self.seconds += start.elapsed().as_secs_f64();
                 let waiting = matches!(result, Ok(None));
                 match result {
-                    Ok(Some(Some(logs))) => out.respond(FromWorker::SentimentEpoch { logs }),
+                    Ok(Some(Some(logs))) => out.respond(RetrainReply::Epoch { logs }),
                     Ok(_) => {}
-                    Err(e) => return out.fail(e.bilingual()),
+                    Err(e) => return self.training_failed(out, &e),
                 }
                 if waiting {
                     // A peer's shard wakes this job up (Tick::Peer).
                     self.stage = Some(Stage::Training(session));
                     return;
                 }
-                if let Some(progress) = watch.report(&mut self.reported) {
-                    out.respond(progress);
+                if let Some((epoch, batch, batches)) = watch.report(&mut self.reported) {
+                    out.respond(RetrainReply::Batch {
+                        epoch,
+                        batch,
+                        batches,
+                    });
                 }
                 if !session.finished() {
                     self.stage = Some(Stage::Training(session));
@@ -140,9 +172,11 @@ impl Retrain {
             .collect();
         match crate::sentiment::tokens_in(config.units, &texts, &config.stopwords) {
             Ok(t) => tokens.extend(t),
-            Err(e) => return out.fail(e),
+            Err(e) => {
+                return out.fail(RetrainReply::Failed, kind_of(&e, ErrorKind::BadInput), e);
+            }
         }
-        out.respond(FromWorker::SentimentPrep {
+        out.respond(RetrainReply::Prep {
             done: tokens.len(),
             total: reviews.len(),
             report: report.clone(),
@@ -159,14 +193,14 @@ impl Retrain {
         let labels: Vec<u8> = reviews.iter().map(|r| r.label).collect();
         match SentimentSession::new(&tokens, &labels, &config) {
             Ok(session) => {
-                out.respond(FromWorker::SentimentStarted {
+                out.respond(RetrainReply::Started {
                     summary: session.summary(),
                     reviews: session.reviews(),
                 });
                 self.seconds = 0.0;
                 self.stage = Some(Stage::Training(Box::new(session)));
             }
-            Err(e) => out.fail(e),
+            Err(e) => out.fail(RetrainReply::Failed, kind_of(&e, ErrorKind::BadInput), e),
         }
     }
 
@@ -174,7 +208,9 @@ impl Retrain {
     fn trained(&mut self, out: &Outbox, session: SentimentSession, reviews: &mut Reviews) {
         let (model, history) = match session.into_model() {
             Ok(trained) => trained,
-            Err(e) => return out.fail(e),
+            Err(e) => {
+                return out.fail(RetrainReply::Failed, kind_of(&e, ErrorKind::Internal), e);
+            }
         };
         reviews.add(RETRAINED_MODEL, model);
         let best = history
@@ -182,15 +218,25 @@ impl Retrain {
             .iter()
             .filter_map(|e| e.val_accuracy)
             .fold(None, |m: Option<f32>, v| Some(m.map_or(v, |m| m.max(v))));
-        out.respond(FromWorker::SentimentTrained {
+        out.respond(RetrainReply::Trained {
             name: RETRAINED_MODEL.to_string(),
             epochs: history.epochs.len(),
             val_accuracy: best,
             seconds: self.seconds,
         });
-        out.respond(FromWorker::SentimentLoaded {
+        // It is one of the loaded classifiers now: the review job's news.
+        out.respond(ReviewsReply::Loaded {
             name: RETRAINED_MODEL.to_string(),
         });
+    }
+
+    /// A batch, or the replicas' link, failed: the page is told why.
+    pub(super) fn training_failed(&self, out: &Outbox, e: &NnError) {
+        out.fail(
+            RetrainReply::Failed,
+            kind_of(e, ErrorKind::Internal),
+            e.bilingual(),
+        );
     }
 }
 

@@ -1,7 +1,8 @@
 //! The review panel's job in the training worker (`#/reviews`): load review classifiers (the
 //! shipped ensemble, RNNs, the linear baseline, the student's own) and answer a review with
 //! every one of them, stage by stage. The computations are [`crate::sentiment`]'s,
-//! [`crate::ensemble`]'s and [`crate::linear`]'s; this file only keeps the models and reports.
+//! [`crate::ensemble`]'s and [`crate::linear`]'s; this file only keeps the models and reports
+//! ([`ReviewsReply`]).
 
 use web_time::Instant;
 
@@ -9,9 +10,9 @@ use crate::ensemble::Ensemble;
 use crate::linear::LinearSentiment;
 use crate::nn::Sequential;
 use crate::sentiment::{SentimentModel, Stages, lecture_sentence};
-use crate::web::protocol::{FromWorker, SentimentResult};
+use crate::web::protocol::{ErrorKind, JobError, ReviewsReply, ReviewsRequest, SentimentResult};
 
-use super::outbox::Outbox;
+use super::outbox::{Outbox, kind_of};
 
 /// The loaded classifiers, in load order within each kind.
 #[derive(Default)]
@@ -25,27 +26,37 @@ pub(super) struct Reviews {
 }
 
 impl Reviews {
-    /// `LoadSentiment`: a classifier's config and weights; its kind is read from the config.
-    pub(super) fn load(&mut self, out: &Outbox, name: String, config_json: &str, weights: &[u8]) {
+    /// One of the page's review requests.
+    pub(super) fn handle(&mut self, out: &Outbox, request: ReviewsRequest) {
+        match request {
+            ReviewsRequest::Load {
+                name,
+                config_json,
+                weights,
+            } => self.load(out, name, &config_json, &weights),
+            ReviewsRequest::Classify { text } => self.classify(out, text),
+            ReviewsRequest::File { name } => self.model_file(out, name),
+        }
+    }
+
+    /// `Load`: a classifier's config and weights; its kind is read from the config.
+    fn load(&mut self, out: &Outbox, name: String, config_json: &str, weights: &[u8]) {
         let loaded = if Ensemble::is_ensemble(config_json) {
-            Ensemble::from_files(config_json, weights)
-                .map(|m| keep(&mut self.ensembles, &name, m))
-                .map_err(|e| e.to_string())
+            Ensemble::from_files(config_json, weights).map(|m| keep(&mut self.ensembles, &name, m))
         } else if LinearSentiment::is_linear(config_json) {
             LinearSentiment::from_files(config_json, weights)
                 .map(|m| keep(&mut self.linear, &name, m))
-                .map_err(|e| e.to_string())
         } else {
             Sequential::from_files(config_json, weights)
                 .and_then(|(model, extras)| SentimentModel::from_parts(model, extras))
                 .map(|m| keep(&mut self.rnns, &name, m))
-                .map_err(|e| e.to_string())
         };
         out.respond(match loaded {
-            Ok(()) => FromWorker::SentimentLoaded { name },
-            Err(e) => FromWorker::Error {
-                message: format!("{name}: {e}"),
-            },
+            Ok(()) => ReviewsReply::Loaded { name },
+            Err(e) => ReviewsReply::Failed(JobError::new(
+                kind_of(&e, ErrorKind::BadFile),
+                format!("{name}: {e}"),
+            )),
         });
     }
 
@@ -54,42 +65,42 @@ impl Reviews {
         keep(&mut self.rnns, name, model);
     }
 
-    /// `SentimentFile`: an RNN classifier as one file, to save it.
-    pub(super) fn model_file(&self, out: &Outbox, name: String) {
+    /// `File`: an RNN classifier as one file, to save it.
+    fn model_file(&self, out: &Outbox, name: String) {
         out.respond(match self.rnns.iter().find(|(n, _)| *n == name) {
             Some((_, model)) => match model.to_file() {
-                Ok(bytes) => FromWorker::SentimentFile { name, bytes },
-                Err(e) => FromWorker::Error {
-                    message: e.to_string(),
-                },
+                Ok(bytes) => ReviewsReply::File { name, bytes },
+                Err(e) => ReviewsReply::Failed(JobError::new(kind_of(&e, ErrorKind::Internal), e)),
             },
-            None => FromWorker::Error {
-                message: format!("no model {name} is loaded"),
-            },
+            None => ReviewsReply::Failed(JobError::new(
+                ErrorKind::NotLoaded,
+                format!("no model {name} is loaded"),
+            )),
         });
     }
 
     /// `Classify`: every loaded classifier's answer, ensembles first; the first error ends it.
-    pub(super) fn classify(&self, out: &Outbox, text: String) {
+    fn classify(&self, out: &Outbox, text: String) {
         out.respond(match self.answers(&text) {
-            Ok(results) => FromWorker::Classified { text, results },
-            Err(message) => FromWorker::Error { message },
+            Ok(results) => ReviewsReply::Classified { text, results },
+            Err(error) => ReviewsReply::Failed(error),
         });
     }
 
-    fn answers(&self, text: &str) -> Result<Vec<SentimentResult>, String> {
+    fn answers(&self, text: &str) -> Result<Vec<SentimentResult>, JobError> {
         crate::limits::check(crate::limits::Limit::CorpusBytes, text.len())
-            .map_err(|e| e.bilingual())?;
+            .map_err(|e| JobError::new(ErrorKind::Limit, e.bilingual()))?;
+        let failed = |e: crate::nn::NnError| JobError::new(kind_of(&e, ErrorKind::BadInput), e);
         let mut results = Vec::new();
         let elapsed = |start: Instant| start.elapsed().as_secs_f64() * 1000.0;
         for (name, model) in &self.ensembles {
             let start = Instant::now();
-            let (stages, contributions) = model.explain(text).map_err(|e| e.to_string())?;
+            let (stages, contributions) = model.explain(text).map_err(failed)?;
             results.push(result(name, stages, contributions, elapsed(start)));
         }
         for (name, model) in &self.rnns {
             let start = Instant::now();
-            let stages = model.stages(text).map_err(|e| e.to_string())?;
+            let stages = model.stages(text).map_err(failed)?;
             // The contributions (one forward pass per word) are not part of the answer's time.
             let millis = elapsed(start);
             let contributions = model.contributions(&stages).unwrap_or_default();
@@ -97,7 +108,7 @@ impl Reviews {
         }
         for (name, model) in &self.linear {
             let start = Instant::now();
-            let (stages, contributions) = linear_stages(model, text).map_err(|e| e.to_string())?;
+            let (stages, contributions) = linear_stages(model, text).map_err(failed)?;
             results.push(result(name, stages, contributions, elapsed(start)));
         }
         Ok(results)

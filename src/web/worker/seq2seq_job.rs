@@ -1,12 +1,13 @@
 //! The teacher-forcing panel's job in the training worker: train the many-to-many model a few
 //! epochs per task, then compare teacher forcing with free running on one sentence at a time.
-//! The computations are [`crate::teacher_forcing`]'s; this file only paces them and reports.
+//! The computations are [`crate::teacher_forcing`]'s; this file only paces them and reports
+//! ([`TeacherForcingReply`]).
 
 use web_time::Instant;
 
-use super::outbox::{Outbox, REPORT_MS};
+use super::outbox::{Outbox, REPORT_MS, kind_of};
 use crate::teacher_forcing::{Seq2SeqConfig, Seq2SeqSession, first_divergence};
-use crate::web::protocol::FromWorker;
+use crate::web::protocol::{ErrorKind, JobError, TeacherForcingReply, TeacherForcingRequest};
 
 /// The many-to-many model and the epochs still to train.
 #[derive(Default)]
@@ -16,21 +17,31 @@ pub(super) struct Seq2Seq {
 }
 
 impl Seq2Seq {
-    /// `TrainSeq2Seq`: a new model on `text`, `epochs` epochs.
-    pub(super) fn train(
-        &mut self,
-        out: &Outbox,
-        text: &str,
-        config: &Seq2SeqConfig,
-        epochs: usize,
-    ) {
+    /// One of the teacher-forcing panel's requests.
+    pub(super) fn handle(&mut self, out: &Outbox, request: TeacherForcingRequest) {
+        match request {
+            TeacherForcingRequest::Train {
+                text,
+                config,
+                epochs,
+            } => self.train(out, &text, &config, epochs),
+            TeacherForcingRequest::Compare { index } => self.compare(out, index),
+        }
+    }
+
+    /// `Train`: a new model on `text`, `epochs` epochs.
+    fn train(&mut self, out: &Outbox, text: &str, config: &Seq2SeqConfig, epochs: usize) {
         match Seq2SeqSession::new(text, config) {
             Ok(s) => {
                 self.session = Some(s);
                 self.left = epochs.max(1);
                 out.schedule();
             }
-            Err(e) => out.fail(e),
+            Err(e) => out.fail(
+                TeacherForcingReply::Failed,
+                kind_of(&e, ErrorKind::BadInput),
+                e,
+            ),
         }
     }
 
@@ -51,12 +62,16 @@ impl Seq2Seq {
                 Ok(loss) => losses.push((s.epoch, loss)),
                 Err(e) => {
                     self.left = 0;
-                    return out.fail(e);
+                    return out.fail(
+                        TeacherForcingReply::Failed,
+                        kind_of(&e, ErrorKind::Internal),
+                        e,
+                    );
                 }
             }
             self.left -= 1;
         }
-        out.respond(FromWorker::Seq2SeqProgress { losses });
+        out.respond(TeacherForcingReply::Progress { losses });
         if self.left > 0 {
             out.schedule();
         } else {
@@ -65,22 +80,23 @@ impl Seq2Seq {
     }
 
     /// `Compare`: sentence `index` generated with teacher forcing and free running.
-    pub(super) fn compare(&self, out: &Outbox, index: usize) {
+    fn compare(&self, out: &Outbox, index: usize) {
         out.respond(match &self.session {
-            None => FromWorker::Error {
-                message: "train the many-to-many model first".into(),
-            },
+            None => TeacherForcingReply::Failed(JobError::new(
+                ErrorKind::NotLoaded,
+                "train the many-to-many model first",
+            )),
             Some(s) => match s.compare(index) {
-                Ok((forced, free)) => FromWorker::Comparison {
+                Ok((forced, free)) => TeacherForcingReply::Comparison {
                     index,
                     sentences: s.sentence_count(),
                     divergence: first_divergence(&forced, &free),
                     forced,
                     free,
                 },
-                Err(e) => FromWorker::Error {
-                    message: e.to_string(),
-                },
+                Err(e) => {
+                    TeacherForcingReply::Failed(JobError::new(kind_of(&e, ErrorKind::BadInput), e))
+                }
             },
         });
     }

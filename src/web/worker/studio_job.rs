@@ -1,18 +1,18 @@
 //! The studio's job in the training worker (`#/studio`): train the next-word model a batch per
 //! task (alone, or as one of several data-parallel replicas), stop, resume, load a saved model
 //! and generate from it. The computations are [`crate::textgen`]'s and [`crate::generate`]'s;
-//! this file only paces them and reports.
+//! this file only paces them and reports ([`StudioReply`]).
 
 use web_time::Instant;
 
-use super::outbox::{Outbox, REPORT_MS};
-use super::replica_link::ReplicaLink;
+use super::outbox::{Outbox, REPORT_MS, kind_of};
+use super::replica_link::{self, ReplicaLink};
 use crate::generate::Sampling;
 use crate::nn::Sequential;
 use crate::textgen::{Session, TextgenConfig, TrainedTextgen};
 use crate::train::EpochLogs;
 use crate::train::replica::Finish;
-use crate::web::protocol::FromWorker;
+use crate::web::protocol::{ErrorKind, JobError, StudioReply, StudioRequest};
 
 /// The studio's run, and the model it generates with.
 #[derive(Default)]
@@ -28,31 +28,73 @@ pub(super) struct Studio {
 }
 
 impl Studio {
+    /// One of the page's studio requests; `replica` is the worker's link to the run's other
+    /// replicas (a `Train` joins a new run, a `Reset` leaves it).
+    pub(super) fn handle(
+        &mut self,
+        out: &Outbox,
+        request: StudioRequest,
+        replica: &mut Option<ReplicaLink>,
+    ) {
+        match request {
+            StudioRequest::Train {
+                text,
+                config,
+                replica: info,
+            } => {
+                let join = || replica_link::join_run(replica, out, info);
+                self.train(out, &text, &config, join);
+            }
+            StudioRequest::Stop => self.stop(out),
+            StudioRequest::Resume => self.resume(out),
+            StudioRequest::Reset => {
+                *replica = None;
+                self.reset(out);
+            }
+            StudioRequest::Load { bytes } => self.load(out, &bytes),
+            StudioRequest::Generate {
+                seed_text,
+                words,
+                temperature,
+                top_k,
+                seed,
+                stateful,
+            } => {
+                let sampling = sampling(temperature, top_k, seed);
+                self.generate(out, &seed_text, words, sampling, stateful);
+            }
+        }
+    }
+
     /// Is there a run (finished or not)? Its replica slices come before other jobs'.
     pub(super) fn has_run(&self) -> bool {
         self.session.is_some()
     }
 
     /// `Train`: a new run replaces the old one; `join` enters the run's replicas first.
-    pub(super) fn train(
+    fn train(
         &mut self,
         out: &Outbox,
         text: &str,
         config: &TextgenConfig,
-        join: impl FnOnce() -> Result<(), String>,
+        join: impl FnOnce() -> Result<(), JobError>,
     ) {
         let session = match Session::new(text, config) {
             Ok(session) => session,
             Err(e) => {
                 self.running = false;
-                return out.fail(e.bilingual());
+                return out.fail(
+                    StudioReply::Failed,
+                    kind_of(&e, ErrorKind::BadInput),
+                    e.bilingual(),
+                );
             }
         };
         if let Err(e) = join() {
             self.running = false;
-            return out.fail(e);
+            return out.respond(StudioReply::Failed(e));
         }
-        let started = FromWorker::Started {
+        let started = StudioReply::Started {
             summary: session.model.summary(),
             samples: session.samples(),
             vocab_size: session.tokenizer.vocab_size(),
@@ -69,29 +111,30 @@ impl Studio {
     }
 
     /// `Stop`: what was trained so far is sent with the model file.
-    pub(super) fn stop(&mut self, out: &Outbox) {
+    fn stop(&mut self, out: &Outbox) {
         self.running = false;
         self.flush(out);
         if let Some(s) = self.session.as_mut() {
             s.stop();
             let epoch = s.history().epochs.len();
             let model_file = s.model_file().unwrap_or_default();
-            out.respond(FromWorker::Stopped { epoch, model_file });
+            out.respond(StudioReply::Stopped { epoch, model_file });
         }
     }
 
     /// `Reset`: forget the run.
-    pub(super) fn reset(&mut self, out: &Outbox) {
+    fn reset(&mut self, out: &Outbox) {
         self.running = false;
         self.session = None;
         self.pending.clear();
         self.last_report = None;
-        out.respond(FromWorker::ResetDone {
+        out.respond(StudioReply::ResetDone {
             memory_bytes: super::outbox::wasm_memory_bytes(),
         });
     }
 
-    pub(super) fn resume(&mut self, out: &Outbox) {
+    /// `Resume`: go on with a stopped run.
+    fn resume(&mut self, out: &Outbox) {
         if let Some(s) = self.session.as_mut() {
             s.resume();
             if !s.finished() {
@@ -102,7 +145,7 @@ impl Studio {
     }
 
     /// `Load`: a model file saved from the studio replaces the run for generation.
-    pub(super) fn load(&mut self, out: &Outbox, bytes: &[u8]) {
+    fn load(&mut self, out: &Outbox, bytes: &[u8]) {
         let loaded = Sequential::from_single_file(bytes)
             .and_then(|(model, extras)| TrainedTextgen::from_parts(model, extras));
         let msg = match loaded {
@@ -111,18 +154,16 @@ impl Studio {
                 self.running = false;
                 self.session = None;
                 self.loaded = Some(t);
-                FromWorker::Loaded { summary }
+                StudioReply::Loaded { summary }
             }
-            Err(e) => FromWorker::Error {
-                message: e.to_string(),
-            },
+            Err(e) => StudioReply::Failed(JobError::new(kind_of(&e, ErrorKind::BadFile), e)),
         };
         out.respond(msg);
     }
 
     /// `Generate`: `words` more words after `seed_text` from the run's model, or the loaded
     /// one; `stateful` carries the hidden state from word to word instead of re-reading.
-    pub(super) fn generate(
+    fn generate(
         &self,
         out: &Outbox,
         seed_text: &str,
@@ -136,7 +177,11 @@ impl Studio {
             (None, None) => None,
         };
         let Some((model, tokenizer, maxlen)) = source else {
-            return out.fail("train or load a model first");
+            return out.fail(
+                StudioReply::Failed,
+                ErrorKind::NotLoaded,
+                "train or load a model first",
+            );
         };
         let result = if stateful {
             crate::generate::stateful_generation(model, tokenizer, seed_text, words.min(100), 5)
@@ -152,13 +197,11 @@ impl Studio {
             )
         };
         out.respond(match result {
-            Ok(g) => FromWorker::Generated {
+            Ok(g) => StudioReply::Generated {
                 text: g.text,
                 steps: g.steps,
             },
-            Err(e) => FromWorker::Error {
-                message: e.to_string(),
-            },
+            Err(e) => StudioReply::Failed(JobError::new(kind_of(&e, ErrorKind::BadInput), e)),
         });
     }
 
@@ -175,16 +218,21 @@ impl Studio {
         match session.run_batch() {
             Ok(Some(logs)) => self.pending.push(logs),
             Ok(None) => {}
-            Err(e) => error = Some(e.bilingual()),
+            Err(e) => {
+                error = Some(JobError::new(
+                    kind_of(&e, ErrorKind::Internal),
+                    e.bilingual(),
+                ))
+            }
         }
         self.seconds += start.elapsed().as_secs_f64();
         let finished = session.finished();
         if due(self.last_report) || finished || error.is_some() {
             self.flush(out);
         }
-        if let Some(message) = error {
+        if let Some(error) = error {
             self.running = false;
-            out.respond(FromWorker::Error { message });
+            out.respond(StudioReply::Failed(error));
         } else if finished {
             self.finish(out);
         } else {
@@ -205,7 +253,7 @@ impl Studio {
             match begun {
                 Ok(Some(bytes)) => link.send_shard(bytes),
                 Ok(None) => {}
-                Err(e) => return self.replica_failed(out, e.bilingual()),
+                Err(e) => return self.replica_failed(out, &e),
             }
         }
         self.replica_try_step(out, link);
@@ -236,21 +284,25 @@ impl Studio {
                     out.schedule();
                 }
             }
-            Err(e) => self.replica_failed(out, e.bilingual()),
+            Err(e) => self.replica_failed(out, &e),
         }
     }
 
-    /// The replicas' link failed: the run stops with the page told why.
-    pub(super) fn replica_failed(&mut self, out: &Outbox, message: String) {
+    /// The replicas' link or a replica step failed: the run stops with the page told why.
+    pub(super) fn replica_failed(&mut self, out: &Outbox, e: &crate::nn::NnError) {
         self.running = false;
-        out.fail(message);
+        out.fail(
+            StudioReply::Failed,
+            kind_of(e, ErrorKind::Internal),
+            e.bilingual(),
+        );
     }
 
     /// Send the epochs not yet sent.
     fn flush(&mut self, out: &Outbox) {
         if !self.pending.is_empty() {
             let epochs = std::mem::take(&mut self.pending);
-            out.respond(FromWorker::Progress { epochs });
+            out.respond(StudioReply::Progress { epochs });
             self.last_report = Some(Instant::now());
         }
     }
@@ -259,14 +311,12 @@ impl Studio {
         self.running = false;
         let Some(session) = &self.session else { return };
         out.respond(match session.model_file() {
-            Ok(model_file) => FromWorker::Finished {
+            Ok(model_file) => StudioReply::Finished {
                 epochs: session.history().epochs.len(),
                 seconds: self.seconds,
                 model_file,
             },
-            Err(e) => FromWorker::Error {
-                message: e.to_string(),
-            },
+            Err(e) => StudioReply::Failed(JobError::new(kind_of(&e, ErrorKind::Internal), e)),
         });
     }
 }
@@ -277,7 +327,7 @@ fn due(last_report: Option<Instant>) -> bool {
 }
 
 /// The page's sampling settings: greedy at temperature 0.
-pub(super) fn sampling(temperature: f32, top_k: usize, seed: u64) -> Sampling {
+fn sampling(temperature: f32, top_k: usize, seed: u64) -> Sampling {
     if temperature > 0.0 {
         Sampling::Temperature {
             temperature,
