@@ -60,9 +60,6 @@ pub fn white_text_reads_better(background: [u8; 3]) -> bool {
     contrast_ratio(background, [255, 255, 255]) > contrast_ratio(background, [0, 0, 0])
 }
 
-/// A grid of coloured cells (e.g. the hidden state over time: one row per unit, one column
-/// per step). Every cell carries its value in `data-value` and a tooltip.
-
 #[cfg(test)]
 mod tests {
     use super::*;

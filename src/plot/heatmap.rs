@@ -5,6 +5,8 @@ use std::fmt::Write;
 use super::axis::escape;
 use super::colour::{Palette, cell_colour};
 
+/// A grid of coloured cells (e.g. the hidden state over time: one row per unit, one column
+/// per step). Every cell carries its value in `data-value` and a tooltip.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Heatmap {
     pub row_labels: Vec<String>,

@@ -578,7 +578,10 @@ mod tests {
         );
         let upward = upward_reexports(&dir);
         assert_eq!(upward.len(), 1, "{upward:?}");
-        assert!(upward[0].starts_with("h/mod.rs: pub use crate::b::B"), "{upward:?}");
+        assert!(
+            upward[0].starts_with("h/mod.rs: pub use crate::b::B"),
+            "{upward:?}"
+        );
         std::fs::remove_dir_all(&dir).ok();
     }
 }
