@@ -142,13 +142,6 @@ impl crate::i18n::Bilingual for LimitError {
     }
 }
 
-impl LimitError {
-    /// "한국어 · English", for the pages that still split a message at " · " (going away:
-    /// use [`crate::i18n::Bilingual::text`]).
-    pub fn bilingual(&self) -> String {
-        format!("{} · {self}", self.korean())
-    }
-}
 
 /// `Ok` when every value is within its limit (the first one over is the error).
 pub fn check_all(values: &[(Limit, usize)]) -> Result<(), LimitError> {
@@ -182,8 +175,13 @@ mod tests {
             err.korean(),
             "텍스트: 2500000바이트 (최대 1000000바이트): 더 짧은 텍스트나 파일의 일부를 쓰세요"
         );
-        assert!(err.bilingual().starts_with("텍스트: 2500000바이트"));
-        assert!(err.bilingual().ends_with(" · the text is 2500000 bytes (at most 1000000 bytes): use a shorter text or a sample of the file"));
+        use crate::i18n::Bilingual;
+        let text = err.text();
+        assert!(text.ko.starts_with("텍스트: 2500000바이트"));
+        assert_eq!(
+            text.en,
+            "the text is 2500000 bytes (at most 1000000 bytes): use a shorter text or a sample of the file"
+        );
         assert_eq!(
             check_all(&[(Limit::Epochs, 5), (Limit::BatchSize, 32)]),
             Ok(())

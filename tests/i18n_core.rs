@@ -277,9 +277,10 @@ fn every_literal_pair_in_the_source_is_korean_then_english() {
         &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
         &mut files,
     );
+    // A string literal at the start of `s` (after spaces): its text and the bytes it took.
     let literal = |s: &str| -> Option<(String, usize)> {
-        let s = s.trim_start();
-        let rest = s.strip_prefix('"')?;
+        let start = s.len() - s.trim_start().len();
+        let rest = s[start..].strip_prefix('"')?;
         let mut out = String::new();
         let mut chars = rest.char_indices();
         while let Some((i, c)) = chars.next() {
@@ -289,7 +290,7 @@ fn every_literal_pair_in_the_source_is_korean_then_english() {
                         out.push(n);
                     }
                 }
-                '"' => return Some((out, s.len() - rest.len() + i + 1)),
+                '"' => return Some((out, start + 1 + i + 1)),
                 _ => out.push(c),
             }
         }

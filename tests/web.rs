@@ -256,7 +256,7 @@ fn worker_messages_survive_the_worker_codec() {
         let back: T = bincode::deserialize(&bytes).unwrap();
         assert_eq!(back, message);
     }
-    let failed = |kind| JobError::new(kind, "한국어 · English");
+    let failed = |kind| JobError::new(kind, rnn_playground::i18n::Text::new("한국어", "English"));
     let replica = Some(ReplicaInfo {
         index: 1,
         count: 2,

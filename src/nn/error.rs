@@ -65,13 +65,4 @@ impl Bilingual for NnError {
     }
 }
 
-impl NnError {
-    /// "한국어 · English", for the pages that still split a message at " · " (going away:
-    /// use [`Bilingual::text`]).
-    pub fn bilingual(&self) -> String {
-        let t = self.text();
-        format!("{} · {}", t.ko, t.en)
-    }
-}
-
 pub type Result<T> = std::result::Result<T, NnError>;

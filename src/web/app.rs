@@ -1,9 +1,10 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::i18n::{Lang, LangSwitch, lang, provide_lang, tr};
+use super::i18n::{LangSwitch, lang, provide_lang, tr};
 use super::labs::{LabsIndex, lab_view};
 use super::route::{LabId, PanelId, Route, embed_mode, use_location};
+use crate::i18n::Lang;
 
 /// A (Korean, English) title in the page's language.
 fn title((ko, en): (&'static str, &'static str)) -> &'static str {
@@ -33,10 +34,10 @@ pub fn App() -> impl IntoView {
         view! {
             <header class="site-header">
                 <h1><a href="#/">"rnn-playground"</a></h1>
-                <p class="tagline">{tr("한국어 텍스트로 배우는 순환 신경망 · Recurrent neural networks for Korean text")}</p>
+                <p class="tagline">{tr("한국어 텍스트로 배우는 순환 신경망", "Recurrent neural networks for Korean text")}</p>
                 <LangSwitch/>
                 <nav class="site-nav" aria-label="pages">
-                    <a href="#/" aria-current=move || current(Route::Panels).then_some("page")>{tr("전체 · All panels")}</a>
+                    <a href="#/" aria-current=move || current(Route::Panels).then_some("page")>{tr("전체", "All panels")}</a>
                     {PanelId::ALL.iter().map(|panel| {
                         let panel = *panel;
                         view! {
@@ -45,9 +46,9 @@ pub fn App() -> impl IntoView {
                             </a>
                         }
                     }).collect_view()}
-                    <a href="#/lecture/9" aria-current=move || current(Route::Lecture(Lecture::Nine)).then_some("page")>{tr("9강 노트북 · Lecture 9")}</a>
-                    <a href="#/lecture/11" aria-current=move || current(Route::Lecture(Lecture::Eleven)).then_some("page")>{tr("11강 노트북 · Lecture 11")}</a>
-                    <a href="#/labs" aria-current=move || on_labs().then_some("page")>{tr("개념 실험실 · Labs")}</a>
+                    <a href="#/lecture/9" aria-current=move || current(Route::Lecture(Lecture::Nine)).then_some("page")>{tr("9강 노트북", "Lecture 9")}</a>
+                    <a href="#/lecture/11" aria-current=move || current(Route::Lecture(Lecture::Eleven)).then_some("page")>{tr("11강 노트북", "Lecture 11")}</a>
+                    <a href="#/labs" aria-current=move || on_labs().then_some("page")>{tr("개념 실험실", "Labs")}</a>
                 </nav>
                 {move || on_labs().then(|| view! {
                     <nav class="site-nav lab-nav" aria-label="labs">
@@ -56,7 +57,7 @@ pub fn App() -> impl IntoView {
                             view! {
                                 <a class="lab-link" href=lab.href()
                                     aria-current=move || current(Route::Lab(lab)).then_some("page")>
-                                    {move || { let (ko, en, _) = lab.titles(); title((ko, en)) }}
+                                    {move || { let (ko, en, _, _) = lab.titles(); title((ko, en)) }}
                                 </a>
                             }
                         }).collect_view()}
@@ -85,7 +86,7 @@ pub fn App() -> impl IntoView {
                     Route::Bench => view! { <super::bench_page::BenchPage/> }.into_any(),
                     Route::NotFound(path) => view! {
                         <section class="panel">
-                            <p class="error">{format!("없는 페이지입니다 · no page at #/{path}. ")}<a href="#/">{tr("처음으로 · home")}</a></p>
+                            <p class="error">{move || match lang() { Lang::Ko => format!("없는 페이지입니다: #/{path}. "), Lang::En => format!("no page at #/{path}. ") }}<a href="#/">{tr("처음으로", "home")}</a></p>
                         </section>
                     }.into_any(),
                 }
@@ -170,10 +171,10 @@ fn EmbedCode() -> impl IntoView {
     view! {
         <section class="panel embed-code" aria-label="embed">
             <div class="gen-controls">
-                <button id="embed-copy" on:click=copy>{tr("임베드 코드 복사 · Copy embed code")}</button>
+                <button id="embed-copy" on:click=copy>{tr("임베드 코드 복사", "Copy embed code")}</button>
                 {number("embed-width", "width", width)}
                 {number("embed-height", "height", height)}
-                {move || copied.get().then(|| view! { <span class="hint">{tr("복사했습니다 · copied")}</span> })}
+                {move || copied.get().then(|| view! { <span class="hint">{tr("복사했습니다", "copied")}</span> })}
             </div>
             {move || (!code.get().is_empty()).then(|| view! {
                 <textarea id="embed-code" readonly rows="3" aria-label="embed code" prop:value=move || code.get()

@@ -38,7 +38,7 @@ pub fn BenchPage() -> impl IntoView {
                 result.set(serde_json::to_string(&merged).unwrap_or_default());
             }
         }
-        FromWorker::Bench(BenchReply::Failed(e)) => result.set(format!("error: {}", e.message)),
+        FromWorker::Bench(BenchReply::Failed(e)) => result.set(format!("error: {}", e.message.en)),
         FromWorker::Worker(WorkerReply::Crashed { message }) => {
             result.set(format!("error: {message}"))
         }

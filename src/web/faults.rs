@@ -12,26 +12,31 @@ use wasm_bindgen::prelude::Closure;
 // The worker's half (the listener it installs, its tag) is below the worker, in
 // `fault_report.rs`; this file is the page's half.
 use super::fault_report::FAULT_CHANNEL;
+use crate::i18n::Text;
 
 /// A tag for a new worker.
 pub fn new_tag() -> u32 {
     (js_sys::Math::random() * f64::from(u32::MAX - 1)) as u32 + 1
 }
 
-/// The message the page shows, in both languages (the page shows its language's half).
-pub fn dead_worker_message(detail: &str) -> String {
-    format!(
-        "학습 워커가 패닉 없이 멈췄습니다({detail}). 메모리가 부족했을 수 있습니다: 워커 수나 배치 크기, \
-         은닉 유닛 수를 줄이고 다시 시도하세요. 새 워커가 다음 요청 때 시작됩니다 \
-         · A worker stopped without a panic ({detail}); it may have run out of memory. Use \
-         fewer workers, a smaller batch or fewer hidden units and try again: a new worker \
-         starts with your next request."
+/// What the page says of a worker that died without a panic.
+pub fn dead_worker_message(detail: &str) -> Text {
+    Text::new(
+        format!(
+            "학습 워커가 패닉 없이 멈췄습니다({detail}). 메모리가 부족했을 수 있습니다: 워커 수나 배치 \
+             크기, 은닉 유닛 수를 줄이고 다시 시도하세요. 새 워커가 다음 요청 때 시작됩니다"
+        ),
+        format!(
+            "A worker stopped without a panic ({detail}); it may have run out of memory. Use \
+             fewer workers, a smaller batch or fewer hidden units and try again: a new worker \
+             starts with your next request."
+        ),
     )
 }
 
 /// Call `on_fault(message)` whenever a worker with one of `tags()` reports a trap, for as
 /// long as the calling component lives.
-pub fn watch(tags: impl Fn() -> Vec<u32> + 'static, on_fault: impl Fn(String) + 'static) {
+pub fn watch(tags: impl Fn() -> Vec<u32> + 'static, on_fault: impl Fn(Text) + 'static) {
     let Ok(channel) = web_sys::BroadcastChannel::new(FAULT_CHANNEL) else {
         return;
     };

@@ -6,6 +6,7 @@ use wasm_bindgen::{JsCast, JsValue, closure::Closure};
 use wasm_bindgen_futures::JsFuture;
 
 use super::protocol::{ReviewsRequest, ToWorker, WorkerRequest};
+use crate::i18n::Text;
 
 /// The cache that keeps model files between visits. Bump the number when a shipped model's
 /// files change (the URLs stay the same).
@@ -130,9 +131,15 @@ pub fn fetch_cached(
 pub fn load_shipped_model(
     name: &str,
     progress: impl Fn(f64, f64) + 'static,
-    failed: impl Fn(String) + Clone + 'static,
+    failed: impl Fn(Text) + Clone + 'static,
     loaded: impl FnOnce(ToWorker, bool) + 'static,
 ) {
+    let model_failed = |e: String| {
+        Text::new(
+            format!("모델을 내려받지 못했습니다: {e}"),
+            format!("cannot download the model: {e}"),
+        )
+    };
     let base = format!("./models/{name}");
     let name = name.to_string();
     let weights_url = format!("{base}/model.safetensors");
@@ -142,13 +149,13 @@ pub fn load_shipped_model(
         |_, _| {},
         move |config, _| match config.and_then(|b| String::from_utf8(b).map_err(|e| e.to_string()))
         {
-            Err(e) => failed_config(e),
+            Err(e) => failed_config(model_failed(e)),
             Ok(config_json) => {
                 fetch_cached(
                     &weights_url,
                     progress,
                     move |weights, cached| match weights {
-                        Err(e) => failed(e),
+                        Err(e) => failed(model_failed(e)),
                         Ok(weights) => loaded(
                             ReviewsRequest::Load {
                                 name,
@@ -200,7 +207,7 @@ impl SegmenterGate {
         &self,
         message: ToWorker,
         send: impl Fn(ToWorker) + 'static,
-        failed: impl Fn(String) + 'static,
+        failed: impl Fn(Text) + 'static,
     ) {
         enum Next {
             Send(ToWorker),
@@ -246,8 +253,9 @@ impl SegmenterGate {
                     }
                     Err(e) => {
                         state.set_value(Lexicon::NotNeeded);
-                        failed(format!(
-                            "형태소 사전을 내려받지 못했습니다 · cannot download the segmenter's dictionary: {e}"
+                        failed(Text::new(
+                            format!("형태소 사전을 내려받지 못했습니다: {e}"),
+                            format!("cannot download the segmenter's dictionary: {e}"),
                         ));
                     }
                 }
@@ -260,41 +268,48 @@ impl SegmenterGate {
 pub fn fetch_review_file(
     url: &str,
     progress: impl Fn(f64, f64) + 'static,
-    done: impl FnOnce(Result<String, String>) + 'static,
+    done: impl FnOnce(Result<String, Text>) + 'static,
 ) {
     fetch_bytes(url, progress, move |bytes| {
         done(
             bytes
                 .map(|b| String::from_utf8_lossy(&b).into_owned())
-                .map_err(|e| format!("the review file could not be fetched: {e}")),
+                .map_err(|e| {
+                    Text::new(
+                        format!("리뷰 파일을 받지 못했습니다: {e}"),
+                        format!("the review file could not be fetched: {e}"),
+                    )
+                }),
         )
     });
 }
 
 /// A picked or dropped file's bytes (read by the browser off the main thread; the worker
 /// decodes them, so a 20 MB file costs the page no UTF-8 pass).
-pub fn read_picked_bytes(
-    file: web_sys::File,
-    done: impl FnOnce(Result<Vec<u8>, String>) + 'static,
-) {
+pub fn read_picked_bytes(file: web_sys::File, done: impl FnOnce(Result<Vec<u8>, Text>) + 'static) {
     wasm_bindgen_futures::spawn_local(async move {
         done(
             wasm_bindgen_futures::JsFuture::from(file.array_buffer())
                 .await
                 .map(|buffer| js_sys::Uint8Array::new(&buffer).to_vec())
-                .map_err(|_| "the file could not be read".to_string()),
+                .map_err(|_| unreadable()),
         )
     });
 }
 
 /// A picked or dropped file's text.
-pub fn read_picked_file(file: web_sys::File, done: impl FnOnce(Result<String, String>) + 'static) {
+pub fn read_picked_file(file: web_sys::File, done: impl FnOnce(Result<String, Text>) + 'static) {
     wasm_bindgen_futures::spawn_local(async move {
         done(
             wasm_bindgen_futures::JsFuture::from(file.text())
                 .await
                 .map(|text| text.as_string().unwrap_or_default())
-                .map_err(|_| "the file could not be read".to_string()),
+                .map_err(|_| unreadable()),
         )
     });
+}
+
+/// What the page says when the browser cannot read a picked file.
+fn unreadable() -> Text {
+    Text::new("파일을 읽을 수 없습니다", "the file could not be read")
 }

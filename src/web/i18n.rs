@@ -1,34 +1,12 @@
-//! Korean / English. Every UI string is written once as "한국어 · English" (Korean first, as the
-//! lecture is Korean); [`tr`] shows the half for the chosen language. The choice is kept in
-//! `localStorage` (so embedded panels on the same site follow it) and can be forced with
-//! `lang=ko|en` in a link. Korean is the default.
-//!
-//! Messages computed by the core (errors, the lecture's sentences) are shown as they come.
+//! Korean / English on the page. Every text is written as a pair, Korean first (the lecture is
+//! Korean): `tr("학습", "train")` in a view, [`in_lang`] where the language is at hand, and a
+//! [`Text`] (the core's errors, the worker's messages) shown with [`show`]. Nothing is split
+//! at run time. The choice is kept in `localStorage` (so embedded panels on the same site
+//! follow it) and can be forced with `lang=ko|en` in a link. Korean is the default.
 
 use leptos::prelude::*;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Lang {
-    Ko,
-    En,
-}
-
-impl Lang {
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Ko => "ko",
-            Lang::En => "en",
-        }
-    }
-
-    fn from_code(code: &str) -> Option<Self> {
-        match code.get(..2)? {
-            "ko" => Some(Lang::Ko),
-            "en" => Some(Lang::En),
-            _ => None,
-        }
-    }
-}
+use crate::i18n::{Lang, Text};
 
 const STORAGE_KEY: &str = "rnn-playground-lang";
 
@@ -78,20 +56,25 @@ pub fn lang() -> Lang {
     use_context::<RwSignal<Lang>>().map_or(Lang::Ko, |l| l.get())
 }
 
-/// The half of "한국어 · English" for `lang`; text without " · " is the same in both.
-pub fn pick(text: &str, lang: Lang) -> &str {
-    match text.split_once(" · ") {
-        Some((ko, en)) => match lang {
-            Lang::Ko => ko,
-            Lang::En => en,
-        },
-        None => text,
+/// `ko` or `en`, for `lang`.
+pub fn in_lang<'a>(lang: Lang, ko: &'a str, en: &'a str) -> &'a str {
+    match lang {
+        Lang::Ko => ko,
+        Lang::En => en,
     }
 }
 
-/// A reactive text node for "한국어 · English".
-pub fn tr(text: &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
-    move || pick(text, lang())
+/// A reactive text node: `ko` or `en`, for the page's language.
+pub fn tr(
+    ko: &'static str,
+    en: &'static str,
+) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    move || in_lang(lang(), ko, en)
+}
+
+/// A [`Text`] in the page's language (read when called: call it inside a view's closure).
+pub fn shown(text: &Text) -> String {
+    text.get(lang()).to_string()
 }
 
 /// Whole numbers with the locale's digit grouping (1,024,000 in both languages).
@@ -104,7 +87,7 @@ pub fn count(n: usize) -> String {
 pub fn LangSwitch() -> impl IntoView {
     let current = use_context::<RwSignal<Lang>>().unwrap_or_else(|| RwSignal::new(Lang::Ko));
     view! {
-        <div class="toggles lang-switch" role="group" aria-label="언어 · language">
+        <div class="toggles lang-switch" role="group" aria-label=tr("언어", "language")>
             {[(Lang::Ko, "한국어"), (Lang::En, "English")].into_iter().map(|(l, name)| view! {
                 <button class="toggle" id=format!("lang-{}", l.code()) lang=l.code()
                     class:active=move || current.get() == l

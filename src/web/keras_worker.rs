@@ -13,6 +13,8 @@ use std::collections::HashMap;
 use gloo_worker::{HandlerId, Worker, WorkerBridge, WorkerScope};
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::{Bilingual, Text};
+
 /// A file's name and bytes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NamedBytes {
@@ -56,13 +58,19 @@ pub struct ReadModel {
 }
 
 impl ReadModel {
-    /// Why this model cannot be used as a review classifier ("한국어 · English"), if it cannot:
-    /// the panels that classify reviews need one, with its tokenizer.
-    pub fn not_a_review_classifier(&self) -> Option<String> {
+    /// Why this model cannot be used as a review classifier, if it cannot: the panels that
+    /// classify reviews need one, with its tokenizer.
+    pub fn not_a_review_classifier(&self) -> Option<Text> {
         (self.task.as_deref() != Some("sentiment")).then(|| {
-            format!(
-                "{}: 리뷰 분류 모델이 아닙니다. 토크나이저 JSON(tokenizer.to_json())을 함께 고르세요 · not a review classifier: pick its tokenizer JSON (tokenizer.to_json()) with it",
-                self.name
+            Text::new(
+                format!(
+                    "{}: 리뷰 분류 모델이 아닙니다. 토크나이저 JSON(tokenizer.to_json())을 함께 고르세요",
+                    self.name
+                ),
+                format!(
+                    "{}: not a review classifier: pick its tokenizer JSON (tokenizer.to_json()) with it",
+                    self.name
+                ),
             )
         })
     }
@@ -76,9 +84,9 @@ pub enum Outcome {
         keras: Vec<u8>,
         tokenizer: Option<String>,
     },
-    /// "한국어 · English"; `crashed` when the worker is gone and a new one is needed.
+    /// `crashed` when the worker is gone and a new one is needed.
     Failed {
-        message: String,
+        message: Text,
         crashed: bool,
     },
 }
@@ -87,10 +95,6 @@ pub enum Outcome {
 pub struct FromKeras {
     pub id: u32,
     pub outcome: Outcome,
-}
-
-fn both(e: &crate::keras::KerasError) -> String {
-    format!("{} · {e}", e.message_ko())
 }
 
 /// The work itself (plain, so native tests could call it too).
@@ -106,8 +110,9 @@ pub fn run(job: Job) -> Outcome {
                         Ok(f) => f,
                         Err(e) => {
                             return Outcome::Failed {
-                                message: format!(
-                                    "모델을 저장할 수 없습니다: {e} · cannot store the model: {e}"
+                                message: Text::new(
+                                    format!("모델을 저장할 수 없습니다: {e}"),
+                                    format!("cannot store the model: {e}"),
                                 ),
                                 crashed: false,
                             };
@@ -127,7 +132,7 @@ pub fn run(job: Job) -> Outcome {
                     })
                 }
                 Err(e) => Outcome::Failed {
-                    message: both(&e),
+                    message: e.text(),
                     crashed: false,
                 },
             }
@@ -136,7 +141,7 @@ pub fn run(job: Job) -> Outcome {
             match crate::keras::keras_from_single_file(&model, &date_saved) {
                 Ok((keras, tokenizer)) => Outcome::Written { keras, tokenizer },
                 Err(e) => Outcome::Failed {
-                    message: both(&e),
+                    message: e.text(),
                     crashed: false,
                 },
             }
@@ -172,8 +177,9 @@ impl Worker for KerasWorker {
                         FromKeras {
                             id,
                             outcome: Outcome::Failed {
-                                message: format!(
-                                    "파일을 읽다가 멈췄습니다({text}). 다른 파일로 다시 해 보세요 · reading the file stopped ({text}); try another file"
+                                message: Text::new(
+                                    format!("파일을 읽다가 멈췄습니다({text}). 다른 파일로 다시 해 보세요"),
+                                    format!("reading the file stopped ({text}); try another file"),
                                 ),
                                 crashed: true,
                             },
@@ -242,12 +248,12 @@ fn send(job: Job, done: impl FnOnce(Outcome) + 'static) {
 }
 
 /// Read files a student picked or dropped together; `done` gets the model or the reason.
-pub fn read_files(files: Vec<NamedBytes>, done: impl FnOnce(Result<ReadModel, String>) + 'static) {
+pub fn read_files(files: Vec<NamedBytes>, done: impl FnOnce(Result<ReadModel, Text>) + 'static) {
     send(Job::Read { files }, move |o| {
         done(match o {
             Outcome::Read(m) => Ok(m),
             Outcome::Failed { message, .. } => Err(message),
-            Outcome::Written { .. } => Err("unexpected reply".into()),
+            Outcome::Written { .. } => Err(Text::same("unexpected reply")),
         })
     });
 }
@@ -255,7 +261,7 @@ pub fn read_files(files: Vec<NamedBytes>, done: impl FnOnce(Result<ReadModel, St
 /// Keras 3's `.keras` file (and the tokenizer JSON) for a playground model file.
 pub fn to_keras(
     model: Vec<u8>,
-    done: impl FnOnce(Result<(Vec<u8>, Option<String>), String>) + 'static,
+    done: impl FnOnce(Result<(Vec<u8>, Option<String>), Text>) + 'static,
 ) {
     let now = (js_sys::Date::now() / 1000.0).max(0.0) as u64;
     let date_saved = crate::keras::date_saved(now);
@@ -263,7 +269,7 @@ pub fn to_keras(
         done(match o {
             Outcome::Written { keras, tokenizer } => Ok((keras, tokenizer)),
             Outcome::Failed { message, .. } => Err(message),
-            Outcome::Read(_) => Err("unexpected reply".into()),
+            Outcome::Read(_) => Err(Text::same("unexpected reply")),
         })
     });
 }
@@ -272,7 +278,7 @@ pub fn to_keras(
 /// [`read_files`].
 pub fn read_file_list(
     files: web_sys::FileList,
-    done: impl FnOnce(Result<ReadModel, String>) + 'static,
+    done: impl FnOnce(Result<ReadModel, Text>) + 'static,
 ) {
     let files: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
     wasm_bindgen_futures::spawn_local(async move {
@@ -281,9 +287,9 @@ pub fn read_file_list(
             let buffer = match wasm_bindgen_futures::JsFuture::from(f.array_buffer()).await {
                 Ok(b) => b,
                 Err(_) => {
-                    done(Err(format!(
-                        "{0}을(를) 읽을 수 없습니다 · cannot read {0}",
-                        f.name()
+                    done(Err(Text::new(
+                        format!("{}을(를) 읽을 수 없습니다", f.name()),
+                        format!("cannot read {}", f.name()),
                     )));
                     return;
                 }

@@ -9,15 +9,16 @@
 
 use leptos::prelude::*;
 
-use super::i18n::{lang, pick, tr};
+use super::i18n::{in_lang, lang, shown, tr};
 use super::keras_worker::{self, ReadModel};
+use crate::i18n::Text;
 
 #[derive(Clone, Debug, PartialEq)]
 enum Reading {
     Idle,
     Busy,
     Done(String),
-    Failed(String),
+    Failed(Text),
 }
 
 /// A drop zone with a file picker (several files at once) for a model. `on_model` gets the
@@ -51,7 +52,7 @@ pub fn ModelFileDrop(
                     read(files);
                 }
             }>
-            {tr("모델 파일을 끌어다 놓거나 고르세요 (.keras, .h5, .safetensors, 토크나이저 .json과 함께) · drop or pick a model file (.keras, .h5, .safetensors, with its tokenizer .json) ")}
+            {tr("모델 파일을 끌어다 놓거나 고르세요 (.keras, .h5, .safetensors, 토크나이저 .json과 함께)", "drop or pick a model file (.keras, .h5, .safetensors, with its tokenizer .json) ")}
             <input id=id type="file" multiple accept=".keras,.h5,.safetensors,.json"
                 on:change=move |ev| {
                     let input: web_sys::HtmlInputElement = event_target(&ev);
@@ -69,12 +70,12 @@ pub fn ModelFileDrop(
             }>
             {move || match state.get() {
                 Reading::Idle => String::new(),
-                Reading::Busy => pick("파일을 읽는 중… · reading the file…", lang()).to_string(),
+                Reading::Busy => in_lang(lang(), "파일을 읽는 중…", "reading the file…").to_string(),
                 Reading::Done(name) => match lang() {
-                    super::i18n::Lang::Ko => format!("{name} 불러옴"),
-                    super::i18n::Lang::En => format!("loaded {name}"),
+                    crate::i18n::Lang::Ko => format!("{name} 불러옴"),
+                    crate::i18n::Lang::En => format!("loaded {name}"),
                 },
-                Reading::Failed(message) => pick(&message, lang()).to_string(),
+                Reading::Failed(message) => shown(&message),
             }}
         </p>
     }
@@ -91,7 +92,7 @@ pub fn DownloadKeras(
     /// The downloaded files' name without extension.
     stem: &'static str,
 ) -> impl IntoView {
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Text>);
     let busy = RwSignal::new(false);
     let save = move |_| {
         let Some(bytes) = model.get_untracked() else {
@@ -114,9 +115,9 @@ pub fn DownloadKeras(
     };
     view! {
         <button id=id class="link" on:click=save disabled=move || busy.get() || model.with(Option::is_none)>
-            {tr("Keras 파일로 받기 (.keras) · Download .keras")}
+            {tr("Keras 파일로 받기 (.keras)", "Download .keras")}
         </button>
-        {move || error.get().map(|m| view! { <span class="error" role="alert">{pick(&m, lang()).to_string()}</span> })}
+        {move || error.get().map(|m| view! { <span class="error" role="alert">{shown(&m)}</span> })}
     }
 }
 

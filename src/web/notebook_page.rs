@@ -8,11 +8,12 @@ use gloo_worker::WorkerBridge;
 use leptos::prelude::*;
 
 use super::fetch;
-use super::i18n::{count, tr};
+use super::i18n::{count, lang, shown, tr};
 use super::keras_worker::ReadModel;
 use super::model_file::{DownloadKeras, ModelFileDrop};
 use super::protocol::{BlobRef, FromWorker, NotebookReply, NotebookRequest, ToWorker, WorkerReply};
 use super::worker::TrainWorker;
+use crate::i18n::{Lang, Text};
 use crate::nn::CellKind;
 use crate::notebook::{Lecture, Loaded, NotebookConfig, Prepared, RunResult, python_float};
 use crate::plot::{BarChart, LineChart, Series};
@@ -186,7 +187,7 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
     let queue = RwSignal::new(Vec::<CellKind>::new());
     let predict_text = RwSignal::new(String::new());
     let answers = RwSignal::new(Vec::<(String, f32, String)>::new());
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Text>);
     let bridge: Shared<Option<WorkerBridge<TrainWorker>>> = StoredValue::new_local(None);
     let worker_tag = StoredValue::new(0u32);
     // When the worker last said anything (Date.now(), ms).
@@ -201,7 +202,7 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
     // The worker's wasm memory after the last epoch (for `cargo xtask soak`).
     let worker_memory = RwSignal::new(0usize);
     // Why the fit stopped, shown in the fit cell with the resume button.
-    let stop_note = RwSignal::new(None::<String>);
+    let stop_note = RwSignal::new(None::<Text>);
     // A panic reported while fitting: handled after the message, outside the dead bridge.
     let crashed: Shared<Option<String>> = StoredValue::new_local(None);
     let segmenter = fetch::SegmenterGate::new();
@@ -241,7 +242,7 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
     };
     // A request failed: the queued fits are dropped and the page is ready for another try
     // (empty when nothing was prepared yet).
-    let failed = move |message: String| {
+    let failed = move |message: Text| {
         queue.set(Vec::new());
         phase.update(|p| {
             *p = match p {
@@ -376,7 +377,7 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
     };
     // A worker that traps says so on the fault channel; one that stops answering is noticed
     // by its silence. Either way the fit can go on in a new worker from its last epoch.
-    let stopped = move |why: String| {
+    let stopped = move |why: Text| {
         if let Some(worker) = super::peer_ports::worker_of(worker_tag.get_value()) {
             worker.terminate();
         }
@@ -385,10 +386,9 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
         let Phase::Fitting { cell, epoch, .. } = phase.get_untracked() else {
             // Not fitting: the worker's data went with it; the file is loaded again.
             phase.set(Phase::Empty);
-            error.set(Some(format!(
-                "{} 파일을 다시 불러오세요 · {} Fetch or pick the file again.",
-                super::i18n::pick(&why, super::i18n::Lang::Ko),
-                super::i18n::pick(&why, super::i18n::Lang::En)
+            error.set(Some(Text::new(
+                format!("{} 파일을 다시 불러오세요.", why.ko),
+                format!("{} Fetch or pick the file again.", why.en),
             )));
             return;
         };
@@ -396,17 +396,25 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
         phase.set(Phase::Stopped { cell, epoch });
         let kept = checkpoint.with_value(|c| c.as_ref().filter(|c| c.0 == cell).map(|c| c.1));
         resumable.set(kept);
-        // `why` is itself "한국어 · English": each half goes to its language.
-        let ko = super::i18n::pick(&why, super::i18n::Lang::Ko).to_string();
-        let en = super::i18n::pick(&why, super::i18n::Lang::En).to_string();
+        let Text { ko, en } = why;
         stop_note.set(Some(match kept {
-            Some(k) => format!(
-                "{ko} 마지막으로 끝난 에폭({k})의 가중치와 옵티마이저 상태가 남아 있습니다: '이어서 학습'을 누르면 새 워커가 그 자리에서 학습을 이어갑니다 \
-                 · {en} The weights and optimizer state of the last finished epoch ({k}) are kept: 'resume' goes on from there in a new worker."
+            Some(k) => Text::new(
+                format!(
+                    "{ko} 마지막으로 끝난 에폭({k})의 가중치와 옵티마이저 상태가 남아 있습니다: '이어서 학습'을 누르면 \
+                     새 워커가 그 자리에서 학습을 이어갑니다"
+                ),
+                format!(
+                    "{en} The weights and optimizer state of the last finished epoch ({k}) are kept: \
+                     'resume' goes on from there in a new worker."
+                ),
             ),
-            None => format!(
-                "{ko} 아직 끝난 에폭이 없습니다: '이어서 학습'을 누르면 새 워커가 1번째 에폭부터 다시 학습합니다 \
-                 · {en} No epoch had finished yet: 'resume' fits again from epoch 1 in a new worker."
+            None => Text::new(
+                format!(
+                    "{ko} 아직 끝난 에폭이 없습니다: '이어서 학습'을 누르면 새 워커가 1번째 에폭부터 다시 학습합니다"
+                ),
+                format!(
+                    "{en} No epoch had finished yet: 'resume' fits again from epoch 1 in a new worker."
+                ),
             ),
         }));
     };
@@ -416,8 +424,9 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
         if let Some(message) = crashed.try_update_value(Option::take).flatten() {
             // This runs inside the dead worker's bridge: drop it after the callback returns.
             wasm_bindgen_futures::spawn_local(async move {
-                stopped(format!(
-                    "학습 워커가 멈췄습니다: {message}. · The training worker crashed: {message}."
+                stopped(Text::new(
+                    format!("학습 워커가 멈췄습니다: {message}."),
+                    format!("The training worker crashed: {message}."),
                 ))
             });
         }
@@ -444,12 +453,17 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
                     Phase::Fitting { cell, epoch, .. } => (cell, epoch),
                     _ => return,
                 };
-                stopped(format!(
-                    "학습 워커가 {:.0}초 동안 아무 말이 없습니다({} {epoch}번째 에폭 학습 중). · The training worker has said nothing for {:.0} s (fitting {}, epoch {epoch}).",
-                    quiet / 1000.0,
-                    cell_name(cell),
-                    quiet / 1000.0,
-                    cell_name(cell)
+                stopped(Text::new(
+                    format!(
+                        "학습 워커가 {:.0}초 동안 아무 말이 없습니다({} {epoch}번째 에폭 학습 중).",
+                        quiet / 1000.0,
+                        cell_name(cell)
+                    ),
+                    format!(
+                        "The training worker has said nothing for {:.0} s (fitting {}, epoch {epoch}).",
+                        quiet / 1000.0,
+                        cell_name(cell)
+                    ),
                 ));
             }
         },
@@ -457,7 +471,7 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
     ) {
         on_cleanup(move || handle.clear());
     }
-    let cannot_read = move |e: String| {
+    let cannot_read = move |e: Text| {
         phase.set(Phase::Empty);
         error.set(Some(e));
     };
@@ -576,16 +590,16 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
 
     view! {
         <section class="panel notebook" id="notebook" data-lecture=n.to_string()>
-            <h2>{move || if super::i18n::lang() == super::i18n::Lang::Ko { format!("{n}강 노트북: 네이버 쇼핑 리뷰 감성 분류") } else { format!("Lecture {n} notebook: Naver shopping review sentiment") }}</h2>
-            <p class="lede">{tr("강의의 셀을 차례로 실행합니다. 코드 아래의 출력은 이 브라우저의 워커가 계산합니다 · The lecture's cells in order; each output under its code is computed by this browser's worker.")}</p>
+            <h2>{move || if super::i18n::lang() == crate::i18n::Lang::Ko { format!("{n}강 노트북: 네이버 쇼핑 리뷰 감성 분류") } else { format!("Lecture {n} notebook: Naver shopping review sentiment") }}</h2>
+            <p class="lede">{tr("강의의 셀을 차례로 실행합니다. 코드 아래의 출력은 이 브라우저의 워커가 계산합니다", "The lecture's cells in order; each output under its code is computed by this browser's worker.")}</p>
             <Cell id="nb-cell-load" code=code(format!("urllib.request.urlretrieve(\"{LECTURE_DATA_URL}\", filename=\"ratings_total.txt\")\ntotal_data = pd.read_table('ratings_total.txt', names=['ratings', 'reviews'])\nprint('전체 리뷰 개수 :', len(total_data))"))>
                 <div class="gen-controls">
                     <label class="field wide">
-                        <span>{tr("리뷰 파일 주소 · review file URL")}</span>
+                        <span>{tr("리뷰 파일 주소", "review file URL")}</span>
                         <input id="nb-url" type="text" prop:value=move || url.get() on:input=move |ev| url.set(event_target_value(&ev))/>
                     </label>
                     <label class="field">
-                        <span>{tr("앞에서부터 읽을 리뷰 수 · reviews read from the top")}</span>
+                        <span>{tr("앞에서부터 읽을 리뷰 수", "reviews read from the top")}</span>
                         <input id="nb-sample" type="number" min="21" max="200000" prop:value=move || sample.get().to_string()
                             on:change=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<usize>() { sample.set(v.clamp(21, 200_000)) } }/>
                     </label>
@@ -594,7 +608,7 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
                         <input id="nb-seed" type="number" min="0" max="4294967295" prop:value=move || seed.get().to_string()
                             on:change=move |ev| { if let Ok(v) = event_target_value(&ev).trim().parse::<u32>() { seed.set(v) } }/>
                     </label>
-                    <button id="nb-load" class="primary" on:click=fetch_file disabled=busy>{tr("불러와 실행 · fetch and run")}</button>
+                    <button id="nb-load" class="primary" on:click=fetch_file disabled=busy>{tr("불러와 실행", "fetch and run")}</button>
                     <label class="drop"
                         on:dragover=move |ev: web_sys::DragEvent| ev.prevent_default()
                         on:drop=move |ev: web_sys::DragEvent| {
@@ -603,7 +617,7 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
                                 read_file(file);
                             }
                         }>
-                        {tr("또는 파일을 끌어다 놓거나 고르세요 · or drop / pick a file ")}
+                        {tr("또는 파일을 끌어다 놓거나 고르세요", "or drop / pick a file ")}
                         <input id="nb-file" type="file" accept=".txt,.tsv,.csv" on:change=move |ev| {
                             let input: web_sys::HtmlInputElement = event_target(&ev);
                             if let Some(file) = input.files().and_then(|f| f.get(0)) { read_file(file); }
@@ -621,7 +635,7 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
                     Phase::Fitting { cell, epoch, batch, batches } => format!("{}: Epoch {epoch}, {batch}/{batches}", cell_name(cell)),
                     Phase::Stopped { cell, epoch } => format!("{}: Epoch {epoch} ✕", cell_name(cell)),
                 }}</p>
-                {move || error.get().map(|e| view! { <p id="nb-error" class="error" role="alert">{super::i18n::pick(&e, super::i18n::lang()).to_string()}</p> })}
+                {move || error.get().map(|e| view! { <p id="nb-error" class="error" role="alert">{shown(&e)}</p> })}
                 {move || loaded.get().map(|l| view! { <pre class="nb-out" id="nb-total">{format!("전체 리뷰 개수 : {}\n({})", l.total, l.report)}</pre> })}
             </Cell>
             {move || loaded.get().map(|l| {
@@ -647,7 +661,10 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
                         <pre class="nb-out">{format!("   label  count\n0      0  {:>5}\n1      1  {:>5}", l.train_label_counts[0], l.train_label_counts[1])}</pre>
                     </Cell>
                     <Cell id="nb-cell-clean" code=code("train_data['reviews'] = train_data['reviews'].str.replace(\"[^ㄱ-ㅎㅏ-ㅣ가-힣 ]\", \"\", regex=True)\ntrain_data['reviews'].replace('', np.nan, inplace=True)\ntrain_data = train_data.dropna(how='any')\ntest_data['reviews'] = test_data['reviews'].str.replace(\"[^ㄱ-ㅎㅏ-ㅣ가-힣 ]\", \"\", regex=True)\ntest_data['reviews'].replace('', np.nan, inplace=True)\ntest_data = test_data.dropna(how='any')\ntrain_data['reviews'][:5]".into())>
-                        <pre class="nb-out" id="nb-cleaned">{series_head(&l.cleaned_head, "reviews")}{move || format!("\n({})", super::i18n::pick(&format!("dropna: 훈련 {}행, 테스트 {}행 삭제 (정제 후 빈 문자열만; 공백만 남은 리뷰는 Colab처럼 남습니다) · dropna removed {} training and {} test rows (only reviews left as the empty string; a review of spaces stays, as in Colab)", l.train_dropped, l.test_dropped, l.train_dropped, l.test_dropped), super::i18n::lang()))}</pre>
+                        <pre class="nb-out" id="nb-cleaned">{series_head(&l.cleaned_head, "reviews")}{move || match lang() {
+                            Lang::Ko => format!("\n(dropna: 훈련 {}행, 테스트 {}행 삭제 (정제 후 빈 문자열만; 공백만 남은 리뷰는 Colab처럼 남습니다))", l.train_dropped, l.test_dropped),
+                            Lang::En => format!("\n(dropna removed {} training and {} test rows (only reviews left as the empty string; a review of spaces stays, as in Colab))", l.train_dropped, l.test_dropped),
+                        }}</pre>
                     </Cell>
                 }
             })}
@@ -692,19 +709,19 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
             </Cell>
             <Cell id="nb-cell-fit" code=Signal::derive(move || fit_code(lecture, cell.get()))>
                 <div class="gen-controls">
-                    <button id="nb-fit" class="primary" disabled=move || !ready() on:click=move |_| fit(cell.get_untracked())>{tr("학습 · fit")}</button>
-                    <button id="nb-stop" disabled=move || !matches!(phase.get(), Phase::Fitting { .. }) on:click=move |_| { queue.set(Vec::new()); send(NotebookRequest::Stop.into()) }>{tr("중지 · stop")}</button>
+                    <button id="nb-fit" class="primary" disabled=move || !ready() on:click=move |_| fit(cell.get_untracked())>{tr("학습", "fit")}</button>
+                    <button id="nb-stop" disabled=move || !matches!(phase.get(), Phase::Fitting { .. }) on:click=move |_| { queue.set(Vec::new()); send(NotebookRequest::Stop.into()) }>{tr("중지", "stop")}</button>
                     {move || matches!(phase.get(), Phase::Stopped { .. }).then(|| view! {
                         <button id="nb-resume" class="primary" on:click=move |_| resume()>{move || match resumable.get() {
-                            Some(k) => super::i18n::pick(&format!("이어서 학습 (에폭 {}부터) · resume from epoch {}", k + 1, k + 1), super::i18n::lang()).to_string(),
-                            None => tr("처음부터 다시 학습 · fit again from epoch 1")().to_string(),
+                            Some(k) => match lang() { Lang::Ko => format!("이어서 학습 (에폭 {}부터)", k + 1), Lang::En => format!("resume from epoch {}", k + 1) },
+                            None => tr("처음부터 다시 학습", "fit again from epoch 1")().to_string(),
                         }}</button>
                     })}
                     {test_hooks().then(|| view! {
                         <button id="nb-test-silent" on:click=move |_| send(NotebookRequest::FallSilentForTest { after_epochs: 1 }.into())>"test: the worker falls silent after epoch 1"</button>
                     })}
                 </div>
-                {move || stop_note.get().map(|n| view! { <p id="nb-stopped" class="error" role="alert">{super::i18n::pick(&n, super::i18n::lang()).to_string()}</p> })}
+                {move || stop_note.get().map(|n| view! { <p id="nb-stopped" class="error" role="alert">{shown(&n)}</p> })}
                 {move || match phase.get() {
                     Phase::Fitting { batch, batches, .. } if batches > 0 => Some(view! { <progress id="nb-fit-progress" max=batches.to_string() value=batch.to_string()></progress> }),
                     _ => None,
@@ -722,13 +739,13 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
             <Cell id="nb-cell-predict" code=code("def sentiment_predict(new_sentence):\n  new_sentence = re.sub(r'[^ㄱ-ㅎㅏ-ㅣ가-힣 ]','', new_sentence)\n  new_sentence = okt.morphs(new_sentence)\n  new_sentence = [word for word in new_sentence if not word in stopwords]\n  encoded = tokenizer.texts_to_sequences([new_sentence])\n  pad_new = pad_sequences(encoded, maxlen = max_len)\n  score = float(loaded_model.predict(pad_new))\n  if(score > 0.5):\n    print(\"{:.2f}% 확률로 긍정 리뷰입니다.\".format(score * 100))\n  else:\n    print(\"{:.2f}% 확률로 부정 리뷰입니다.\".format((1 - score) * 100))".into())>
                 <div class="gen-controls">
                     <label class="field wide">
-                        <span>{tr("내 문장 · your own sentence")}</span>
+                        <span>{tr("내 문장", "your own sentence")}</span>
                         <input id="nb-predict-input" type="text" prop:value=move || predict_text.get() on:input=move |ev| predict_text.set(event_target_value(&ev))/>
                     </label>
-                    <button id="nb-predict" disabled=move || (runs.with(Vec::is_empty) && own_model.with(Option::is_none)) || busy() on:click=move |_| predict()>{tr("sentiment_predict 실행 · run")}</button>
+                    <button id="nb-predict" disabled=move || (runs.with(Vec::is_empty) && own_model.with(Option::is_none)) || busy() on:click=move |_| predict()>{tr("sentiment_predict 실행", "run")}</button>
                 </div>
                 <div class="field" id="nb-own-model">
-                    <span><code>"loaded_model = load_model('best_model.h5')"</code>{tr(" — Colab에서 저장한 모델로 · with a model saved in Colab")}</span>
+                    <span><code>"loaded_model = load_model('best_model.h5')"</code>{tr(" — Colab에서 저장한 모델로", "with a model saved in Colab")}</span>
                     <ModelFileDrop id="nb-model-file" on_model=Callback::new(use_model)/>
                     {move || own_model.get().map(|n| view! { <p class="hint" id="nb-own-model-name">{format!("loaded_model = {n}")}</p> })}
                 </div>
@@ -742,16 +759,16 @@ pub fn NotebookPage(lecture: Lecture) -> impl IntoView {
                 </ul>
             </Cell>
             <div class="nb-cell" id="nb-cell-compare">
-                <h3>{tr("SimpleRNN, LSTM, GRU 나란히 · SimpleRNN, LSTM and GRU side by side")}</h3>
-                <p class="hint">{tr("같은 리뷰, 같은 설정으로 세 층을 차례로 학습합니다 · The three layers, one after another, on the same reviews with the same settings.")}</p>
+                <h3>{tr("SimpleRNN, LSTM, GRU 나란히", "SimpleRNN, LSTM and GRU side by side")}</h3>
+                <p class="hint">{tr("같은 리뷰, 같은 설정으로 세 층을 차례로 학습합니다", "The three layers, one after another, on the same reviews with the same settings.")}</p>
                 <button id="nb-compare" disabled=move || !ready() on:click=move |_| {
                     runs.set(Vec::new());
                     queue.set(vec![CellKind::Lstm, CellKind::Gru]);
                     cell.set(CellKind::SimpleRnn);
                     fit(CellKind::SimpleRnn);
-                }>{tr("세 모델 학습 · fit all three")}</button>
+                }>{tr("세 모델 학습", "fit all three")}</button>
                 <table class="nb-table" tabindex="0" id="nb-compare-table">
-                    <thead><tr><th>"layer"</th><th>"params"</th><th>"epochs"</th><th>"best val_acc"</th><th>{tr("테스트 정확도 · test acc")}</th><th>{tr("시간 · time")}</th></tr></thead>
+                    <thead><tr><th>"layer"</th><th>"params"</th><th>"epochs"</th><th>"best val_acc"</th><th>{tr("테스트 정확도", "test acc")}</th><th>{tr("시간", "time")}</th></tr></thead>
                     <tbody>{move || runs.get().into_iter().map(|r| view! {
                         <tr data-cell=cell_name(r.cell)><td>{cell_name(r.cell)}</td><td>{count(r.parameters)}</td><td>{r.epochs.len()}</td>
                             <td>{r.best_val_accuracy.map(|v| format!("{v:.4}")).unwrap_or_default()}</td><td>{format!("{:.4}", r.test_accuracy)}</td><td>{format!("{:.1} s", r.seconds)}</td></tr>

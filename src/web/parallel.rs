@@ -15,6 +15,7 @@ use leptos::prelude::*;
 
 use super::protocol::{FromWorker, ReplicaInfo, RetrainReply, StudioReply, ToWorker, WorkerReply};
 use super::worker::TrainWorker;
+use crate::i18n::Text;
 
 /// The other replica workers of a panel's data-parallel run, with their fault tags (replica 0
 /// is the panel's own worker, which reports the training).
@@ -83,7 +84,7 @@ impl Replicas {
     }
 
     /// Call `on_fault` when the panel's worker (tagged `primary`) or any replica traps.
-    pub fn watch_faults(&self, primary: StoredValue<u32>, on_fault: impl Fn(String) + 'static) {
+    pub fn watch_faults(&self, primary: StoredValue<u32>, on_fault: impl Fn(Text) + 'static) {
         let replicas = *self;
         super::faults::watch(
             move || {
@@ -121,12 +122,15 @@ impl ReplicaRun {
 /// What a replica's message says that the page must hear: only a failure of its training
 /// (the studio's or the retraining's), of its segmenter's lexicon, or a crash (replica 0
 /// reports the training itself).
-pub fn replica_failure(message: FromWorker) -> Option<String> {
+pub fn replica_failure(message: FromWorker) -> Option<Text> {
     match message {
         FromWorker::Studio(StudioReply::Failed(e))
         | FromWorker::Retrain(RetrainReply::Failed(e))
         | FromWorker::Worker(WorkerReply::Failed(e)) => Some(e.message),
-        FromWorker::Worker(WorkerReply::Crashed { message }) => Some(message),
+        FromWorker::Worker(WorkerReply::Crashed { message }) => Some(Text::new(
+            format!("워커가 멈췄습니다: {message}"),
+            format!("a worker crashed: {message}"),
+        )),
         _ => None,
     }
 }

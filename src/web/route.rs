@@ -46,43 +46,51 @@ impl LabId {
         }
     }
 
-    /// Korean title, English title, one line on what the student does there.
-    pub fn titles(self) -> (&'static str, &'static str, &'static str) {
+    /// Korean title, English title, and one line on what the student does there in Korean
+    /// and in English.
+    pub fn titles(self) -> (&'static str, &'static str, &'static str, &'static str) {
         match self {
             LabId::Stepper => (
                 "순환 한 단계씩",
                 "The recurrence step by step",
-                "\"hell\" → \"ello\"에서 h_t = tanh(W_xh·x_t + W_hh·h_{t-1} + b)를 한 단계씩 · h_t = tanh(W_xh·x_t + W_hh·h_{t-1} + b) on \"hell\" → \"ello\", one step at a time.",
+                "\"hell\" → \"ello\"에서 h_t = tanh(W_xh·x_t + W_hh·h_{t-1} + b)를 한 단계씩",
+                "h_t = tanh(W_xh·x_t + W_hh·h_{t-1} + b) on \"hell\" → \"ello\", one step at a time.",
             ),
             LabId::Weather => (
                 "날씨 → 메뉴",
                 "Weather → menu",
-                "일주일의 날씨 동안 은닉 상태가 어제 음식을 기억합니다 · The hidden state carries yesterday's dish through a week of weather.",
+                "일주일의 날씨 동안 은닉 상태가 어제 음식을 기억합니다",
+                "The hidden state carries yesterday's dish through a week of weather.",
             ),
             LabId::Gradients => (
                 "기울기 소실과 폭발",
                 "Vanishing and exploding gradients",
-                "W_hh의 크기를 바꾸며 보는 SimpleRNN, LSTM, GRU의 ‖∂h_T/∂h_t‖ · ‖∂h_T/∂h_t‖ as the scale of W_hh moves, for SimpleRNN, LSTM and GRU.",
+                "W_hh의 크기를 바꾸며 보는 SimpleRNN, LSTM, GRU의 ‖∂h_T/∂h_t‖",
+                "‖∂h_T/∂h_t‖ as the scale of W_hh moves, for SimpleRNN, LSTM and GRU.",
             ),
             LabId::Gates => (
                 "게이트 들여다보기",
                 "Gate inspector",
-                "학습된 리뷰 분류기의 LSTM, GRU 게이트를 토큰마다 · LSTM and GRU gates of a trained review classifier, token by token.",
+                "학습된 리뷰 분류기의 LSTM, GRU 게이트를 토큰마다",
+                "LSTM and GRU gates of a trained review classifier, token by token.",
             ),
             LabId::Embeddings => (
                 "임베딩",
                 "Embeddings",
-                "찾아보기 표로 보는 \"I am groot\"와 2차원으로 본 학습된 단어 벡터 · \"I am groot\" as a lookup table, and learned word vectors in 2-D.",
+                "찾아보기 표로 보는 \"I am groot\"와 2차원으로 본 학습된 단어 벡터",
+                "\"I am groot\" as a lookup table, and learned word vectors in 2-D.",
             ),
             LabId::Cell => (
                 "LSTM·GRU 셀 해부",
                 "Inside an LSTM or GRU cell",
-                "게이트 수식을 이번 단계의 숫자로, 토큰마다, 게이트를 0이나 1로 고정해서 · Every gate equation with this step's numbers, token by token, with gates pinned to 0 or 1.",
+                "게이트 수식을 이번 단계의 숫자로, 토큰마다, 게이트를 0이나 1로 고정해서",
+                "Every gate equation with this step's numbers, token by token, with gates pinned to 0 or 1.",
             ),
             LabId::Shapes => (
                 "형태와 파라미터",
                 "Shapes and parameters",
-                "return_sequences, 층 쌓기, TimeDistributed, 풀링: 출력 형태와 summary() · return_sequences, stacking, TimeDistributed, pooling: output shapes and summary().",
+                "return_sequences, 층 쌓기, TimeDistributed, 풀링: 출력 형태와 summary()",
+                "return_sequences, stacking, TimeDistributed, pooling: output shapes and summary().",
             ),
         }
     }

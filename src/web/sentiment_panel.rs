@@ -6,7 +6,8 @@
 //! `models/` folder, which Trunk copies from `data/models/`, and handed to a worker of their
 //! own; the worker runs the core's [`crate::sentiment::SentimentModel`].
 
-use super::i18n::tr;
+use super::i18n::{shown, tr};
+use crate::i18n::Text;
 use gloo_worker::WorkerBridge;
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -96,7 +97,7 @@ enum Load {
     /// Bytes received, of `total` when known.
     Fetching(f64, f64),
     Ready,
-    Failed(String),
+    Failed(Text),
 }
 
 type Shared<T> = StoredValue<T, leptos::prelude::LocalStorage>;
@@ -117,7 +118,7 @@ pub fn SentimentPanel() -> impl IntoView {
     // Models whose weights came from the browser's cache (a second visit).
     let cached_models = RwSignal::new(Vec::<String>::new());
     let results = RwSignal::new(None::<(String, Vec<SentimentResult>)>);
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Text>);
     let retrain = RwSignal::new(Retrain::Idle);
     let retrain_epochs = RwSignal::new(Vec::<EpochLogs>::new());
     let data_url = RwSignal::new(LECTURE_DATA_URL.to_string());
@@ -137,7 +138,7 @@ pub fn SentimentPanel() -> impl IntoView {
             }
         })
     };
-    let lexicon_failed = move |message: String| error.set(Some(message));
+    let lexicon_failed = move |message: Text| error.set(Some(message));
 
     let classify = move || {
         let ready = models.with(|m| m.iter().any(|(_, l)| *l == Load::Ready));
@@ -151,7 +152,7 @@ pub fn SentimentPanel() -> impl IntoView {
         }
     };
     // A failed request leaves the panel ready for another try (a retraining included).
-    let failed = move |message: String| {
+    let failed = move |message: Text| {
         if !matches!(
             retrain.get_untracked(),
             Retrain::Idle | Retrain::Done { .. }
@@ -247,8 +248,11 @@ pub fn SentimentPanel() -> impl IntoView {
         FromWorker::Retrain(reply) => on_retrain(reply),
         // The segmenter's lexicon, which every model here reads, could not be installed.
         FromWorker::Worker(WorkerReply::Failed(e)) => failed(e.message),
-        FromWorker::Worker(WorkerReply::Crashed { message }) => error.set(Some(format!(
-            "the classifier's worker crashed: {message}. Reload the page to start it again."
+        FromWorker::Worker(WorkerReply::Crashed { message }) => error.set(Some(Text::new(
+            format!("분류기의 워커가 멈췄습니다: {message}. 페이지를 새로 고치면 다시 시작합니다."),
+            format!(
+                "the classifier's worker crashed: {message}. Reload the page to start it again."
+            ),
         ))),
         _ => {}
     };
@@ -256,7 +260,7 @@ pub fn SentimentPanel() -> impl IntoView {
     worker_tag.set_value(tag);
     bridge.set_value(Some(primary));
     // A replica that fails ends the retraining (replica 0 reports the training itself).
-    let replica_failed = move |message: String| {
+    let replica_failed = move |message: Text| {
         drop_replicas();
         retrain.set(Retrain::Idle);
         error.set(Some(message));
@@ -323,7 +327,10 @@ pub fn SentimentPanel() -> impl IntoView {
                         load_model(first);
                     }
                 }
-                Err(e) => error.set(Some(format!("the shipped models could not be listed: {e}"))),
+                Err(e) => error.set(Some(Text::new(
+                    format!("내장 모델 목록을 읽지 못했습니다: {e}"),
+                    format!("the shipped models could not be listed: {e}"),
+                ))),
             }
         },
     );
@@ -389,7 +396,7 @@ pub fn SentimentPanel() -> impl IntoView {
         .into();
         segmenter.send(message, send, lexicon_failed);
     };
-    let loaded_text = move |text: Result<String, String>| match text {
+    let loaded_text = move |text: Result<String, Text>| match text {
         Ok(t) => start_training(t),
         Err(e) => {
             retrain.set(Retrain::Idle);
@@ -412,14 +419,14 @@ pub fn SentimentPanel() -> impl IntoView {
 
     view! {
         <section class="panel" id="sentiment-panel">
-            <h2>{tr("리뷰 감성 분류 · Review sentiment")}</h2>
+            <h2>{tr("리뷰 감성 분류", "Review sentiment")}</h2>
             <p class="lede">
-                {tr("9·11강: 리뷰를 입력하면 전처리의 모든 단계와 모델별 판단, 판단을 움직인 단어가 바로 보입니다. · Lectures 9 and 11: type a review to see every preprocessing stage, each model's verdict and the words that moved it.")}
+                {tr("9·11강: 리뷰를 입력하면 전처리의 모든 단계와 모델별 판단, 판단을 움직인 단어가 바로 보입니다.", "Lectures 9 and 11: type a review to see every preprocessing stage, each model's verdict and the words that moved it.")}
             </p>
             <div class="panel-body">
                 <div class="controls">
                     <label class="field">
-                        <span>{tr("리뷰 · a review")}</span>
+                        <span>{tr("리뷰", "a review")}</span>
                         <textarea
                             id="review-input"
                             rows="4"
@@ -433,7 +440,7 @@ pub fn SentimentPanel() -> impl IntoView {
                     </label>
                     // Lecture 11's four sentiment_predict sentences, one click each.
                     <div class="examples" id="lecture-reviews" role="group" aria-label="lecture examples">
-                        <span>{tr("강의 예문 · the lecture's sentences")}</span>
+                        <span>{tr("강의 예문", "the lecture's sentences")}</span>
                         {crate::lecture::SENTIMENT_PREDICT_EXAMPLES.iter().enumerate().map(|(i, s)| view! {
                             <button class="example" id=format!("lecture-review-{i}")
                                 on:click=move |_| { text.set(s.to_string()); classify(); }>{*s}</button>
@@ -456,12 +463,12 @@ pub fn SentimentPanel() -> impl IntoView {
                         }).collect_view()}
                     </ul>
                     <div class="field" id="sentiment-own">
-                        <span>{tr("내 모델 추가 (Colab의 .keras·.h5와 토크나이저 JSON) · add your own model (a .keras or .h5 from Colab with its tokenizer JSON)")}</span>
+                        <span>{tr("내 모델 추가 (Colab의 .keras·.h5와 토크나이저 JSON)", "add your own model (a .keras or .h5 from Colab with its tokenizer JSON)")}</span>
                         <ModelFileDrop id="sentiment-file" on_model=Callback::new(add_own)/>
                     </div>
                     {move || retrained_file.get().is_some().then(|| view! {
                         <p class="hint" id="retrained-save">
-                            {tr("다시 학습한 모델 저장: · save the retrained model: ")}
+                            {tr("다시 학습한 모델 저장:", "save the retrained model: ")}
                             <button id="retrained-safetensors" class="link" on:click=move |_| {
                                 retrained_file.with_untracked(|f| if let Some(b) = f { download(b, "retrained-simplernn.safetensors") });
                             }>".safetensors"</button>
@@ -470,19 +477,19 @@ pub fn SentimentPanel() -> impl IntoView {
                         </p>
                     })}
                     <fieldset id="retrain">
-                        <legend>{tr("9강 SimpleRNN 다시 학습 · retrain in this browser")}</legend>
+                        <legend>{tr("9강 SimpleRNN 다시 학습", "retrain in this browser")}</legend>
                         <label class="field">
-                            <span>{tr("리뷰 파일 주소 · review file URL")}</span>
+                            <span>{tr("리뷰 파일 주소", "review file URL")}</span>
                             <input id="data-url" type="text" prop:value=move || data_url.get()
                                 on:input=move |ev| data_url.set(event_target_value(&ev))/>
                         </label>
                         <label class="field inline">
-                            <span>{tr("워커 수 · workers")}</span>
+                            <span>{tr("워커 수", "workers")}</span>
                             <input id="retrain-workers" type="number" min="1" max=super::threads::MAX_WORKERS.to_string()
                                 prop:value=move || retrain_workers.get().to_string()
                                 on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<usize>() { retrain_workers.set(n.clamp(1, super::threads::MAX_WORKERS)) } }/>
                         </label>
-                        <button id="retrain-url" class="primary" on:click=fetch_and_train disabled=busy>{tr("불러와 학습 · fetch and train")}</button>
+                        <button id="retrain-url" class="primary" on:click=fetch_and_train disabled=busy>{tr("불러와 학습", "fetch and train")}</button>
                         <label
                             class="drop"
                             on:dragover=move |ev: web_sys::DragEvent| ev.prevent_default()
@@ -493,7 +500,7 @@ pub fn SentimentPanel() -> impl IntoView {
                                 }
                             }
                         >
-                            {tr("또는 파일을 끌어다 놓거나 고르세요 · or drop / pick a file ")}
+                            {tr("또는 파일을 끌어다 놓거나 고르세요", "or drop / pick a file ")}
                             <input id="retrain-file" type="file" accept=".txt,.tsv,.csv"
                                 on:change=move |ev| {
                                     let input: web_sys::HtmlInputElement = event_target(&ev);
@@ -529,7 +536,7 @@ pub fn SentimentPanel() -> impl IntoView {
                     </fieldset>
                 </div>
                 <div class="results">
-                    {move || error.get().map(|e| view! { <p id="sentiment-error" class="error" role="alert">{super::i18n::pick(&e, super::i18n::lang()).to_string()}</p> })}
+                    {move || error.get().map(|e| view! { <p id="sentiment-error" class="error" role="alert">{shown(&e)}</p> })}
                     {move || results.get().map(|(t, r)| view! { <Verdicts text=t results=r/> })}
                 </div>
             </div>
@@ -594,16 +601,16 @@ fn ModelRow(info: ModelInfo, load: Load, cached: bool, on_load: Callback<()>) ->
     let state = match load {
         Load::NotLoaded => view! {
             <button class="load-model" on:click=move |_| on_load.run(())>
-                {move || format!("{} ({:.1} MB)", tr("불러오기 · load")(), info.bytes as f64 / 1e6)}
+                {move || format!("{} ({:.1} MB)", tr("불러오기", "load")(), info.bytes as f64 / 1e6)}
             </button>
         }
         .into_any(),
         Load::Ready if cached => {
-            view! { <span class="ready">{tr("준비됨 (캐시) · ready (from the cache)")}</span> }
+            view! { <span class="ready">{tr("준비됨 (캐시)", "ready (from the cache)")}</span> }
                 .into_any()
         }
-        Load::Ready => view! { <span class="ready">{tr("준비됨 · ready")}</span> }.into_any(),
-        Load::Failed(e) => view! { <span class="error">{e}</span> }.into_any(),
+        Load::Ready => view! { <span class="ready">{tr("준비됨", "ready")}</span> }.into_any(),
+        Load::Failed(e) => view! { <span class="error">{move || shown(&e)}</span> }.into_any(),
         Load::Fetching(got, total) => {
             let total = if total > 0.0 {
                 total
@@ -649,17 +656,17 @@ fn Verdicts(text: String, results: Vec<SentimentResult>) -> impl IntoView {
         let name = r.name.clone();
         view! {
             <p class="dim">{move || match super::i18n::lang() {
-                super::i18n::Lang::Ko => format!("전처리 ({name}의 토크나이저)"),
-                super::i18n::Lang::En => format!("preprocessing ({name}'s tokenizer)"),
+                crate::i18n::Lang::Ko => format!("전처리 ({name}의 토크나이저)"),
+                crate::i18n::Lang::En => format!("preprocessing ({name}'s tokenizer)"),
             }}</p>
             <ol id="sentiment-stages" class="stages">
-                <li><span class="stage">{tr("정제 · cleaned")}</span><span class="clean">{s.clean.clone()}</span></li>
-                <li><span class="stage">{tr("형태소 · morphemes")}</span><span>{s.morphs.join(" · ")}</span></li>
-                <li><span class="stage">{tr("불용어 제거 · without stopwords")}</span><span id="sentiment-tokens">{s.tokens.join(" · ")}</span></li>
-                <li><span class="stage">{tr("정수 인코딩 · sequence")}</span><span id="sentiment-sequence" class="seq">{sequence}</span></li>
-                <li><span class="stage">{tr("패딩 · padded")}" (maxlen "{s.padded.len()}")"</span><code id="sentiment-padded">{format!("{:?}", s.padded)}</code></li>
+                <li><span class="stage">{tr("정제", "cleaned")}</span><span class="clean">{s.clean.clone()}</span></li>
+                <li><span class="stage">{tr("형태소", "morphemes")}</span><span>{s.morphs.join(" · ")}</span></li>
+                <li><span class="stage">{tr("불용어 제거", "without stopwords")}</span><span id="sentiment-tokens">{s.tokens.join(" · ")}</span></li>
+                <li><span class="stage">{tr("정수 인코딩", "sequence")}</span><span id="sentiment-sequence" class="seq">{sequence}</span></li>
+                <li><span class="stage">{tr("패딩", "padded")}" (maxlen "{s.padded.len()}")"</span><code id="sentiment-padded">{format!("{:?}", s.padded)}</code></li>
             </ol>
-            {empty.then(|| view! { <p class="hint" id="sentiment-empty">{tr("정제 후 남은 한국어 단어가 없습니다: 모델은 패딩만 봅니다 · no Korean words are left after cleaning, so the models see only padding.")}</p> })}
+            {empty.then(|| view! { <p class="hint" id="sentiment-empty">{tr("정제 후 남은 한국어 단어가 없습니다: 모델은 패딩만 봅니다", "no Korean words are left after cleaning, so the models see only padding.")}</p> })}
         }
     });
     let cards = results
@@ -688,8 +695,8 @@ fn Verdicts(text: String, results: Vec<SentimentResult>) -> impl IntoView {
                     <p class="sentence">{r.sentence.clone()}</p>
                     <div class="bar"><div class="fill" style=format!("width: {:.1}%", p * 100.0)></div></div>
                     <p class="dim">{move || match super::i18n::lang() {
-                        super::i18n::Lang::Ko => format!("P(긍정) = {p:.4} · 워커에서 {:.2} ms", r.millis),
-                        super::i18n::Lang::En => format!("P(긍정) = {p:.4} · {:.2} ms in the worker", r.millis),
+                        crate::i18n::Lang::Ko => format!("P(긍정) = {p:.4} · 워커에서 {:.2} ms", r.millis),
+                        crate::i18n::Lang::En => format!("P(긍정) = {p:.4} · {:.2} ms in the worker", r.millis),
                     }}</p>
                     <p class="contributions">{words}</p>
                 </div>
@@ -703,7 +710,7 @@ fn Verdicts(text: String, results: Vec<SentimentResult>) -> impl IntoView {
             <span class="contribution" style="background: rgba(46, 160, 67, 0.6)">"긍정"</span>
             " / "
             <span class="contribution" style="background: rgba(218, 54, 51, 0.6)">"부정"</span>
-            {tr(" 쪽으로 민 단어 · words that pushed towards positive / negative (the change in probability when the word is left out)")}
+            {tr(" 쪽으로 민 단어", "words that pushed towards positive / negative (the change in probability when the word is left out)")}
         </p>
     }
 }

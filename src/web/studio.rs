@@ -4,7 +4,8 @@
 //! The page only holds settings and what the worker reported; training, the chart geometry
 //! ([`crate::plot`]) and generation all run in the core.
 
-use super::i18n::tr;
+use super::i18n::{shown, tr};
+use crate::i18n::Text;
 use gloo_worker::WorkerBridge;
 use leptos::prelude::*;
 
@@ -44,7 +45,7 @@ enum Status {
         epochs: usize,
         seconds: f64,
     },
-    Failed(String),
+    Failed(Text),
 }
 
 impl Status {
@@ -340,10 +341,15 @@ pub fn StudioPanel() -> impl IntoView {
         }
         FromWorker::Worker(WorkerReply::Crashed { message }) => {
             drop_replicas();
-            status.set(Status::Failed(format!(
-                "학습 워커가 내부 오류로 멈췄습니다: {message}. 다음 요청 때 새 워커가 시작됩니다: 다시 학습을 누르세요 \
-                 · the training worker crashed: {message}. \
-                 A new worker starts with your next request: press Train to try again."
+            status.set(Status::Failed(Text::new(
+                format!(
+                    "학습 워커가 내부 오류로 멈췄습니다: {message}. 다음 요청 때 새 워커가 시작됩니다: \
+                     다시 학습을 누르세요"
+                ),
+                format!(
+                    "the training worker crashed: {message}. \
+                     A new worker starts with your next request: press Train to try again."
+                ),
             )));
             // This callback runs inside the dead worker's bridge, so the bridge is dropped
             // only after it returns; `send` then starts a fresh worker.
@@ -543,9 +549,9 @@ pub fn StudioPanel() -> impl IntoView {
 
     view! {
             <section class="panel" id="studio-panel">
-                <h2>{tr("문장 생성 스튜디오 · Text-generation studio")}</h2>
+                <h2>{tr("문장 생성 스튜디오", "Text-generation studio")}</h2>
                 <p class="lede">
-                    {tr("7–8강: 다음 단어를 맞히는 RNN을 웹 워커에서 학습합니다. 학습하는 동안에도 페이지는 멈추지 않습니다. · Lectures 7–8: an RNN that predicts the next word trains in a web worker; the page stays responsive while it trains.")}
+                    {tr("7–8강: 다음 단어를 맞히는 RNN을 웹 워커에서 학습합니다. 학습하는 동안에도 페이지는 멈추지 않습니다.", "Lectures 7–8: an RNN that predicts the next word trains in a web worker; the page stays responsive while it trains.")}
                 </p>
                 <div class="panel-body">
                     <div class="controls">
@@ -555,7 +561,7 @@ pub fn StudioPanel() -> impl IntoView {
                                 config.set(TextgenConfig::default());
                                 seed_text.set("가는".into());
                                 words.set(5);
-                            }>{tr("8강 예문 · lecture 8")}</button>
+                            }>{tr("8강 예문", "lecture 8")}</button>
                             <button id="preset-hello" class="link" on:click=move |_| {
                                 // Lecture 7: "hell" → "o", one character at a time.
                                 text.set("hello\n".into());
@@ -567,10 +573,10 @@ pub fn StudioPanel() -> impl IntoView {
                                 });
                                 seed_text.set("h".into());
                                 words.set(4);
-                            }>{tr("7강 hell → o · lecture 7: hell → o")}</button>
+                            }>{tr("7강 hell → o", "lecture 7: hell → o")}</button>
                         </div>
                         <label class="field">
-                            <span>{tr("코퍼스 · one sentence per line")}</span>
+                            <span>{tr("코퍼스", "one sentence per line")}</span>
                             <textarea
                                 id="studio-text"
                                 rows="5"
@@ -591,8 +597,8 @@ pub fn StudioPanel() -> impl IntoView {
                                         config.update(|c| c.tokenizer.char_level = char_level);
                                     }
                                 >
-                                    <option value="word">{tr("단어 · word")}</option>
-                                    <option value="char">{tr("글자 · character")}</option>
+                                    <option value="word">{tr("단어", "word")}</option>
+                                    <option value="char">{tr("글자", "character")}</option>
                                 </select>
                             </label>
                             <label class="field inline">
@@ -636,9 +642,9 @@ pub fn StudioPanel() -> impl IntoView {
                             {number("workers", "workers", |c| c.workers.to_string(), |c, v| if let Ok(n) = v.trim().parse::<usize>() { c.workers = n.clamp(1, MAX_WORKERS) })}
                         </fieldset>
                         <div class="buttons">
-                            <button id="train" class="primary" on:click=train disabled=move || status.get() == Status::Loading>{tr("학습 · Train")}</button>
-                            <button id="stop" on:click=move |_| { to_replicas(StudioRequest::Stop.into()); send(StudioRequest::Stop.into()) } disabled=move || status.get() != Status::Training>{tr("멈춤 · Stop")}</button>
-                            <button id="resume" on:click=move |_| { status.set(Status::Training); to_replicas(StudioRequest::Resume.into()); send(StudioRequest::Resume.into()) } disabled=move || !matches!(status.get(), Status::Stopped(_))>{tr("계속 · Resume")}</button>
+                            <button id="train" class="primary" on:click=train disabled=move || status.get() == Status::Loading>{tr("학습", "Train")}</button>
+                            <button id="stop" on:click=move |_| { to_replicas(StudioRequest::Stop.into()); send(StudioRequest::Stop.into()) } disabled=move || status.get() != Status::Training>{tr("멈춤", "Stop")}</button>
+                            <button id="resume" on:click=move |_| { status.set(Status::Training); to_replicas(StudioRequest::Resume.into()); send(StudioRequest::Resume.into()) } disabled=move || !matches!(status.get(), Status::Stopped(_))>{tr("계속", "Resume")}</button>
                             <button id="share" on:click=move |_| {
                                 let state = SharedState { text: text.get_untracked(), config: config.get_untracked() };
                                 let location = window().location();
@@ -650,7 +656,7 @@ pub fn StudioPanel() -> impl IntoView {
                                     let _ = location.set_hash(&state.to_hash());
                                 }
                                 share_url.set(location.href().unwrap_or_default());
-                            }>{tr("링크 · Share link")}</button>
+                            }>{tr("링크", "Share link")}</button>
                             {test_hooks().then(|| view! {
                                 <button id="test-panic" on:click=move |_| send(WorkerRequest::PanicForTest.into())>"test: panic in the worker"</button>
                                 <button id="test-trap" on:click=move |_| send(WorkerRequest::TrapForTest.into())>"test: trap in the worker"</button>
@@ -668,7 +674,7 @@ pub fn StudioPanel() -> impl IntoView {
                                 restored.set(None);
                                 SavedRun::forget();
                                 status.set(Status::Idle);
-                            }>{tr("초기화 · Reset")}</button>
+                            }>{tr("초기화", "Reset")}</button>
                         </div>
                     </div>
                     <div class="results">
@@ -680,18 +686,18 @@ pub fn StudioPanel() -> impl IntoView {
                             data-page-memory=move || worker_memory.get().map(|_| super::worker::wasm_memory_bytes().to_string())
                             data-resets=move || resets_done.get().to_string()>{status_line}</p>
                         {move || restored.get().map(|epochs| view! {
-                            <p id="restored" class="hint">{tr("지난 학습을 다시 불러왔습니다 · your last run was restored")}{format!(" ({epochs} epochs)")}</p>
+                            <p id="restored" class="hint">{tr("지난 학습을 다시 불러왔습니다", "your last run was restored")}{format!(" ({epochs} epochs)")}</p>
                         })}
                         {move || match status.get() {
-                            Status::Failed(message) => Some(view! { <p id="studio-error" class="error" role="alert">{move || super::i18n::pick(&message, super::i18n::lang()).to_string()}</p> }),
+                            Status::Failed(message) => Some(view! { <p id="studio-error" class="error" role="alert">{move || shown(&message)}</p> }),
                             _ => None,
                         }}
                         <div id="curve" class="chart" inner_html=move || runs.with(|r| chart(r))></div>
                         <div class="generate">
-                            <h3>{tr("생성 · Generate")}</h3>
+                            <h3>{tr("생성", "Generate")}</h3>
                             <div class="gen-controls">
                                 <label class="field inline" for="seed-text">
-                                    <span>{tr("시작 단어 · seed text")}</span>
+                                    <span>{tr("시작 단어", "seed text")}</span>
                                     <input id="seed-text" type="text" prop:value=move || seed_text.get() on:input=move |ev| seed_text.set(event_target_value(&ev))/>
                                 </label>
                                 <label class="field inline">
@@ -704,14 +710,14 @@ pub fn StudioPanel() -> impl IntoView {
                                     <input id="temperature" type="text" inputmode="decimal" prop:value=move || temperature.get().to_string()
                                         on:change=move |ev| { if let Ok(t) = event_target_value(&ev).trim().parse::<f32>() { temperature.set(t) } }/>
                                 </label>
-                                <button id="generate" on:click=generate disabled=move || runs.with(|r| r.is_empty()) && status.get() != Status::Loaded>{tr("생성 · Generate")}</button>
+                                <button id="generate" on:click=generate disabled=move || runs.with(|r| r.is_empty()) && status.get() != Status::Loaded>{tr("생성", "Generate")}</button>
                             </div>
                             <label class="check">
                                 <input id="stateful" type="checkbox" prop:checked=move || stateful.get()
                                     on:change=move |ev| stateful.set(event_target_checked(&ev))/>
-                                {tr("상태를 이어 가며 한 단어씩 · stateful: feed one token, carry the hidden state")}
+                                {tr("상태를 이어 가며 한 단어씩", "stateful: feed one token, carry the hidden state")}
                             </label>
-                            <p class="hint">{tr("temperature 0 = greedy (강의의 sentence_generation: 매번 앞부분 전체를 다시 계산) · temperature 0 = greedy (the lecture's sentence_generation: the whole prefix is read again for every word)")}</p>
+                            <p class="hint">{tr("temperature 0 = greedy (강의의 sentence_generation: 매번 앞부분 전체를 다시 계산)", "temperature 0 = greedy (the lecture's sentence_generation: the whole prefix is read again for every word)")}</p>
                             <p id="generated" class="generated">{move || generated.get()}</p>
                             <ol id="steps" class="steps">
                                 {move || steps.get().into_iter().map(|step| view! { <StepBars step/> }).collect_view()}
@@ -720,14 +726,14 @@ pub fn StudioPanel() -> impl IntoView {
                                 <p class="hint">
                                     <button id="save-model" class="link" on:click=move |_| {
                                         trained_model.with_untracked(|m| if let Some(bytes) = m { download(bytes, "rnn-playground-model.safetensors") });
-                                    }>{tr("모델 저장 · Save model")}</button>
+                                    }>{tr("모델 저장", "Save model")}</button>
                                     <span id="weights-size">{format!(" ({size} bytes: weights and model.json in one safetensors file)")}</span>
                                     " · "
                                     <DownloadKeras id="save-keras" model=trained_model stem="rnn-playground-model"/>
                                 </p>
                             })}
                             <div class="hint">
-                                {tr("모델 불러오기 · Load a model: ")}
+                                {tr("모델 불러오기", "Load a model: ")}
                                 <ModelFileDrop id="load-model" on_model=Callback::new(move |m: ReadModel| { trained_model.set(Some(m.file.clone())); send(StudioRequest::Load { bytes: m.file }.into()) })/>
                             </div>
                         </div>
@@ -811,12 +817,12 @@ fn TeacherForcing(
             .to_svg(560.0, 240.0)
         })
     };
-    let column = move |title: &'static str, id: &'static str, forced: bool| {
+    let column = move |title: (&'static str, &'static str), id: &'static str, forced: bool| {
         view! {
             <div class="tf-column">
-                <h4>{tr(title)}</h4>
+                <h4>{tr(title.0, title.1)}</h4>
                 <table id=id class="data">
-                    <thead><tr><th>"t"</th><th>{tr("입력 · input")}</th><th>{tr("예측 · predicted")}</th><th>{tr("정답 · expected")}</th><th></th></tr></thead>
+                    <thead><tr><th>"t"</th><th>{tr("입력", "input")}</th><th>{tr("예측", "predicted")}</th><th>{tr("정답", "expected")}</th><th></th></tr></thead>
                     <tbody>
                         {move || tf_compare.get().map(|c| {
                             let rows = if forced { c.forced.clone() } else { c.free.clone() };
@@ -840,9 +846,9 @@ fn TeacherForcing(
     };
     view! {
         <div class="tf" id="teacher-forcing">
-            <h3>{tr("교사 강요 vs 자유 생성 (7강) · Teacher forcing vs free running (lecture 7)")}</h3>
+            <h3>{tr("교사 강요 vs 자유 생성 (7강)", "Teacher forcing vs free running (lecture 7)")}</h3>
             <p class="hint">
-                {tr("훈련할 때는 정답 단어를 다음 입력으로 넣고(teacher forcing), 생성할 때는 모델이 예측한 단어를 넣습니다. many-to-many 모델(return_sequences + TimeDistributed Dense)로 두 방식을 나란히 봅니다. · Training feeds the true word as the next input (teacher forcing); generating feeds the model's own prediction. A many-to-many model (return_sequences + TimeDistributed Dense) shows the two side by side.")}
+                {tr("훈련할 때는 정답 단어를 다음 입력으로 넣고(teacher forcing), 생성할 때는 모델이 예측한 단어를 넣습니다. many-to-many 모델(return_sequences + TimeDistributed Dense)로 두 방식을 나란히 봅니다.", "Training feeds the true word as the next input (teacher forcing); generating feeds the model's own prediction. A many-to-many model (return_sequences + TimeDistributed Dense) shows the two side by side.")}
             </p>
             <div class="gen-controls">
                 <label class="field inline">
@@ -855,7 +861,7 @@ fn TeacherForcing(
                     <input id="tf-epochs" type="text" inputmode="numeric" prop:value=move || tf_epochs.get().to_string()
                         on:change=move |ev| { if let Ok(n) = event_target_value(&ev).trim().parse::<usize>() { tf_epochs.set(n.clamp(1, 10_000)) } }/>
                 </label>
-                <button id="tf-train" on:click=move |ev| train.run(ev)>{tr("학습 · Train")}</button>
+                <button id="tf-train" on:click=move |ev| train.run(ev)>{tr("학습", "Train")}</button>
             </div>
             <div id="tf-curve" class="chart" inner_html=curve></div>
             {move || tf_compare.get().map(|c| {
@@ -865,17 +871,17 @@ fn TeacherForcing(
                     </button>
                 }).collect_view();
                 let note = match c.divergence {
-                    Some(t) => format!("t = {}에서 처음 갈라집니다 · the runs first diverge at step {}", t + 1, t + 1),
-                    None => "두 방식의 예측이 모두 같습니다 · both runs predict the same words".to_string(),
+                    Some(t) => Text::new(format!("t = {}에서 처음 갈라집니다", t + 1), format!("the runs first diverge at step {}", t + 1)),
+                    None => Text::new("두 방식의 예측이 모두 같습니다", "both runs predict the same words"),
                 };
                 view! {
-                    <div class="field inline"><span>{tr("문장 · sentence")}</span><span class="toggles">{buttons}</span></div>
-                    <p id="tf-divergence" class="hint">{move || super::i18n::pick(&note, super::i18n::lang()).to_string()}</p>
+                    <div class="field inline"><span>{tr("문장", "sentence")}</span><span class="toggles">{buttons}</span></div>
+                    <p id="tf-divergence" class="hint">{move || shown(&note)}</p>
                 }
             })}
             <div class="tf-columns">
-                {column("교사 강요 · teacher forcing", "tf-forced", true)}
-                {column("자유 생성 · free running", "tf-free", false)}
+                {column(("교사 강요", "teacher forcing"), "tf-forced", true)}
+                {column(("자유 생성", "free running"), "tf-free", false)}
             </div>
         </div>
     }

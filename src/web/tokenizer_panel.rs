@@ -4,13 +4,14 @@
 //! [`tokenize_lines`] and every table below reads that single result, so the tables always
 //! agree with each other and with the `rnn-playground tokenize` command.
 
-use super::i18n::tr;
+use super::i18n::{shown, tr};
 use leptos::prelude::*;
 
 use super::route;
 
 use super::labs::LabWorker;
 use super::protocol::{FromWorker, TokenizerReply, TokenizerRequest};
+use crate::i18n::{Bilingual, Text};
 use crate::segment::PreprocessedLine;
 use crate::text::Side;
 use crate::text::korean::{LECTURE_STOPWORDS, parse_stopwords};
@@ -96,11 +97,10 @@ impl PanelState {
 
     /// The Keras pipeline on the text, or in Korean mode on the worker's morphemes (`None`
     /// while the worker has not answered for this text yet).
-    fn run(&self, korean: Option<&KoreanAnswer>) -> Option<Result<PanelOutput, String>> {
+    fn run(&self, korean: Option<&KoreanAnswer>) -> Option<Result<PanelOutput, Text>> {
         // A pasted book would freeze the page's thread: bounded, with a message.
         if let Err(e) = crate::limits::check(crate::limits::Limit::CorpusBytes, self.text.len()) {
-            let message = super::i18n::pick(&e.bilingual(), super::i18n::lang()).to_string();
-            return Some(Err(message));
+            return Some(Err(e.text()));
         }
         if !self.korean {
             let lines = self.lines();
@@ -110,7 +110,7 @@ impl PanelState {
                         korean: None,
                         pipeline,
                     })
-                    .map_err(|e| e.to_string()),
+                    .map_err(|e| e.text()),
             );
         }
         let stopwords = parse_stopwords(&self.stopwords);
@@ -125,7 +125,7 @@ impl PanelState {
                         pipeline,
                         korean: Some(stages.clone()),
                     })
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| e.text())
             }
         })
     }
@@ -136,7 +136,7 @@ impl PanelState {
 struct KoreanAnswer {
     lines: Vec<String>,
     stopwords: Vec<String>,
-    result: Result<Vec<PreprocessedLine>, String>,
+    result: Result<Vec<PreprocessedLine>, Text>,
 }
 
 #[component]
@@ -166,7 +166,7 @@ pub fn TokenizerPanel() -> impl IntoView {
         if on {
             // The first Korean request also downloads the segmenter's lexicon for the worker.
             let (l, s) = (lines.clone(), stopwords.clone());
-            let failed = move |message: String| {
+            let failed = move |message: Text| {
                 korean.set(Some(KoreanAnswer {
                     lines: l.clone(),
                     stopwords: s.clone(),
@@ -183,10 +183,10 @@ pub fn TokenizerPanel() -> impl IntoView {
 
     view! {
         <section class="panel" id="tokenizer-panel">
-            <h2>{tr("토크나이저와 패딩 · Tokenizer & padding")}</h2>
+            <h2>{tr("토크나이저와 패딩", "Tokenizer & padding")}</h2>
             <p class="lede">
-                {tr("Keras의  · Keras' ")} <code>"Tokenizer"</code> {tr(" 와  ·  and ")} <code>"pad_sequences"</code>
-                {tr("를 그대로 따릅니다. 문장을 고치면 아래 표가 바로 바뀝니다. ·  exactly: edit the sentences and the tables below follow at once.")}
+                {tr("Keras의 ", "Keras' ")} <code>"Tokenizer"</code> {tr(" 와 ", " and ")} <code>"pad_sequences"</code>
+                {tr("를 그대로 따릅니다. 문장을 고치면 아래 표가 바로 바뀝니다.", " exactly: edit the sentences and the tables below follow at once.")}
             </p>
             <div class="panel-body">
                 <div class="controls">
@@ -201,8 +201,8 @@ pub fn TokenizerPanel() -> impl IntoView {
                             {out.korean.map(|lines| view! { <KoreanStages lines/> })}
                             <Results out=out.pipeline/>
                         }.into_any(),
-                        Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
-                        None => view! { <p class="hint" id="korean-pending">{tr("형태소 분석 중… · segmenting…")}</p> }.into_any(),
+                        Some(Err(e)) => view! { <p class="error" role="alert">{move || shown(&e)}</p> }.into_any(),
+                        None => view! { <p class="hint" id="korean-pending">{tr("형태소 분석 중…", "segmenting…")}</p> }.into_any(),
                     }}
                 </div>
             </div>
@@ -214,7 +214,7 @@ pub fn TokenizerPanel() -> impl IntoView {
 fn CorpusInput(state: RwSignal<PanelState>) -> impl IntoView {
     view! {
         <label class="field">
-            <span>{tr("텍스트 · one text per line")}</span>
+            <span>{tr("텍스트", "one text per line")}</span>
             <textarea
                 id="text-input"
                 rows="6"
@@ -224,7 +224,7 @@ fn CorpusInput(state: RwSignal<PanelState>) -> impl IntoView {
             ></textarea>
         </label>
         <button class="link" on:click=move |_| state.update(|s| s.text = LECTURE_TEXT.to_string())>
-            {tr("강의 예문으로 되돌리기 · lecture text")}
+            {tr("강의 예문으로 되돌리기", "lecture text")}
         </button>
     }
 }
@@ -233,7 +233,7 @@ fn CorpusInput(state: RwSignal<PanelState>) -> impl IntoView {
 fn KoreanOptions(state: RwSignal<PanelState>) -> impl IntoView {
     view! {
         <fieldset>
-            <legend>{tr("한국어 전처리 · Korean (lectures 9, 11)")}</legend>
+            <legend>{tr("한국어 전처리", "Korean (lectures 9, 11)")}</legend>
             <label class="check">
                 <input
                     id="korean-mode"
@@ -241,14 +241,14 @@ fn KoreanOptions(state: RwSignal<PanelState>) -> impl IntoView {
                     prop:checked=move || state.with(|s| s.korean)
                     on:change=move |ev| state.update(|s| s.korean = event_target_checked(&ev))
                 />
-                {tr("정제 → 형태소 → 불용어 · clean, morphemes (Okt), stopwords")}
+                {tr("정제 → 형태소 → 불용어", "clean, morphemes (Okt), stopwords")}
             </label>
             <button id="korean-example" class="link" on:click=move |_| state.update(|s| {
                 s.text = KOREAN_EXAMPLE.to_string();
                 s.korean = true;
-            })>{tr("리뷰 예문 · review example")}</button>
+            })>{tr("리뷰 예문", "review example")}</button>
             <label class="field">
-                <span>{tr("불용어 · stopwords")}</span>
+                <span>{tr("불용어", "stopwords")}</span>
                 <textarea
                     id="stopwords"
                     rows="2"
@@ -298,11 +298,11 @@ fn KoreanStages(lines: Vec<PreprocessedLine>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <h3>{tr("정제와 형태소 · cleaned text and morphemes")}</h3>
+        <h3>{tr("정제와 형태소", "cleaned text and morphemes")}</h3>
         <ol id="korean-lines" class="korean-lines">{rows}</ol>
         <p class="legend">
-            <span class="morph">"형태소"</span>{tr(" 경계 · boundaries inside each word; ")}
-            <span class="morph stop">"불용어"</span>{tr(" · stopwords removed before the tokenizer")}
+            <span class="morph">"형태소"</span>{tr(" 경계", "boundaries inside each word; ")}
+            <span class="morph stop">"불용어"</span>{tr(": 토크나이저 전에 지운 불용어", " stopwords removed before the tokenizer")}
         </p>
     }
 }
@@ -375,7 +375,7 @@ fn TokenizerOptions(state: RwSignal<PanelState>) -> impl IntoView {
                     prop:checked=move || state.with(|s| s.options.ngrams)
                     on:change=move |ev| state.update(|s| s.options.ngrams = event_target_checked(&ev))
                 />
-                {tr("8강: 앞부분 샘플 · prefix samples, X and y")}
+                {tr("8강: 앞부분 샘플", "prefix samples, X and y")}
             </label>
         </fieldset>
     }
@@ -413,7 +413,7 @@ fn SideToggle(
 #[component]
 fn PaddingOptions(
     state: RwSignal<PanelState>,
-    output: Memo<Option<Result<PanelOutput, String>>>,
+    output: Memo<Option<Result<PanelOutput, Text>>>,
 ) -> impl IntoView {
     let longest = move || {
         output.with(|o| match o {
@@ -465,7 +465,7 @@ fn PaddingOptions(
                 id="maxlen-auto"
                 on:click=move |_| state.update(|s| s.options.pad.maxlen = None)
             >
-                {tr("maxlen = None (가장 긴 길이) · maxlen = None (longest)")}
+                {tr("maxlen = None (가장 긴 길이)", "maxlen = None (longest)")}
             </button>
         </fieldset>
     }
@@ -548,9 +548,9 @@ fn Results(out: PipelineOutput) -> impl IntoView {
                 {has_y.then(|| view! {
                     <p class="legend">
                         <span class="swatch label"></span>
-                        {tr(" y: 마지막 열, 맞혀야 할 다음 단어 · the last column, the next word to predict. ")}
+                        {tr(" y: 마지막 열, 맞혀야 할 다음 단어", "the last column, the next word to predict. ")}
                         <span class="swatch pad"></span>
-                        {tr(" 0: 패딩 · padding")}
+                        {tr(" 0: 패딩", "padding")}
                     </p>
                 })}
             </div>

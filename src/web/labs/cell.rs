@@ -2,6 +2,7 @@
 //! through a sentence, each gate's equation with this step's numbers, and each gate pinned to
 //! 0 or 1 to see what the lecture says happens. The numbers come from [`crate::lab::cell`].
 
+use crate::i18n::Text;
 use leptos::prelude::*;
 
 use super::{LabError, LabHeading, LabWorker, Matrix};
@@ -9,42 +10,48 @@ use crate::lab::cell::{CellConfig, CellView, DEFAULT_SENTENCE};
 use crate::lab::{LabReply, LabRequest};
 use crate::nn::{CellKind, GatePins};
 use crate::plot::{Heatmap, LineChart, Series};
-use crate::web::i18n::{lang, pick, tr};
+use crate::web::i18n::{in_lang, lang, tr};
 use crate::web::route::{LabId, Location, write_settings};
 
 /// Epochs of the "train" button (full batch, Adam 0.05).
 const EPOCHS: usize = 150;
 
-/// The gates a student can pin, per cell: (field, symbol, what to try, in the lecture's words).
-fn pinnable(cell: CellKind) -> Vec<(&'static str, &'static str, &'static str)> {
+/// The gates a student can pin, per cell: (field, symbol, what to try, in the lecture's words,
+/// in Korean and English).
+fn pinnable(cell: CellKind) -> Vec<(&'static str, &'static str, &'static str, &'static str)> {
     match cell {
         CellKind::Gru => vec![
             (
                 "update",
                 "z_t",
-                "z = 1이면 이전 은닉 상태를 그대로 유지하고, z = 0이면 후보 h̃만 받아들입니다 · z = 1 keeps h_(t−1) as it is; z = 0 takes the candidate h̃ alone.",
+                "z = 1이면 이전 은닉 상태를 그대로 유지하고, z = 0이면 후보 h̃만 받아들입니다",
+                "z = 1 keeps h_(t−1) as it is; z = 0 takes the candidate h̃ alone.",
             ),
             (
                 "reset",
                 "r_t",
-                "r = 0이면 후보 h̃가 이전 상태를 보지 않습니다 · r = 0: the candidate h̃ ignores the previous state.",
+                "r = 0이면 후보 h̃가 이전 상태를 보지 않습니다",
+                "r = 0: the candidate h̃ ignores the previous state.",
             ),
         ],
         _ => vec![
             (
                 "input",
                 "i_t",
-                "입력 게이트가 0이 되면 이전 셀 상태만이 현재 셀 상태를 결정합니다 · If i_t becomes 0, the previous cell state alone decides the current one.",
+                "입력 게이트가 0이 되면 이전 셀 상태만이 현재 셀 상태를 결정합니다",
+                "If i_t becomes 0, the previous cell state alone decides the current one.",
             ),
             (
                 "forget",
                 "f_t",
-                "삭제 게이트가 0이 되면 입력 게이트만이 현재 셀 상태를 결정합니다 · If f_t becomes 0, only the input gate decides the cell state.",
+                "삭제 게이트가 0이 되면 입력 게이트만이 현재 셀 상태를 결정합니다",
+                "If f_t becomes 0, only the input gate decides the cell state.",
             ),
             (
                 "output",
                 "o_t",
-                "출력 게이트가 0이면 셀 상태가 있어도 h_t는 0입니다 · If o_t is 0, h_t is 0 whatever the cell state holds.",
+                "출력 게이트가 0이면 셀 상태가 있어도 h_t는 0입니다",
+                "If o_t is 0, h_t is 0 whatever the cell state holds.",
             ),
         ],
     }
@@ -163,7 +170,7 @@ pub fn CellLab(location: Location) -> impl IntoView {
     let result = RwSignal::new(None::<CellView>);
     let busy = RwSignal::new(false);
     let step = RwSignal::new(0usize);
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Text>);
     let worker = LabWorker::replies(error, move |reply| {
         if let LabReply::Cell(v) = reply {
             busy.set(false);
@@ -214,11 +221,11 @@ pub fn CellLab(location: Location) -> impl IntoView {
     view! {
         <section class="panel lab" id="lab-cell">
             <LabHeading lab=LabId::Cell/>
-            <p class="formula">{tr("작은 분류기(Embedding → 셀 → Dense)가 문장에 '안'이나 '못'이 있었는지 기억해서 답합니다: 기억이 필요한 과제 · A tiny classifier (Embedding → cell → Dense) answers whether the sentence had 안 or 못 anywhere: it has to remember.")}</p>
+            <p class="formula">{tr("작은 분류기(Embedding → 셀 → Dense)가 문장에 '안'이나 '못'이 있었는지 기억해서 답합니다: 기억이 필요한 과제", "A tiny classifier (Embedding → cell → Dense) answers whether the sentence had 안 or 못 anywhere: it has to remember.")}</p>
             <div class="panel-body">
                 <div class="controls">
                     <div class="field">
-                        <span>{tr("셀 · cell")}</span>
+                        <span>{tr("셀", "cell")}</span>
                         <div class="toggles" role="group" aria-label="cell">
                             {[(CellKind::Lstm, "cell-lstm", "LSTM"), (CellKind::Gru, "cell-gru", "GRU")].into_iter().map(|(k, id, label)| view! {
                                 <button class="toggle" id=id class:active=move || kind() == k aria-pressed=move || (kind() == k).to_string()
@@ -227,21 +234,21 @@ pub fn CellLab(location: Location) -> impl IntoView {
                         </div>
                     </div>
                     <div class="field inline">
-                        <label for="cell-units">{tr("유닛 · units")}</label>
+                        <label for="cell-units">{tr("유닛", "units")}</label>
                         <select id="cell-units" prop:value=move || config.with(|c| c.units.to_string())
                             on:change=move |ev| if let Ok(u) = event_target_value(&ev).parse() { config.update(|c| c.units = u); request(); }>
                             <option value="2">"2"</option><option value="3">"3"</option><option value="4">"4"</option>
                         </select>
                     </div>
                     <div class="field">
-                        <label for="cell-text">{tr("문장 · sentence")}</label>
+                        <label for="cell-text">{tr("문장", "sentence")}</label>
                         <textarea id="cell-text" rows="2" prop:value=move || config.with(|c| c.sentence.clone())
                             on:change=move |ev| { config.update(|c| c.sentence = event_target_value(&ev)); step.set(0); request(); }></textarea>
                     </div>
                     <div class="buttons">
                         <button id="cell-train" class="primary" disabled=move || busy.get()
-                            on:click=move |_| { config.update(|c| c.epochs = EPOCHS); request(); }>{tr("학습 · Train")}</button>
-                        <button id="cell-untrained" on:click=move |_| { config.update(|c| c.epochs = 0); request(); }>{tr("처음 가중치 · Untrained")}</button>
+                            on:click=move |_| { config.update(|c| c.epochs = EPOCHS); request(); }>{tr("학습", "Train")}</button>
+                        <button id="cell-untrained" on:click=move |_| { config.update(|c| c.epochs = 0); request(); }>{tr("처음 가중치", "Untrained")}</button>
                     </div>
                     <p id="cell-training" class="status" data-state=move || match (busy.get(), config.with(|c| c.epochs)) {
                         (true, _) => "busy",
@@ -249,7 +256,7 @@ pub fn CellLab(location: Location) -> impl IntoView {
                         _ => "trained",
                     }>{move || result.with(|r| r.as_ref().map(|v| match (v.losses.last(), v.accuracy) {
                         (Some(loss), Some(acc)) => format!("{} epochs · loss {loss:.4} · accuracy on new sentences {acc:.3}", v.losses.len()),
-                        _ => pick("학습 전 가중치 · untrained weights", lang()).to_string(),
+                        _ => in_lang(lang(), "학습 전 가중치", "untrained weights").to_string(),
                     }))}</p>
                     <div class="chart" inner_html=move || result.with(|r| match r {
                         Some(v) if !v.losses.is_empty() => LineChart {
@@ -261,8 +268,8 @@ pub fn CellLab(location: Location) -> impl IntoView {
                         _ => String::new(),
                     })></div>
                     <fieldset id="cell-pins">
-                        <legend>{tr("게이트 고정 · pin a gate")}</legend>
-                        {move || pinnable(kind()).into_iter().map(|(field, symbol, hint)| view! {
+                        <legend>{tr("게이트 고정", "pin a gate")}</legend>
+                        {move || pinnable(kind()).into_iter().map(|(field, symbol, hint_ko, hint_en)| view! {
                             <div class="field inline">
                                 <label for=format!("pin-{field}")>{symbol}</label>
                                 <select id=format!("pin-{field}")
@@ -272,12 +279,12 @@ pub fn CellLab(location: Location) -> impl IntoView {
                                         config.update(|c| set_pin(&mut c.pins, field, v));
                                         request();
                                     }>
-                                    <option value="learned">{tr("학습된 값 · learned")}</option>
+                                    <option value="learned">{tr("학습된 값", "learned")}</option>
                                     <option value="0">"0"</option>
                                     <option value="1">"1"</option>
                                 </select>
                             </div>
-                            <p class="hint">{move || pick(hint, lang()).to_string()}</p>
+                            <p class="hint">{tr(hint_ko, hint_en)}</p>
                         }).collect_view()}
                     </fieldset>
                 </div>
@@ -287,40 +294,40 @@ pub fn CellLab(location: Location) -> impl IntoView {
                     <p id="cell-prediction" data-pinned=move || result.with(|r| r.as_ref().map(|v| v.prediction.to_string()).unwrap_or_default())
                         data-free=move || result.with(|r| r.as_ref().map(|v| v.free_prediction.to_string()).unwrap_or_default())>
                         {move || result.with(|r| r.as_ref().map(|v| format!(
-                            "{} = {:.3}{}", pick("P(안·못 있음) · P(negated)", lang()), v.prediction,
-                            if config.with(|c| c.pins.any()) { format!(" · {} {:.3}", pick("고정 없이 · without the pin", lang()), v.free_prediction) } else { String::new() }
+                            "{} = {:.3}{}", in_lang(lang(), "P(안·못 있음)", "P(negated)"), v.prediction,
+                            if config.with(|c| c.pins.any()) { format!(" · {} {:.3}", in_lang(lang(), "고정 없이", "without the pin"), v.free_prediction) } else { String::new() }
                         )))}
                     </p>
                     <div class="gen-controls" role="group" aria-label="time step">
-                        <button id="cell-back" on:click=move |_| step.update(|t| *t = t.saturating_sub(1)) disabled=move || step.get() == 0>{tr("◀ 이전 · ◀ back")}</button>
+                        <button id="cell-back" on:click=move |_| step.update(|t| *t = t.saturating_sub(1)) disabled=move || step.get() == 0>{tr("◀ 이전", "◀ back")}</button>
                         <span id="cell-t" data-t=move || (step.get() + 1).to_string()>
                             {move || current().map(|s| format!("t = {} · x_t = '{}'{}", step.get() + 1, s.token, if s.id == 1 { " (OOV)" } else { "" }))}
                         </span>
                         <button id="cell-next" on:click=move |_| step.update(|t| *t += 1)
-                            disabled=move || result.with(|r| r.as_ref().is_none_or(|v| step.get() + 1 >= v.steps.len()))>{tr("다음 ▶ · next ▶")}</button>
+                            disabled=move || result.with(|r| r.as_ref().is_none_or(|v| step.get() + 1 >= v.steps.len()))>{tr("다음 ▶", "next ▶")}</button>
                     </div>
                     {move || current().map(|s| {
                         let cols = labels();
                         let gru = kind() == CellKind::Gru;
                         view! {
                             <Matrix id="cell-inputs" rows={
-                                let mut rows = vec![("h_(t−1)".to_string(), s.h_prev.clone())];
-                                if let Some(c) = &s.c_prev { rows.push(("C_(t−1)".to_string(), c.clone())); }
+                                let mut rows = vec![(Text::same("h_(t−1)"), s.h_prev.clone())];
+                                if let Some(c) = &s.c_prev { rows.push((Text::same("C_(t−1)"), c.clone())); }
                                 rows
                             } columns=cols.clone()/>
-                            <Matrix id="cell-x" rows=vec![("x_t".to_string(), s.x.clone())] columns=(1..=s.x.len()).map(|i| format!("e{i}")).collect()/>
+                            <Matrix id="cell-x" rows=vec![(Text::same("x_t"), s.x.clone())] columns=(1..=s.x.len()).map(|i| format!("e{i}")).collect()/>
                             {s.gates.iter().map(|g| {
                                 let value_row = match g.pinned {
-                                    Some(v) => format!("{}_t = {v} ({})", g.name, pick("고정 · pinned", lang())),
-                                    None => format!("{}_t", g.name),
+                                    Some(v) => Text::new(format!("{}_t = {v} (고정)", g.name), format!("{}_t = {v} (pinned)", g.name)),
+                                    None => Text::same(format!("{}_t", g.name)),
                                 };
                                 let name = if g.name == "h̃" { "hh".to_string() } else { g.name.clone() };
                                 view! {
                                     <p class="formula"><code>{equation(kind(), &g.name)}</code></p>
                                     <Matrix id=format!("cell-eq-{name}") rows=vec![
-                                        ("W_x·x_t".to_string(), g.wx.clone()),
-                                        ("W_h·h_(t−1)".to_string(), g.wh.clone()),
-                                        ("b".to_string(), g.bias.clone()),
+                                        (Text::same("W_x·x_t"), g.wx.clone()),
+                                        (Text::same("W_h·h_(t−1)"), g.wh.clone()),
+                                        (Text::same("b"), g.bias.clone()),
                                         (value_row, g.value.clone()),
                                     ] columns=cols.clone()/>
                                 }
@@ -328,13 +335,13 @@ pub fn CellLab(location: Location) -> impl IntoView {
                             <p class="formula"><code>{if gru { "h_t = z_t ∘ h_(t−1) + (1 − z_t) ∘ h̃_t" } else { "C_t = f_t ∘ C_(t−1) + i_t ∘ g_t,  h_t = o_t ∘ tanh(C_t)" }}</code></p>
                             <Matrix id="cell-out" rows={
                                 let mut rows = Vec::new();
-                                if let Some(c) = &s.c { rows.push(("C_t".to_string(), c.clone())); }
-                                rows.push(("h_t".to_string(), s.h.clone()));
+                                if let Some(c) = &s.c { rows.push((Text::same("C_t"), c.clone())); }
+                                rows.push((Text::same("h_t"), s.h.clone()));
                                 rows
                             } columns=cols/>
                         }
                     })}
-                    <h3>{move || if kind() == CellKind::Gru { tr("시간에 따른 h_t · h_t over time")() } else { tr("시간에 따른 셀 상태 C_t · the cell state C_t over time")() }}</h3>
+                    <h3>{move || if kind() == CellKind::Gru { tr("시간에 따른 h_t", "h_t over time")() } else { tr("시간에 따른 셀 상태 C_t", "the cell state C_t over time")() }}</h3>
                     {move || result.get().map(|v| {
                         let map = |memory: &Vec<Vec<f32>>| Heatmap {
                             row_labels: labels(),
@@ -346,8 +353,8 @@ pub fn CellLab(location: Location) -> impl IntoView {
                         }.to_svg(44.0, 22.0);
                         view! {
                             <div class="gate-maps">
-                                <figure class="gate-map"><figcaption>{tr("고정한 셀 · with the pins")}</figcaption><div id="cell-memory-pinned" class="chart" inner_html=map(&v.pinned_memory)></div></figure>
-                                <figure class="gate-map"><figcaption>{tr("학습된 셀 · as learned")}</figcaption><div id="cell-memory-free" class="chart" inner_html=map(&v.free_memory)></div></figure>
+                                <figure class="gate-map"><figcaption>{tr("고정한 셀", "with the pins")}</figcaption><div id="cell-memory-pinned" class="chart" inner_html=map(&v.pinned_memory)></div></figure>
+                                <figure class="gate-map"><figcaption>{tr("학습된 셀", "as learned")}</figcaption><div id="cell-memory-free" class="chart" inner_html=map(&v.free_memory)></div></figure>
                             </div>
                         }
                     })}

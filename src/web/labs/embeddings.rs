@@ -5,6 +5,7 @@ use crate::web::i18n::tr;
 use leptos::prelude::*;
 
 use super::{Cells, LabError, LabHeading, LabWorker, load_shipped_model};
+use crate::i18n::Text;
 use crate::lab::embeddings::{GROOT_TABLE, Lookup, Projection};
 use crate::lab::{LabReply, LabRequest};
 use crate::plot::{Scatter, ScatterPoint};
@@ -36,7 +37,7 @@ pub fn EmbeddingsLab(location: Location) -> impl IntoView {
     // Whose embeddings are shown: lecture 11's GRU, or the student's own model's file name.
     let projected_from = RwSignal::new(None::<String>);
     let search = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Text>);
 
     let worker_cell = StoredValue::new_local(None::<LabWorker>);
     let worker = LabWorker::spawn(move |msg| match msg {
@@ -64,9 +65,10 @@ pub fn EmbeddingsLab(location: Location) -> impl IntoView {
         FromWorker::Lab(Err(e)) | FromWorker::Reviews(ReviewsReply::Failed(e)) => {
             error.set(Some(e.message))
         }
-        FromWorker::Worker(WorkerReply::Crashed { message }) => {
-            error.set(Some(format!("the lab's worker crashed: {message}")))
-        }
+        FromWorker::Worker(WorkerReply::Crashed { message }) => error.set(Some(Text::new(
+            format!("실험실의 워커가 멈췄습니다: {message}"),
+            format!("the lab's worker crashed: {message}"),
+        ))),
         _ => {}
     });
     worker_cell.set_value(Some(worker));
@@ -81,7 +83,7 @@ pub fn EmbeddingsLab(location: Location) -> impl IntoView {
         PROJECTED_MODEL,
         false,
         |_, _| {},
-        move |e| model_state.set(format!("failed: {e}")),
+        move |e: Text| model_state.set(format!("failed: {}", e.en)),
     );
 
     // The student's own review classifier: its Embedding projected the same way.
@@ -163,9 +165,9 @@ pub fn EmbeddingsLab(location: Location) -> impl IntoView {
             <LabHeading lab=LabId::Embeddings/>
             <div class="panel-body">
                 <div class="controls">
-                    <h3>{tr("임베딩 = 찾아보기 표 · an Embedding is a lookup table")}</h3>
+                    <h3>{tr("임베딩 = 찾아보기 표", "an Embedding is a lookup table")}</h3>
                     <table class="data" id="groot-table">
-                        <thead><tr><th>"id"</th><th>{tr("단어 · word")}</th><th>"E1"</th><th>"E2"</th></tr></thead>
+                        <thead><tr><th>"id"</th><th>{tr("단어", "word")}</th><th>"E1"</th><th>"E2"</th></tr></thead>
                         <tbody>
                             {move || table.get().into_iter().enumerate().map(|(i, (w, v))| { let key = w.clone(); view! {
                                 <tr data-word=key>
@@ -181,14 +183,14 @@ pub fn EmbeddingsLab(location: Location) -> impl IntoView {
                         </tbody>
                     </table>
                     <div class="field">
-                        <label for="groot-sentence">{tr("문장 · sentence")}</label>
+                        <label for="groot-sentence">{tr("문장", "sentence")}</label>
                         <input id="groot-sentence" type="text" prop:value=move || sentence.get()
                             on:input=move |ev| sentence.set(event_target_value(&ev))/>
                     </div>
                     <LabError error/>
                     {move || lookup.get().map(|l| view! {
                         <p>"texts_to_sequences → " <code id="groot-ids">{format!("{:?}", l.ids)}</code></p>
-                        <p>{tr("Embedding 출력 형태 · Embedding output shape")}{format!(" ({}, 2):", l.vectors.len())}</p>
+                        <p>{tr("Embedding 출력 형태", "Embedding output shape")}{format!(" ({}, 2):", l.vectors.len())}</p>
                         <table class="lab-matrix" id="groot-vectors">
                             <tbody>
                                 {l.words.iter().zip(&l.vectors).map(|(w, v)| view! {
@@ -201,28 +203,28 @@ pub fn EmbeddingsLab(location: Location) -> impl IntoView {
                 </div>
                 <div class="results">
                     <h3>{move || match projected_from.get() {
-                        None => tr("학습된 임베딩 (11강 GRU, PCA) · learned embeddings (lecture 11's GRU, PCA)")().to_string(),
-                        Some(name) => format!("{} ({name}, PCA)", tr("학습된 임베딩 · learned embeddings")()),
+                        None => tr("학습된 임베딩 (11강 GRU, PCA)", "learned embeddings (lecture 11's GRU, PCA)")().to_string(),
+                        Some(name) => format!("{} ({name}, PCA)", tr("학습된 임베딩", "learned embeddings")()),
                     }}</h3>
                     <ModelFileDrop id="embedding-file" on_model=Callback::new(own)/>
                     <p id="embedding-status" class="status" data-state=move || model_state.get()>
                         {move || match model_state.get().as_str() {
                             "ready" => projection.with(|p| p.as_ref().map(|p| match crate::web::i18n::lang() {
-                                crate::web::i18n::Lang::Ko => format!(
+                                crate::i18n::Lang::Ko => format!(
                                     "가장 자주 나온 {} 단어 중 {}개, {}차원 벡터를 2차원으로 투영했습니다. 점 위에 마우스를 올리면 가까운 단어(코사인)가 보입니다.",
                                     p.fitted_on, p.words.len(), p.dim
                                 ),
-                                crate::web::i18n::Lang::En => format!(
+                                crate::i18n::Lang::En => format!(
                                     "{} of the {} most frequent words, {}-dimensional vectors projected to 2-D. Hover a point for its nearest neighbours (cosine).",
                                     p.words.len(), p.fitted_on, p.dim
                                 ),
                             }).unwrap_or_default()),
-                            "loading" => tr("모델 내려받는 중 · downloading the model")().to_string(),
+                            "loading" => tr("모델 내려받는 중", "downloading the model")().to_string(),
                             other => other.to_string(),
                         }}
                     </p>
                     <div class="field inline">
-                        <label for="embedding-search">{tr("단어 찾기 · find a word")}</label>
+                        <label for="embedding-search">{tr("단어 찾기", "find a word")}</label>
                         <input id="embedding-search" type="text" prop:value=move || search.get()
                             on:input=move |ev| search.set(event_target_value(&ev))/>
                     </div>

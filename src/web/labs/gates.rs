@@ -2,7 +2,8 @@
 //! sentence the student types, or of the student's own classifier (a `.keras` / `.h5` file
 //! from Colab with its tokenizer JSON, or a model saved here).
 
-use crate::web::i18n::tr;
+use crate::i18n::Text;
+use crate::web::i18n::{in_lang, lang, shown, tr};
 use leptos::prelude::*;
 
 use super::{LabHeading, LabWorker, load_shipped_model};
@@ -26,7 +27,7 @@ const DEFAULT_TEXT: &str = "이 상품 진짜 좋아요... 저는 강추합니�
 enum Load {
     Fetching(f64, f64),
     Ready,
-    Failed(String),
+    Failed(Text),
 }
 
 #[component]
@@ -52,7 +53,7 @@ pub fn GatesLab(location: Location) -> impl IntoView {
     );
     let loads = RwSignal::new(Vec::<(String, Load)>::new());
     let trace = RwSignal::new(None::<GateTrace>);
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Text>);
     let set_load = move |name: &str, load: Load| {
         loads.update(|l| {
             if let Some(entry) = l.iter_mut().find(|(n, _)| *n == name) {
@@ -104,8 +105,9 @@ pub fn GatesLab(location: Location) -> impl IntoView {
             }
             error.set(Some(message));
         }
-        FromWorker::Worker(WorkerReply::Crashed { message }) => error.set(Some(format!(
-            "the lab's worker crashed: {message}. Reload the page."
+        FromWorker::Worker(WorkerReply::Crashed { message }) => error.set(Some(Text::new(
+            format!("실험실의 워커가 멈췄습니다: {message}. 페이지를 새로 고치세요."),
+            format!("the lab's worker crashed: {message}. Reload the page."),
         ))),
         _ => {}
     });
@@ -168,13 +170,13 @@ pub fn GatesLab(location: Location) -> impl IntoView {
         <section class="panel lab" id="lab-gates">
             <LabHeading lab=LabId::Gates/>
             <p class="formula">
-                {tr("LSTM: i = σ(…) 입력, f = σ(…) 망각, o = σ(…) 출력, c_t = f·c_(t−1) + i·c̃_t, h_t = o·tanh(c_t). GRU: z 업데이트, r 리셋, h_t = z·h_(t−1) + (1−z)·h̃_t. · LSTM: i = σ(…) input, f = σ(…) forget, o = σ(…) output, c_t = f·c_(t−1) + i·c̃_t, h_t = o·tanh(c_t). GRU: z update, r reset, h_t = z·h_(t−1) + (1−z)·h̃_t. ")}
-                {tr("0 = 게이트 닫힘 (흰색), 1 = 열림 (진한 파랑). · 0 = gate shut (white), 1 = gate open (dark blue).")}
+                {tr("LSTM: i = σ(…) 입력, f = σ(…) 망각, o = σ(…) 출력, c_t = f·c_(t−1) + i·c̃_t, h_t = o·tanh(c_t). GRU: z 업데이트, r 리셋, h_t = z·h_(t−1) + (1−z)·h̃_t.", "LSTM: i = σ(…) input, f = σ(…) forget, o = σ(…) output, c_t = f·c_(t−1) + i·c̃_t, h_t = o·tanh(c_t). GRU: z update, r reset, h_t = z·h_(t−1) + (1−z)·h̃_t. ")}
+                {tr("0 = 게이트 닫힘 (흰색), 1 = 열림 (진한 파랑).", "0 = gate shut (white), 1 = gate open (dark blue).")}
             </p>
             <div class="panel-body">
                 <div class="controls">
                     <div class="field">
-                        <span>{tr("모델 · model")}</span>
+                        <span>{tr("모델", "model")}</span>
                         <div class="toggles" role="group" aria-label="model">
                             {move || models.get().into_iter().map(|(name, label)| {
                                 let id = if name.starts_with("file:") { "gates-own".to_string() } else { format!("gates-{name}") };
@@ -189,11 +191,11 @@ pub fn GatesLab(location: Location) -> impl IntoView {
                         </div>
                     </div>
                     <div class="field">
-                        <span>{tr("내 모델 (Colab에서 저장한 LSTM·GRU 분류기) · your own model (an LSTM or GRU classifier saved in Colab)")}</span>
+                        <span>{tr("내 모델 (Colab에서 저장한 LSTM·GRU 분류기)", "your own model (an LSTM or GRU classifier saved in Colab)")}</span>
                         <ModelFileDrop id="gates-file" on_model=Callback::new(own)/>
                     </div>
                     <div class="field">
-                        <label for="gates-text">{tr("문장 · sentence")}</label>
+                        <label for="gates-text">{tr("문장", "sentence")}</label>
                         <textarea id="gates-text" rows="3" prop:value=move || text.get()
                             on:input=move |ev| { text.set(event_target_value(&ev)); inspect(); }></textarea>
                     </div>
@@ -203,17 +205,17 @@ pub fn GatesLab(location: Location) -> impl IntoView {
                         _ => "loading",
                     }>
                         {move || match status() {
-                            Some(Load::Fetching(got, total)) if total > 0.0 => format!("모델 내려받는 중 · downloading {:.0}%", got / total * 100.0),
-                            Some(Load::Fetching(..)) | None => "모델 내려받는 중 · downloading".to_string(),
+                            Some(Load::Fetching(got, total)) if total > 0.0 => format!("{} {:.0}%", in_lang(lang(), "모델 내려받는 중", "downloading"), got / total * 100.0),
+                            Some(Load::Fetching(..)) | None => in_lang(lang(), "모델 내려받는 중", "downloading").to_string(),
                             Some(Load::Ready) => trace.with(|t| t.as_ref().map(|t| lecture_sentence(t.probability)).unwrap_or_default()),
-                            Some(Load::Failed(e)) => format!("모델을 불러오지 못했습니다 · could not load the model: {e}"),
+                            Some(Load::Failed(e)) => format!("{}: {}", in_lang(lang(), "모델을 불러오지 못했습니다", "could not load the model"), shown(&e)),
                         }}
                     </p>
                     <div id="gates-state-chart" class="chart" inner_html=move || trace.with(|t| t.as_ref().map(|t| t.state_chart(5).to_svg(320.0, 240.0)).unwrap_or_default())></div>
-                    <p class="hint">{tr("가장 활발한 유닛 5개의 상태 · the state of the 5 most active units across the sentence.")}</p>
+                    <p class="hint">{tr("가장 활발한 유닛 5개의 상태", "the state of the 5 most active units across the sentence.")}</p>
                 </div>
                 <div class="results" id="gates-maps">
-                    {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                    {move || error.get().map(|e| view! { <p class="error" role="alert">{shown(&e)}</p> })}
                     {move || trace.get().map(|t| {
                         let tokens = t.tokens.clone();
                         let units: Vec<String> = t.units.iter().map(|u| format!("#{u}")).collect();

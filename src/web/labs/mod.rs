@@ -20,9 +20,10 @@ use leptos::prelude::*;
 use super::protocol::{FromWorker, ToWorker, WorkerReply};
 use super::route::{LabId, Location};
 use super::worker::TrainWorker;
+use crate::i18n::{Lang, Text};
 use crate::lab::{LabReply, LabRequest};
 use crate::plot::{Palette, cell_colour};
-use crate::web::i18n::{Lang, lang, pick, tr};
+use crate::web::i18n::{in_lang, lang, shown, tr};
 
 pub use cell::CellLab;
 pub use embeddings::EmbeddingsLab;
@@ -66,7 +67,7 @@ impl LabWorker {
 
     /// A worker whose lab replies go to `on_reply` and whose errors go to `error`.
     pub(crate) fn replies(
-        error: RwSignal<Option<String>>,
+        error: RwSignal<Option<Text>>,
         on_reply: impl Fn(LabReply) + 'static,
     ) -> Self {
         Self::spawn(move |msg| match msg {
@@ -75,8 +76,13 @@ impl LabWorker {
                 on_reply(reply);
             }
             FromWorker::Lab(Err(e)) => error.set(Some(e.message)),
-            FromWorker::Worker(WorkerReply::Crashed { message }) => error.set(Some(format!(
-                "the lab's worker crashed: {message}. It starts again with your next change."
+            FromWorker::Worker(WorkerReply::Crashed { message }) => error.set(Some(Text::new(
+                format!(
+                    "실험실의 워커가 멈췄습니다: {message}. 다음에 값을 바꾸면 다시 시작합니다."
+                ),
+                format!(
+                    "the lab's worker crashed: {message}. It starts again with your next change."
+                ),
             ))),
             _ => {}
         })
@@ -111,7 +117,7 @@ impl LabWorker {
     }
 
     /// [`LabWorker::send`] once the worker has the segmenter's lexicon (fetched the first time).
-    pub(crate) fn send_segmented(self, msg: ToWorker, failed: impl Fn(String) + 'static) {
+    pub(crate) fn send_segmented(self, msg: ToWorker, failed: impl Fn(Text) + 'static) {
         self.segmenter.send(msg, move |m| self.send(m), failed);
     }
 
@@ -127,7 +133,7 @@ pub(crate) fn load_shipped_model(
     name: &str,
     segments: bool,
     progress: impl Fn(f64, f64) + 'static,
-    failed: impl Fn(String) + Clone + 'static,
+    failed: impl Fn(Text) + Clone + 'static,
 ) {
     let failed_lexicon = failed.clone();
     super::fetch::load_shipped_model(name, progress, failed, move |message, _| {
@@ -159,12 +165,12 @@ pub(crate) fn Cells(
         .collect_view()
 }
 
-/// A matrix with row labels and column labels. A row's label may be "한국어 · English": the
-/// page's half is shown, the whole is its `data-row` (the same in both languages).
+/// A matrix with row labels and column labels. A row's label is shown in the page's language;
+/// its Korean version is the row's `data-row` (the same in both languages, for selectors).
 #[component]
 pub(crate) fn Matrix(
     #[prop(into)] id: String,
-    rows: Vec<(String, Vec<f32>)>,
+    rows: Vec<(Text, Vec<f32>)>,
     columns: Vec<String>,
 ) -> impl IntoView {
     view! {
@@ -172,8 +178,8 @@ pub(crate) fn Matrix(
             <thead><tr><th></th>{columns.into_iter().map(|c| view! { <th>{c}</th> }).collect_view()}</tr></thead>
             <tbody>
                 {rows.into_iter().map(|(label, values)| {
-                    let key = label.clone();
-                    let shown = move || crate::web::i18n::pick(&label, crate::web::i18n::lang()).to_string();
+                    let key = label.ko.clone();
+                    let shown = move || shown(&label);
                     view! { <tr data-row=key><th>{shown}</th><Cells values/></tr> }
                 }).collect_view()}
             </tbody>
@@ -183,11 +189,11 @@ pub(crate) fn Matrix(
 
 /// The error line every lab shows (or nothing).
 #[component]
-pub(crate) fn LabError(error: RwSignal<Option<String>>) -> impl IntoView {
+pub(crate) fn LabError(error: RwSignal<Option<Text>>) -> impl IntoView {
     move || {
         error
             .get()
-            .map(|e| view! { <p class="error" role="alert">{e}</p> })
+            .map(|e| view! { <p class="error" role="alert">{shown(&e)}</p> })
     }
 }
 
@@ -196,17 +202,17 @@ pub(crate) fn LabError(error: RwSignal<Option<String>>) -> impl IntoView {
 pub fn LabsIndex() -> impl IntoView {
     view! {
         <section class="panel" id="labs-index">
-            <h2>{tr("개념 실험실 · Concept labs (lectures 7 and 10)")}</h2>
-            <p class="lede">{tr("강의의 그림을 실제 모델로 계산합니다. 슬라이더를 움직이면 수식의 값이 바뀝니다. · Each lecture picture, computed by the real layers.")}</p>
+            <h2>{tr("개념 실험실", "Concept labs (lectures 7 and 10)")}</h2>
+            <p class="lede">{tr("강의의 그림을 실제 모델로 계산합니다. 슬라이더를 움직이면 수식의 값이 바뀝니다.", "Each lecture picture, computed by the real layers.")}</p>
             <ul class="lab-cards">
                 {LabId::ALL.iter().map(|lab| {
-                    let (ko, en, what) = lab.titles();
+                    let (ko, en, what_ko, what_en) = lab.titles();
                     view! {
                         <li class="lab-card">
                             <a href=lab.href()>
-                                <strong>{move || match lang() { Lang::Ko => ko, Lang::En => en }}</strong>
+                                <strong>{move || in_lang(lang(), ko, en)}</strong>
                                 {move || (lang() == Lang::Ko).then(|| view! { <span class="en">{en}</span> })}
-                                <span class="what">{move || pick(what, lang())}</span>
+                                <span class="what">{tr(what_ko, what_en)}</span>
                             </a>
                         </li>
                     }
@@ -233,10 +239,10 @@ pub fn lab_view(lab: LabId, location: &Location) -> AnyView {
 /// The lab's heading with its Korean and English titles.
 #[component]
 pub(crate) fn LabHeading(lab: LabId) -> impl IntoView {
-    let (ko, en, what) = lab.titles();
+    let (ko, en, what_ko, what_en) = lab.titles();
     view! {
-        <p class="crumbs"><a href="#/labs">{tr("← 개념 실험실 · ← Labs")}</a></p>
-        <h2>{move || match lang() { Lang::Ko => ko, Lang::En => en }}</h2>
-        <p class="lede">{move || pick(what, lang())}</p>
+        <p class="crumbs"><a href="#/labs">{tr("← 개념 실험실", "← Labs")}</a></p>
+        <h2>{tr(ko, en)}</h2>
+        <p class="lede">{tr(what_ko, what_en)}</p>
     }
 }

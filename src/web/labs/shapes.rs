@@ -1,6 +1,7 @@
 //! "형태와 파라미터" (lecture 10): build a stack, run a real input through it in the worker, and
 //! read every output shape and the `summary()` table.
 
+use crate::i18n::Text;
 use crate::web::i18n::tr;
 use leptos::prelude::*;
 
@@ -62,7 +63,7 @@ pub fn ShapesLab(location: Location) -> impl IntoView {
         .unwrap_or(0);
     let config = RwSignal::new(all[preset].1.clone());
     let shown = RwSignal::new(None::<ShapesView>);
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Text>);
     let worker = LabWorker::replies(error, move |reply| {
         if let LabReply::Shapes(v) = reply {
             shown.set(Some(v));
@@ -109,7 +110,7 @@ pub fn ShapesLab(location: Location) -> impl IntoView {
             <div class="panel-body">
                 <div class="controls">
                     <div class="field">
-                        <span>{tr("예제 · presets")}</span>
+                        <span>{tr("예제", "presets")}</span>
                         <div class="buttons">
                             {all.into_iter().enumerate().map(|(i, (name, preset))| view! {
                                 <button id=format!("shapes-preset-{i}") on:click=move |_| config.set(preset.clone())>{name}</button>
@@ -117,14 +118,14 @@ pub fn ShapesLab(location: Location) -> impl IntoView {
                         </div>
                     </div>
                     <fieldset>
-                        <legend>{tr("입력 · input")}</legend>
+                        <legend>{tr("입력", "input")}</legend>
                         {number("shapes-batch", "batch", |c| c.batch, |c, v| c.batch = v)}
                         {number("shapes-time", "time steps", |c| c.time, |c, v| c.time = v)}
                         {move || (!matches!(config.with(|c| c.layers.first().cloned()), Some(LayerConfig::Embedding { .. })))
                             .then(|| number("shapes-features", "features", |c| c.features, |c, v| c.features = v))}
                     </fieldset>
                     <div class="field">
-                        <span>{tr("층 추가 · add a layer")}</span>
+                        <span>{tr("층 추가", "add a layer")}</span>
                         <div class="buttons">
                             <button id="shapes-add-embedding"
                                 disabled=move || config.with(|c| matches!(c.layers.first(), Some(LayerConfig::Embedding { .. })))
@@ -143,9 +144,9 @@ pub fn ShapesLab(location: Location) -> impl IntoView {
                 </div>
                 <div class="results">
                     // A phone scrolls the table, not the page (a stack's rows need ~500 px).
-                    <div class="table-scroll" tabindex="0" role="region" aria-label=tr("층 표 · layer table")>
+                    <div class="table-scroll" tabindex="0" role="region" aria-label=tr("층 표", "layer table")>
                     <table class="data" id="shapes-rows">
-                        <thead><tr><th>{tr("층 · layer")}</th><th>{tr("설정 · settings")}</th><th>{tr("출력 형태 · output shape")}</th><th>"Param #"</th><th></th></tr></thead>
+                        <thead><tr><th>{tr("층", "layer")}</th><th>{tr("설정", "settings")}</th><th>{tr("출력 형태", "output shape")}</th><th>"Param #"</th><th></th></tr></thead>
                         <tbody>
                             <tr class="input-row"><td>"input"</td><td></td>
                                 <td class="shape">{move || shown.with(|v| v.as_ref().map(|v| shape_text(&v.input_shape)).unwrap_or_default())}</td><td></td><td></td></tr>

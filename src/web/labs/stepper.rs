@@ -1,5 +1,6 @@
 //! "순환 한 단계씩": the recurrence of a SimpleRNN on "hell" → "ello", every term of every step.
 
+use crate::i18n::Text;
 use crate::web::i18n::tr;
 use leptos::prelude::*;
 
@@ -24,7 +25,7 @@ pub fn StepperLab(location: Location) -> impl IntoView {
     let result = RwSignal::new(None::<StepperTraining>);
     let trained = RwSignal::new(false);
     let step = RwSignal::new(0usize);
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Text>);
     let worker = LabWorker::replies(error, move |reply| {
         if let LabReply::Stepper(r) = reply {
             result.set(Some(r));
@@ -62,7 +63,7 @@ pub fn StepperLab(location: Location) -> impl IntoView {
             <div class="panel-body">
                 <div class="controls">
                     <div class="field inline">
-                        <label for="stepper-units">{tr("은닉 유닛 · hidden units")}</label>
+                        <label for="stepper-units">{tr("은닉 유닛", "hidden units")}</label>
                         <select id="stepper-units" prop:value=move || units().to_string()
                             on:change=move |ev| {
                                 if let Ok(u) = event_target_value(&ev).parse() {
@@ -77,7 +78,7 @@ pub fn StepperLab(location: Location) -> impl IntoView {
                         </select>
                     </div>
                     <div class="field inline">
-                        <label for="stepper-seed">{tr("시드 · seed")}</label>
+                        <label for="stepper-seed">{tr("시드", "seed")}</label>
                         <input id="stepper-seed" type="number" min="0" prop:value=move || config.with(|c| c.seed.to_string())
                             on:change=move |ev| {
                                 if let Ok(s) = event_target_value(&ev).parse() {
@@ -87,10 +88,10 @@ pub fn StepperLab(location: Location) -> impl IntoView {
                             }/>
                     </div>
                     <div class="buttons">
-                        <button id="stepper-train" class="primary" on:click=move |_| request(true)>{tr("학습 · Train")}</button>
-                        <button id="stepper-reset" on:click=move |_| request(false)>{tr("처음 가중치 · Untrained")}</button>
+                        <button id="stepper-train" class="primary" on:click=move |_| request(true)>{tr("학습", "Train")}</button>
+                        <button id="stepper-reset" on:click=move |_| request(false)>{tr("처음 가중치", "Untrained")}</button>
                     </div>
-                    <p class="hint">{tr("Adam, 학습률 0.05, 300 에포크; 매 단계 h, e, l, o에 대한 softmax (TimeDistributed Dense) · Adam, learning rate 0.05, 300 epochs; a softmax over h, e, l, o at every step (TimeDistributed Dense).")}</p>
+                    <p class="hint">{tr("Adam, 학습률 0.05, 300 에포크; 매 단계 h, e, l, o에 대한 softmax (TimeDistributed Dense)", "Adam, learning rate 0.05, 300 epochs; a softmax over h, e, l, o at every step (TimeDistributed Dense).")}</p>
                     <p id="stepper-output" class="generated" data-trained=move || trained.get().to_string()>
                         "hell → "
                         <strong>{move || view_of().map(|v| v.output).unwrap_or_default()}</strong>
@@ -119,40 +120,40 @@ pub fn StepperLab(location: Location) -> impl IntoView {
                     <p class="formula"><strong>"h_t = tanh(W_xh·x_t + W_hh·h_(t−1) + b)"</strong></p>
                     <div class="gen-controls" role="group" aria-label="time step">
                         <button id="stepper-back" on:click=move |_| step.update(|t| *t = t.saturating_sub(1))
-                            disabled=move || step.get() == 0>{tr("◀ 이전 · ◀ back")}</button>
+                            disabled=move || step.get() == 0>{tr("◀ 이전", "◀ back")}</button>
                         <span id="stepper-t" data-t=move || (step.get() + 1).to_string()>
-                            {move || current().map(|s| format!("t = {} · {} x_t = '{}' · {} '{}'", s.t, tr("입력 · input")(), s.input, tr("정답 · target")(), s.target))}
+                            {move || current().map(|s| format!("t = {} · {} x_t = '{}' · {} '{}'", s.t, tr("입력", "input")(), s.input, tr("정답", "target")(), s.target))}
                         </span>
                         <button id="stepper-next" on:click=move |_| step.update(|t| *t = (*t + 1).min(3))
-                            disabled=move || { step.get() >= 3 }>{tr("다음 ▶ · next ▶")}</button>
+                            disabled=move || { step.get() >= 3 }>{tr("다음 ▶", "next ▶")}</button>
                     </div>
                     {move || current().map(|s| {
                         let labels = unit_labels();
                         let bias = view_of().map(|v| v.bias).unwrap_or_default();
                         let rows = vec![
-                            ("W_xh·x_t".to_string(), s.wx.clone()),
-                            ("W_hh·h_(t−1)".to_string(), s.wh.clone()),
-                            ("b".to_string(), bias),
-                            ("합 · sum".to_string(), s.sum.clone()),
-                            ("h_t = tanh(합) · h_t = tanh(sum)".to_string(), s.h.clone()),
+                            (Text::same("W_xh·x_t"), s.wx.clone()),
+                            (Text::same("W_hh·h_(t−1)"), s.wh.clone()),
+                            (Text::same("b"), bias),
+                            (Text::new("합", "sum"), s.sum.clone()),
+                            (Text::new("h_t = tanh(합)", "h_t = tanh(sum)"), s.h.clone()),
                         ];
                         let chars = chars();
                         view! {
-                            <h3>{tr("이번 단계 · this step")}</h3>
-                            <Matrix id="stepper-input" rows=vec![("x_t".to_string(), s.x.clone())]
+                            <h3>{tr("이번 단계", "this step")}</h3>
+                            <Matrix id="stepper-input" rows=vec![(Text::same("x_t"), s.x.clone())]
                                 columns=chars.iter().map(|c| c.to_string()).collect()/>
-                            <Matrix id="stepper-hprev" rows=vec![("h_(t−1)".to_string(), s.h_prev.clone())] columns=labels.clone()/>
+                            <Matrix id="stepper-hprev" rows=vec![(Text::same("h_(t−1)"), s.h_prev.clone())] columns=labels.clone()/>
                             <Matrix id="stepper-step" rows columns=labels/>
-                            <h3>{tr("출력 softmax(W_hy·h_t + b_y) · output softmax(W_hy·h_t + b_y)")}</h3>
+                            <h3>{tr("출력 softmax(W_hy·h_t + b_y)", "output softmax(W_hy·h_t + b_y)")}</h3>
                             <table class="lab-matrix" id="stepper-probs">
                                 <thead><tr>{chars.iter().map(|c| view! { <th>{c.to_string()}</th> }).collect_view()}</tr></thead>
                                 <tbody><tr><Cells values=s.probabilities.clone() palette=crate::plot::Palette::Sequential/></tr></tbody>
                             </table>
-                            <p>{tr("예측 · predicted: ")} <strong class="predicted">{s.predicted.to_string()}</strong>
+                            <p>{tr("예측", "predicted: ")} <strong class="predicted">{s.predicted.to_string()}</strong>
                                {if s.predicted == s.target { " ✓" } else { " ✗" }}</p>
                         }
                     })}
-                    <h3>{tr("시간에 따른 은닉 상태 · h over time")}</h3>
+                    <h3>{tr("시간에 따른 은닉 상태", "h over time")}</h3>
                     <div id="stepper-heatmap" class="chart" inner_html=move || view_of().map(|v| Heatmap {
                         row_labels: unit_labels(),
                         col_labels: v.steps.iter().map(|s| format!("t{} {}", s.t, s.input)).collect(),
@@ -161,18 +162,18 @@ pub fn StepperLab(location: Location) -> impl IntoView {
                         highlight_col: Some(step.get()),
                         ..Heatmap::default()
                     }.to_svg(40.0, 30.0)).unwrap_or_default()></div>
-                    <h3>{tr("가중치 · weights")}</h3>
+                    <h3>{tr("가중치", "weights")}</h3>
                     {move || view_of().map(|v| {
                         let labels = unit_labels();
                         view! {
                             <div class="weights">
                                 <Matrix id="stepper-wxh"
-                                    rows=v.chars.iter().zip(&v.w_xh).map(|(c, r)| (format!("W_xh '{c}'"), r.clone())).collect()
+                                    rows=v.chars.iter().zip(&v.w_xh).map(|(c, r)| (Text::same(format!("W_xh '{c}'")), r.clone())).collect()
                                     columns=labels.clone()/>
                                 <Matrix id="stepper-whh"
-                                    rows=v.w_hh.iter().enumerate().map(|(i, r)| (format!("W_hh h{}", i + 1), r.clone())).collect()
+                                    rows=v.w_hh.iter().enumerate().map(|(i, r)| (Text::same(format!("W_hh h{}", i + 1)), r.clone())).collect()
                                     columns=labels.clone()/>
-                                <Matrix id="stepper-bias" rows=vec![("b".to_string(), v.bias.clone())] columns=labels/>
+                                <Matrix id="stepper-bias" rows=vec![(Text::same("b"), v.bias.clone())] columns=labels/>
                             </div>
                         }
                     })}

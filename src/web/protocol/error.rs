@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::{Bilingual, Text};
+
 /// What went wrong, as far as the page can act on it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ErrorKind {
@@ -32,22 +34,24 @@ pub enum ErrorKind {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JobError {
     pub kind: ErrorKind,
-    /// What the page shows: "한국어 · English" where the message has a Korean half (the page
-    /// shows the half of its language), else English.
-    pub message: String,
+    /// What the page shows, in both languages (it shows its own).
+    pub message: Text,
 }
 
 impl JobError {
-    pub fn new(kind: ErrorKind, message: impl ToString) -> Self {
-        JobError {
-            kind,
-            message: message.to_string(),
-        }
+    pub fn new(kind: ErrorKind, message: Text) -> Self {
+        JobError { kind, message }
+    }
+
+    /// A core error's own words.
+    pub fn of(kind: ErrorKind, error: &impl Bilingual) -> Self {
+        JobError::new(kind, error.text())
     }
 }
 
 impl std::fmt::Display for JobError {
+    /// The English message (logs; the page shows [`JobError::message`] in its language).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.message.en)
     }
 }

@@ -9,6 +9,7 @@ use web_time::Instant;
 
 use super::outbox::{Outbox, kind_of};
 use super::replica_link::ReplicaLink;
+use crate::i18n::Bilingual;
 use crate::nn::{NnError, Optimizer, Sequential};
 use crate::train::Trainer;
 use crate::train::replica::Finish;
@@ -53,7 +54,7 @@ fn failed(out: &Outbox, e: &NnError) {
     out.fail(
         BenchReply::Failed,
         kind_of(e, ErrorKind::Internal),
-        e.bilingual(),
+        e.text(),
     );
 }
 
@@ -72,7 +73,7 @@ impl BenchJob {
                 out.fail(
                     BenchReply::Failed,
                     kind_of(&e, ErrorKind::BadInput),
-                    e.bilingual(),
+                    e.text(),
                 );
                 return None;
             }

@@ -15,7 +15,7 @@ pub(super) fn lab(out: &Outbox, request: &LabRequest, models: &[(String, Sentime
             LabError::Input(_) => ErrorKind::BadInput,
             LabError::Nn(nn) => kind_of(nn, ErrorKind::BadInput),
         };
-        JobError::new(kind, e)
+        JobError::of(kind, &e)
     });
     out.respond(FromWorker::Lab(reply));
 }

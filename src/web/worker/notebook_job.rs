@@ -7,6 +7,7 @@
 use web_time::Instant;
 
 use super::outbox::{LastBatch, Outbox, Tick, kind_of};
+use crate::i18n::{Bilingual, Text};
 use crate::nn::{CellKind, NnError};
 use crate::notebook::{Loaded, NotebookConfig, RunResult, load, prepare};
 use crate::sentiment::{SentimentModel, SentimentSession, lecture_sentence};
@@ -65,7 +66,7 @@ pub(super) struct NotebookJob {
 
 /// The notebook's error `e`, said with its Korean half where it has one.
 fn failed(kind: ErrorKind, e: &NnError) -> JobError {
-    JobError::new(kind_of(e, kind), e.bilingual())
+    JobError::new(kind_of(e, kind), e.text())
 }
 
 impl NotebookJob {
@@ -92,7 +93,7 @@ impl NotebookJob {
     /// `Load`: the cells up to the cleaning, answered at once; segmenting follows.
     fn load(&mut self, out: &Outbox, bytes: Vec<u8>, config: NotebookConfig) {
         if let Err(e) = crate::limits::check(crate::limits::Limit::ReviewFileBytes, bytes.len()) {
-            return out.fail(NotebookReply::Failed, ErrorKind::Limit, e.bilingual());
+            return out.fail(NotebookReply::Failed, ErrorKind::Limit, e.text());
         }
         let text = String::from_utf8_lossy(&bytes);
         match load(&text, &config) {
@@ -114,7 +115,7 @@ impl NotebookJob {
             }
             Err(e) => {
                 self.data = None;
-                out.fail(NotebookReply::Failed, ErrorKind::BadFile, e)
+                out.fail(NotebookReply::Failed, ErrorKind::BadFile, e.text())
             }
         }
     }
@@ -152,7 +153,10 @@ impl NotebookJob {
             Err(e) => out.fail(
                 NotebookReply::Failed,
                 ErrorKind::Fetch,
-                format!("리뷰 파일을 읽지 못했습니다 · the review file could not be read: {e}"),
+                Text::new(
+                    format!("리뷰 파일을 읽지 못했습니다: {e}"),
+                    format!("the review file could not be read: {e}"),
+                ),
             ),
         }
     }
@@ -169,7 +173,10 @@ impl NotebookJob {
             Err(e) => out.fail(
                 NotebookReply::Failed,
                 ErrorKind::Fetch,
-                format!("체크포인트를 읽지 못했습니다 · the checkpoint could not be read: {e}"),
+                Text::new(
+                    format!("체크포인트를 읽지 못했습니다: {e}"),
+                    format!("the checkpoint could not be read: {e}"),
+                ),
             ),
         }
     }
@@ -219,7 +226,10 @@ impl NotebookJob {
             BlobRef::Url(url) => out.fail(
                 NotebookReply::Failed,
                 ErrorKind::Internal,
-                format!("a checkpoint is not fetched ({url})"),
+                Text::new(
+                    format!("체크포인트는 주소로 받지 않습니다 ({url})"),
+                    format!("a checkpoint is not fetched ({url})"),
+                ),
             ),
         }
     }
@@ -231,7 +241,10 @@ impl NotebookJob {
             return out.fail(
                 NotebookReply::Failed,
                 ErrorKind::NotLoaded,
-                "load a review file first (and wait until its reviews are segmented)",
+                Text::new(
+                    "먼저 리뷰 파일을 불러오세요 (그리고 형태소 분석이 끝날 때까지 기다리세요)",
+                    "load a review file first (and wait until its reviews are segmented)",
+                ),
             );
         };
         let config = nb.config.lecture.model_config(cell);
@@ -292,9 +305,12 @@ impl NotebookJob {
         let msg = match self.answering().map(SentimentModel::to_file) {
             Some(Ok(bytes)) => NotebookReply::ModelFile { bytes },
             Some(Err(e)) => {
-                NotebookReply::Failed(JobError::new(kind_of(&e, ErrorKind::Internal), e))
+                NotebookReply::Failed(JobError::of(kind_of(&e, ErrorKind::Internal), &e))
             }
-            None => NotebookReply::Failed(JobError::new(ErrorKind::NotLoaded, "fit a model first")),
+            None => NotebookReply::Failed(JobError::new(
+                ErrorKind::NotLoaded,
+                Text::new("먼저 모델을 학습하세요", "fit a model first"),
+            )),
         };
         out.respond(msg);
     }
@@ -305,7 +321,10 @@ impl NotebookJob {
             return out.fail(
                 NotebookReply::Failed,
                 ErrorKind::NotLoaded,
-                "fit a model first: sentiment_predict uses the trained one",
+                Text::new(
+                    "먼저 모델을 학습하세요: sentiment_predict는 학습한 모델을 씁니다",
+                    "fit a model first: sentiment_predict uses the trained one",
+                ),
             );
         };
         match model.predict(&sentences) {

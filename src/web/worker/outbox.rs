@@ -11,7 +11,7 @@
 //! ```
 //!
 //! A job answers with its own reply type ([`crate::web::protocol`]: one per job) and fails
-//! with its own reply's `Failed`: `out.fail(StudioReply::Failed, ErrorKind::NotLoaded, "…")`.
+//! with its own reply's `Failed`: `out.fail(StudioReply::Failed, ErrorKind::NotLoaded, Text::new("먼저 학습하세요", "train first"))`.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -19,6 +19,7 @@ use std::rc::Rc;
 use gloo_worker::{HandlerId, Worker, WorkerScope};
 use web_time::Instant;
 
+use crate::i18n::Text;
 use crate::nn::NnError;
 use crate::web::protocol::{BlobRef, ErrorKind, FromWorker, JobError};
 
@@ -107,7 +108,7 @@ impl Outbox {
         &self,
         failed: fn(JobError) -> R,
         kind: ErrorKind,
-        message: impl ToString,
+        message: Text,
     ) {
         self.respond(failed(JobError::new(kind, message)));
     }

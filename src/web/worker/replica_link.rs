@@ -10,6 +10,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 
 use super::outbox::{Outbox, Tick};
+use crate::i18n::Text;
 use crate::train::replica::Replica;
 use crate::web::protocol::{ErrorKind, JobError, ReplicaInfo};
 
@@ -89,7 +90,10 @@ impl ReplicaLink {
             .map_err(|_| {
                 JobError::new(
                     ErrorKind::Unsupported,
-                    "this browser has no BroadcastChannel: train with 1 worker",
+                    Text::new(
+                        "이 브라우저에는 BroadcastChannel이 없습니다: 워커 1개로 학습하세요",
+                        "this browser has no BroadcastChannel: train with 1 worker",
+                    ),
                 )
             })?;
         channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));

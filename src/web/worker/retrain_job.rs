@@ -9,6 +9,7 @@ use web_time::Instant;
 use super::outbox::{LastBatch, Outbox, kind_of};
 use super::replica_link::{self, ReplicaLink};
 use super::review_job::Reviews;
+use crate::i18n::{Bilingual, Text};
 use crate::nn::NnError;
 use crate::sentiment::{SentimentConfig, SentimentSession};
 use crate::text::reviews::{Review, read_reviews};
@@ -63,18 +64,26 @@ impl Retrain {
     /// `Train`: read the file and start segmenting it.
     fn start(&mut self, out: &Outbox, text: &str, config: SentimentConfig) {
         if let Err(e) = crate::limits::check(crate::limits::Limit::ReviewFileBytes, text.len()) {
-            return out.fail(RetrainReply::Failed, ErrorKind::Limit, e.bilingual());
+            return out.fail(RetrainReply::Failed, ErrorKind::Limit, e.text());
         }
         let set = read_reviews(text, None);
         if set.reviews.len() < 10 {
             return out.fail(
                 RetrainReply::Failed,
                 ErrorKind::BadFile,
-                format!(
-                    "this file does not hold enough reviews to train on: {}. \
-                 Expected lines like `5<TAB>리뷰` (rating 1–5), `1<TAB>리뷰` \
-                 (label 0/1) or NSMC's `id<TAB>document<TAB>label`.",
-                    set.report()
+                Text::new(
+                    format!(
+                        "이 파일에는 학습할 만큼 리뷰가 없습니다: {}. `5<TAB>리뷰`(별점 1–5), \
+                         `1<TAB>리뷰`(레이블 0/1)나 NSMC의 `id<TAB>document<TAB>label` 줄이어야 \
+                         합니다.",
+                        set.report()
+                    ),
+                    format!(
+                        "this file does not hold enough reviews to train on: {}. \
+                         Expected lines like `5<TAB>리뷰` (rating 1–5), `1<TAB>리뷰` \
+                         (label 0/1) or NSMC's `id<TAB>document<TAB>label`.",
+                        set.report()
+                    ),
                 ),
             );
         }
@@ -173,7 +182,11 @@ impl Retrain {
         match crate::sentiment::tokens_in(config.units, &texts, &config.stopwords) {
             Ok(t) => tokens.extend(t),
             Err(e) => {
-                return out.fail(RetrainReply::Failed, kind_of(&e, ErrorKind::BadInput), e);
+                return out.fail(
+                    RetrainReply::Failed,
+                    kind_of(&e, ErrorKind::BadInput),
+                    e.text(),
+                );
             }
         }
         out.respond(RetrainReply::Prep {
@@ -200,7 +213,11 @@ impl Retrain {
                 self.seconds = 0.0;
                 self.stage = Some(Stage::Training(Box::new(session)));
             }
-            Err(e) => out.fail(RetrainReply::Failed, kind_of(&e, ErrorKind::BadInput), e),
+            Err(e) => out.fail(
+                RetrainReply::Failed,
+                kind_of(&e, ErrorKind::BadInput),
+                e.text(),
+            ),
         }
     }
 
@@ -209,7 +226,11 @@ impl Retrain {
         let (model, history) = match session.into_model() {
             Ok(trained) => trained,
             Err(e) => {
-                return out.fail(RetrainReply::Failed, kind_of(&e, ErrorKind::Internal), e);
+                return out.fail(
+                    RetrainReply::Failed,
+                    kind_of(&e, ErrorKind::Internal),
+                    e.text(),
+                );
             }
         };
         reviews.add(RETRAINED_MODEL, model);
@@ -235,7 +256,7 @@ impl Retrain {
         out.fail(
             RetrainReply::Failed,
             kind_of(e, ErrorKind::Internal),
-            e.bilingual(),
+            e.text(),
         );
     }
 }

@@ -7,6 +7,7 @@
 use web_time::Instant;
 
 use crate::ensemble::Ensemble;
+use crate::i18n::{Bilingual, Text};
 use crate::linear::LinearSentiment;
 use crate::nn::Sequential;
 use crate::sentiment::{SentimentModel, Stages, lecture_sentence};
@@ -55,7 +56,8 @@ impl Reviews {
             Ok(()) => ReviewsReply::Loaded { name },
             Err(e) => ReviewsReply::Failed(JobError::new(
                 kind_of(&e, ErrorKind::BadFile),
-                format!("{name}: {e}"),
+                e.text()
+                    .prefixed(&format!("{name}: "), &format!("{name}: ")),
             )),
         });
     }
@@ -70,11 +72,14 @@ impl Reviews {
         out.respond(match self.rnns.iter().find(|(n, _)| *n == name) {
             Some((_, model)) => match model.to_file() {
                 Ok(bytes) => ReviewsReply::File { name, bytes },
-                Err(e) => ReviewsReply::Failed(JobError::new(kind_of(&e, ErrorKind::Internal), e)),
+                Err(e) => ReviewsReply::Failed(JobError::of(kind_of(&e, ErrorKind::Internal), &e)),
             },
             None => ReviewsReply::Failed(JobError::new(
                 ErrorKind::NotLoaded,
-                format!("no model {name} is loaded"),
+                Text::new(
+                    format!("모델 {name}을(를) 불러오지 않았습니다"),
+                    format!("no model {name} is loaded"),
+                ),
             )),
         });
     }
@@ -89,8 +94,8 @@ impl Reviews {
 
     fn answers(&self, text: &str) -> Result<Vec<SentimentResult>, JobError> {
         crate::limits::check(crate::limits::Limit::CorpusBytes, text.len())
-            .map_err(|e| JobError::new(ErrorKind::Limit, e.bilingual()))?;
-        let failed = |e: crate::nn::NnError| JobError::new(kind_of(&e, ErrorKind::BadInput), e);
+            .map_err(|e| JobError::new(ErrorKind::Limit, e.text()))?;
+        let failed = |e: crate::nn::NnError| JobError::of(kind_of(&e, ErrorKind::BadInput), &e);
         let mut results = Vec::new();
         let elapsed = |start: Instant| start.elapsed().as_secs_f64() * 1000.0;
         for (name, model) in &self.ensembles {

@@ -6,6 +6,7 @@
 use web_time::Instant;
 
 use super::outbox::{Outbox, REPORT_MS, kind_of};
+use crate::i18n::{Bilingual, Text};
 use crate::teacher_forcing::{Seq2SeqConfig, Seq2SeqSession, first_divergence};
 use crate::web::protocol::{ErrorKind, JobError, TeacherForcingReply, TeacherForcingRequest};
 
@@ -40,7 +41,7 @@ impl Seq2Seq {
             Err(e) => out.fail(
                 TeacherForcingReply::Failed,
                 kind_of(&e, ErrorKind::BadInput),
-                e,
+                e.text(),
             ),
         }
     }
@@ -65,7 +66,7 @@ impl Seq2Seq {
                     return out.fail(
                         TeacherForcingReply::Failed,
                         kind_of(&e, ErrorKind::Internal),
-                        e,
+                        e.text(),
                     );
                 }
             }
@@ -84,7 +85,10 @@ impl Seq2Seq {
         out.respond(match &self.session {
             None => TeacherForcingReply::Failed(JobError::new(
                 ErrorKind::NotLoaded,
-                "train the many-to-many model first",
+                Text::new(
+                    "먼저 다대다 모델을 학습하세요",
+                    "train the many-to-many model first",
+                ),
             )),
             Some(s) => match s.compare(index) {
                 Ok((forced, free)) => TeacherForcingReply::Comparison {
@@ -95,7 +99,7 @@ impl Seq2Seq {
                     free,
                 },
                 Err(e) => {
-                    TeacherForcingReply::Failed(JobError::new(kind_of(&e, ErrorKind::BadInput), e))
+                    TeacherForcingReply::Failed(JobError::of(kind_of(&e, ErrorKind::BadInput), &e))
                 }
             },
         });

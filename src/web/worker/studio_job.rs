@@ -8,6 +8,7 @@ use web_time::Instant;
 use super::outbox::{Outbox, REPORT_MS, kind_of};
 use super::replica_link::{self, ReplicaLink};
 use crate::generate::Sampling;
+use crate::i18n::{Bilingual, Text};
 use crate::nn::Sequential;
 use crate::textgen::{Session, TextgenConfig, TrainedTextgen};
 use crate::train::EpochLogs;
@@ -86,7 +87,7 @@ impl Studio {
                 return out.fail(
                     StudioReply::Failed,
                     kind_of(&e, ErrorKind::BadInput),
-                    e.bilingual(),
+                    e.text(),
                 );
             }
         };
@@ -156,7 +157,7 @@ impl Studio {
                 self.loaded = Some(t);
                 StudioReply::Loaded { summary }
             }
-            Err(e) => StudioReply::Failed(JobError::new(kind_of(&e, ErrorKind::BadFile), e)),
+            Err(e) => StudioReply::Failed(JobError::of(kind_of(&e, ErrorKind::BadFile), &e)),
         };
         out.respond(msg);
     }
@@ -180,7 +181,10 @@ impl Studio {
             return out.fail(
                 StudioReply::Failed,
                 ErrorKind::NotLoaded,
-                "train or load a model first",
+                Text::new(
+                    "먼저 모델을 학습하거나 불러오세요",
+                    "train or load a model first",
+                ),
             );
         };
         let result = if stateful {
@@ -201,7 +205,7 @@ impl Studio {
                 text: g.text,
                 steps: g.steps,
             },
-            Err(e) => StudioReply::Failed(JobError::new(kind_of(&e, ErrorKind::BadInput), e)),
+            Err(e) => StudioReply::Failed(JobError::of(kind_of(&e, ErrorKind::BadInput), &e)),
         });
     }
 
@@ -218,12 +222,7 @@ impl Studio {
         match session.run_batch() {
             Ok(Some(logs)) => self.pending.push(logs),
             Ok(None) => {}
-            Err(e) => {
-                error = Some(JobError::new(
-                    kind_of(&e, ErrorKind::Internal),
-                    e.bilingual(),
-                ))
-            }
+            Err(e) => error = Some(JobError::new(kind_of(&e, ErrorKind::Internal), e.text())),
         }
         self.seconds += start.elapsed().as_secs_f64();
         let finished = session.finished();
@@ -294,7 +293,7 @@ impl Studio {
         out.fail(
             StudioReply::Failed,
             kind_of(e, ErrorKind::Internal),
-            e.bilingual(),
+            e.text(),
         );
     }
 
@@ -316,7 +315,7 @@ impl Studio {
                 seconds: self.seconds,
                 model_file,
             },
-            Err(e) => StudioReply::Failed(JobError::new(kind_of(&e, ErrorKind::Internal), e)),
+            Err(e) => StudioReply::Failed(JobError::of(kind_of(&e, ErrorKind::Internal), &e)),
         });
     }
 }

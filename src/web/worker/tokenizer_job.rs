@@ -12,14 +12,14 @@ use super::outbox::Outbox;
 pub(super) fn handle(out: &Outbox, request: TokenizerRequest) {
     let TokenizerRequest::Preprocess { lines, stopwords } = request;
     let result = Segmenter::required()
-        .map_err(|e| JobError::new(ErrorKind::NotLoaded, e))
+        .map_err(|e| JobError::of(ErrorKind::NotLoaded, &e))
         .and_then(|segmenter| {
             crate::segment::preprocess_lines(segmenter, &lines, &stopwords).map_err(|e| {
                 let kind = match e {
                     TextError::TooLongToSegment { .. } => ErrorKind::Limit,
                     _ => ErrorKind::BadInput,
                 };
-                JobError::new(kind, e)
+                JobError::of(kind, &e)
             })
         });
     out.respond(TokenizerReply::Preprocessed {
