@@ -12,8 +12,9 @@
 //! let hint = Text::new("학습", "train");
 //! assert_eq!(hint.get(Lang::En), "train");
 //!
-//! let too_many = check(Limit::Epochs, 100_000).unwrap_err();
-//! assert!(too_many.text().get(Lang::Ko).starts_with("epochs: 100000"));
+//! let too_many = check(Limit::Epochs, Limit::Epochs.max() + 1).unwrap_err();
+//! assert!(too_many.text().get(Lang::Ko).contains("이어서 학습할 수 있습니다"));
+//! assert!(too_many.text().get(Lang::En).starts_with("epochs is"));
 //! ```
 
 use serde::{Deserialize, Serialize};
