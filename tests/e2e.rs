@@ -831,7 +831,7 @@ async fn sentiment_panel_retrains_lecture9_on_a_review_file() {
     eventually("the garbage-file message", || async {
         text_of(&client, "#sentiment-error")
             .await
-            .contains("not hold enough reviews")
+            .contains("학습할 만큼 리뷰가 없습니다")
     })
     .await;
     // Our review file trains lecture 9's SimpleRNN in the worker to the end: first with one

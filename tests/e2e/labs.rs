@@ -97,7 +97,7 @@ async fn stepper_shows_the_recurrence_and_trains_to_ello() {
         rows("W_xh·x_t").await,
         rows("W_hh·h_(t−1)").await,
         rows("b").await,
-        rows("합 · sum").await,
+        rows("합").await,
     );
     for u in 0..3 {
         assert!((wx[u] + wh[u] + b[u] - sum[u]).abs() < 1e-4);
@@ -141,7 +141,7 @@ async fn weather_lab_learns_the_menu_rule() {
     eventually("an explained error for snow", || async {
         text_of(&client, "#lab-weather .error")
             .await
-            .contains("not a weather")
+            .contains("날씨가 아닙니다")
     })
     .await;
     set_field(&client, "#weather-week", "맑음 비 비 맑음 비 맑음 맑음").await;
@@ -227,9 +227,10 @@ async fn gate_inspector_shows_lstm_and_gru_gates() {
     .await;
     set_field(&client, "#gates-text", "🙂").await;
     eventually("an explanation for a sentence without Korean", || async {
+        // In the page's language (Korean here).
         text_of(&client, "#gates-maps .error")
             .await
-            .contains("Korean")
+            .contains("한국어 문장을 쓰세요")
     })
     .await;
     set_field(&client, "#gates-text", "배송도 늦고 최악이에요").await;
