@@ -142,7 +142,6 @@ impl crate::i18n::Bilingual for LimitError {
     }
 }
 
-
 /// `Ok` when every value is within its limit (the first one over is the error).
 pub fn check_all(values: &[(Limit, usize)]) -> Result<(), LimitError> {
     values
