@@ -13,7 +13,7 @@ pub mod i18n;
 pub mod keras_worker;
 mod labs;
 mod model_file;
-mod notebook_page;
+mod notebook;
 mod parallel;
 pub mod peer_ports;
 pub mod protocol;
