@@ -18,6 +18,9 @@ use crate::i18n::Text;
 
 type Local<T> = StoredValue<T, LocalStorage>;
 
+/// The messages a new worker gets before the request that started it.
+type Replay = Rc<dyn Fn(&ToWorker) -> Vec<ToWorker>>;
+
 /// How a worker died, as the handle tells the panel.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Crash {
@@ -40,7 +43,7 @@ pub enum CrashPolicy {
     ReportUntilReload,
     /// The next send starts a new worker, which first gets `replay(next)`'s messages (the
     /// studio: the last model file, unless the next request brings a model of its own).
-    RespawnAndReplay(Rc<dyn Fn(&ToWorker) -> Vec<ToWorker>>),
+    RespawnAndReplay(Replay),
     /// End the worker at once (also when it has said nothing for `silence_ms` while
     /// `listening()`), and start a new one only when the panel asks
     /// ([`WorkerHandle::ensure_started`]), to bring it back to its checkpoint (the notebook).

@@ -35,7 +35,9 @@ impl Session {
         let replicas = Replicas::new();
         let on_message = move |msg: FromWorker| match msg {
             FromWorker::Studio(reply) => {
-                if studio.on_reply(reply) {
+                // A finished run no longer needs its replicas.
+                let ended = studio.on_reply(reply);
+                if ended {
                     replicas.clear();
                 }
             }
