@@ -14,7 +14,7 @@ pub fn FileDrop<L>(
     drop_id: Option<String>,
     /// The picker's `accept` list (".txt,.tsv,.csv").
     accept: &'static str,
-    /// What the zone says: `tr("…", "…")`.
+    /// What the zone says, a Korean and English pair (`tr`).
     label: L,
     /// Whether several files may be picked at once.
     #[prop(optional)]
