@@ -13,7 +13,7 @@ fn title((ko, en): (&'static str, &'static str)) -> &'static str {
         Lang::En => en,
     }
 }
-use super::notebook_page::NotebookPage;
+use super::notebook::NotebookPage;
 use super::{SentimentPanel, StudioPanel, TokenizerPanel};
 use crate::notebook::Lecture;
 

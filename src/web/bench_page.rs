@@ -4,11 +4,10 @@
 //! replica's stages. `batch` replaces the case's batch size: one worker on half a batch times
 //! what a replica of two computes, without its peer.
 
-use gloo_worker::WorkerBridge;
 use leptos::prelude::*;
 
-use super::protocol::{BenchReply, BenchRequest, FromWorker, WorkerReply};
-use super::worker::TrainWorker;
+use super::protocol::{BenchReply, BenchRequest, FromWorker};
+use super::worker_handle::{Crash, CrashPolicy, WorkerHandle, WorkerScript};
 use crate::bench::BenchRecord;
 
 #[component]
@@ -39,25 +38,26 @@ pub fn BenchPage() -> impl IntoView {
             }
         }
         FromWorker::Bench(BenchReply::Failed(e)) => result.set(format!("error: {}", e.message.en)),
-        FromWorker::Worker(WorkerReply::Crashed { message }) => {
-            result.set(format!("error: {message}"))
-        }
         _ => {}
     };
+    let on_crash = move |crash: Crash| match crash {
+        Crash::Panicked(message) => result.set(format!("error: {message}")),
+        Crash::Trapped(message) => result.set(format!("error: {}", message.en)),
+        Crash::Silent(_) => {}
+    };
     let run = super::faults::new_tag();
-    let spawned: Vec<(WorkerBridge<TrainWorker>, u32)> = (0..workers)
+    let spawned: Vec<WorkerHandle> = (0..workers)
         .map(|_| {
             // Replicas are plain workers, as in the panels (`parallel::Replicas`).
-            if workers > 1 {
-                super::faults::spawn_tagged_at(super::threads::PLAIN_SCRIPT, on_message)
+            let script = if workers > 1 {
+                WorkerScript::Plain
             } else {
-                super::faults::spawn_tagged(on_message)
-            }
+                WorkerScript::Page
+            };
+            WorkerHandle::new(script, CrashPolicy::Report, on_message, on_crash).start()
         })
         .collect();
-    // As the studio: direct ports between the replicas (`&channel=broadcast` keeps the
-    // BroadcastChannel, for the A/B).
-    let tags: Vec<u32> = spawned.iter().map(|(_, t)| *t).collect();
+    let tags: Vec<u32> = spawned.iter().map(|w| w.tag()).collect();
     let direct = workers > 1
         && here.param("channel") != Some("broadcast")
         && super::peer_ports::connect(run, &tags);
@@ -66,25 +66,18 @@ pub fn BenchPage() -> impl IntoView {
         run,
         direct,
     };
-    let bridges: Vec<WorkerBridge<TrainWorker>> = spawned
-        .into_iter()
-        .enumerate()
-        .map(|(index, (bridge, _))| {
-            bridge.send(
-                BenchRequest::Train {
-                    case: case.clone(),
-                    steps,
-                    warmup,
-                    batch,
-                    replica: replica_run.info(index),
-                }
-                .into(),
-            );
-            bridge
-        })
-        .collect();
-    let bridges = StoredValue::new_local(bridges);
-    on_cleanup(move || bridges.set_value(Vec::new()));
+    for (index, worker) in spawned.iter().enumerate() {
+        worker.send(
+            BenchRequest::Train {
+                case: case.clone(),
+                steps,
+                warmup,
+                batch,
+                replica: replica_run.info(index),
+            }
+            .into(),
+        );
+    }
     view! {
         <section class="panel" id="bench">
             <h2>

@@ -9,6 +9,7 @@
 
 use leptos::prelude::*;
 
+use super::file_drop::FileDrop;
 use super::i18n::{in_lang, lang, shown, tr};
 use super::keras_worker::{self, ReadModel};
 use crate::i18n::Text;
@@ -44,23 +45,9 @@ pub fn ModelFileDrop(
         });
     };
     view! {
-        <label class="drop" id=format!("{id}-drop")
-            on:dragover=move |ev: web_sys::DragEvent| ev.prevent_default()
-            on:drop=move |ev: web_sys::DragEvent| {
-                ev.prevent_default();
-                if let Some(files) = ev.data_transfer().and_then(|d| d.files()) {
-                    read(files);
-                }
-            }>
-            {tr("모델 파일을 끌어다 놓거나 고르세요 (.keras, .h5, .safetensors, 토크나이저 .json과 함께)", "drop or pick a model file (.keras, .h5, .safetensors, with its tokenizer .json) ")}
-            <input id=id type="file" multiple accept=".keras,.h5,.safetensors,.json"
-                on:change=move |ev| {
-                    let input: web_sys::HtmlInputElement = event_target(&ev);
-                    if let Some(files) = input.files() {
-                        read(files);
-                    }
-                }/>
-        </label>
+        <FileDrop id drop_id=format!("{id}-drop") accept=".keras,.h5,.safetensors,.json" multiple=true
+            label=tr("모델 파일을 끌어다 놓거나 고르세요 (.keras, .h5, .safetensors, 토크나이저 .json과 함께)", "drop or pick a model file (.keras, .h5, .safetensors, with its tokenizer .json) ")
+            on_files=Callback::new(read)/>
         <p id=format!("{id}-status") class="status" role="status"
             data-state=move || match state.get() {
                 Reading::Idle => "idle",

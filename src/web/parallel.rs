@@ -83,19 +83,10 @@ impl Replicas {
         })
     }
 
-    /// Call `on_fault` when the panel's worker (tagged `primary`) or any replica traps.
-    pub fn watch_faults(&self, primary: StoredValue<u32>, on_fault: impl Fn(Text) + 'static) {
-        let replicas = *self;
-        super::faults::watch(
-            move || {
-                let mut tags = vec![primary.get_value()];
-                replicas
-                    .0
-                    .with_value(|r| tags.extend(r.iter().map(|(_, t)| *t)));
-                tags
-            },
-            on_fault,
-        );
+    /// The replicas' fault tags (the panel's [`super::worker_handle::WorkerHandle`] watches
+    /// them with its own worker's).
+    pub fn tags(&self) -> Vec<u32> {
+        self.0.with_value(|r| r.iter().map(|(_, t)| *t).collect())
     }
 }
 

@@ -146,20 +146,23 @@ pub fn TokenizerPanel() -> impl IntoView {
     // Korean mode segments in a worker; it starts with the first Korean request, so the panel
     // alone (and the browser tests that mount it) need no worker.
     let korean = RwSignal::new(None::<KoreanAnswer>);
-    let worker = LabWorker::lazy(move |msg| {
-        if let FromWorker::Tokenizer(TokenizerReply::Preprocessed {
-            lines,
-            stopwords,
-            result,
-        }) = msg
-        {
-            korean.set(Some(KoreanAnswer {
+    let worker = LabWorker::lazy(
+        move |msg| {
+            if let FromWorker::Tokenizer(TokenizerReply::Preprocessed {
                 lines,
                 stopwords,
-                result: result.map_err(|e| e.message),
-            }));
-        }
-    });
+                result,
+            }) = msg
+            {
+                korean.set(Some(KoreanAnswer {
+                    lines,
+                    stopwords,
+                    result: result.map_err(|e| e.message),
+                }));
+            }
+        },
+        |_| {},
+    );
     Effect::new(move |_| {
         let (on, lines, stopwords) =
             state.with(|s| (s.korean, s.lines(), parse_stopwords(&s.stopwords)));

@@ -11,7 +11,7 @@ use crate::lab::{LabReply, LabRequest};
 use crate::plot::{Scatter, ScatterPoint};
 use crate::web::keras_worker::ReadModel;
 use crate::web::model_file::ModelFileDrop;
-use crate::web::protocol::{FromWorker, ReviewsReply, ReviewsRequest, WorkerReply};
+use crate::web::protocol::{FromWorker, ReviewsReply, ReviewsRequest};
 use crate::web::route::{LabId, Location};
 
 /// The model whose Embedding is projected.
@@ -40,37 +40,40 @@ pub fn EmbeddingsLab(location: Location) -> impl IntoView {
     let error = RwSignal::new(None::<Text>);
 
     let worker_cell = StoredValue::new_local(None::<LabWorker>);
-    let worker = LabWorker::spawn(move |msg| match msg {
-        FromWorker::Lab(Ok(reply)) => {
-            error.set(None);
-            match reply {
-                LabReply::Lookup(l) => lookup.set(Some(l)),
-                LabReply::Projection(p) => {
-                    model_state.set("ready".into());
-                    projection.set(Some(p));
+    let worker = LabWorker::spawn(
+        move |msg| match msg {
+            FromWorker::Lab(Ok(reply)) => {
+                error.set(None);
+                match reply {
+                    LabReply::Lookup(l) => lookup.set(Some(l)),
+                    LabReply::Projection(p) => {
+                        model_state.set("ready".into());
+                        projection.set(Some(p));
+                    }
+                    _ => {}
                 }
-                _ => {}
             }
-        }
-        FromWorker::Reviews(ReviewsReply::Loaded { name }) => {
-            if let Some(w) = worker_cell.get_value() {
-                w.lab(LabRequest::Projection {
-                    model: name,
-                    fit: 1000,
-                    show: SHOWN_WORDS,
-                    neighbours: 5,
-                });
+            FromWorker::Reviews(ReviewsReply::Loaded { name }) => {
+                if let Some(w) = worker_cell.get_value() {
+                    w.lab(LabRequest::Projection {
+                        model: name,
+                        fit: 1000,
+                        show: SHOWN_WORDS,
+                        neighbours: 5,
+                    });
+                }
             }
-        }
-        FromWorker::Lab(Err(e)) | FromWorker::Reviews(ReviewsReply::Failed(e)) => {
-            error.set(Some(e.message))
-        }
-        FromWorker::Worker(WorkerReply::Crashed { message }) => error.set(Some(Text::new(
-            format!("실험실의 워커가 멈췄습니다: {message}"),
-            format!("the lab's worker crashed: {message}"),
-        ))),
-        _ => {}
-    });
+            FromWorker::Lab(Err(e)) | FromWorker::Reviews(ReviewsReply::Failed(e)) => {
+                error.set(Some(e.message))
+            }
+            _ => {}
+        },
+        move |crash| {
+            if let Some(message) = super::crash_message(crash, "", "") {
+                error.set(Some(message))
+            }
+        },
+    );
     worker_cell.set_value(Some(worker));
     Effect::new(move |_| {
         worker.lab(LabRequest::Lookup {

@@ -82,35 +82,40 @@ pub fn GatesLab(location: Location) -> impl IntoView {
             });
         }
     };
-    let worker = LabWorker::spawn(move |msg| match msg {
-        FromWorker::Reviews(ReviewsReply::Loaded { name }) => {
-            set_load(&name, Load::Ready);
-            inspect();
-        }
-        FromWorker::Lab(Ok(LabReply::Gates(t))) => {
-            error.set(None);
-            trace.set(Some(t));
-        }
-        // A model that could not be loaded, a trace that failed, or the segmenter's lexicon
-        // that could not be installed.
-        FromWorker::Reviews(ReviewsReply::Failed(e))
-        | FromWorker::Lab(Err(e))
-        | FromWorker::Worker(WorkerReply::Failed(e)) => {
-            let message = e.message;
-            trace.set(None);
-            // A student's file the worker refused stays listed as failed, with the reason.
-            let name = model.get_untracked();
-            if !ready(&name) {
-                set_load(&name, Load::Failed(message.clone()));
+    let worker = LabWorker::spawn(
+        move |msg| match msg {
+            FromWorker::Reviews(ReviewsReply::Loaded { name }) => {
+                set_load(&name, Load::Ready);
+                inspect();
             }
-            error.set(Some(message));
-        }
-        FromWorker::Worker(WorkerReply::Crashed { message }) => error.set(Some(Text::new(
-            format!("실험실의 워커가 멈췄습니다: {message}. 페이지를 새로 고치세요."),
-            format!("the lab's worker crashed: {message}. Reload the page."),
-        ))),
-        _ => {}
-    });
+            FromWorker::Lab(Ok(LabReply::Gates(t))) => {
+                error.set(None);
+                trace.set(Some(t));
+            }
+            // A model that could not be loaded, a trace that failed, or the segmenter's lexicon
+            // that could not be installed.
+            FromWorker::Reviews(ReviewsReply::Failed(e))
+            | FromWorker::Lab(Err(e))
+            | FromWorker::Worker(WorkerReply::Failed(e)) => {
+                let message = e.message;
+                trace.set(None);
+                // A student's file the worker refused stays listed as failed, with the reason.
+                let name = model.get_untracked();
+                if !ready(&name) {
+                    set_load(&name, Load::Failed(message.clone()));
+                }
+                error.set(Some(message));
+            }
+            _ => {}
+        },
+        move |crash| {
+            if let Some(message) =
+                super::crash_message(crash, "페이지를 새로 고치세요.", "Reload the page.")
+            {
+                error.set(Some(message))
+            }
+        },
+    );
     worker_cell.set_value(Some(worker));
     let choose = move |name: String| {
         model.set(name.clone());

@@ -12,14 +12,11 @@ mod shapes;
 mod stepper;
 mod weather;
 
-use std::rc::Rc;
-
-use gloo_worker::{Spawnable, WorkerBridge};
 use leptos::prelude::*;
 
-use super::protocol::{FromWorker, ToWorker, WorkerReply};
+use super::protocol::{FromWorker, ToWorker};
 use super::route::{LabId, Location};
-use super::worker::TrainWorker;
+use super::worker_handle::{Crash, CrashPolicy, WorkerHandle, WorkerScript};
 use crate::i18n::{Lang, Text};
 use crate::lab::{LabReply, LabRequest};
 use crate::plot::{Palette, cell_colour};
@@ -33,35 +30,38 @@ pub use shapes::ShapesLab;
 pub use stepper::StepperLab;
 pub use weather::WeatherLab;
 
-use crate::web::fetch::SegmenterGate;
-
-type Local<T> = StoredValue<T, LocalStorage>;
-
 /// A lab's worker: started at once (so its module compiles while the student reads), and
-/// started again on the next request if it crashed.
+/// started again on the next request if it crashed (a [`WorkerHandle`] that reports).
 #[derive(Clone, Copy)]
 pub(crate) struct LabWorker {
-    bridge: Local<Option<WorkerBridge<TrainWorker>>>,
-    callback: Local<Rc<dyn Fn(FromWorker)>>,
-    /// Whether this worker has the segmenter's lexicon (only labs that segment ask for it).
-    segmenter: SegmenterGate,
+    worker: WorkerHandle,
 }
 
 impl LabWorker {
-    /// `on_message` gets every message; [`LabWorker::replies`] is the usual one.
-    pub(crate) fn spawn(on_message: impl Fn(FromWorker) + 'static) -> Self {
-        let worker = Self::lazy(on_message);
-        worker.start();
+    /// `on_message` gets every message, `on_crash` a panic or a trap; [`LabWorker::replies`]
+    /// is the usual pair.
+    pub(crate) fn spawn(
+        on_message: impl Fn(FromWorker) + 'static,
+        on_crash: impl Fn(Crash) + 'static,
+    ) -> Self {
+        let worker = Self::lazy(on_message, on_crash);
+        worker.worker.start();
         worker
     }
 
     /// A worker that starts with the first message sent to it. Create it in the component's
     /// body (not inside an effect, whose re-runs would drop it).
-    pub(crate) fn lazy(on_message: impl Fn(FromWorker) + 'static) -> Self {
+    pub(crate) fn lazy(
+        on_message: impl Fn(FromWorker) + 'static,
+        on_crash: impl Fn(Crash) + 'static,
+    ) -> Self {
         Self {
-            bridge: StoredValue::new_local(None),
-            callback: StoredValue::new_local(Rc::new(on_message) as Rc<dyn Fn(FromWorker)>),
-            segmenter: SegmenterGate::new(),
+            worker: WorkerHandle::new(
+                WorkerScript::Plain,
+                CrashPolicy::Report,
+                on_message,
+                on_crash,
+            ),
         }
     }
 
@@ -70,59 +70,53 @@ impl LabWorker {
         error: RwSignal<Option<Text>>,
         on_reply: impl Fn(LabReply) + 'static,
     ) -> Self {
-        Self::spawn(move |msg| match msg {
-            FromWorker::Lab(Ok(reply)) => {
-                error.set(None);
-                on_reply(reply);
-            }
-            FromWorker::Lab(Err(e)) => error.set(Some(e.message)),
-            FromWorker::Worker(WorkerReply::Crashed { message }) => error.set(Some(Text::new(
-                format!(
-                    "실험실의 워커가 멈췄습니다: {message}. 다음에 값을 바꾸면 다시 시작합니다."
-                ),
-                format!(
-                    "the lab's worker crashed: {message}. It starts again with your next change."
-                ),
-            ))),
-            _ => {}
-        })
-    }
-
-    fn start(self) {
-        let callback = self.callback.get_value();
-        let bridge = self.bridge;
-        let fresh = TrainWorker::spawner()
-            .callback(move |msg| {
-                if matches!(msg, FromWorker::Worker(WorkerReply::Crashed { .. })) {
-                    // Dropped after this callback returns; the next send starts a new one.
-                    wasm_bindgen_futures::spawn_local(async move { bridge.set_value(None) });
+        Self::spawn(
+            move |msg| match msg {
+                FromWorker::Lab(Ok(reply)) => {
+                    error.set(None);
+                    on_reply(reply);
                 }
-                callback(msg)
-            })
-            // Relative, so the site also works under a sub-path.
-            .spawn("./worker.js");
-        self.bridge.set_value(Some(fresh));
-        self.segmenter.reset();
+                FromWorker::Lab(Err(e)) => error.set(Some(e.message)),
+                _ => {}
+            },
+            move |crash| {
+                error.set(crash_message(
+                    crash,
+                    "다음에 값을 바꾸면 다시 시작합니다.",
+                    "It starts again with your next change.",
+                ))
+            },
+        )
     }
 
     pub(crate) fn send(self, msg: ToWorker) {
-        if self.bridge.with_value(Option::is_none) {
-            self.start();
-        }
-        self.bridge.with_value(|b| {
-            if let Some(b) = b {
-                b.send(msg);
-            }
-        });
+        self.worker.send(msg)
     }
 
     /// [`LabWorker::send`] once the worker has the segmenter's lexicon (fetched the first time).
     pub(crate) fn send_segmented(self, msg: ToWorker, failed: impl Fn(Text) + 'static) {
-        self.segmenter.send(msg, move |m| self.send(m), failed);
+        self.worker.send_segmented(msg, failed);
     }
 
     pub(crate) fn lab(self, request: LabRequest) {
         self.send(ToWorker::Lab(request));
+    }
+}
+
+/// What a lab says when its worker died: the panic's message and `then_ko` / `then_en` (what
+/// happens next), or the page's words for a trap.
+pub(crate) fn crash_message(crash: Crash, then_ko: &str, then_en: &str) -> Option<Text> {
+    match crash {
+        Crash::Panicked(message) if then_ko.is_empty() => Some(Text::new(
+            format!("실험실의 워커가 멈췄습니다: {message}"),
+            format!("the lab's worker crashed: {message}"),
+        )),
+        Crash::Panicked(message) => Some(Text::new(
+            format!("실험실의 워커가 멈췄습니다: {message}. {then_ko}"),
+            format!("the lab's worker crashed: {message}. {then_en}"),
+        )),
+        Crash::Trapped(message) => Some(message),
+        Crash::Silent(_) => None,
     }
 }
 
