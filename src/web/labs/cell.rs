@@ -148,14 +148,10 @@ fn diagram(cell: CellKind, pins: &GatePins) -> String {
     )
 }
 
-#[component]
-pub fn CellLab(location: Location) -> impl IntoView {
-    let cell = match location.param("cell") {
-        Some("gru") => CellKind::Gru,
-        _ => CellKind::Lstm,
-    };
+/// The lab's settings from its link (`?cell=gru&units=3&seed=…&text=…`).
+fn config_from(location: &Location, cell: CellKind) -> CellConfig {
     let defaults = CellConfig::default();
-    let config = RwSignal::new(CellConfig {
+    CellConfig {
         cell,
         units: location
             .parsed("units")
@@ -166,7 +162,31 @@ pub fn CellLab(location: Location) -> impl IntoView {
             .param("text")
             .map_or(DEFAULT_SENTENCE.to_string(), str::to_string),
         ..defaults
-    });
+    }
+}
+
+/// The settings the link carries, so that it reopens the lab as it is.
+fn settings_of(c: &CellConfig) -> [(&'static str, String); 4] {
+    let cell = if c.cell == CellKind::Gru {
+        "gru"
+    } else {
+        "lstm"
+    };
+    [
+        ("cell", cell.to_string()),
+        ("units", c.units.to_string()),
+        ("seed", c.seed.to_string()),
+        ("text", c.sentence.clone()),
+    ]
+}
+
+#[component]
+pub fn CellLab(location: Location) -> impl IntoView {
+    let cell = match location.param("cell") {
+        Some("gru") => CellKind::Gru,
+        _ => CellKind::Lstm,
+    };
+    let config = RwSignal::new(config_from(&location, cell));
     let result = RwSignal::new(None::<CellView>);
     let busy = RwSignal::new(false);
     let step = RwSignal::new(0usize);
@@ -181,23 +201,7 @@ pub fn CellLab(location: Location) -> impl IntoView {
     });
     let request = move || {
         let c = config.get_untracked();
-        write_settings(
-            LabId::Cell,
-            &[
-                (
-                    "cell",
-                    if c.cell == CellKind::Gru {
-                        "gru"
-                    } else {
-                        "lstm"
-                    }
-                    .to_string(),
-                ),
-                ("units", c.units.to_string()),
-                ("seed", c.seed.to_string()),
-                ("text", c.sentence.clone()),
-            ],
-        );
+        write_settings(LabId::Cell, &settings_of(&c));
         busy.set(true);
         worker.lab(LabRequest::Cell(c));
     };

@@ -18,6 +18,53 @@ use crate::web::route::{LabId, Location};
 const PROJECTED_MODEL: &str = "lecture11-gru";
 const SHOWN_WORDS: usize = 120;
 
+/// The lookup table's rows as points (the sentence's words highlighted).
+fn table_chart(table: &[(String, [f32; 2])], used: &[String]) -> String {
+    Scatter {
+        x_label: "E1".into(),
+        y_label: "E2".into(),
+        points: table
+            .iter()
+            .map(|(w, v)| ScatterPoint {
+                label: w.clone(),
+                x: v[0],
+                y: v[1],
+                note: format!("{w}: ({:.2}, {:.2})", v[0], v[1]),
+                highlight: used.contains(w),
+            })
+            .collect(),
+    }
+    .to_svg(360.0, 300.0)
+}
+
+/// A trained Embedding's words in 2-D, each with its nearest neighbours (`query` highlighted).
+fn projection_chart(p: &Projection, query: &str) -> String {
+    Scatter {
+        x_label: format!("PC1 ({:.1}%)", p.explained[0] * 100.0),
+        y_label: format!("PC2 ({:.1}%)", p.explained[1] * 100.0),
+        points: p
+            .words
+            .iter()
+            .map(|w| ScatterPoint {
+                label: w.word.clone(),
+                x: w.x,
+                y: w.y,
+                note: format!(
+                    "{} ≈ {}",
+                    w.word,
+                    w.neighbours
+                        .iter()
+                        .map(|(n, s)| format!("{n} ({s:.2})"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                highlight: !query.is_empty() && w.word == query.trim(),
+            })
+            .collect(),
+    }
+    .to_svg(640.0, 460.0)
+}
+
 #[component]
 pub fn EmbeddingsLab(location: Location) -> impl IntoView {
     let table = RwSignal::new(
@@ -114,53 +161,11 @@ pub fn EmbeddingsLab(location: Location) -> impl IntoView {
     };
     let scatter = move || {
         let used = lookup.with(|l| l.as_ref().map(|l| l.words.clone()).unwrap_or_default());
-        table
-            .with(|t| Scatter {
-                x_label: "E1".into(),
-                y_label: "E2".into(),
-                points: t
-                    .iter()
-                    .map(|(w, v)| ScatterPoint {
-                        label: w.clone(),
-                        x: v[0],
-                        y: v[1],
-                        note: format!("{w}: ({:.2}, {:.2})", v[0], v[1]),
-                        highlight: used.contains(w),
-                    })
-                    .collect(),
-            })
-            .to_svg(360.0, 300.0)
+        table.with(|t| table_chart(t, &used))
     };
     let projected = move || {
         let query = search.get();
-        projection.with(|p| {
-            p.as_ref().map(|p| {
-                Scatter {
-                    x_label: format!("PC1 ({:.1}%)", p.explained[0] * 100.0),
-                    y_label: format!("PC2 ({:.1}%)", p.explained[1] * 100.0),
-                    points: p
-                        .words
-                        .iter()
-                        .map(|w| ScatterPoint {
-                            label: w.word.clone(),
-                            x: w.x,
-                            y: w.y,
-                            note: format!(
-                                "{} ≈ {}",
-                                w.word,
-                                w.neighbours
-                                    .iter()
-                                    .map(|(n, s)| format!("{n} ({s:.2})"))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ),
-                            highlight: !query.is_empty() && w.word == query.trim(),
-                        })
-                        .collect(),
-                }
-                .to_svg(640.0, 460.0)
-            })
-        })
+        projection.with(|p| p.as_ref().map(|p| projection_chart(p, &query)))
     };
 
     view! {

@@ -2,7 +2,7 @@
 //! sentence the student types, or of the student's own classifier (a `.keras` / `.h5` file
 //! from Colab with its tokenizer JSON, or a model saved here).
 
-use crate::i18n::Text;
+use crate::i18n::{Lang, Text};
 use crate::web::i18n::{in_lang, lang, shown, tr};
 use leptos::prelude::*;
 
@@ -221,34 +221,47 @@ pub fn GatesLab(location: Location) -> impl IntoView {
                 </div>
                 <div class="results" id="gates-maps">
                     {move || error.get().map(|e| view! { <p class="error" role="alert">{shown(&e)}</p> })}
-                    {move || trace.get().map(|t| {
-                        let tokens = t.tokens.clone();
-                        let units: Vec<String> = t.units.iter().map(|u| format!("#{u}")).collect();
-                        view! {
-                            <p class="hint">{format!("{} · {} of {} units shown (the most active){}", t.cell, t.units.len(), t.total_units,
-                                t.note.as_ref().map(|n| format!(" · {n}")).unwrap_or_default())}</p>
-                            <div class="gate-maps">
-                            {t.maps.into_iter().map(|m| {
-                                let svg = Heatmap {
-                                    row_labels: units.clone(),
-                                    col_labels: tokens.clone(),
-                                    palette: if m.is_gate { Palette::Sequential } else { Palette::Diverging },
-                                    limit: m.is_gate.then_some(1.0),
-                                    values: m.values,
-                                    highlight_col: None,
-                                }.to_svg(46.0, 11.0);
-                                view! {
-                                    <figure class="gate-map" data-name=m.name.clone()>
-                                        <figcaption>{m.name.clone()}</figcaption>
-                                        <div class="chart" inner_html=svg></div>
-                                    </figure>
-                                }
-                            }).collect_view()}
-                            </div>
-                        }
-                    })}
+                    {move || trace.get().map(|trace| view! { <GateMaps trace/> })}
                 </div>
             </div>
         </section>
+    }
+}
+
+/// One heatmap per gate (units down, tokens across), the most active units.
+#[component]
+fn GateMaps(trace: GateTrace) -> impl IntoView {
+    let tokens = trace.tokens.clone();
+    let units: Vec<String> = trace.units.iter().map(|u| format!("#{u}")).collect();
+    let (shown_units, total) = (trace.units.len(), trace.total_units);
+    let note = trace
+        .note
+        .as_ref()
+        .map(|n| format!(" · {n}"))
+        .unwrap_or_default();
+    let cell = trace.cell.clone();
+    view! {
+        <p class="hint">{move || match lang() {
+            Lang::Ko => format!("{cell}: 유닛 {total}개 중 가장 활발한 {shown_units}개{note}"),
+            Lang::En => format!("{cell}: {shown_units} of {total} units shown (the most active){note}"),
+        }}</p>
+        <div class="gate-maps">
+        {trace.maps.into_iter().map(|m| {
+            let svg = Heatmap {
+                row_labels: units.clone(),
+                col_labels: tokens.clone(),
+                palette: if m.is_gate { Palette::Sequential } else { Palette::Diverging },
+                limit: m.is_gate.then_some(1.0),
+                values: m.values,
+                highlight_col: None,
+            }.to_svg(46.0, 11.0);
+            view! {
+                <figure class="gate-map" data-name=m.name.clone()>
+                    <figcaption>{m.name.clone()}</figcaption>
+                    <div class="chart" inner_html=svg></div>
+                </figure>
+            }
+        }).collect_view()}
+        </div>
     }
 }
