@@ -125,7 +125,8 @@ fn the_worker_requests_run_natively() {
         panic!("gradients asked")
     };
     assert!(c.curves[0].factor_per_step < 0.6);
-    let models = vec![("gru".to_string(), model("lecture11-gru"))];
+    let gru = model("lecture11-gru");
+    let models = vec![("gru", &gru)];
     let gates = LabRequest::Gates {
         model: "gru".into(),
         text: REVIEW.into(),
@@ -147,7 +148,8 @@ fn the_worker_requests_run_natively() {
 /// reply must come back equal.
 #[test]
 fn every_lab_message_survives_the_worker_codec() {
-    let models = vec![("gru".to_string(), model("lecture11-gru"))];
+    let gru = model("lecture11-gru");
+    let models = vec![("gru", &gru)];
     let trained = weather::train(&weather::WeatherConfig {
         epochs: 5,
         ..Default::default()

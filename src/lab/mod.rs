@@ -107,12 +107,12 @@ pub enum LabReply {
 
 /// Run one request (in the worker, or natively in tests). `models` are the loaded review
 /// classifiers by name, for the gate inspector and the projection.
-pub fn run(request: &LabRequest, models: &[(String, SentimentModel)]) -> Result<LabReply> {
+pub fn run(request: &LabRequest, models: &[(&str, &SentimentModel)]) -> Result<LabReply> {
     let model = |name: &str| {
         models
             .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, m)| m)
+            .find(|(n, _)| *n == name)
+            .map(|(_, m)| *m)
             .ok_or_else(|| {
                 LabError::input(
                     format!("모델 {name:?}을(를) 아직 불러오지 않았습니다"),

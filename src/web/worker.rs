@@ -199,7 +199,7 @@ impl Worker for TrainWorker {
             ToWorker::Reviews(request) => self.reviews.handle(out, request),
             ToWorker::Retrain(request) => self.retrain.handle(out, request, &mut self.replica),
             ToWorker::Notebook(request) => self.notebook.handle(out, request),
-            ToWorker::Lab(request) => lab_job::lab(out, &request, &self.reviews.rnns),
+            ToWorker::Lab(request) => lab_job::lab(out, &request, &self.reviews.rnns()),
             ToWorker::Tokenizer(request) => tokenizer_job::handle(out, request),
             ToWorker::Bench(request) => bench_job::handle(out, request, &mut self.bench),
             ToWorker::Worker(request) => worker_job::handle(out, request),

@@ -9,7 +9,7 @@ use super::outbox::{Outbox, kind_of};
 
 /// `Lab`: one lab's request, with the loaded RNN classifiers at hand (the gates and
 /// embeddings labs read them).
-pub(super) fn lab(out: &Outbox, request: &LabRequest, models: &[(String, SentimentModel)]) {
+pub(super) fn lab(out: &Outbox, request: &LabRequest, models: &[(&str, &SentimentModel)]) {
     let reply = crate::lab::run(request, models).map_err(|e| {
         let kind = match &e {
             LabError::Input(_) => ErrorKind::BadInput,
