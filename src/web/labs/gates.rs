@@ -175,7 +175,7 @@ pub fn GatesLab(location: Location) -> impl IntoView {
         <section class="panel lab" id="lab-gates">
             <LabHeading lab=LabId::Gates/>
             <p class="formula">
-                {tr("LSTM: i = σ(…) 입력, f = σ(…) 망각, o = σ(…) 출력, c_t = f·c_(t−1) + i·c̃_t, h_t = o·tanh(c_t). GRU: z 업데이트, r 리셋, h_t = z·h_(t−1) + (1−z)·h̃_t.", "LSTM: i = σ(…) input, f = σ(…) forget, o = σ(…) output, c_t = f·c_(t−1) + i·c̃_t, h_t = o·tanh(c_t). GRU: z update, r reset, h_t = z·h_(t−1) + (1−z)·h̃_t. ")}
+                {tr("LSTM: i = σ(…) 입력, f = σ(…) 망각, o = σ(…) 출력, c_t = f·c_(t−1) + i·c̃_t, h_t = o·tanh(c_t). GRU: z 업데이트, r 리셋, h_t = z·h_(t−1) + (1−z)·h̃_t. ", "LSTM: i = σ(…) input, f = σ(…) forget, o = σ(…) output, c_t = f·c_(t−1) + i·c̃_t, h_t = o·tanh(c_t). GRU: z update, r reset, h_t = z·h_(t−1) + (1−z)·h̃_t. ")}
                 {tr("0 = 게이트 닫힘 (흰색), 1 = 열림 (진한 파랑).", "0 = gate shut (white), 1 = gate open (dark blue).")}
             </p>
             <div class="panel-body">
