@@ -3,7 +3,10 @@
 //! was, fails here). The `match`es below are exhaustive on purpose: a new variant does not
 //! compile until it has an example here.
 
-use rnn_playground::i18n::{Bilingual, Lang, Text, has_hangul};
+mod i18n_support;
+
+use i18n_support::{pair, problems};
+use rnn_playground::i18n::{Bilingual, Text};
 use rnn_playground::keras::KerasError;
 use rnn_playground::lab::LabError;
 use rnn_playground::limits::{Limit, LimitError};
@@ -12,42 +15,10 @@ use rnn_playground::notebook::NotebookError;
 use rnn_playground::segment::SegmentError;
 use rnn_playground::text::TextError;
 
-/// Latin letters outside backticks and quotes minus Hangul syllables outside them: above zero
-/// for English prose (which may quote a Korean word: `맑음/비`), below it for Korean.
-fn english_lean(s: &str) -> i64 {
-    let mut lean = 0i64;
-    let mut quoted = false;
-    for c in s.chars() {
-        match c {
-            '`' | '"' | '\'' => quoted = !quoted,
-            _ if quoted => {}
-            'a'..='z' | 'A'..='Z' => lean += 1,
-            _ if has_hangul(&c.to_string()) => lean -= 2,
-            _ => {}
-        }
-    }
-    lean
-}
-
 /// What is wrong with `text` as a message in both languages, if anything.
 fn check(what: &str, text: &Text) -> Option<String> {
-    let ko = text.get(Lang::Ko);
-    let en = text.get(Lang::En);
-    if ko.trim().is_empty() || en.trim().is_empty() {
-        return Some(format!("{what}: a version is empty: {text:?}"));
-    }
-    if !has_hangul(ko) {
-        return Some(format!("{what}: the Korean version has no Korean: {ko:?}"));
-    }
-    if english_lean(en) <= 0 {
-        return Some(format!(
-            "{what}: the English version is not English: {en:?}"
-        ));
-    }
-    if ko.contains(" · ") || en.contains(" · ") {
-        return Some(format!("{what}: both languages in one version: {text:?}"));
-    }
-    None
+    let wrong = problems(text);
+    (!wrong.is_empty()).then(|| format!("{what}: {}", wrong.join("; ")))
 }
 
 fn nn_errors() -> Vec<NnError> {
@@ -277,40 +248,13 @@ fn every_literal_pair_in_the_source_is_korean_then_english() {
         &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
         &mut files,
     );
-    // A string literal at the start of `s` (after spaces): its text and the bytes it took.
-    let literal = |s: &str| -> Option<(String, usize)> {
-        let start = s.len() - s.trim_start().len();
-        let rest = s[start..].strip_prefix('"')?;
-        let mut out = String::new();
-        let mut chars = rest.char_indices();
-        while let Some((i, c)) = chars.next() {
-            match c {
-                '\\' => {
-                    if let Some((_, n)) = chars.next() {
-                        out.push(n);
-                    }
-                }
-                '"' => return Some((out, start + 1 + i + 1)),
-                _ => out.push(c),
-            }
-        }
-        None
-    };
     let mut checked = 0;
     let mut broken = Vec::new();
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
         for call in ["Text::new(", "LabError::input("] {
             for (at, _) in text.match_indices(call) {
-                let rest = &text[at + call.len()..];
-                let Some((ko, used)) = literal(rest) else {
-                    continue;
-                };
-                let rest = rest[used..].trim_start();
-                let Some(rest) = rest.strip_prefix(',') else {
-                    continue;
-                };
-                let Some((en, _)) = literal(rest) else {
+                let Some((ko, en)) = pair(&text[at + call.len()..]) else {
                     continue;
                 };
                 checked += 1;

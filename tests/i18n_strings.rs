@@ -5,7 +5,10 @@
 //! "maxlen = None (가장 긴 길이" with its bracket cut off). Nothing may split a text at " · " at
 //! run time any more.
 
-use rnn_playground::i18n::has_hangul;
+mod i18n_support;
+
+use i18n_support::{pair, problems};
+use rnn_playground::i18n::Text;
 
 fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
@@ -18,73 +21,9 @@ fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
     }
 }
 
-/// A string literal at the start of `s` (after spaces): its text and the bytes it took.
-fn literal(s: &str) -> Option<(String, usize)> {
-    let start = s.len() - s.trim_start().len();
-    let rest = s[start..].strip_prefix('"')?;
-    let mut out = String::new();
-    let mut chars = rest.char_indices();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '\\' => {
-                if let Some((_, n)) = chars.next() {
-                    out.push(n);
-                }
-            }
-            '"' => return Some((out, start + 1 + i + 1)),
-            _ => out.push(c),
-        }
-    }
-    None
-}
-
-/// Two literals separated by a comma at the start of `s`.
-fn pair(s: &str) -> Option<(String, String)> {
-    let (ko, used) = literal(s)?;
-    let rest = s[used..].trim_start().strip_prefix(',')?;
-    let (en, _) = literal(rest)?;
-    Some((ko, en))
-}
-
-/// Latin letters minus twice the Hangul, outside quotes and backticks: above zero for English
-/// prose that may quote a Korean word.
-fn english_lean(s: &str) -> i64 {
-    let mut lean = 0i64;
-    let mut quoted = false;
-    for c in s.chars() {
-        match c {
-            '`' | '"' | '\'' => quoted = !quoted,
-            _ if quoted => {}
-            'a'..='z' | 'A'..='Z' => lean += 1,
-            _ if has_hangul(&c.to_string()) => lean -= 2,
-            _ => {}
-        }
-    }
-    lean
-}
-
 /// What is wrong with a (Korean, English) pair, if anything.
 fn check(ko: &str, en: &str) -> Vec<String> {
-    let mut wrong = Vec::new();
-    if !has_hangul(ko) {
-        wrong.push(format!("no Korean in the Korean version: {ko:?} / {en:?}"));
-    }
-    if english_lean(en) <= 0 {
-        wrong.push(format!(
-            "the English version is not English: {ko:?} / {en:?}"
-        ));
-    }
-    if ko.contains(" · ") || en.contains(" · ") {
-        wrong.push(format!("both languages in one version: {ko:?} / {en:?}"));
-    }
-    for half in [ko, en] {
-        for (open, close) in [('(', ')'), ('[', ']'), ('「', '」')] {
-            if half.matches(open).count() != half.matches(close).count() {
-                wrong.push(format!("unclosed {open} in {half:?}"));
-            }
-        }
-    }
-    wrong
+    problems(&Text::new(ko, en))
 }
 
 #[test]
